@@ -1,0 +1,145 @@
+"""The cast every permission test draws on, and a small client for the record API.
+
+Client systems get real tokens from POST /o/token/ (client credentials), as an integrating system would.
+"""
+
+import itertools
+import json
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from maternity import services
+from maternity.actors import Actor
+from maternity.identifiers import make_norwegian_fnr, parse_national_id
+from maternity.models import UserType
+from spine.services import spine_client_create
+
+API = "/api/maternity-record/v1"
+_individual = itertools.count(100)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Client secrets are hashed like passwords; production keeps the slow default hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def new_nin(birth_date: date = date(1994, 5, 17)) -> str:
+    """A valid synthetic Norwegian national identity number, different each call."""
+    while True:
+        try:
+            return make_norwegian_fnr(birth_date, next(_individual) % 500, synthetic=True)
+        except ValueError:
+            continue
+
+
+class RecordApi:
+    """Speaks to the record API as one client system, with the headers NHN requires."""
+
+    def __init__(self, token: str, nin: str, *, client: Client | None = None):
+        self.client = client or Client()
+        self.token = token
+        self.nin = nin
+
+    def headers(self, **extra) -> dict:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "nhn-source-system": "Test EPJ 1.0",
+            "nhn-patient-nin": self.nin,
+            "X-Acting-User-Name": "Kari Jordmor",
+            "X-Acting-User-Id": "9144889",
+        }
+        headers.update({key.replace("_", "-"): value for key, value in extra.items()})
+        return {k: v for k, v in headers.items() if v is not None}
+
+    def _send(self, method: str, path: str, body=None, raw: bytes | str | None = None, **headers):
+        url = path if path.startswith("/") else f"{API}/{path}"
+        data = raw if raw is not None else (json.dumps(body) if body is not None else "")
+        return getattr(self.client, method)(
+            url, data=data, content_type="application/json", headers=self.headers(**headers)
+        )
+
+    def get(self, path, **headers):
+        return self.client.get(f"{API}/{path}", headers=self.headers(**headers))
+
+    def post(self, path, body=None, **kw):
+        return self._send("post", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self._send("put", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self._send("delete", path, None, **kw)
+
+    def for_patient(self, nin: str) -> "RecordApi":
+        return RecordApi(self.token, nin, client=self.client)
+
+
+def fetch_token(client_id: str, client_secret: str) -> str:
+    response = Client().post(
+        "/o/token/",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret},
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def location_a(db):
+    return services.care_location_create(
+        name="St Olavs hospital, fødeavdelingen", org_nr="974749025", kind="HOSPITAL_WARD"
+    )
+
+
+@pytest.fixture
+def location_b(db):
+    return services.care_location_create(
+        name="Munkholmen jordmortjeneste", org_nr="998570328", kind="COMMUNITY_TEAM"
+    )
+
+
+@pytest.fixture
+def client_a(location_a):
+    return spine_client_create(care_location=location_a, name="EPJ at St Olav")
+
+
+@pytest.fixture
+def client_b(location_b):
+    return spine_client_create(care_location=location_b, name="EPJ at Munkholmen")
+
+
+@pytest.fixture
+def nin():
+    return new_nin()
+
+
+@pytest.fixture
+def api(client_a, nin):
+    """A client system of the creating (active) Care Location, for patient `nin`."""
+    return RecordApi(fetch_token(client_a.client_id, client_a.client_secret), nin)
+
+
+@pytest.fixture
+def stranger_api(client_b, nin):
+    """A client system of a Care Location that is not a stakeholder."""
+    return RecordApi(fetch_token(client_b.client_id, client_b.client_secret), nin)
+
+
+@pytest.fixture
+def midwife_actor(location_a):
+    return Actor(
+        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+        care_location=location_a,
+        name="Kari Jordmor",
+        hpr_nr="9144889",
+        hpr_role="JO",
+        source_system="tests",
+    )
+
+
+@pytest.fixture
+def record(midwife_actor, nin):
+    """An empty active record of patient `nin`, created at location A."""
+    return services.record_create(national_id=parse_national_id(nin), actor=midwife_actor)

@@ -1,0 +1,65 @@
+"""Who may see which record. One place, so no caller can forget the check.
+
+Stakeholder Care Locations (through their group) and users who broke glass see a record; the pregnant
+person sees her own. Everyone else gets NotFound: never a 403, never a hint the record exists.
+"""
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .actors import Actor
+from .errors import NotFound
+from .models import Pregnancy, PregnancyGroupPermission, PregnancyUserPermission, UserType
+
+ACCESS_CODENAME = "access_pregnancy"
+
+
+def visible_records(actor: Actor) -> QuerySet[Pregnancy]:
+    if actor.user_type == UserType.SYSTEM:
+        return Pregnancy.objects.all()
+    if actor.user_type == UserType.PATIENT:
+        if actor.user is None:
+            return Pregnancy.objects.none()
+        return Pregnancy.objects.filter(person__user=actor.user)
+    grants = []
+    if actor.care_location is not None:
+        grants.append(
+            Exists(
+                PregnancyGroupPermission.objects.filter(
+                    content_object=OuterRef("pk"),
+                    group_id=actor.care_location.group_id,
+                    permission__codename=ACCESS_CODENAME,
+                )
+            )
+        )
+    if actor.user is not None:
+        grants.append(
+            Exists(
+                PregnancyUserPermission.objects.filter(
+                    content_object=OuterRef("pk"), user=actor.user, permission__codename=ACCESS_CODENAME
+                )
+            )
+        )
+    if not grants:
+        return Pregnancy.objects.none()
+    condition = grants[0]
+    for grant in grants[1:]:
+        condition |= grant
+    return Pregnancy.objects.filter(condition)
+
+
+def get_record_for(actor: Actor, record_id: UUID | str, *, queryset: QuerySet | None = None) -> Pregnancy:
+    """The record if the actor may see it, else NotFound (the same error for absent and hidden)."""
+    source = visible_records(actor)
+    if queryset is not None:
+        source = queryset.filter(pk__in=source.values("pk"))
+    try:
+        return source.get(pk=record_id)
+    except (Pregnancy.DoesNotExist, ValueError, ValidationError):
+        raise NotFound("No maternity record with that id is visible to you.") from None
+
+
+def can_access(actor: Actor, record: Pregnancy) -> bool:
+    return visible_records(actor).filter(pk=record.pk).exists()

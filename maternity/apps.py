@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaternityConfig(AppConfig):
+    name = "maternity"
+    verbose_name = "Maternity record"

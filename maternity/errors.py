@@ -1,0 +1,48 @@
+"""Domain errors. Each carries the NHN error code; the API layer maps codes to HTTP statuses."""
+
+
+class RecordError(Exception):
+    code = "DHG-0001"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(RecordError):
+    """The record does not exist or the caller may not know it does (never a 403 for that)."""
+
+    code = "DHG-0015"
+
+
+class ResourceNotFound(RecordError):
+    code = "DHG-0007"
+
+
+class VersionConflict(RecordError):
+    code = "DHG-0008"
+
+
+class AlreadyExists(RecordError):
+    code = "DHG-0009"
+
+
+class NotAllowed(RecordError):
+    code = "DHG-0010"
+
+
+class Invalid(RecordError):
+    code = "DHG-0012"
+
+
+class InvalidNationalId(RecordError):
+    code = "DHG-0013"
+
+
+class UnknownCode(RecordError):
+    code = "DHG-0016"
+
+
+class EnteredInError(RecordError):
+    code = "DHG-0017"

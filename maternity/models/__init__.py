@@ -1,0 +1,72 @@
+from .care import CareLocation, CareLocationKind, Practitioner
+from .events import EventAction, RecordEvent
+from .lists import (
+    AntenatalAppointment,
+    BabySex,
+    Birth,
+    CareLocationEpisode,
+    ModeOfBirth,
+    Note,
+    NoteKind,
+    ProteinInUrine,
+    SymphysisFundalHeight,
+)
+from .person import Person
+from .record import Pregnancy, RecordStatus
+from .singletons import (
+    AboType,
+    BirthPlan,
+    ClinicalTests,
+    CurrentPregnancy,
+    GeneticDisorders,
+    LifestyleFactors,
+    MedicalConditions,
+    Medication,
+    Mother,
+    PointsOfContact,
+    PreviousPregnancies,
+    RhesusDNegative,
+    RhesusDType,
+    VitalMeasurementsBeforePregnancy,
+)
+from .stakeholders import PregnancyGroupPermission, PregnancyUserPermission, StakeholderReason
+from .stamp import Stamped, UserType
+
+__all__ = [
+    "AboType",
+    "AntenatalAppointment",
+    "BabySex",
+    "Birth",
+    "BirthPlan",
+    "CareLocation",
+    "CareLocationEpisode",
+    "CareLocationKind",
+    "ClinicalTests",
+    "CurrentPregnancy",
+    "EventAction",
+    "GeneticDisorders",
+    "LifestyleFactors",
+    "MedicalConditions",
+    "Medication",
+    "ModeOfBirth",
+    "Mother",
+    "Note",
+    "NoteKind",
+    "Person",
+    "PointsOfContact",
+    "Practitioner",
+    "Pregnancy",
+    "PregnancyGroupPermission",
+    "PregnancyUserPermission",
+    "PreviousPregnancies",
+    "ProteinInUrine",
+    "RecordEvent",
+    "RecordStatus",
+    "RhesusDNegative",
+    "RhesusDType",
+    "Stamped",
+    "StakeholderReason",
+    "SymphysisFundalHeight",
+    "UserType",
+    "VitalMeasurementsBeforePregnancy",
+]

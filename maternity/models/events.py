@@ -1,0 +1,44 @@
+"""RecordEvent: one append-only row per change, in one global order. No clinical data.
+
+It indexes the history endpoint and feeds the spine's event feed and webhooks.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class EventAction(models.TextChoices):
+    CREATED = "CREATED", "Created"
+    UPDATED = "UPDATED", "Updated"
+    ENTERED_IN_ERROR = "ENTERED_IN_ERROR", "Entered in error"
+    STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+
+
+class RecordEvent(models.Model):
+    sequence = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    record = models.ForeignKey("maternity.Pregnancy", on_delete=models.CASCADE, related_name="events")
+    resource_type = models.CharField(
+        max_length=40, help_text='Wire name, e.g. "mother"; "record" for the root.'
+    )
+    resource_id = models.UUIDField()
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=EventAction.choices)
+    occurred_at = models.DateTimeField()
+    user_type = models.CharField(max_length=30)
+    org_nr = models.CharField(max_length=40, blank=True)
+    org_name = models.CharField(max_length=200, blank=True)
+    actor_name = models.CharField(max_length=200, blank=True)
+    source_system = models.CharField(max_length=512, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    client_event_id = models.CharField(max_length=128, blank=True, help_text="The caller's nhn-event-id.")
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["record", "sequence"], name="event_record_sequence")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.resource_type} v{self.version}"

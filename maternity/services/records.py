@@ -1,0 +1,170 @@
+"""Create a record and change its status (DESIGN rules 1, 5, 7, 10)."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+
+from ..actors import Actor
+from ..errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
+from ..identifiers import NationalId
+from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, StakeholderReason
+from ..resources import RESOURCE_TYPES
+from .resources import create_in_locked_record, resource_type_get
+from .stakeholders import stakeholder_grant
+from .versioning import lock_record_for_write, now, record_event, save_version
+
+ACTIVE_EXISTS = "An active maternity record already exists for this person; end it before creating another."
+
+
+def person_get_or_create(*, national_id: NationalId, date_of_birth: date | None = None) -> Person:
+    person, created = Person.objects.get_or_create(
+        identifier_system=national_id.system,
+        identifier_value=national_id.value,
+        defaults={"date_of_birth": national_id.birth_date or date_of_birth},
+    )
+    if not created and person.date_of_birth is None and (national_id.birth_date or date_of_birth):
+        person.date_of_birth = national_id.birth_date or date_of_birth
+        person.save(update_fields=["date_of_birth"])
+    return person
+
+
+@transaction.atomic
+def record_create(
+    *,
+    national_id: NationalId,
+    actor: Actor,
+    resources: dict[str, dict[str, Any]] | None = None,
+    date_of_birth: date | None = None,
+) -> Pregnancy:
+    """Create a record, empty or with singleton resources: all of it or nothing. The creator's Care
+    Location becomes the first stakeholder and the active Care Location, with a first care episode."""
+    location = actor.care_location
+    if not actor.is_professional or location is None:
+        raise NotAllowed("Only health care professionals acting for a Care Location can create a record.")
+    resources = resources or {}
+    for name in resources:
+        rt = resource_type_get(name)
+        if not rt.in_record_create:
+            raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+
+    person = person_get_or_create(national_id=national_id, date_of_birth=date_of_birth)
+    if Pregnancy.objects.filter(person=person, status=RecordStatus.ACTIVE).exists():
+        raise AlreadyExists(ACTIVE_EXISTS)
+    at = now()
+    record = Pregnancy(
+        person=person,
+        status=RecordStatus.ACTIVE,
+        created_at=at,
+        created_by_location=location,
+        active_care_location=location,
+        record_last_updated=at,
+    )
+    try:
+        with transaction.atomic():  # the partial unique index decides a race between two creators
+            save_version(record, actor=actor, now=at, reason=EventAction.CREATED)
+    except IntegrityError:
+        raise AlreadyExists(ACTIVE_EXISTS) from None
+    record_event(
+        record=record,
+        resource_type="record",
+        resource_id=record.pk,
+        version=1,
+        action=EventAction.CREATED,
+        actor=actor,
+        now=at,
+    )
+    stakeholder_grant(record=record, care_location=location, reason=StakeholderReason.CREATED)
+    create_in_locked_record(
+        record=record,
+        rt=RESOURCE_TYPES["careLocations"],
+        data={"care_location": location, "start_time": at},
+        actor=actor,
+        at=at,
+    )
+    for name, data in resources.items():
+        create_in_locked_record(record=record, rt=RESOURCE_TYPES[name], data=data, actor=actor, at=at)
+    return record
+
+
+STATUS_FIELDS = {
+    RecordStatus.ACTIVE: (),
+    RecordStatus.DELIVERED: ("delivery_date", "live_birth"),
+    RecordStatus.TERMINATED: ("termination_date",),
+    RecordStatus.ENTERED_IN_ERROR: (),
+}
+
+
+@transaction.atomic
+def record_status_update(
+    *,
+    record_id: UUID | str,
+    version: int,
+    status: str,
+    actor: Actor,
+    delivery_date: datetime | None = None,
+    live_birth: bool | None = None,
+    termination_date: datetime | None = None,
+) -> Pregnancy:
+    """ACTIVE -> DELIVERED (deliveryDate, liveBirth) | TERMINATED (terminationDate) | ENTERED_IN_ERROR.
+    A record that is no longer active may be corrected only by its active Care Location (enforced by the
+    record lock), including back to ACTIVE when the person has no other active record."""
+    if status not in STATUS_FIELDS:
+        raise Invalid(
+            f"Unknown record status '{status}'. Valid: {', '.join(STATUS_FIELDS)}.",
+            field="recordStatus.status",
+        )
+    values = {"delivery_date": delivery_date, "live_birth": live_birth, "termination_date": termination_date}
+    for name in STATUS_FIELDS[status]:
+        if values[name] is None:
+            camel = {
+                "delivery_date": "deliveryDate",
+                "live_birth": "liveBirth",
+                "termination_date": "terminationDate",
+            }[name]
+            raise Invalid(
+                f"recordStatus.{camel} is required when the status is {status}.",
+                field=f"recordStatus.{camel}",
+            )
+    if not actor.is_professional:
+        raise NotAllowed("Only health care professionals can change the status of a record.")
+
+    record = lock_record_for_write(record_id, actor)
+    if version != record.version:
+        raise VersionConflict(
+            f"The record has changed since you read it: you sent version {version}, the current version is "
+            f"{record.version}.",
+            field="version",
+        )
+    if status == record.status == RecordStatus.ACTIVE:
+        raise Invalid("The record is already ACTIVE.", field="recordStatus.status")
+    previous = record.status
+    record.status = status
+    for name, value in values.items():
+        setattr(record, name, value if name in STATUS_FIELDS[status] else None)
+    record.version += 1
+    at = now()
+    try:
+        with transaction.atomic():
+            save_version(record, actor=actor, now=at, reason=EventAction.STATUS_CHANGED)
+    except IntegrityError:
+        raise AlreadyExists(ACTIVE_EXISTS) from None
+    record_event(
+        record=record,
+        resource_type="record",
+        resource_id=record.pk,
+        version=record.version,
+        action=EventAction.STATUS_CHANGED,
+        actor=actor,
+        now=at,
+    )
+    create_in_locked_record(
+        record=record,
+        rt=RESOURCE_TYPES["notes"],
+        data={"kind": NoteKind.STATUS_CHANGED, "text": f"Status changed from {previous} to {status}."},
+        actor=actor,
+        at=at,
+    )
+    record.refresh_from_db(fields=["record_last_updated", "revision"])
+    return record

@@ -1,0 +1,187 @@
+"""Create, update and mark entered-in-error the resources of a record (DESIGN rules 4, 7, 8, 11)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from ..actors import Actor
+from ..clinical import agreed_edd
+from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
+from ..models import CurrentPregnancy, EventAction, Pregnancy, UserType
+from ..models.base import Resource
+from ..resources import RESOURCE_TYPES, ResourceType
+from .versioning import lock_record_for_write, now, record_event, save_version, validate
+
+
+def resource_type_get(name: str) -> ResourceType:
+    try:
+        return RESOURCE_TYPES[name]
+    except KeyError:
+        raise ResourceNotFound(
+            f"Unknown resource type '{name}'. Valid types: {', '.join(RESOURCE_TYPES)}.", field="resourceType"
+        ) from None
+
+
+def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
+    if actor.user_type not in rt.written_by:
+        who = "the pregnant person" if rt.written_by == {UserType.PATIENT} else "the system"
+        if rt.written_by == {UserType.HEALTH_CARE_PROFESSIONAL}:
+            who = "health care professionals"
+        raise NotAllowed(f"{rt.name} is written by {who} only.")
+    if rt.key_demographics and actor.care_location_id_or_none != record.active_care_location_id:
+        raise NotAllowed(
+            f"{rt.name} holds key demographics: only the active Care Location "
+            f"({record.active_care_location.name}) may change it."
+        )
+
+
+def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
+    """The full set of content fields for a new version: what was sent, everything else cleared.
+    (A PUT replaces the resource; NHN removes data by PUTting nulls.)"""
+    fields = {f.name: f for f in rt.model.content_fields()}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise Invalid(
+            f"Unknown field(s) for {rt.name}: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+        )
+    return {name: data[name] if name in data else field.get_default() for name, field in fields.items()}
+
+
+def create_in_locked_record(
+    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at=None
+) -> Resource:
+    """Create a resource inside a transaction that already holds the record's lock (no writer checks:
+    the services that call this have made them, or write system resources such as notes)."""
+    at = at or now()
+    if not rt.is_list and rt.model.objects.filter(record=record).exists():
+        raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
+    instance = rt.model(record=record, version=1, **_content(rt, data))
+    validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
+    save_version(instance, actor=actor, now=at, reason=EventAction.CREATED)
+    record_event(
+        record=record,
+        resource_type=rt.name,
+        resource_id=instance.pk,
+        version=1,
+        action="CREATED",
+        actor=actor,
+        now=at,
+    )
+    _after_change(record, instance)
+    return instance
+
+
+@transaction.atomic
+def resource_create(
+    *, record_id: UUID | str, resource_type: str, data: dict[str, Any], actor: Actor
+) -> Resource:
+    rt = resource_type_get(resource_type)
+    record = lock_record_for_write(record_id, actor)
+    _check_writer(rt, record, actor)
+    return create_in_locked_record(record=record, rt=rt, data=data, actor=actor)
+
+
+@transaction.atomic
+def resource_update(
+    *,
+    record_id: UUID | str,
+    resource_type: str,
+    version: int,
+    data: dict[str, Any],
+    actor: Actor,
+    resource_id: UUID | str | None = None,
+) -> Resource:
+    rt = resource_type_get(resource_type)
+    record = lock_record_for_write(record_id, actor)
+    _check_writer(rt, record, actor)
+    instance = _get_resource(rt, record, resource_id)
+    _check_version(rt, instance, version)
+    for name, value in _content(rt, data).items():
+        setattr(instance, name, value)
+    instance.version += 1
+    validate(instance, exclude=["record"])
+    save_version(instance, actor=actor, now=(at := now()), reason=EventAction.UPDATED)
+    record_event(
+        record=record,
+        resource_type=rt.name,
+        resource_id=instance.pk,
+        version=instance.version,
+        action=EventAction.UPDATED,
+        actor=actor,
+        now=at,
+    )
+    _after_change(record, instance)
+    return instance
+
+
+@transaction.atomic
+def resource_enter_in_error(
+    *,
+    record_id: UUID | str,
+    resource_type: str,
+    resource_id: UUID | str,
+    actor: Actor,
+    version: int | None = None,
+) -> Resource:
+    """The NHN DELETE of a list item: mark it entered-in-error; the item and its history are kept."""
+    rt = resource_type_get(resource_type)
+    if not rt.is_list:
+        raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
+    record = lock_record_for_write(record_id, actor)
+    _check_writer(rt, record, actor)
+    instance = _get_resource(rt, record, resource_id)
+    if version is not None:
+        _check_version(rt, instance, version)
+    instance.entered_in_error = True
+    instance.version += 1
+    save_version(instance, actor=actor, now=(at := now()), reason=EventAction.ENTERED_IN_ERROR)
+    record_event(
+        record=record,
+        resource_type=rt.name,
+        resource_id=instance.pk,
+        version=instance.version,
+        action=EventAction.ENTERED_IN_ERROR,
+        actor=actor,
+        now=at,
+    )
+    return instance
+
+
+def _get_resource(rt: ResourceType, record: Pregnancy, resource_id) -> Resource:
+    queryset = rt.model.objects.filter(record=record)
+    if rt.is_list:
+        try:
+            instance = queryset.filter(pk=UUID(str(resource_id))).first()
+        except ValueError:
+            instance = None
+    else:
+        instance = queryset.first()
+    if instance is None:
+        where = f" with id {resource_id}" if rt.is_list else ""
+        raise ResourceNotFound(f"This record has no {rt.name} resource{where}.")
+    if rt.is_list and instance.entered_in_error:
+        raise EnteredInError(f"This {rt.name} item was marked entered-in-error and can no longer be changed.")
+    return instance
+
+
+def _check_version(rt: ResourceType, instance: Resource, version: int) -> None:
+    if version != instance.version:
+        raise VersionConflict(
+            f"{rt.name} has changed since you read it: you sent version {version}, the current version is "
+            f"{instance.version}. Read it again and reapply your change.",
+            field="metadata.version",
+        )
+
+
+def _after_change(record: Pregnancy, instance: Resource) -> None:
+    """Derived state on the record root: the agreed EDD follows the current pregnancy's dates."""
+    if isinstance(instance, CurrentPregnancy):
+        edd = agreed_edd(
+            corrected=instance.due_date_corrected_date,
+            ultrasound=instance.due_date_based_on_ultrasound,
+            lmp_based=instance.due_date,
+            lmp=instance.date_last_period,
+        )
+        Pregnancy.objects.filter(pk=record.pk).update(agreed_edd=edd)
+        record.agreed_edd = edd

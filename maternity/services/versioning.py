@@ -1,0 +1,85 @@
+"""The steps every write shares: lock the record, check the caller may write, save a version with who
+and when, and append the RecordEvent. Used by the record and resource services only."""
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from ..access import can_access
+from ..actors import Actor
+from ..errors import Invalid, NotAllowed, NotFound
+from ..models import Pregnancy, RecordEvent, RecordStatus
+from ..models.stamp import Stamped
+
+
+def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
+    """Lock the record row for this transaction, so version checks and writes of one record serialise.
+    Non-stakeholders get NotFound, as for a record that does not exist."""
+    try:
+        record = (
+            Pregnancy.objects.select_for_update(of=("self",))
+            .select_related("active_care_location", "person")
+            .get(pk=record_id)
+        )
+    except (Pregnancy.DoesNotExist, ValueError, ValidationError):
+        raise NotFound("No maternity record with that id is visible to you.") from None
+    if not can_access(actor, record):
+        raise NotFound("No maternity record with that id is visible to you.")
+    if (
+        record.status != RecordStatus.ACTIVE
+        and actor.care_location_id_or_none != record.active_care_location_id
+    ):
+        raise NotAllowed(
+            f"The record is {record.status}: it is read-only except for corrections by the active Care "
+            f"Location ({record.active_care_location.name})."
+        )
+    return record
+
+
+def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """Model-level validation (field validators, choices, required fields) as a domain error."""
+    try:
+        instance.clean_fields(exclude=exclude)
+        instance.clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise Invalid(f"{field}: {' '.join(messages)}", field=field) from None
+
+
+def save_version(instance: Stamped, *, actor: Actor, now, reason: str) -> None:
+    """Stamp the instance with who and when and save it; django-simple-history adds the history row."""
+    for name, value in actor.stamp().items():
+        setattr(instance, name, value)
+    instance.last_updated = now
+    instance._history_user = actor.user
+    instance._change_reason = reason
+    instance.save()
+
+
+def record_event(
+    *, record: Pregnancy, resource_type: str, resource_id, version: int, action: str, actor: Actor, now
+) -> RecordEvent:
+    Pregnancy.objects.filter(pk=record.pk).update(record_last_updated=now, revision=F("revision") + 1)
+    return RecordEvent.objects.create(
+        record=record,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        version=version,
+        action=action,
+        occurred_at=now,
+        user_type=actor.user_type,
+        org_nr=actor.care_location.org_nr if actor.care_location else "",
+        org_name=actor.care_location.name if actor.care_location else "",
+        actor_name=actor.name,
+        source_system=actor.source_system,
+        user=actor.user,
+        client_event_id=actor.client_event_id,
+        request_id=actor.request_id,
+    )
+
+
+def now():
+    return timezone.now()

@@ -1,0 +1,82 @@
+"""What a record API request says about who is acting and for which patient (the nhn-* headers)."""
+
+import json
+import uuid
+from urllib.parse import unquote
+
+from maternity.actors import Actor
+from maternity.errors import Invalid, InvalidNationalId
+from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
+from maternity.models import UserType
+
+
+def _header(request, name: str) -> str:
+    return request.headers.get(name, "").strip()
+
+
+def source_system(request) -> str:
+    value = _header(request, "nhn-source-system")
+    if not 3 <= len(value) <= 512:
+        raise Invalid(
+            "The nhn-source-system header is required: your system's name and version, 3-512 characters.",
+            field="nhn-source-system",
+        )
+    return value
+
+
+def patient_national_id(request) -> NationalId:
+    value = _header(request, "nhn-patient-nin")
+    if not value:
+        raise Invalid(
+            "The nhn-patient-nin header is required: the patient's national ID.", field="nhn-patient-nin"
+        )
+    try:
+        return parse_national_id(value)
+    except InvalidIdentifier as error:
+        raise InvalidNationalId(f"nhn-patient-nin: {error}", field="nhn-patient-nin") from None
+
+
+def _user_role(request) -> str:
+    """`nhn-user-role`: URL-encoded JSON `{"system": ..., "code": "JO"}` (optional)."""
+    raw = _header(request, "nhn-user-role")
+    if not raw:
+        return ""
+    try:
+        role = json.loads(unquote(raw))
+        code = role["code"] if isinstance(role, dict) else None
+    except (ValueError, KeyError):
+        code = None
+    if not isinstance(code, str) or not 1 <= len(code) <= 10:
+        raise Invalid(
+            'nhn-user-role must be URL-encoded JSON like {"system": "...", "code": "JO"}.',
+            field="nhn-user-role",
+        )
+    return code
+
+
+def client_actor(request, *, writing: bool) -> Actor:
+    """The Actor for a request by a client system. On writes, the human behind it must be named."""
+    client = request.spine_client
+    name = _header(request, "X-Acting-User-Name")[:200]
+    user_id = _header(request, "X-Acting-User-Id")[:40]
+    if writing and not (name and user_id):
+        raise Invalid(
+            "X-Acting-User-Name and X-Acting-User-Id are required on writes: the person making the change.",
+            field="X-Acting-User-Name" if not name else "X-Acting-User-Id",
+        )
+    event_id = _header(request, "nhn-event-id")
+    if len(event_id) > 128:
+        raise Invalid("nhn-event-id must be at most 128 characters.", field="nhn-event-id")
+    request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+    return Actor(
+        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+        user=request.user,
+        care_location=client.care_location,
+        name=name or client.name,
+        hpr_nr=user_id,
+        hpr_role=_user_role(request),
+        source_system=source_system(request),
+        client_id=client.client_id,
+        client_event_id=event_id,
+        request_id=request_id,
+    )

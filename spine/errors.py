@@ -1,0 +1,97 @@
+"""Every API error in one shape: `{errorCode, errorMessage, eventId}` (+ `field` when one is to blame),
+with the code echoed in the `nhn-error-code` header. Bad input is a 4xx, never a 500."""
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from maternity.errors import RecordError
+
+logger = logging.getLogger(__name__)
+
+HTTP_STATUS = {
+    "DHG-0005": 401,
+    "DHG-0007": 404,
+    "DHG-0008": 409,
+    "DHG-0009": 409,
+    "DHG-0010": 403,
+    "DHG-0011": 400,
+    "DHG-0012": 400,
+    "DHG-0013": 400,
+    "DHG-0015": 404,
+    "DHG-0016": 400,
+    "DHG-0017": 409,
+}
+
+
+def event_id_of(request) -> str:
+    if request is None:
+        return ""
+    return request.headers.get("nhn-event-id", "")[:128] or getattr(request, "request_id", "")
+
+
+def error_response(
+    request, code: str, message: str, *, status: int | None = None, field: str | None = None, headers=None
+):
+    body = {"errorCode": code, "errorMessage": message, "eventId": event_id_of(request)}
+    if field:
+        body["field"] = field
+    response = Response(body, status=status or HTTP_STATUS.get(code, 400), headers=headers)
+    response["nhn-error-code"] = code
+    return response
+
+
+def _first_error(detail, path: str = "") -> tuple[str, str, str]:
+    """(field path, message, code) of the first error in a DRF error tree."""
+    if isinstance(detail, dict):
+        key, value = next(iter(detail.items()))
+        key = "" if key == "non_field_errors" else str(key)
+        return _first_error(value, f"{path}.{key}".strip(".") if key else path)
+    if isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if item:
+                child = f"{path}[{index}]" if isinstance(item, dict) else path
+                return _first_error(item, child)
+    return path, str(detail), getattr(detail, "code", "invalid")
+
+
+def exception_handler(exc, context):
+    request = context.get("request")
+    if isinstance(exc, RecordError):
+        return error_response(request, exc.code, exc.message, field=exc.field)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(request, "DHG-0011", "The request body is too large.", status=413)
+    if isinstance(exc, exceptions.ParseError):
+        return error_response(request, "DHG-0011", f"The request body is not valid JSON: {exc.detail}")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return error_response(request, "DHG-0011", "Send the body as application/json.", status=415)
+    if isinstance(exc, exceptions.ValidationError):
+        field, message, code = _first_error(exc.detail)
+        error_code = {"unknown_code": "DHG-0016", "invalid_national_id": "DHG-0013"}.get(code, "DHG-0012")
+        text = f"{field}: {message}" if field else message
+        return error_response(request, error_code, text, field=field or None)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        message = (
+            str(exc.detail)
+            if isinstance(exc, exceptions.AuthenticationFailed)
+            else ("Authentication required: send Authorization: Bearer <token> from POST /o/token/.")
+        )
+        return error_response(
+            request, "DHG-0005", message, status=401, headers={"WWW-Authenticate": 'Bearer realm="api"'}
+        )
+    if isinstance(exc, exceptions.Throttled):
+        return Response(status=429, headers={"Retry-After": str(int(exc.wait or 1))})
+    if isinstance(exc, exceptions.PermissionDenied):
+        return error_response(request, "DHG-0010", str(exc.detail))
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return error_response(request, "DHG-0015", "Not found.")
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return error_response(request, "DHG-0012", str(exc.detail), status=405)
+    if isinstance(exc, exceptions.NotAcceptable):
+        return error_response(request, "DHG-0012", str(exc.detail), status=406)
+    if isinstance(exc, exceptions.APIException):
+        return error_response(request, "DHG-0001", str(exc.detail), status=exc.status_code)
+    return None

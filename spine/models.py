@@ -1,0 +1,37 @@
+"""Client systems: installed systems of a Care Location that connect over REST."""
+
+from django.conf import settings
+from django.db import models
+
+from maternity.models import CareLocation
+
+
+class SpineClient(models.Model):
+    """One installed client system: its own OAuth2 client ID and (hashed) secret, tied to one Care
+    Location. Requests are made as `service_user`, a member of that location's group."""
+
+    name = models.CharField(max_length=200)
+    care_location = models.ForeignKey(CareLocation, on_delete=models.PROTECT, related_name="spine_clients")
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.PROTECT, related_name="spine_client"
+    )
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spine_client"
+    )
+    record_filter = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Resource types this client may read and write (wire names). Empty: all.",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["care_location__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.care_location.name})"
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id

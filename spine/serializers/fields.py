@@ -1,0 +1,92 @@
+"""Building blocks for the NHN wire format: camelCase names, strict objects, coded values."""
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from maternity.codes import CodeSystem
+
+
+def camel(snake: str) -> str:
+    first, *rest = snake.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class StrictMixin:
+    """Unknown keys are an error (a typo must not silently drop data); a non-object is an error."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}, code="invalid"
+            )
+        unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown field."] for name in unknown}, code="unknown_field"
+            )
+        return super().to_internal_value(data)
+
+
+class CodeField(serializers.Field):
+    """A CodeAndSystem: `{code, display, codeSystem}` on the wire, the code alone in the database."""
+
+    default_error_messages = {
+        "not_object": 'Expected an object like {{"code": "..."}}, got {kind}.',
+        "unknown_code": "Unknown code '{code}' in {system}.",
+        "wrong_system": "codeSystem must be {expected}, got '{got}'.",
+        "missing_code": "code is required.",
+    }
+
+    def __init__(self, code_system: CodeSystem, **kwargs):
+        self.code_system = code_system
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            self.fail("not_object", kind=type(data).__name__)
+        unknown = set(data) - {"code", "display", "codeSystem"}
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown field(s) in a coded value: {', '.join(sorted(unknown))}."
+            )
+        code = data.get("code")
+        if not isinstance(code, str) or not code.strip():
+            self.fail("missing_code")
+        system = data.get("codeSystem")
+        if system not in (None, "", self.code_system.name):
+            raise serializers.ValidationError(
+                self.error_messages["wrong_system"].format(expected=self.code_system.name, got=system),
+                code="unknown_code",
+            )
+        if code not in self.code_system.codes:
+            raise serializers.ValidationError(
+                self.error_messages["unknown_code"].format(code=code, system=self.code_system.name),
+                code="unknown_code",
+            )
+        return code
+
+    def to_representation(self, value):
+        return {
+            "code": value,
+            "display": self.code_system.codes.get(value, ""),
+            "codeSystem": self.code_system.name,
+        }
+
+
+class AliasChoiceField(serializers.ChoiceField):
+    """A choice field that also accepts known alternative spellings (e.g. NHN's `POSTIVE`) and writes
+    the wire spelling back out."""
+
+    def __init__(self, *, aliases: dict[str, str], wire: dict[str, str] | None = None, **kwargs):
+        self.aliases = aliases
+        self.wire = wire or {}
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(self.aliases.get(data, data) if isinstance(data, str) else data)
+
+    def to_representation(self, value):
+        return self.wire.get(value, value) if value is not None else None

@@ -1,0 +1,83 @@
+"""The whole record document (GET record) and the request bodies of the record endpoints."""
+
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from maternity.models import Pregnancy, RecordStatus
+from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
+
+from .fields import StrictMixin
+from .metadata import record_metadata
+from .resources import SERIALIZERS
+
+
+def record_document_queryset(resource_types=None):
+    """One query for the record and every singleton (reverse one-to-one joins), one per list type:
+    the same number of queries however large the record is."""
+    allowed = set(resource_types or RESOURCE_TYPES)
+    singletons = [rt.accessor for rt in SINGLETONS if rt.name in allowed]
+    lists = [
+        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
+        if rt.name == "careLocations"
+        else rt.accessor
+        for rt in LISTS
+        if rt.name in allowed
+    ]
+    return Pregnancy.objects.select_related("person", *singletons).prefetch_related(*lists)
+
+
+def record_document(record: Pregnancy, resource_types=None) -> dict:
+    """`resource_types`: the wire names the caller may see (a client's record filter); others are left out."""
+    allowed = set(resource_types or RESOURCE_TYPES)
+    document = {"metadata": record_metadata(record)}
+    for rt in SINGLETONS:
+        if rt.name in allowed:
+            instance = getattr(record, rt.accessor, None)
+            document[rt.name] = SERIALIZERS[rt.name](instance).data if instance is not None else None
+    for rt in LISTS:
+        if rt.name in allowed:
+            items = getattr(record, rt.accessor).all()
+            document[rt.name] = SERIALIZERS[rt.name](items, many=True).data
+    return document
+
+
+class RecordStatusSerializer(StrictMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=RecordStatus.choices)
+    deliveryDate = serializers.DateTimeField(required=False, allow_null=True)
+    liveBirth = serializers.BooleanField(required=False, allow_null=True)
+    terminationDate = serializers.DateTimeField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and data.get("status") == "ENTERED IN ERROR":  # the spelling in NHN's table
+            data = {**data, "status": RecordStatus.ENTERED_IN_ERROR}
+        return super().to_internal_value(data)
+
+
+class UpdateStatusSerializer(StrictMixin, serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    recordStatus = RecordStatusSerializer()
+
+
+class VersionSerializer(StrictMixin, serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class MetadataVersionSerializer(serializers.Serializer):
+    """A PUT body's `metadata`: only `version` counts; the rest of what a client echoes back is ignored."""
+
+    metadata = serializers.DictField()
+
+    def validate_metadata(self, value):
+        version = value.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise serializers.ValidationError(
+                "metadata.version is required: the version of the resource you read."
+            )
+        return value
+
+
+class StatusSerializer(serializers.Serializer):
+    hasGivenConsent = serializers.BooleanField()
+    hasActiveMaternityRecord = serializers.BooleanField()
+    lastChangedDateTime = serializers.DateTimeField(allow_null=True)
+    latestRecordId = serializers.UUIDField(allow_null=True)

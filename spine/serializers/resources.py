@@ -1,0 +1,260 @@
+"""One serializer per resource type, in the NHN wire shape.
+
+Model fields are the wire names in snake_case; `ResourceSerializer` turns them into camelCase, nests the
+groups the wire format nests (e.g. `assistedConception`), refuses unknown fields and adds `metadata`.
+"""
+
+from rest_framework import serializers
+
+from maternity import codes
+from maternity import models as m
+from maternity.resources import BY_MODEL
+
+from .fields import AliasChoiceField, CodeField, StrictMixin, camel
+from .metadata import resource_metadata
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    """Meta may set `renames` ({field: wireName}) and `groups` ({wireGroup: {field: innerWireName}})."""
+
+    class Meta:
+        renames: dict[str, str] = {}
+        groups: dict[str, dict[str, str]] = {}
+
+    def get_field_names(self, declared_fields, info):
+        return [f.name for f in self.Meta.model.content_fields()]
+
+    def get_fields(self):
+        renames = getattr(self.Meta, "renames", {})
+        fields = {}
+        for name, field in super().get_fields().items():
+            wire = renames.get(name) or camel(name)
+            if wire != name and field.source is None:
+                field.source = name
+            fields[wire] = field
+        return fields
+
+    @classmethod
+    def group_members(cls) -> dict[str, dict[str, str]]:
+        """{group: {flat wire name: inner wire name}}"""
+        renames = getattr(cls.Meta, "renames", {})
+        return {
+            group: {renames.get(name) or camel(name): inner for name, inner in members.items()}
+            for group, members in getattr(cls.Meta, "groups", {}).items()
+        }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}, code="invalid"
+            )
+        groups = self.group_members()
+        grouped = {name for members in groups.values() for name in members}
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        allowed = (writable - grouped) | set(groups) | {"metadata"}
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise serializers.ValidationError(
+                {key: ["Unknown field."] for key in unknown}, code="unknown_field"
+            )
+        flat = {key: value for key, value in data.items() if key != "metadata" and key not in groups}
+        where = {}  # flat wire name -> "group.inner", for error messages
+        for group, members in groups.items():
+            value = data.get(group) or {}
+            if not isinstance(value, dict):
+                raise serializers.ValidationError(
+                    {group: [f"Expected an object, got {type(value).__name__}."]}
+                )
+            inner_to_flat = {inner: name for name, inner in members.items()}
+            unknown = sorted(set(value) - set(inner_to_flat))
+            if unknown:
+                raise serializers.ValidationError(
+                    {f"{group}.{key}": ["Unknown field."] for key in unknown}, code="unknown_field"
+                )
+            for inner, item in value.items():
+                flat[inner_to_flat[inner]] = item
+                where[inner_to_flat[inner]] = f"{group}.{inner}"
+        try:
+            return super().to_internal_value(flat)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):
+                error.detail = {where.get(key, key): value for key, value in error.detail.items()}
+            raise
+
+    def to_representation(self, instance):
+        flat = super().to_representation(instance)
+        for group, members in self.group_members().items():
+            flat[group] = {inner: flat.pop(name) for name, inner in members.items()}
+        return {"metadata": resource_metadata(instance), **flat}
+
+
+class MotherSerializer(ResourceSerializer):
+    language = CodeField(codes.LANGUAGE)
+    country_of_birth = CodeField(codes.COUNTRY)
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.Mother
+
+
+class CurrentPregnancySerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.CurrentPregnancy
+        groups = {
+            "assistedConception": {
+                "had_assisted_conception": "hadAssistedConception",
+                "date_assisted_conception": "dateAssistedConception",
+            }
+        }
+
+
+class PreviousPregnanciesSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.PreviousPregnancies
+
+
+class GeneticDisordersSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.GeneticDisorders
+
+
+class MedicalConditionsSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.MedicalConditions
+
+
+class MedicationSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.Medication
+        groups = {"folate": {"folate_taken_before": "takenBefore", "folate_taken_during": "takenDuring"}}
+
+
+class StimuliFrequencySerializer(StrictMixin, serializers.Serializer):
+    stimuliFrequency = CodeField(codes.STIMULANT_FREQUENCY)
+    dailyCount = serializers.IntegerField(min_value=0, max_value=200, allow_null=True, required=False)
+
+
+class StimulusSerializer(StrictMixin, serializers.Serializer):
+    stimuliType = CodeField(codes.STIMULANT_TYPE, allow_null=False, required=True)
+    stimuliFrequencyFirstConsultation = StimuliFrequencySerializer(allow_null=True, required=False)
+    stimuliFrequencyAtWeek36 = StimuliFrequencySerializer(allow_null=True, required=False)
+
+
+class LifestyleFactorsSerializer(ResourceSerializer):
+    stimuli = StimulusSerializer(many=True, required=False)
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.LifestyleFactors
+
+
+class ClinicalTestsSerializer(ResourceSerializer):
+    rhesus_d_type = AliasChoiceField(
+        choices=m.RhesusDType.choices,
+        aliases={"POSTIVE": "POSITIVE"},
+        wire={"POSITIVE": "POSTIVE"},  # NHN's documented spelling
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.ClinicalTests
+        groups = {
+            "aboRh": {"abo_type": "aboType", "rhesus_d_type": "rhesusDType"},
+            "glucoseTolerance": {
+                "fasting_glucose_level": "fastingGlucoseLevel",
+                "post_2h_glucose_level": "post2hGlucoseLevel",
+                "glucose_test_date": "testDate",
+            },
+        }
+
+
+class RhesusDNegativeSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.RhesusDNegative
+
+
+class VitalMeasurementsBeforePregnancySerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.VitalMeasurementsBeforePregnancy
+        renames = {"bmi": "bMI"}
+
+
+class PointsOfContactSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.PointsOfContact
+        groups = {
+            "generalPractitioner": {
+                "gp_name": "name",
+                "gp_organization_name": "organizationName",
+                "gp_organization_id": "organizationId",
+                "gp_hpr_nr": "hprNr",
+            },
+            "midwife": {
+                "midwife_name": "name",
+                "midwife_organization_name": "organizationName",
+                "midwife_hpr_nr": "hprNr",
+            },
+        }
+
+
+class BirthPlanSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.BirthPlan
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["acknowledged"] = (
+            {"at": instance.acknowledged_at, "by": instance.acknowledged_by_name}
+            if instance.acknowledged_at
+            else None
+        )
+        return data
+
+
+class FetusVitalSignsSerializer(StrictMixin, serializers.Serializer):
+    fosterId = serializers.IntegerField(min_value=1, max_value=8)
+    fetalHeartRate = serializers.IntegerField(min_value=50, max_value=240, allow_null=True, required=False)
+    fetalPresentationLie = CodeField(codes.FETAL_PRESENTATION)
+    motherFeelsBabyMovements = serializers.BooleanField(allow_null=True, required=False)
+    note = serializers.CharField(max_length=2000, allow_null=True, allow_blank=True, required=False)
+
+
+class AntenatalAppointmentSerializer(ResourceSerializer):
+    fetuses_vital_signs = FetusVitalSignsSerializer(many=True, required=False)
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.AntenatalAppointment
+
+
+class SymphysisFundalHeightSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.SymphysisFundalHeight
+
+
+class BirthSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.Birth
+
+
+class CareLocationEpisodeSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.CareLocationEpisode
+        read_only_fields = ["care_location", "start_time"]
+
+    def to_representation(self, instance):
+        location = instance.care_location
+        return {
+            "metadata": resource_metadata(instance),
+            "careLocation": {"orgNr": location.org_nr, "name": location.name},
+            "startTime": serializers.DateTimeField().to_representation(instance.start_time),
+        }
+
+
+class NoteSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.Note
+        read_only_fields = ["kind", "text"]
+
+
+SERIALIZERS: dict[str, type[ResourceSerializer]] = {
+    BY_MODEL[serializer.Meta.model].name: serializer for serializer in ResourceSerializer.__subclasses__()
+}

@@ -1,0 +1,98 @@
+"""The base of every record API view: who is acting, which patient, which record, which resource types."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+
+from maternity.access import get_record_for
+from maternity.actors import Actor
+from maternity.errors import NotAllowed, NotFound
+from maternity.models import Pregnancy
+from maternity.resources import RESOURCE_TYPES
+
+from ..context import client_actor, patient_national_id
+
+NOT_VISIBLE = "No maternity record with that id is visible to you."
+
+
+class ErrorSerializer(serializers.Serializer):
+    errorCode = serializers.CharField(help_text="DHG-00xx")
+    errorMessage = serializers.CharField()
+    eventId = serializers.CharField(help_text="Your nhn-event-id, or the server's request id.")
+    field = serializers.CharField(
+        required=False, help_text="The field or header at fault, when there is one."
+    )
+
+
+HEADERS = [
+    OpenApiParameter(
+        "nhn-source-system",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        required=True,
+        description="Your system's name and version (3-512 characters).",
+    ),
+    OpenApiParameter(
+        "nhn-patient-nin",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        required=True,
+        description="The patient's national ID (fødselsnummer, D-number, NHS number or NHI), or "
+        "`system|value`.",
+    ),
+    OpenApiParameter(
+        "nhn-event-id",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="Your trace id (at most 128 characters), echoed in events and errors.",
+    ),
+    OpenApiParameter(
+        "nhn-user-role",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description='URL-encoded JSON {"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}.',
+    ),
+    OpenApiParameter(
+        "X-Acting-User-Name",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="The person behind the request (required on writes).",
+    ),
+    OpenApiParameter(
+        "X-Acting-User-Id",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="Their professional (HPR) number (required on writes).",
+    ),
+]
+ERRORS = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    409: ErrorSerializer,
+}
+
+
+@extend_schema(parameters=HEADERS)
+class RecordAPIView(GenericAPIView):
+    def actor(self) -> Actor:
+        return client_actor(self.request, writing=self.request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    def visible_types(self) -> list[str]:
+        """The resource types this client may read and write (its record filter; empty means all)."""
+        return self.request.spine_client.record_filter or list(RESOURCE_TYPES)
+
+    def check_type_allowed(self, resource_type: str) -> None:
+        if resource_type in RESOURCE_TYPES and resource_type not in self.visible_types():
+            raise NotAllowed(f"{resource_type} is outside this client system's record filter.")
+
+    def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
+        """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""
+        national_id = patient_national_id(self.request)
+        record = get_record_for(actor, record_id, queryset=queryset)
+        person = record.person
+        if (person.identifier_system, person.identifier_value) != (national_id.system, national_id.value):
+            raise NotFound(NOT_VISIBLE)
+        return record

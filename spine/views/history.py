@@ -1,0 +1,124 @@
+"""GET history/{recordId}: every version of the record and its resources, oldest first.
+
+Keyset-paginated over RecordEvent (`after` = the last sequence seen), so a page costs the same however
+long the history is: one query for the events, one per resource type on the page for the snapshots."""
+
+from collections import defaultdict
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from maternity.errors import Invalid
+from maternity.models import Pregnancy
+from maternity.resources import RESOURCE_TYPES
+
+from ..serializers.metadata import record_status, timestamp
+from ..serializers.resources import SERIALIZERS
+from .base import ERRORS, RecordAPIView
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+
+def _int_param(request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Invalid(f"{name} must be a whole number.", field=name) from None
+    if not low <= value <= high:
+        raise Invalid(f"{name} must be between {low} and {high}.", field=name)
+    return value
+
+
+def _snapshots(events) -> dict[tuple, object]:
+    """{(resource_id, version): historical row} for the events on a page, one query per type."""
+    wanted = defaultdict(set)
+    for event in events:
+        wanted[event.resource_type].add(event.resource_id)
+    rows = {}
+    for name, ids in wanted.items():
+        model = Pregnancy if name == "record" else RESOURCE_TYPES[name].model
+        history = model.history.filter(id__in=ids)
+        if name == "careLocations":
+            history = history.select_related("care_location")
+        for row in history:
+            rows[(row.id, row.version)] = row
+    return rows
+
+
+def _snapshot_data(event, row):
+    if row is None:
+        return None
+    if event.resource_type == "record":
+        return {"recordStatus": record_status(row), "version": row.version}
+    data = SERIALIZERS[event.resource_type](row).data
+    data.pop("metadata", None)
+    return data
+
+
+class RecordHistoryView(RecordAPIView):
+    serializer_class = None
+
+    @extend_schema(
+        summary="Every version of the record and its resources, oldest first",
+        parameters=[
+            OpenApiParameter("after", OpenApiTypes.INT, description="The last `sequence` you have seen."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1-{MAX_LIMIT}."),
+        ],
+        responses={
+            200: inline_serializer(
+                "RecordHistory",
+                {
+                    "recordId": serializers.UUIDField(),
+                    "versions": serializers.ListField(),
+                    "next": serializers.CharField(),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request, record_id):
+        actor = self.actor()
+        record = self.load_record(actor, record_id)
+        after = _int_param(request, "after", 0, 0, 2**62)
+        limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        types = set(self.visible_types()) | {"record"}
+        events = list(
+            record.events.filter(sequence__gt=after, resource_type__in=types).order_by("sequence")[
+                : limit + 1
+            ]
+        )
+        has_more = len(events) > limit
+        events = events[:limit]
+        rows = _snapshots(events)
+        versions = []
+        for event in events:
+            versions.append(
+                {
+                    "sequence": event.sequence,
+                    "eventId": str(event.event_id),
+                    "resourceType": event.resource_type,
+                    "resourceId": str(event.resource_id),
+                    "version": event.version,
+                    "action": event.action,
+                    "occurredAt": timestamp(event.occurred_at),
+                    "lastUpdatedBy": {
+                        "userType": event.user_type,
+                        "orgNr": event.org_nr,
+                        "orgName": event.org_name,
+                        "name": event.actor_name,
+                        "sourceSystem": event.source_system,
+                    },
+                    "nhnEventId": event.client_event_id or None,
+                    "data": _snapshot_data(event, rows.get((event.resource_id, event.version))),
+                }
+            )
+        next_url = None
+        if has_more:
+            next_url = request.build_absolute_uri(f"{request.path}?after={events[-1].sequence}&limit={limit}")
+        return Response({"recordId": str(record.pk), "versions": versions, "next": next_url})

@@ -1,0 +1,253 @@
+"""The NHN record endpoints: status, history, the record document, status changes, resources."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from maternity import services
+from maternity.access import visible_records
+from maternity.errors import Invalid, ResourceNotFound
+from maternity.models import Person, RecordStatus
+from maternity.resources import RESOURCE_TYPES
+
+from ..context import patient_national_id
+from ..serializers.metadata import last_updated_by, record_metadata, record_status, timestamp
+from ..serializers.record import (
+    MetadataVersionSerializer,
+    StatusSerializer,
+    UpdateStatusSerializer,
+    record_document,
+    record_document_queryset,
+)
+from ..serializers.resources import SERIALIZERS
+from .base import ERRORS, RecordAPIView
+
+RecordDocument = inline_serializer(
+    "RecordDocument",
+    {"metadata": serializers.DictField(), **{name: serializers.JSONField() for name in RESOURCE_TYPES}},
+)
+
+
+def _person(national_id) -> Person | None:
+    return Person.objects.filter(
+        identifier_system=national_id.system, identifier_value=national_id.value
+    ).first()
+
+
+class StatusView(RecordAPIView):
+    serializer_class = StatusSerializer
+
+    @extend_schema(
+        responses={200: StatusSerializer, **ERRORS}, summary="Does the patient have an active record?"
+    )
+    def get(self, request):
+        """`hasActiveMaternityRecord` is true whoever asks (creating a second active record is refused
+        anyway); `latestRecordId` and `lastChangedDateTime` only describe records visible to the caller."""
+        actor = self.actor()
+        person = _person(patient_national_id(request))
+        if person is None:
+            body = {
+                "hasGivenConsent": True,
+                "hasActiveMaternityRecord": False,
+                "lastChangedDateTime": None,
+                "latestRecordId": None,
+            }
+            return Response(body)
+        has_active = person.pregnancies.filter(status=RecordStatus.ACTIVE).exists()
+        latest = visible_records(actor).filter(person=person).order_by("-created_at").first()
+        return Response(
+            {
+                "hasGivenConsent": person.has_given_consent,
+                "hasActiveMaternityRecord": has_active,
+                "lastChangedDateTime": timestamp(latest.record_last_updated) if latest else None,
+                "latestRecordId": str(latest.pk) if latest else None,
+            }
+        )
+
+
+class PatientHistoryView(RecordAPIView):
+    serializer_class = StatusSerializer
+
+    @extend_schema(
+        summary="Every record of the patient visible to you",
+        responses={200: inline_serializer("PatientHistory", {"history": serializers.ListField()}), **ERRORS},
+    )
+    def get(self, request):
+        actor = self.actor()
+        person = _person(patient_national_id(request))
+        records = visible_records(actor).filter(person=person).order_by("created_at") if person else []
+        return Response(
+            {
+                "history": [
+                    {
+                        "recordId": str(record.pk),
+                        "recordStatus": record_status(record),
+                        "version": record.version,
+                        "lastUpdated": timestamp(record.record_last_updated),
+                        "lastUpdatedBy": last_updated_by(record),
+                    }
+                    for record in records
+                ]
+            }
+        )
+
+
+class RecordCreateView(RecordAPIView):
+    serializer_class = None
+
+    @extend_schema(
+        request=RecordDocument, responses={201: RecordDocument, **ERRORS}, summary="Create a record"
+    )
+    def post(self, request):
+        """Empty, or with any resources except the list types. All or nothing."""
+        actor = self.actor()
+        national_id = patient_national_id(request)
+        body = request.data if request.body else {}
+        if not isinstance(body, dict):
+            raise Invalid(f"Expected a JSON object, got {type(body).__name__}.")
+        resources = {}
+        for name, value in body.items():
+            if name == "metadata":
+                continue
+            if name not in RESOURCE_TYPES:
+                raise Invalid(f"{name}: unknown resource type.", field=name)
+            self.check_type_allowed(name)
+            if not RESOURCE_TYPES[name].in_record_create:
+                raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+            if value is None:
+                continue
+            serializer = SERIALIZERS[name](data=value)
+            try:
+                serializer.is_valid(raise_exception=True)
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({name: error.detail}) from None
+            resources[name] = dict(serializer.validated_data)
+        record = services.record_create(national_id=national_id, actor=actor, resources=resources)
+        return _document_response(self, record.pk, status.HTTP_201_CREATED)
+
+
+def _document_response(view: RecordAPIView, record_id, status_code=200) -> Response:
+    types = view.visible_types()
+    record = record_document_queryset(types).get(pk=record_id)
+    response = Response(record_document(record, types), status=status_code)
+    response["ETag"] = f'"{record.pk}.{record.revision}.{len(types)}"'
+    response["Location"] = f"/api/maternity-record/v1/record/{record.pk}"
+    return response
+
+
+class RecordView(RecordAPIView):
+    serializer_class = None
+
+    @extend_schema(responses={200: RecordDocument, 304: None, **ERRORS}, summary="The whole record")
+    def get(self, request, record_id):
+        actor = self.actor()
+        types = self.visible_types()
+        record = self.load_record(actor, record_id, queryset=record_document_queryset(types))
+        etag = f'"{record.pk}.{record.revision}.{len(types)}"'
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        response = Response(record_document(record, types))
+        response["ETag"] = etag
+        return response
+
+
+class UpdateStatusView(RecordAPIView):
+    serializer_class = UpdateStatusSerializer
+
+    @extend_schema(
+        responses={200: inline_serializer("RecordMetadata", {"metadata": serializers.DictField()}), **ERRORS},
+        summary="Change the record's status (deliver, terminate, entered in error)",
+    )
+    def post(self, request, record_id):
+        actor = self.actor()
+        record = self.load_record(actor, record_id)
+        body = UpdateStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = body.validated_data["recordStatus"]
+        record = services.record_status_update(
+            record_id=record.pk,
+            version=body.validated_data["version"],
+            status=wanted["status"],
+            delivery_date=wanted.get("deliveryDate"),
+            live_birth=wanted.get("liveBirth"),
+            termination_date=wanted.get("terminationDate"),
+            actor=actor,
+        )
+        return Response({"metadata": record_metadata(record)})
+
+
+class ResourceView(RecordAPIView):
+    """POST (create) and PUT (update) of one resource type; the URL names the type."""
+
+    resource_type: str = ""
+
+    def get_serializer_class(self):
+        return SERIALIZERS[self.resource_type]
+
+    def _parse(self, *, update: bool) -> tuple[dict, int | None]:
+        data = self.request.data
+        if not isinstance(data, dict):
+            raise Invalid(f"Expected a JSON object, got {type(data).__name__}.")
+        version = None
+        if update:
+            meta = MetadataVersionSerializer(data={"metadata": data.get("metadata")})
+            meta.is_valid(raise_exception=True)
+            version = meta.validated_data["metadata"]["version"]
+        serializer = self.get_serializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data), version
+
+    def _respond(self, instance, status_code=200) -> Response:
+        return Response(self.get_serializer(instance).data, status=status_code)
+
+    def post(self, request, record_id):
+        actor = self.actor()
+        self.check_type_allowed(self.resource_type)
+        record = self.load_record(actor, record_id)
+        data, _ = self._parse(update=False)
+        instance = services.resource_create(
+            record_id=record.pk, resource_type=self.resource_type, data=data, actor=actor
+        )
+        response = self._respond(instance, status.HTTP_201_CREATED)
+        if RESOURCE_TYPES[self.resource_type].is_list:
+            response["Location"] = (
+                f"/api/maternity-record/v1/record/{record.pk}/{self.resource_type}/{instance.pk}"
+            )
+        return response
+
+    def put(self, request, record_id, resource_id=None):
+        actor = self.actor()
+        self.check_type_allowed(self.resource_type)
+        record = self.load_record(actor, record_id)
+        data, version = self._parse(update=True)
+        instance = services.resource_update(
+            record_id=record.pk,
+            resource_type=self.resource_type,
+            resource_id=resource_id,
+            version=version,
+            data=data,
+            actor=actor,
+        )
+        return self._respond(instance)
+
+    def delete(self, request, record_id, resource_id):
+        actor = self.actor()
+        self.check_type_allowed(self.resource_type)
+        record = self.load_record(actor, record_id)
+        instance = services.resource_enter_in_error(
+            record_id=record.pk, resource_type=self.resource_type, resource_id=resource_id, actor=actor
+        )
+        return self._respond(instance)
+
+
+@extend_schema(exclude=True)
+class UnknownResourceView(RecordAPIView):
+    serializer_class = None
+
+    def _unknown(self, request, record_id, resource_type, resource_id=None):
+        raise ResourceNotFound(
+            f"Unknown resource type '{resource_type}'. Valid types: {', '.join(RESOURCE_TYPES)}.",
+            field="resourceType",
+        )
+
+    get = post = put = delete = _unknown
