@@ -24,7 +24,7 @@ class ResourceType:
 
     @property
     def accessor(self) -> str:
-        """The reverse accessor on Pregnancy: `select_related` for singletons, `prefetch_related` for lists."""
+        """The reverse accessor on Pregnancy (select_related for singletons, prefetch_related for lists)."""
         name = self.model._meta.model_name
         return f"{name}s" if self.is_list else name
 

@@ -2,5 +2,8 @@ from django.apps import AppConfig
 
 
 class SpineConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "spine"
+    verbose_name = "Spine: client systems and the record API"
+
+    def ready(self):
+        from . import schema  # noqa: F401  (registers the OpenAPI extensions)

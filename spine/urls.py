@@ -7,6 +7,7 @@ from maternity.resources import LISTS, SINGLETONS
 from .views.history import RecordHistoryView
 from .views.record import (
     PatientHistoryView,
+    RecordCreateSlashView,
     RecordCreateView,
     RecordView,
     ResourceView,
@@ -23,7 +24,7 @@ urlpatterns = [
     path("history", PatientHistoryView.as_view(), name="patient-history"),
     path("history/<str:record_id>", RecordHistoryView.as_view(), name="record-history"),
     path("record", RecordCreateView.as_view(), name="record-create"),
-    path("record/", RecordCreateView.as_view()),
+    path("record/", RecordCreateSlashView.as_view()),
     path(record, RecordView.as_view(), name="record"),
     path(f"{record}/updateStatus", UpdateStatusView.as_view(), name="record-update-status"),
 ]

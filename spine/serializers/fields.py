@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maternity.codes import CodeSystem
@@ -28,6 +29,19 @@ class StrictMixin:
         return super().to_internal_value(data)
 
 
+CODE_AND_SYSTEM = {
+    "type": "object",
+    "nullable": True,
+    "required": ["code"],
+    "properties": {
+        "code": {"type": "string"},
+        "display": {"type": "string", "description": "Filled in by the server."},
+        "codeSystem": {"type": "string", "example": "VOLVEN_9043"},
+    },
+}
+
+
+@extend_schema_field(CODE_AND_SYSTEM)
 class CodeField(serializers.Field):
     """A CodeAndSystem: `{code, display, codeSystem}` on the wire, the code alone in the database."""
 

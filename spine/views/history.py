@@ -65,6 +65,7 @@ class RecordHistoryView(RecordAPIView):
     serializer_class = None
 
     @extend_schema(
+        operation_id="record_history",
         summary="Every version of the record and its resources, oldest first",
         parameters=[
             OpenApiParameter("after", OpenApiTypes.INT, description="The last `sequence` you have seen."),

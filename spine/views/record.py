@@ -69,6 +69,7 @@ class PatientHistoryView(RecordAPIView):
     serializer_class = StatusSerializer
 
     @extend_schema(
+        operation_id="patient_history",
         summary="Every record of the patient visible to you",
         responses={200: inline_serializer("PatientHistory", {"history": serializers.ListField()}), **ERRORS},
     )
@@ -124,6 +125,11 @@ class RecordCreateView(RecordAPIView):
             resources[name] = dict(serializer.validated_data)
         record = services.record_create(national_id=national_id, actor=actor, resources=resources)
         return _document_response(self, record.pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)
+class RecordCreateSlashView(RecordCreateView):
+    """The same, for the trailing-slash URL used in NHN's examples."""
 
 
 def _document_response(view: RecordAPIView, record_id, status_code=200) -> Response:
