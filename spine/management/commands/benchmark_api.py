@@ -95,7 +95,8 @@ class Command(BaseCommand):
                 {"appointmentDate": day.isoformat(), "bloodPressure": "118/76", "motherWeight": 70.5},
             )
         self.stdout.write(
-            f"Record: {appointments} appointments, {history + 1} versions of mother, {len(RESOURCE_TYPES)} types"
+            f"Record: {appointments} appointments, {history + 1} versions of mother, "
+            f"{len(RESOURCE_TYPES)} resource types"
         )
 
         with CaptureQueriesContext(connection) as queries:
