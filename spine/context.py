@@ -1,5 +1,6 @@
 """What a record API request says about who is acting and for which patient (the nhn-* headers)."""
 
+import contextlib
 import json
 import uuid
 from urllib.parse import unquote
@@ -14,8 +15,27 @@ def _header(request, name: str) -> str:
     return request.headers.get(name, "").strip()
 
 
+def _text_header(request, name: str) -> str:
+    """A header carrying free text, such as a person's name ("Åse Ødegård"). WSGI hands header bytes over
+    as latin-1, so UTF-8 sent raw arrives garbled: undo that. Percent-encoded UTF-8 (for HTTP libraries
+    that refuse non-ASCII header values, as nhn-user-role is encoded) is decoded too."""
+    value = _header(request, name)
+    with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep the text as it came
+        value = value.encode("latin-1").decode("utf-8")
+    return unquote(value).strip()
+
+
+def request_id(request) -> str:
+    """The server's id for this request: made once, then shared by the events it writes and by its error
+    body, so an error can be traced. A request id set earlier (e.g. by a middleware) is kept."""
+    http_request = getattr(request, "_request", request)
+    if not getattr(http_request, "request_id", ""):
+        http_request.request_id = uuid.uuid4().hex
+    return http_request.request_id
+
+
 def source_system(request) -> str:
-    value = _header(request, "nhn-source-system")
+    value = _text_header(request, "nhn-source-system")
     if not 3 <= len(value) <= 512:
         raise Invalid(
             "The nhn-source-system header is required: your system's name and version, 3-512 characters.",
@@ -57,7 +77,7 @@ def _user_role(request) -> str:
 def client_actor(request, *, writing: bool) -> Actor:
     """The Actor for a request by a client system. On writes, the human behind it must be named."""
     client = request.spine_client
-    name = _header(request, "X-Acting-User-Name")[:200]
+    name = _text_header(request, "X-Acting-User-Name")[:200]
     user_id = _header(request, "X-Acting-User-Id")[:40]
     if writing and not (name and user_id):
         raise Invalid(
@@ -67,7 +87,6 @@ def client_actor(request, *, writing: bool) -> Actor:
     event_id = _header(request, "nhn-event-id")
     if len(event_id) > 128:
         raise Invalid("nhn-event-id must be at most 128 characters.", field="nhn-event-id")
-    request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
     return Actor(
         user_type=UserType.HEALTH_CARE_PROFESSIONAL,
         user=request.user,
@@ -78,5 +97,5 @@ def client_actor(request, *, writing: bool) -> Actor:
         source_system=source_system(request),
         client_id=client.client_id,
         client_event_id=event_id,
-        request_id=request_id,
+        request_id=request_id(request),
     )

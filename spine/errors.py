@@ -10,6 +10,8 @@ from rest_framework.response import Response
 
 from maternity.errors import RecordError
 
+from .context import request_id
+
 logger = logging.getLogger(__name__)
 
 HTTP_STATUS = {
@@ -28,9 +30,10 @@ HTTP_STATUS = {
 
 
 def event_id_of(request) -> str:
+    """The caller's nhn-event-id, else the server's id for the request (the one its events carry)."""
     if request is None:
         return ""
-    return request.headers.get("nhn-event-id", "")[:128] or getattr(request, "request_id", "")
+    return request.headers.get("nhn-event-id", "").strip()[:128] or request_id(request)
 
 
 def error_response(
@@ -48,6 +51,8 @@ def _first_error(detail, path: str = "") -> tuple[str, str, str]:
     """(field path, message, code) of the first error in a DRF error tree."""
     if isinstance(detail, dict):
         key, value = next(iter(detail.items()))
+        if isinstance(key, int):  # an item of a list (ListField and ListSerializer key errors by index)
+            return _first_error(value, f"{path}[{key}]")
         key = "" if key == "non_field_errors" else str(key)
         return _first_error(value, f"{path}.{key}".strip(".") if key else path)
     if isinstance(detail, list):

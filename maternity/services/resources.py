@@ -23,12 +23,20 @@ def resource_type_get(name: str) -> ResourceType:
         ) from None
 
 
-def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
+def resource_writer_check(*, resource_type: str, actor: Actor) -> ResourceType:
+    """Refuse a resource type this kind of caller never writes (callers may ask before parsing a body)."""
+    rt = resource_type_get(resource_type)
     if actor.user_type not in rt.written_by:
-        who = "the pregnant person" if rt.written_by == {UserType.PATIENT} else "the system"
-        if rt.written_by == {UserType.HEALTH_CARE_PROFESSIONAL}:
-            who = "health care professionals"
+        who = {
+            frozenset({UserType.PATIENT}): "the pregnant person",
+            frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): "health care professionals",
+        }.get(rt.written_by, "the system")
         raise NotAllowed(f"{rt.name} is written by {who} only.")
+    return rt
+
+
+def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
+    resource_writer_check(resource_type=rt.name, actor=actor)
     if rt.key_demographics and actor.care_location_id_or_none != record.active_care_location_id:
         raise NotAllowed(
             f"{rt.name} holds key demographics: only the active Care Location "

@@ -1,11 +1,28 @@
 """Building blocks for the NHN wire format: camelCase names, strict objects, coded values."""
 
+import datetime
 from collections.abc import Mapping
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maternity.codes import CodeSystem
+
+
+def json_type(value) -> str:
+    """The JSON name of a parsed value's type, for error messages ("got an array")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
 
 
 def camel(snake: str) -> str:
@@ -19,7 +36,7 @@ class StrictMixin:
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
             raise serializers.ValidationError(
-                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}, code="invalid"
+                {"non_field_errors": [f"Expected a JSON object, got {json_type(data)}."]}, code="invalid"
             )
         unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
         if unknown:
@@ -60,7 +77,7 @@ class CodeField(serializers.Field):
 
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
-            self.fail("not_object", kind=type(data).__name__)
+            self.fail("not_object", kind=json_type(data))
         unknown = set(data) - {"code", "display", "codeSystem"}
         if unknown:
             raise serializers.ValidationError(
@@ -104,3 +121,12 @@ class AliasChoiceField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return self.wire.get(value, value) if value is not None else None
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Accepts any offset (a time without one is local time); writes UTC with a `Z`, as NHN's examples do,
+    so a client gets back the instant it sent in the form it was documented."""
+
+    def to_representation(self, value):
+        with timezone.override(datetime.UTC):
+            return super().to_representation(value)

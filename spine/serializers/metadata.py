@@ -1,12 +1,12 @@
 """The server-managed `metadata` blocks of the NHN wire format."""
 
-from rest_framework.fields import DateTimeField
-
 from maternity.models import Pregnancy, RecordStatus
 from maternity.models.base import Resource
 from maternity.models.stamp import Stamped
 
-_datetime = DateTimeField()
+from .fields import UtcDateTimeField
+
+_datetime = UtcDateTimeField()
 
 
 def timestamp(value):

@@ -3,10 +3,11 @@
 from django.db.models import Prefetch
 from rest_framework import serializers
 
+from maternity.errors import Invalid
 from maternity.models import Pregnancy, RecordStatus
 from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 
-from .fields import StrictMixin
+from .fields import StrictMixin, json_type
 from .metadata import record_metadata
 from .resources import SERIALIZERS
 
@@ -58,22 +59,24 @@ class UpdateStatusSerializer(StrictMixin, serializers.Serializer):
     recordStatus = RecordStatusSerializer()
 
 
-class VersionSerializer(StrictMixin, serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
+def request_object(data) -> dict:
+    """The request body, which must be a JSON object."""
+    if not isinstance(data, dict):
+        raise Invalid(f"Expected a JSON object, got {json_type(data)}.")
+    return data
 
 
-class MetadataVersionSerializer(serializers.Serializer):
-    """A PUT body's `metadata`: only `version` counts; the rest of what a client echoes back is ignored."""
-
-    metadata = serializers.DictField()
-
-    def validate_metadata(self, value):
-        version = value.get("version")
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise serializers.ValidationError(
-                "metadata.version is required: the version of the resource you read."
-            )
-        return value
+def metadata_version(body: dict) -> int:
+    """A PUT body's `metadata.version`: the version the client read. The rest of what a client echoes
+    back in `metadata` is ignored."""
+    metadata = body.get("metadata")
+    version = metadata.get("version") if isinstance(metadata, dict) else None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise Invalid(
+            "metadata.version is required: the version of the resource you read (a whole number from 1).",
+            field="metadata.version",
+        )
+    return version
 
 
 class StatusSerializer(serializers.Serializer):

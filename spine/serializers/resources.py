@@ -4,18 +4,24 @@ Model fields are the wire names in snake_case; `ResourceSerializer` turns them i
 groups the wire format nests (e.g. `assistedConception`), refuses unknown fields and adds `metadata`.
 """
 
+from django.db import models
 from rest_framework import serializers
 
 from maternity import codes
 from maternity import models as m
 from maternity.resources import BY_MODEL
 
-from .fields import AliasChoiceField, CodeField, StrictMixin, camel
+from .fields import AliasChoiceField, CodeField, StrictMixin, UtcDateTimeField, camel, json_type
 from .metadata import resource_metadata
 
 
 class ResourceSerializer(serializers.ModelSerializer):
     """Meta may set `renames` ({field: wireName}) and `groups` ({wireGroup: {field: innerWireName}})."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
 
     class Meta:
         renames: dict[str, str] = {}
@@ -46,7 +52,7 @@ class ResourceSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError(
-                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}, code="invalid"
+                {"non_field_errors": [f"Expected a JSON object, got {json_type(data)}."]}, code="invalid"
             )
         groups = self.group_members()
         grouped = {name for members in groups.values() for name in members}
@@ -60,11 +66,11 @@ class ResourceSerializer(serializers.ModelSerializer):
         flat = {key: value for key, value in data.items() if key != "metadata" and key not in groups}
         where = {}  # flat wire name -> "group.inner", for error messages
         for group, members in groups.items():
-            value = data.get(group) or {}
+            value = data.get(group)
+            if value is None:  # a group sent as null, or left out: all its fields are null
+                value = {}
             if not isinstance(value, dict):
-                raise serializers.ValidationError(
-                    {group: [f"Expected an object, got {type(value).__name__}."]}
-                )
+                raise serializers.ValidationError({group: [f"Expected an object, got {json_type(value)}."]})
             inner_to_flat = {inner: name for name, inner in members.items()}
             unknown = sorted(set(value) - set(inner_to_flat))
             if unknown:
@@ -203,7 +209,10 @@ class BirthPlanSerializer(ResourceSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["acknowledged"] = (
-            {"at": instance.acknowledged_at, "by": instance.acknowledged_by_name}
+            {
+                "at": UtcDateTimeField().to_representation(instance.acknowledged_at),
+                "by": instance.acknowledged_by_name,
+            }
             if instance.acknowledged_at
             else None
         )
@@ -245,7 +254,7 @@ class CareLocationEpisodeSerializer(ResourceSerializer):
         return {
             "metadata": resource_metadata(instance),
             "careLocation": {"orgNr": location.org_nr, "name": location.name},
-            "startTime": serializers.DateTimeField().to_representation(instance.start_time),
+            "startTime": UtcDateTimeField().to_representation(instance.start_time),
         }
 
 

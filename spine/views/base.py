@@ -10,6 +10,7 @@ from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound
 from maternity.models import Pregnancy
 from maternity.resources import RESOURCE_TYPES
+from maternity.services.resources import resource_writer_check
 
 from ..context import client_actor, patient_national_id
 
@@ -87,6 +88,10 @@ class RecordAPIView(GenericAPIView):
     def check_type_allowed(self, resource_type: str) -> None:
         if resource_type in RESOURCE_TYPES and resource_type not in self.visible_types():
             raise NotAllowed(f"{resource_type} is outside this client system's record filter.")
+
+    def check_writer(self, resource_type: str, actor: Actor) -> None:
+        """Refuse before parsing the body, so the answer is "not allowed", not a complaint about fields."""
+        resource_writer_check(resource_type=resource_type, actor=actor)
 
     def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
         """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""

@@ -1,5 +1,7 @@
 """The NHN record endpoints: status, history, the record document, status changes, resources."""
 
+import hashlib
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,11 +15,12 @@ from maternity.resources import RESOURCE_TYPES
 from ..context import patient_national_id
 from ..serializers.metadata import last_updated_by, record_metadata, record_status, timestamp
 from ..serializers.record import (
-    MetadataVersionSerializer,
     StatusSerializer,
     UpdateStatusSerializer,
+    metadata_version,
     record_document,
     record_document_queryset,
+    request_object,
 )
 from ..serializers.resources import SERIALIZERS
 from .base import ERRORS, RecordAPIView
@@ -103,9 +106,7 @@ class RecordCreateView(RecordAPIView):
         """Empty, or with any resources except the list types. All or nothing."""
         actor = self.actor()
         national_id = patient_national_id(request)
-        body = request.data if request.body else {}
-        if not isinstance(body, dict):
-            raise Invalid(f"Expected a JSON object, got {type(body).__name__}.")
+        body = request_object(request.data if request.body else {})
         resources = {}
         for name, value in body.items():
             if name == "metadata":
@@ -113,8 +114,9 @@ class RecordCreateView(RecordAPIView):
             if name not in RESOURCE_TYPES:
                 raise Invalid(f"{name}: unknown resource type.", field=name)
             self.check_type_allowed(name)
-            if not RESOURCE_TYPES[name].in_record_create:
+            if RESOURCE_TYPES[name].is_list:
                 raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+            self.check_writer(name, actor)
             if value is None:
                 continue
             serializer = SERIALIZERS[name](data=value)
@@ -132,11 +134,22 @@ class RecordCreateSlashView(RecordCreateView):
     """The same, for the trailing-slash URL used in NHN's examples."""
 
 
+def record_etag(record, types: list[str]) -> str:
+    """Changes with every change anywhere in the record, and differs between record filters."""
+    view = hashlib.sha256(",".join(sorted(types)).encode()).hexdigest()[:8]
+    return f'"{record.pk}.{record.revision}.{view}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
 def _document_response(view: RecordAPIView, record_id, status_code=200) -> Response:
     types = view.visible_types()
     record = record_document_queryset(types).get(pk=record_id)
     response = Response(record_document(record, types), status=status_code)
-    response["ETag"] = f'"{record.pk}.{record.revision}.{len(types)}"'
+    response["ETag"] = record_etag(record, types)
     response["Location"] = f"/api/maternity-record/v1/record/{record.pk}"
     return response
 
@@ -149,8 +162,8 @@ class RecordView(RecordAPIView):
         actor = self.actor()
         types = self.visible_types()
         record = self.load_record(actor, record_id, queryset=record_document_queryset(types))
-        etag = f'"{record.pk}.{record.revision}.{len(types)}"'
-        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        etag = record_etag(record, types)
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         response = Response(record_document(record, types))
         response["ETag"] = etag
@@ -167,7 +180,7 @@ class UpdateStatusView(RecordAPIView):
     def post(self, request, record_id):
         actor = self.actor()
         record = self.load_record(actor, record_id)
-        body = UpdateStatusSerializer(data=request.data)
+        body = UpdateStatusSerializer(data=request_object(request.data))
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["recordStatus"]
         record = services.record_status_update(
@@ -191,14 +204,8 @@ class ResourceView(RecordAPIView):
         return SERIALIZERS[self.resource_type]
 
     def _parse(self, *, update: bool) -> tuple[dict, int | None]:
-        data = self.request.data
-        if not isinstance(data, dict):
-            raise Invalid(f"Expected a JSON object, got {type(data).__name__}.")
-        version = None
-        if update:
-            meta = MetadataVersionSerializer(data={"metadata": data.get("metadata")})
-            meta.is_valid(raise_exception=True)
-            version = meta.validated_data["metadata"]["version"]
+        data = request_object(self.request.data)
+        version = metadata_version(data) if update else None
         serializer = self.get_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data), version
@@ -210,6 +217,7 @@ class ResourceView(RecordAPIView):
         actor = self.actor()
         self.check_type_allowed(self.resource_type)
         record = self.load_record(actor, record_id)
+        self.check_writer(self.resource_type, actor)
         data, _ = self._parse(update=False)
         instance = services.resource_create(
             record_id=record.pk, resource_type=self.resource_type, data=data, actor=actor
@@ -225,6 +233,7 @@ class ResourceView(RecordAPIView):
         actor = self.actor()
         self.check_type_allowed(self.resource_type)
         record = self.load_record(actor, record_id)
+        self.check_writer(self.resource_type, actor)
         data, version = self._parse(update=True)
         instance = services.resource_update(
             record_id=record.pk,
@@ -240,6 +249,7 @@ class ResourceView(RecordAPIView):
         actor = self.actor()
         self.check_type_allowed(self.resource_type)
         record = self.load_record(actor, record_id)
+        self.check_writer(self.resource_type, actor)
         instance = services.resource_enter_in_error(
             record_id=record.pk, resource_type=self.resource_type, resource_id=resource_id, actor=actor
         )
@@ -251,6 +261,13 @@ class UnknownResourceView(RecordAPIView):
     serializer_class = None
 
     def _unknown(self, request, record_id, resource_type, resource_id=None):
+        rt = RESOURCE_TYPES.get(resource_type)
+        if rt is not None and not rt.is_list:  # a singleton addressed like a list item
+            raise ResourceNotFound(
+                f"{resource_type} is a single resource: address it as record/{{recordId}}/{resource_type}, "
+                "without an id.",
+                field="resourceId",
+            )
         raise ResourceNotFound(
             f"Unknown resource type '{resource_type}'. Valid types: {', '.join(RESOURCE_TYPES)}.",
             field="resourceType",
