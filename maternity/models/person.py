@@ -1,7 +1,10 @@
 """The pregnant person's identity. Demographics live in the record's versioned `mother` resource."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from ..identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
 
 
 class Person(models.Model):
@@ -29,3 +32,22 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.identifier_value
+
+    def clean(self) -> None:
+        """The identifier must pass its system's checks; the date of birth must match the one the
+        number encodes (Norwegian numbers), and is filled in from it when missing."""
+        if self.identifier_system not in SYSTEM_LABELS:
+            raise ValidationError(
+                {"identifier_system": f"Unknown identifier system '{self.identifier_system}'."}
+            )
+        try:
+            national_id = parse_national_id(self.identifier_value, self.identifier_system)
+        except InvalidIdentifier as error:
+            raise ValidationError({"identifier_value": str(error)}) from None
+        self.identifier_value = national_id.value
+        if national_id.birth_date:
+            if self.date_of_birth and self.date_of_birth != national_id.birth_date:
+                raise ValidationError(
+                    {"date_of_birth": "Does not match the date encoded in the national ID."}
+                )
+            self.date_of_birth = national_id.birth_date

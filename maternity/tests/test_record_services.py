@@ -101,3 +101,22 @@ def test_every_change_is_a_version_with_who_and_when(record, midwife_actor):
         ("mother", 1),
         ("mother", 2),
     ]
+
+
+@pytest.mark.django_db
+def test_a_person_with_an_invalid_national_id_does_not_validate():
+    from django.core.exceptions import ValidationError
+
+    from maternity.identifiers import NHS_NUMBER, NO_FNR
+
+    with pytest.raises(ValidationError, match="check digit"):
+        Person(identifier_system=NHS_NUMBER, identifier_value="9434765918").full_clean()
+    nin = parse_national_id(new_nin())
+    person = Person(identifier_system=NO_FNR, identifier_value=nin.value)
+    person.full_clean()
+    assert person.date_of_birth == nin.birth_date
+
+
+@pytest.mark.django_db
+def test_a_created_person_gets_the_date_of_birth_the_number_encodes(record):
+    assert record.person.date_of_birth == parse_national_id(record.person.identifier_value).birth_date

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from maternity import services
 from maternity.identifiers import make_norwegian_fnr
@@ -45,7 +45,9 @@ class Command(BaseCommand):
             name="Benchmark location (synthetic)", org_nr=f"BENCH-{uuid.uuid4().hex[:8]}"
         )
         try:
-            self._run(location, requests, appointments, history)
+            # In-process requests come from 127.0.0.1, whatever hosts the deployment allows.
+            with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
+                self._run(location, requests, appointments, history)
         finally:
             self._clean_up(location)
 
