@@ -13,7 +13,7 @@ from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, Sta
 from ..resources import RESOURCE_TYPES
 from .resources import create_in_locked_record, resource_type_get
 from .stakeholders import stakeholder_grant
-from .versioning import lock_record_for_write, now, record_event, save_version
+from .versioning import lock_record_for_write, now, save_resource_version
 
 ACTIVE_EXISTS = "An active maternity record already exists for this person; end it before creating another."
 
@@ -61,20 +61,7 @@ def record_create(
         active_care_location=location,
         record_last_updated=at,
     )
-    try:
-        with transaction.atomic():  # the partial unique index decides a race between two creators
-            save_version(record, actor=actor, now=at, reason=EventAction.CREATED)
-    except IntegrityError:
-        raise AlreadyExists(ACTIVE_EXISTS) from None
-    record_event(
-        record=record,
-        resource_type="record",
-        resource_id=record.pk,
-        version=1,
-        action=EventAction.CREATED,
-        actor=actor,
-        now=at,
-    )
+    _save_record_version(record, action=EventAction.CREATED, actor=actor, at=at)
     stakeholder_grant(record=record, care_location=location, reason=StakeholderReason.CREATED)
     create_in_locked_record(
         record=record,
@@ -86,6 +73,18 @@ def record_create(
     for name, data in resources.items():
         create_in_locked_record(record=record, rt=RESOURCE_TYPES[name], data=data, actor=actor, at=at)
     return record
+
+
+def _save_record_version(record: Pregnancy, *, action: str, actor: Actor, at) -> None:
+    """A new version of the record root. The partial unique index on ACTIVE decides a race between two
+    writers making records of one person active."""
+    try:
+        with transaction.atomic():
+            save_resource_version(
+                record, record=record, resource_type="record", action=action, actor=actor, at=at
+            )
+    except IntegrityError:
+        raise AlreadyExists(ACTIVE_EXISTS) from None
 
 
 STATUS_FIELDS = {
@@ -145,20 +144,7 @@ def record_status_update(
         setattr(record, name, value if name in STATUS_FIELDS[status] else None)
     record.version += 1
     at = now()
-    try:
-        with transaction.atomic():
-            save_version(record, actor=actor, now=at, reason=EventAction.STATUS_CHANGED)
-    except IntegrityError:
-        raise AlreadyExists(ACTIVE_EXISTS) from None
-    record_event(
-        record=record,
-        resource_type="record",
-        resource_id=record.pk,
-        version=record.version,
-        action=EventAction.STATUS_CHANGED,
-        actor=actor,
-        now=at,
-    )
+    _save_record_version(record, action=EventAction.STATUS_CHANGED, actor=actor, at=at)
     create_in_locked_record(
         record=record,
         rt=RESOURCE_TYPES["notes"],

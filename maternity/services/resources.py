@@ -11,7 +11,7 @@ from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, Resourc
 from ..models import CurrentPregnancy, EventAction, Pregnancy, UserType
 from ..models.base import Resource
 from ..resources import RESOURCE_TYPES, ResourceType
-from .versioning import lock_record_for_write, now, record_event, save_version, validate
+from .versioning import lock_record_for_write, now, save_resource_version, validate
 
 
 def resource_type_get(name: str) -> ResourceType:
@@ -66,15 +66,8 @@ def create_in_locked_record(
         raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
     instance = rt.model(record=record, version=1, **_content(rt, data))
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
-    save_version(instance, actor=actor, now=at, reason=EventAction.CREATED)
-    record_event(
-        record=record,
-        resource_type=rt.name,
-        resource_id=instance.pk,
-        version=1,
-        action="CREATED",
-        actor=actor,
-        now=at,
+    save_resource_version(
+        instance, record=record, resource_type=rt.name, action=EventAction.CREATED, actor=actor, at=at
     )
     _after_change(record, instance)
     return instance
@@ -109,15 +102,8 @@ def resource_update(
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
-    save_version(instance, actor=actor, now=(at := now()), reason=EventAction.UPDATED)
-    record_event(
-        record=record,
-        resource_type=rt.name,
-        resource_id=instance.pk,
-        version=instance.version,
-        action=EventAction.UPDATED,
-        actor=actor,
-        now=at,
+    save_resource_version(
+        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor
     )
     _after_change(record, instance)
     return instance
@@ -143,15 +129,8 @@ def resource_enter_in_error(
         _check_version(rt, instance, version)
     instance.entered_in_error = True
     instance.version += 1
-    save_version(instance, actor=actor, now=(at := now()), reason=EventAction.ENTERED_IN_ERROR)
-    record_event(
-        record=record,
-        resource_type=rt.name,
-        resource_id=instance.pk,
-        version=instance.version,
-        action=EventAction.ENTERED_IN_ERROR,
-        actor=actor,
-        now=at,
+    save_resource_version(
+        instance, record=record, resource_type=rt.name, action=EventAction.ENTERED_IN_ERROR, actor=actor
     )
     return instance
 

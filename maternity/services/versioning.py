@@ -81,5 +81,22 @@ def record_event(
     )
 
 
+def save_resource_version(
+    instance: Stamped, *, record: Pregnancy, resource_type: str, action: str, actor: Actor, at=None
+):
+    """Save a new version of a resource (or of the record root) and append its RecordEvent."""
+    at = at or now()
+    save_version(instance, actor=actor, now=at, reason=action)
+    record_event(
+        record=record,
+        resource_type=resource_type,
+        resource_id=instance.pk,
+        version=instance.version,
+        action=action,
+        actor=actor,
+        now=at,
+    )
+
+
 def now():
     return timezone.now()
