@@ -29,11 +29,6 @@ class ResourceType:
         return f"{name}s" if self.is_list else name
 
     @property
-    def in_record_create(self) -> bool:
-        """NHN: a record may be created with any resource except the list types."""
-        return not self.is_list and self.written_by == PROFESSIONAL
-
-    @property
     def label(self) -> str:
         return str(self.model._meta.verbose_name_plural if self.is_list else self.model._meta.verbose_name)
 

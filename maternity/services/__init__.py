@@ -2,7 +2,7 @@
 version with who and when, and writes its RecordEvent. Views, serializers and forms call these."""
 
 from .care import care_location_create, practitioner_create
-from .records import record_create, record_status_update
+from .records import record_create, record_create_check_types, record_status_update
 from .resources import resource_create, resource_enter_in_error, resource_update
 from .stakeholders import stakeholder_grant
 
@@ -10,6 +10,7 @@ __all__ = [
     "care_location_create",
     "practitioner_create",
     "record_create",
+    "record_create_check_types",
     "record_status_update",
     "resource_create",
     "resource_enter_in_error",

@@ -11,7 +11,7 @@ from ..errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
 from ..identifiers import NationalId
 from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, StakeholderReason
 from ..resources import RESOURCE_TYPES
-from .resources import create_in_locked_record, resource_type_get
+from .resources import create_in_locked_record, resource_writer_check
 from .stakeholders import stakeholder_grant
 from .versioning import lock_record_for_write, now, save_resource_version
 
@@ -30,6 +30,17 @@ def person_get_or_create(*, national_id: NationalId, date_of_birth: date | None 
     return person
 
 
+def record_create_check_types(*, resource_types: list[str], actor: Actor) -> None:
+    """Which resource types may come with a new record: any singleton this caller writes, no list
+    (NHN). Callers may ask before parsing the resources' bodies."""
+    for name in resource_types:
+        if name not in RESOURCE_TYPES:
+            raise Invalid(f"{name}: unknown resource type.", field=name)
+        if RESOURCE_TYPES[name].is_list:
+            raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+        resource_writer_check(resource_type=name, actor=actor)
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -44,10 +55,7 @@ def record_create(
     if not actor.is_professional or location is None:
         raise NotAllowed("Only health care professionals acting for a Care Location can create a record.")
     resources = resources or {}
-    for name in resources:
-        rt = resource_type_get(name)
-        if not rt.in_record_create:
-            raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+    record_create_check_types(resource_types=list(resources), actor=actor)
 
     person = person_get_or_create(national_id=national_id, date_of_birth=date_of_birth)
     if Pregnancy.objects.filter(person=person, status=RecordStatus.ACTIVE).exists():

@@ -7,10 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from maternity import services
-from maternity.access import visible_records
-from maternity.errors import Invalid, ResourceNotFound
-from maternity.models import Person, RecordStatus
+from maternity.errors import ResourceNotFound
 from maternity.resources import RESOURCE_TYPES
+from maternity.selectors import patient_records, patient_status
 
 from ..context import patient_national_id
 from ..serializers.metadata import last_updated_by, record_metadata, record_status, timestamp
@@ -31,12 +30,6 @@ RecordDocument = inline_serializer(
 )
 
 
-def _person(national_id) -> Person | None:
-    return Person.objects.filter(
-        identifier_system=national_id.system, identifier_value=national_id.value
-    ).first()
-
-
 class StatusView(RecordAPIView):
     serializer_class = StatusSerializer
 
@@ -44,24 +37,14 @@ class StatusView(RecordAPIView):
         responses={200: StatusSerializer, **ERRORS}, summary="Does the patient have an active record?"
     )
     def get(self, request):
-        """`hasActiveMaternityRecord` is true whoever asks (creating a second active record is refused
-        anyway); `latestRecordId` and `lastChangedDateTime` only describe records visible to the caller."""
-        actor = self.actor()
-        person = _person(patient_national_id(request))
-        if person is None:
-            body = {
-                "hasGivenConsent": True,
-                "hasActiveMaternityRecord": False,
-                "lastChangedDateTime": None,
-                "latestRecordId": None,
-            }
-            return Response(body)
-        has_active = person.pregnancies.filter(status=RecordStatus.ACTIVE).exists()
-        latest = visible_records(actor).filter(person=person).order_by("-created_at").first()
+        """`hasActiveMaternityRecord` is answered to any caller; `latestRecordId` and
+        `lastChangedDateTime` only describe records visible to the caller."""
+        found = patient_status(actor=self.actor(), national_id=patient_national_id(request))
+        latest = found["latest_record"]
         return Response(
             {
-                "hasGivenConsent": person.has_given_consent,
-                "hasActiveMaternityRecord": has_active,
+                "hasGivenConsent": found["has_given_consent"],
+                "hasActiveMaternityRecord": found["has_active_record"],
                 "lastChangedDateTime": timestamp(latest.record_last_updated) if latest else None,
                 "latestRecordId": str(latest.pk) if latest else None,
             }
@@ -77,9 +60,7 @@ class PatientHistoryView(RecordAPIView):
         responses={200: inline_serializer("PatientHistory", {"history": serializers.ListField()}), **ERRORS},
     )
     def get(self, request):
-        actor = self.actor()
-        person = _person(patient_national_id(request))
-        records = visible_records(actor).filter(person=person).order_by("created_at") if person else []
+        records = patient_records(actor=self.actor(), national_id=patient_national_id(request))
         return Response(
             {
                 "history": [
@@ -107,16 +88,12 @@ class RecordCreateView(RecordAPIView):
         actor = self.actor()
         national_id = patient_national_id(request)
         body = request_object(request.data if request.body else {})
-        resources = {}
-        for name, value in body.items():
-            if name == "metadata":
-                continue
-            if name not in RESOURCE_TYPES:
-                raise Invalid(f"{name}: unknown resource type.", field=name)
+        sent = {name: value for name, value in body.items() if name != "metadata"}
+        for name in sent:
             self.check_type_allowed(name)
-            if RESOURCE_TYPES[name].is_list:
-                raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
-            self.check_writer(name, actor)
+        services.record_create_check_types(resource_types=list(sent), actor=actor)  # before parsing bodies
+        resources = {}
+        for name, value in sent.items():
             if value is None:
                 continue
             serializer = SERIALIZERS[name](data=value)
