@@ -1,3 +1,4 @@
+from .audit import AccessAction, AccessLog, AccessOutcome
 from .care import CareLocation, CareLocationKind, Practitioner
 from .events import EventAction, RecordEvent
 from .lists import (
@@ -33,6 +34,9 @@ from .stakeholders import PregnancyGroupPermission, PregnancyUserPermission, Sta
 from .stamp import Stamped, UserType
 
 __all__ = [
+    "AccessAction",
+    "AccessLog",
+    "AccessOutcome",
     "AboType",
     "AntenatalAppointment",
     "BabySex",

@@ -22,6 +22,12 @@ class CareLocation(models.Model):
     kind = models.CharField(max_length=30, choices=CareLocationKind.choices, default=CareLocationKind.OTHER)
     active = models.BooleanField(default=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="care_location")
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_locations",
+        help_text="Care Location admins: manage this location in the admin.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
 
@@ -21,6 +22,8 @@ class Person(models.Model):
         help_text="The portal account of the pregnant person, once she has signed in.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["user", "created_at"])
 
     class Meta:
         constraints = [

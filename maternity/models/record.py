@@ -61,6 +61,7 @@ class Pregnancy(Stamped):
         indexes = [
             models.Index(fields=["person", "agreed_edd"], name="pregnancy_person_edd"),
             models.Index(fields=["active_care_location", "status"], name="pregnancy_active_location"),
+            models.Index(fields=["created_at", "id"], name="pregnancy_created"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,125 @@
+"""AccessLog: the audit trail. One append-only row per read, write, find, break glass, status change or
+refused attempt, from the API and from every page.
+
+Who is kept twice: as references (for filtering) and as text snapshots (so the entry still says who when a
+user, location or record is gone). The references have no database constraint and are never cascaded:
+deleting a whole record leaves its audit entries, including the entry for the deletion itself.
+Rows cannot be changed or deleted: the model and its queryset refuse, and on PostgreSQL a trigger does.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AccessAction(models.TextChoices):
+    READ = "READ", "Read the record"
+    HISTORY = "HISTORY", "Read the record's history"
+    WRITE = "WRITE", "Changed the record"
+    CREATE = "CREATE", "Created a record"
+    STATUS_CHANGE = "STATUS_CHANGE", "Changed the record's status"
+    PULL_CARE = "PULL_CARE", "Pulled active care"
+    FIND = "FIND", "Found the record by its keys"
+    BREAK_GLASS = "BREAK_GLASS", "Broke glass to find the record"
+    FIND_ALL = "FIND_ALL", "Listed the person's pregnancies"
+    PATIENT_LOOKUP = "PATIENT_LOOKUP", "Looked up a person's records"
+    LIST = "LIST", "Listed records"
+    DELETE = "DELETE", "Deleted the whole record"
+    AUDIT_READ = "AUDIT_READ", "Read the audit trail"
+
+
+class AccessOutcome(models.TextChoices):
+    ALLOWED = "ALLOWED", "Allowed"
+    DENIED = "DENIED", "Denied"  # 401, 403, 404: who was asking may not do this
+    REJECTED = "REJECTED", "Rejected"  # 400, 409, 413...: the request itself was wrong or stale
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AccessLog(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    outcome = models.CharField(max_length=10, choices=AccessOutcome.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    record = models.ForeignKey(
+        "maternity.Pregnancy",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="access_log",
+    )
+    person = models.ForeignKey(
+        "maternity.Person",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        help_text="Whose record: kept also when no single record was involved (find, lookup).",
+    )
+    resource_type = models.CharField(max_length=40, blank=True)
+
+    user_type = models.CharField(max_length=30, blank=True, help_text="Empty for an anonymous caller.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    care_location = models.ForeignKey(
+        "maternity.CareLocation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="access_log",
+    )
+    org_nr = models.CharField(max_length=40, blank=True)
+    org_name = models.CharField(max_length=200, blank=True)
+    client_id = models.CharField(max_length=100, blank=True, help_text="The client system's OAuth id.")
+    acting_user_name = models.CharField(
+        max_length=200, blank=True, help_text="The person behind a client-system request."
+    )
+    acting_user_id = models.CharField(max_length=40, blank=True)
+    source_system = models.CharField(max_length=512, blank=True)
+
+    reason = models.TextField(blank=True, help_text="The break-glass reason the caller gave.")
+    detail = models.TextField(blank=True, help_text="What happened, or why it was refused.")
+    request_id = models.CharField(max_length=64, blank=True)
+    client_event_id = models.CharField(max_length=128, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["record", "-at"], name="accesslog_record_at"),
+            models.Index(fields=["person", "-at"], name="accesslog_person_at"),
+            models.Index(fields=["care_location", "-at"], name="accesslog_location_at"),
+            models.Index(fields=["-at"], name="accesslog_at"),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted.")

@@ -1,0 +1,73 @@
+"""Writing the audit trail. Callers write one entry per request or page action, after the work is done (or
+refused), outside the work's transaction, so a refused or rolled-back attempt is still recorded."""
+
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from ..actors import Actor
+from ..models import AccessLog, AccessOutcome
+
+
+def outcome_for_status(status_code: int) -> str:
+    if status_code < 400:
+        return AccessOutcome.ALLOWED
+    if status_code in (401, 403, 404):
+        return AccessOutcome.DENIED
+    return AccessOutcome.REJECTED
+
+
+def access_log_write(
+    *,
+    action: str,
+    outcome: str,
+    actor: Actor | None = None,
+    user: AbstractBaseUser | None = None,
+    record_id: UUID | str | None = None,
+    person_id: int | None = None,
+    resource_type: str = "",
+    status_code: int | None = None,
+    reason: str = "",
+    detail: str = "",
+    request_id: str = "",
+    ip: str | None = None,
+) -> AccessLog:
+    """Append one audit entry. `actor` says who acted; without one (an anonymous or unidentified caller)
+    `user` may still name the account that tried."""
+    user = actor.user if actor else user
+    if user is not None and not user.is_authenticated:
+        user = None
+    location = actor.care_location if actor else None
+    return AccessLog.objects.create(
+        action=action,
+        outcome=outcome,
+        status_code=status_code,
+        record_id=_uuid_or_none(record_id),
+        person_id=person_id,
+        resource_type=resource_type[:40],
+        user_type=actor.user_type if actor else "",
+        user=user,
+        username=user.get_username() if user else "",
+        care_location=location,
+        org_nr=location.org_nr if location else "",
+        org_name=location.name if location else "",
+        client_id=actor.client_id if actor else "",
+        acting_user_name=actor.name if actor and actor.client_id else "",
+        acting_user_id=actor.hpr_nr if actor and actor.client_id else "",
+        source_system=actor.source_system if actor else "",
+        reason=reason,
+        detail=detail[:2000],
+        request_id=(actor.request_id if actor else "") or request_id,
+        client_event_id=actor.client_event_id if actor else "",
+        ip=ip,
+    )
+
+
+def _uuid_or_none(value) -> UUID | None:
+    """A record id from a URL may be anything; only a real UUID is kept as a reference."""
+    if value is None or isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
