@@ -1,11 +1,12 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .access import visible_records
 from .actors import Actor
 from .identifiers import NationalId
 from .models import Person, Pregnancy, RecordStatus
+from .pregnancy_keys import person_filter
 
 
 def person_for(national_id: NationalId) -> Person | None:
@@ -33,3 +34,33 @@ def patient_status(*, actor: Actor, national_id: NationalId) -> dict:
         "has_active_record": bool(person) and person.pregnancies.filter(status=RecordStatus.ACTIVE).exists(),
         "latest_record": latest,
     }
+
+
+def visible_records_page(
+    *, actor: Actor, limit: int, after: tuple | None = None, status: str | None = None
+) -> tuple[list[Pregnancy], bool]:
+    """One page of the records the actor may see, oldest first, in one query however many stakeholder
+    grants exist. `after` is the (created_at, id) of the last record of the previous page. Returns the
+    page and whether there is more."""
+    records = (
+        visible_records(actor).select_related("person", "active_care_location").order_by("created_at", "id")
+    )
+    if status:
+        records = records.filter(status=status)
+    if after is not None:
+        created_at, record_id = after
+        records = records.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=record_id))
+    page = list(records[: limit + 1])
+    return page[:limit], len(page) > limit
+
+
+def pregnancies_of_person(*, actor: Actor, national_id: NationalId, date_of_birth) -> list[Pregnancy]:
+    """The person's pregnancies that the actor is a stakeholder of (Spine $find-all-pregnancies): ID and
+    date of birth exact, entered-in-error records left out, oldest first."""
+    return list(
+        visible_records(actor)
+        .filter(**person_filter(national_id, date_of_birth))
+        .exclude(status=RecordStatus.ENTERED_IN_ERROR)
+        .select_related("person", "active_care_location", "mother")
+        .order_by("created_at")
+    )

@@ -1,12 +1,29 @@
 """Services: the only write path. Each public function is one transaction that validates, saves a new
 version with who and when, and writes its RecordEvent. Views, serializers and forms call these."""
 
+from .active_care import care_pull
+from .audit import access_log_write
 from .care import care_location_create, practitioner_create
+from .deletion import record_delete, record_delete_refusal
+from .finding import Found, record_access_by_keys, record_find_by_keys
+from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
 from .resources import resource_create, resource_enter_in_error, resource_update
-from .stakeholders import stakeholder_grant
+from .stakeholders import stakeholder_grant, stakeholder_grant_for, stakeholder_grant_user
 
 __all__ = [
+    "record_delete",
+    "record_delete_refusal",
+    "Created",
+    "Found",
+    "access_log_write",
+    "care_pull",
+    "pregnancy_create_by_keys",
+    "pregnancy_update",
+    "record_access_by_keys",
+    "record_find_by_keys",
+    "stakeholder_grant_for",
+    "stakeholder_grant_user",
     "care_location_create",
     "practitioner_create",
     "record_create",

@@ -69,7 +69,7 @@ def record_create(
         active_care_location=location,
         record_last_updated=at,
     )
-    _save_record_version(record, action=EventAction.CREATED, actor=actor, at=at)
+    save_record_version(record, action=EventAction.CREATED, actor=actor, at=at)
     stakeholder_grant(record=record, care_location=location, reason=StakeholderReason.CREATED)
     create_in_locked_record(
         record=record,
@@ -83,7 +83,7 @@ def record_create(
     return record
 
 
-def _save_record_version(record: Pregnancy, *, action: str, actor: Actor, at) -> None:
+def save_record_version(record: Pregnancy, *, action: str, actor: Actor, at) -> None:
     """A new version of the record root. The partial unique index on ACTIVE decides a race between two
     writers making records of one person active."""
     try:
@@ -152,7 +152,7 @@ def record_status_update(
         setattr(record, name, value if name in STATUS_FIELDS[status] else None)
     record.version += 1
     at = now()
-    _save_record_version(record, action=EventAction.STATUS_CHANGED, actor=actor, at=at)
+    save_record_version(record, action=EventAction.STATUS_CHANGED, actor=actor, at=at)
     create_in_locked_record(
         record=record,
         rt=RESOURCE_TYPES["notes"],

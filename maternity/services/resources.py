@@ -35,13 +35,21 @@ def resource_writer_check(*, resource_type: str, actor: Actor) -> ResourceType:
     return rt
 
 
+def key_demographics_check(record: Pregnancy, actor: Actor, what: str = "mother") -> None:
+    """Key demographics (the mother resource and the person's identity) are changed only from the
+    active Care Location (DESIGN rule 4)."""
+    if actor.care_location_id_or_none != record.active_care_location_id:
+        raise NotAllowed(
+            f"{what} holds key demographics: only the active Care Location "
+            f"({record.active_care_location.name}) may change it. Pull active care first if you now care "
+            "for this pregnancy."
+        )
+
+
 def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
     resource_writer_check(resource_type=rt.name, actor=actor)
-    if rt.key_demographics and actor.care_location_id_or_none != record.active_care_location_id:
-        raise NotAllowed(
-            f"{rt.name} holds key demographics: only the active Care Location "
-            f"({record.active_care_location.name}) may change it."
-        )
+    if rt.key_demographics:
+        key_demographics_check(record, actor, rt.name)
 
 
 def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +76,28 @@ def create_in_locked_record(
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.CREATED, actor=actor, at=at
+    )
+    _after_change(record, instance)
+    return instance
+
+
+def merge_in_locked_record(
+    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at=None
+) -> Resource:
+    """Set some fields of a singleton inside a transaction that holds the record's lock, keeping the
+    others: a new version when it exists, else a new resource. For writers that send parts of a resource
+    without a version (the spine's FHIR operations); the record lock keeps concurrent writers apart."""
+    at = at or now()
+    instance = rt.model.objects.filter(record=record).first()
+    if instance is None:
+        return create_in_locked_record(record=record, rt=rt, data=data, actor=actor, at=at)
+    current = {f.name: getattr(instance, f.name) for f in rt.model.content_fields()}
+    for name, value in _content(rt, {**current, **data}).items():
+        setattr(instance, name, value)
+    instance.version += 1
+    validate(instance, exclude=["record"])
+    save_resource_version(
+        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor, at=at
     )
     _after_change(record, instance)
     return instance
