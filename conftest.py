@@ -38,14 +38,14 @@ def new_nin(birth_date: date = date(1994, 5, 17)) -> str:
 class RecordApi:
     """Speaks to the record API as one client system, with the headers NHN requires."""
 
-    def __init__(self, token: str, nin: str, *, client: Client | None = None):
+    def __init__(self, token: str | None, nin: str, *, client: Client | None = None):
         self.client = client or Client()
         self.token = token
         self.nin = nin
 
     def headers(self, **extra) -> dict:
         headers = {
-            "Authorization": f"Bearer {self.token}",
+            "Authorization": f"Bearer {self.token}" if self.token else None,
             "nhn-source-system": "Test EPJ 1.0",
             "nhn-patient-nin": self.nin,
             "X-Acting-User-Name": "Kari Jordmor",
@@ -75,6 +75,29 @@ class RecordApi:
 
     def for_patient(self, nin: str) -> "RecordApi":
         return RecordApi(self.token, nin, client=self.client)
+
+
+class FhirApi:
+    """Speaks to the Spine's FHIR operations (/spine/fhir/) as one client system (or, with no token, as
+    whoever the Django test client is signed in as)."""
+
+    def __init__(self, token: str | None, *, client: Client | None = None):
+        self.client = client or Client()
+        self.token = token
+
+    def post(self, operation: str, body=None, raw: str | None = None, **extra):
+        headers = {
+            "Authorization": f"Bearer {self.token}" if self.token else None,
+            "X-Acting-User-Name": "Kari Jordmor",
+            "X-Acting-User-Id": "9144889",
+        }
+        headers.update({key.replace("_", "-"): value for key, value in extra.items()})
+        return self.client.post(
+            f"/spine/fhir/{operation}",
+            data=raw if raw is not None else json.dumps(body),
+            content_type="application/fhir+json",
+            headers={k: v for k, v in headers.items() if v is not None},
+        )
 
 
 def fetch_token(client_id: str, client_secret: str) -> str:
@@ -108,6 +131,18 @@ def client_a(location_a):
 @pytest.fixture
 def client_b(location_b):
     return spine_client_create(care_location=location_b, name="EPJ at Munkholmen")
+
+
+@pytest.fixture
+def location_c(db):
+    return services.care_location_create(
+        name="Haukeland fødeavdeling", org_nr="983974724", kind="HOSPITAL_WARD"
+    )
+
+
+@pytest.fixture
+def client_c(location_c):
+    return spine_client_create(care_location=location_c, name="EPJ at Haukeland")
 
 
 @pytest.fixture

@@ -135,7 +135,10 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["spine.authentication.SpineClientAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "spine.authentication.SpineClientAuthentication",  # client systems: bearer tokens
+        "rest_framework.authentication.SessionAuthentication",  # professionals signed in (CSRF enforced)
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

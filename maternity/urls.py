@@ -18,4 +18,6 @@ urlpatterns = [
         name="swagger-ui",
     ),
     path("api/maternity-record/v1/", include("spine.urls")),
+    path("spine/fhir/", include("spine.fhir.urls")),
+    path("spine/v1/", include("spine.urls_v1")),
 ]

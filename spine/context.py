@@ -3,12 +3,15 @@
 import contextlib
 import json
 import uuid
+from datetime import date
 from urllib.parse import unquote
 
 from maternity.actors import Actor
-from maternity.errors import Invalid, InvalidNationalId
+from maternity.errors import Invalid, InvalidNationalId, NotAllowed
 from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
-from maternity.models import UserType
+from maternity.locations import SESSION_KEY, acting_location
+from maternity.models import Practitioner, UserType
+from maternity.pregnancy_keys import PregnancyKeys
 
 
 def _header(request, name: str) -> str:
@@ -74,7 +77,7 @@ def _user_role(request) -> str:
     return code
 
 
-def client_actor(request, *, writing: bool) -> Actor:
+def client_actor(request, *, writing: bool, source_system_required: bool = True) -> Actor:
     """The Actor for a request by a client system. On writes, the human behind it must be named."""
     client = request.spine_client
     name = _text_header(request, "X-Acting-User-Name")[:200]
@@ -84,9 +87,7 @@ def client_actor(request, *, writing: bool) -> Actor:
             "X-Acting-User-Name and X-Acting-User-Id are required on writes: the person making the change.",
             field="X-Acting-User-Name" if not name else "X-Acting-User-Id",
         )
-    event_id = _header(request, "nhn-event-id")
-    if len(event_id) > 128:
-        raise Invalid("nhn-event-id must be at most 128 characters.", field="nhn-event-id")
+    event_id = _event_id(request)
     return Actor(
         user_type=UserType.HEALTH_CARE_PROFESSIONAL,
         user=request.user,
@@ -94,8 +95,75 @@ def client_actor(request, *, writing: bool) -> Actor:
         name=name or client.name,
         hpr_nr=user_id,
         hpr_role=_user_role(request),
-        source_system=source_system(request),
+        source_system=source_system(request)
+        if source_system_required
+        else (_text_header(request, "nhn-source-system")[:512] or client.name),
         client_id=client.client_id,
         client_event_id=event_id,
         request_id=request_id(request),
     )
+
+
+def _event_id(request) -> str:
+    event_id = _header(request, "nhn-event-id")
+    if len(event_id) > 128:
+        raise Invalid("nhn-event-id must be at most 128 characters.", field="nhn-event-id")
+    return event_id
+
+
+def professional_actor(request) -> Actor:
+    """The Actor for a professional signed in to this app (a browser session), acting for the Care
+    Location chosen at login. She is the person behind the request, so no X-Acting-User-* headers."""
+    user = request.user
+    practitioner = Practitioner.objects.filter(user=user).first()
+    location = acting_location(user, request.session.get(SESSION_KEY))
+    if practitioner is None or location is None:
+        raise NotAllowed(
+            "Only health care professionals acting for a Care Location may use this API: sign in and "
+            "choose the Care Location you act for."
+        )
+    return Actor(
+        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+        user=user,
+        care_location=location,
+        name=practitioner.display_name,
+        hpr_nr=practitioner.hpr_nr,
+        hpr_role=practitioner.role_code,
+        source_system=_text_header(request, "nhn-source-system")[:512] or "maternity web",
+        client_event_id=_event_id(request),
+        request_id=request_id(request),
+    )
+
+
+def request_actor(request, *, writing: bool, source_system_required: bool = True) -> Actor:
+    """Who is acting: a client system (bearer token) or a signed-in professional (session)."""
+    if getattr(request, "spine_client", None) is not None:
+        return client_actor(request, writing=writing, source_system_required=source_system_required)
+    return professional_actor(request)
+
+
+def _date_header(request, name: str) -> date | None:
+    raw = _header(request, name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"{name} must be a date, YYYY-MM-DD.", field=name) from None
+
+
+def pregnancy_keys(request, national_id: NationalId) -> PregnancyKeys | None:
+    """The pregnancy keys, when the caller sends them: nhn-patient-nin with X-Patient-Birth-Date and
+    X-Pregnancy-EDD. With them a caller that is not yet a stakeholder may read or write the record."""
+    birth_date = _date_header(request, "X-Patient-Birth-Date")
+    edd = _date_header(request, "X-Pregnancy-EDD")
+    if birth_date is None and edd is None:
+        return None
+    if birth_date is None or edd is None:
+        missing = "X-Patient-Birth-Date" if birth_date is None else "X-Pregnancy-EDD"
+        raise Invalid(
+            "Send both X-Patient-Birth-Date and X-Pregnancy-EDD (with nhn-patient-nin) to use the pregnancy "
+            "keys.",
+            field=missing,
+        )
+    return PregnancyKeys(national_id=national_id, date_of_birth=birth_date, edd=edd)

@@ -23,3 +23,69 @@ def database_state() -> dict:
         state[name] = sorted(rt.model.objects.values_list("pk", "version"))
         state[f"{name} history"] = rt.model.history.count()
     return state
+
+
+# --- FHIR bodies for the Spine operations ----------------------------------------------------------------
+
+NO_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
+PROFILE = "https://fhir.clevermed.com/StructureDefinition/"
+
+
+def identifier(nin: str, system: str = NO_FNR) -> dict:
+    return {"system": system, "value": nin}
+
+
+def find_parameters(nin: str, dob, edd, reason: str | None = "Admitted in labour", system: str = NO_FNR):
+    parameters = [
+        {"name": "national-id", "valueIdentifier": identifier(nin, system)},
+        {"name": "dob", "valueDate": str(dob)},
+        {"name": "edd", "valueDate": str(edd)},
+    ]
+    if reason is not None:
+        parameters.append({"name": "break-glass-reason", "valueString": reason})
+    return {"resourceType": "Parameters", "parameter": parameters}
+
+
+def find_all_parameters(nin: str, dob, system: str = NO_FNR) -> dict:
+    return {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "national-id", "valueIdentifier": identifier(nin, system)},
+            {"name": "dob", "valueDate": str(dob)},
+        ],
+    }
+
+
+def patient(nin: str | None = None, dob=None, name: str | None = None, system: str = NO_FNR) -> dict:
+    resource: dict = {"resourceType": "Patient"}
+    if nin:
+        resource["identifier"] = [identifier(nin, system)]
+    if dob:
+        resource["birthDate"] = str(dob)
+    if name:
+        resource["name"] = [{"use": "official", "text": name}]
+    return resource
+
+
+def edd_observation(edd, kind: str = "EDDAgreed") -> dict:
+    return {
+        "resourceType": "Observation",
+        "meta": {"profile": [f"{PROFILE}Observation-BNet-Preg-{kind}"]},
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "11778-8"}]},
+        "valueDateTime": str(edd),
+    }
+
+
+def active_care_observation(start: str) -> dict:
+    return {
+        "resourceType": "Observation",
+        "meta": {"profile": [f"{PROFILE}Observation-BNet-Preg-ActiveCareLocation"]},
+        "status": "final",
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "43741000"}]},
+        "effectivePeriod": {"start": start},
+    }
+
+
+def bundle(*resources: dict) -> dict:
+    return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in resources]}

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
+from maternity import services
 from maternity.access import get_record_for
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound
@@ -12,7 +13,8 @@ from maternity.models import Pregnancy
 from maternity.resources import RESOURCE_TYPES
 from maternity.services.resources import resource_writer_check
 
-from ..context import client_actor, patient_national_id
+from ..audit import AuditedViewMixin
+from ..context import patient_national_id, pregnancy_keys, request_actor
 
 NOT_VISIBLE = "No maternity record with that id is visible to you."
 
@@ -55,6 +57,19 @@ HEADERS = [
         description='URL-encoded JSON {"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}.',
     ),
     OpenApiParameter(
+        "X-Patient-Birth-Date",
+        OpenApiTypes.DATE,
+        OpenApiParameter.HEADER,
+        description="With X-Pregnancy-EDD and nhn-patient-nin: the pregnancy keys. A caller that sends "
+        "the keys of the record it names becomes a stakeholder of it.",
+    ),
+    OpenApiParameter(
+        "X-Pregnancy-EDD",
+        OpenApiTypes.DATE,
+        OpenApiParameter.HEADER,
+        description="The EDD you hold; matches within 21 days of the record's agreed EDD.",
+    ),
+    OpenApiParameter(
         "X-Acting-User-Name",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
@@ -77,13 +92,18 @@ ERRORS = {
 
 
 @extend_schema(parameters=HEADERS)
-class RecordAPIView(GenericAPIView):
+class RecordAPIView(AuditedViewMixin, GenericAPIView):
     def actor(self) -> Actor:
-        return client_actor(self.request, writing=self.request.method not in ("GET", "HEAD", "OPTIONS"))
+        if self._actor is None:
+            writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
+            self._actor = request_actor(self.request, writing=writing)
+        return self._actor
 
     def visible_types(self) -> list[str]:
-        """The resource types this client may read and write (its record filter; empty means all)."""
-        return self.request.spine_client.record_filter or list(RESOURCE_TYPES)
+        """The resource types this client may read and write (its record filter; empty means all).
+        Professionals signed in to the app see every type."""
+        client = getattr(self.request, "spine_client", None)
+        return (client.record_filter if client else None) or list(RESOURCE_TYPES)
 
     def check_type_allowed(self, resource_type: str) -> None:
         if resource_type in RESOURCE_TYPES and resource_type not in self.visible_types():
@@ -96,8 +116,18 @@ class RecordAPIView(GenericAPIView):
     def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
         """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""
         national_id = patient_national_id(self.request)
-        record = get_record_for(actor, record_id, queryset=queryset)
+        try:
+            record = get_record_for(actor, record_id, queryset=queryset)
+        except NotFound:
+            keys = pregnancy_keys(self.request, national_id)
+            if keys is None or not services.record_access_by_keys(
+                record_id=record_id, keys=keys, actor=actor
+            ):
+                raise
+            self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
+            record = get_record_for(actor, record_id, queryset=queryset)
         person = record.person
         if (person.identifier_system, person.identifier_value) != (national_id.system, national_id.value):
             raise NotFound(NOT_VISIBLE)
+        self.audit.person_id = record.person_id
         return record

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from maternity.errors import Invalid
-from maternity.models import Pregnancy
+from maternity.models import AccessAction, Pregnancy
 from maternity.resources import RESOURCE_TYPES
 
 from ..serializers.metadata import record_status, timestamp
@@ -63,6 +63,7 @@ def _snapshot_data(event, row):
 
 class RecordHistoryView(RecordAPIView):
     serializer_class = None
+    audit_action = AccessAction.HISTORY
 
     @extend_schema(
         operation_id="record_history",

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 
 from maternity import services
 from maternity.errors import ResourceNotFound
+from maternity.models import AccessAction
 from maternity.resources import RESOURCE_TYPES
-from maternity.selectors import patient_records, patient_status
+from maternity.selectors import patient_records, patient_status, person_for
 
 from ..context import patient_national_id
 from ..serializers.metadata import last_updated_by, record_metadata, record_status, timestamp
@@ -30,7 +31,17 @@ RecordDocument = inline_serializer(
 )
 
 
-class StatusView(RecordAPIView):
+class PatientLookupMixin:
+    audit_action = AccessAction.PATIENT_LOOKUP
+
+    def national_id(self):
+        national_id = patient_national_id(self.request)
+        person = person_for(national_id)
+        self.audit.person_id = person.pk if person else None
+        return national_id
+
+
+class StatusView(PatientLookupMixin, RecordAPIView):
     serializer_class = StatusSerializer
 
     @extend_schema(
@@ -39,7 +50,7 @@ class StatusView(RecordAPIView):
     def get(self, request):
         """`hasActiveMaternityRecord` is answered to any caller; `latestRecordId` and
         `lastChangedDateTime` only describe records visible to the caller."""
-        found = patient_status(actor=self.actor(), national_id=patient_national_id(request))
+        found = patient_status(actor=self.actor(), national_id=self.national_id())
         latest = found["latest_record"]
         return Response(
             {
@@ -51,7 +62,7 @@ class StatusView(RecordAPIView):
         )
 
 
-class PatientHistoryView(RecordAPIView):
+class PatientHistoryView(PatientLookupMixin, RecordAPIView):
     serializer_class = StatusSerializer
 
     @extend_schema(
@@ -60,7 +71,7 @@ class PatientHistoryView(RecordAPIView):
         responses={200: inline_serializer("PatientHistory", {"history": serializers.ListField()}), **ERRORS},
     )
     def get(self, request):
-        records = patient_records(actor=self.actor(), national_id=patient_national_id(request))
+        records = patient_records(actor=self.actor(), national_id=self.national_id())
         return Response(
             {
                 "history": [
@@ -79,6 +90,7 @@ class PatientHistoryView(RecordAPIView):
 
 class RecordCreateView(RecordAPIView):
     serializer_class = None
+    audit_action = AccessAction.CREATE
 
     @extend_schema(
         request=RecordDocument, responses={201: RecordDocument, **ERRORS}, summary="Create a record"
@@ -103,6 +115,7 @@ class RecordCreateView(RecordAPIView):
                 raise serializers.ValidationError({name: error.detail}) from None
             resources[name] = dict(serializer.validated_data)
         record = services.record_create(national_id=national_id, actor=actor, resources=resources)
+        self.audit.record_id, self.audit.person_id = record.pk, record.person_id
         return _document_response(self, record.pk, status.HTTP_201_CREATED)
 
 
@@ -149,6 +162,7 @@ class RecordView(RecordAPIView):
 
 class UpdateStatusView(RecordAPIView):
     serializer_class = UpdateStatusSerializer
+    audit_action = AccessAction.STATUS_CHANGE
 
     @extend_schema(
         responses={200: inline_serializer("RecordMetadata", {"metadata": serializers.DictField()}), **ERRORS},

@@ -1,0 +1,102 @@
+"""One audit entry per API request, allowed or refused (the record API and the FHIR operations).
+
+Views say what the request is about as they learn it (`self.audit`: action, record, person, reason); the
+entry is written when the response is final, outside the work's transaction, so a refused or rolled-back
+attempt is recorded too, with the refusal's message.
+"""
+
+from dataclasses import dataclass
+
+from maternity.actors import Actor
+from maternity.models import AccessAction, UserType
+from maternity.services import access_log_write
+from maternity.services.audit import outcome_for_status
+
+from .context import request_id
+
+ACTION_BY_METHOD = {"GET": AccessAction.READ, "HEAD": AccessAction.READ}
+
+
+@dataclass
+class AuditNote:
+    action: str | None = None
+    record_id: object = None
+    person_id: int | None = None
+    resource_type: str = ""
+    reason: str = ""
+    detail: str = ""
+
+
+class AuditedViewMixin:
+    """For DRF views: call `self.acting()` for the actor (cached, so the entry names the same one)."""
+
+    audit_action: str | None = None  # default: READ for GET, WRITE otherwise
+
+    def initial(self, request, *args, **kwargs):
+        self.audit = AuditNote(
+            record_id=kwargs.get("record_id"), resource_type=getattr(self, "resource_type", "")
+        )
+        self._actor = None
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method != "OPTIONS":
+            self._write_audit(request, response)
+        return response
+
+    def _write_audit(self, request, response) -> None:
+        note = getattr(self, "audit", None) or AuditNote(record_id=self.kwargs.get("record_id"))
+        status = response.status_code
+        action = note.action or self.audit_action or ACTION_BY_METHOD.get(request.method, AccessAction.WRITE)
+        detail = note.detail
+        if status >= 400:
+            detail = " ".join(filter(None, [detail, _error_message(response)]))
+        access_log_write(
+            action=action,
+            outcome=outcome_for_status(status),
+            actor=self._actor or _fallback_actor(request),
+            user=_known_user(request),
+            record_id=note.record_id,
+            person_id=note.person_id,
+            resource_type=note.resource_type,
+            status_code=status,
+            reason=note.reason,
+            detail=detail,
+            request_id=request_id(request),
+            ip=request.META.get("REMOTE_ADDR") or None,
+        )
+
+
+def _error_message(response) -> str:
+    data = getattr(response, "data", None)
+    if not isinstance(data, dict):
+        return ""
+    if "errorMessage" in data:
+        return str(data["errorMessage"])
+    issues = data.get("issue") or []
+    return "; ".join(str(issue.get("diagnostics", "")) for issue in issues if isinstance(issue, dict))
+
+
+def _fallback_actor(request) -> Actor | None:
+    """Who asked, as far as we know, when the request failed before its actor was built (bad headers,
+    no Care Location chosen) or was anonymous (None)."""
+    client = getattr(request, "spine_client", None)
+    if client is not None:
+        return Actor(
+            user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+            user=client.service_user,
+            care_location=client.care_location,
+            name=client.name,
+            client_id=client.client_id,
+            request_id=request_id(request),
+        )
+    user = _known_user(request)
+    if user is not None and user.is_authenticated:
+        return Actor(user_type=UserType.HEALTH_CARE_PROFESSIONAL, user=user, request_id=request_id(request))
+    return None
+
+
+def _known_user(request):
+    """The authenticated user, without authenticating again (it may be what failed)."""
+    return request.__dict__.get("_user")

@@ -1,0 +1,68 @@
+"""Every error of the FHIR operations as an OperationOutcome with a clear diagnostic, never a 500."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from maternity import errors as record_errors
+
+from .build import operation_outcome
+from .parse import FhirInvalid
+
+# Domain errors: (HTTP status, OperationOutcome issue type).
+RECORD_ERRORS = [
+    (record_errors.NotFound, 404, "not-found"),
+    (record_errors.ResourceNotFound, 404, "not-found"),
+    (record_errors.NotAllowed, 403, "forbidden"),
+    (record_errors.AlreadyExists, 409, "duplicate"),
+    (record_errors.VersionConflict, 409, "conflict"),
+    (record_errors.EnteredInError, 409, "conflict"),
+    (record_errors.InvalidNationalId, 422, "value"),
+    (record_errors.UnknownCode, 422, "code-invalid"),
+    (record_errors.Invalid, 422, "invalid"),
+]
+HEADER_PREFIXES = ("x-", "nhn-")
+
+
+def outcome_response(status: int, code: str, diagnostics: str, expression: str | None = None, headers=None):
+    body = operation_outcome(diagnostics=diagnostics, code=code, expression=expression)
+    return Response(body, status=status, headers=headers, content_type="application/fhir+json")
+
+
+def fhir_exception_handler(exc, context):
+    if isinstance(exc, FhirInvalid):
+        return outcome_response(exc.status, exc.code, exc.message, exc.expression)
+    if isinstance(exc, record_errors.RecordError):
+        for kind, status, code in RECORD_ERRORS:
+            if isinstance(exc, kind):
+                if status == 422 and (exc.field or "").lower().startswith(HEADER_PREFIXES):
+                    status = 400  # a bad header, not a bad resource
+                return outcome_response(status, code, exc.message, exc.field)
+        return outcome_response(400, "invalid", exc.message, exc.field)
+    if isinstance(exc, RequestDataTooBig):
+        return outcome_response(413, "too-costly", "The request body is too large.")
+    if isinstance(exc, exceptions.ParseError):
+        return outcome_response(400, "structure", f"The body is not valid JSON: {exc.detail}")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return outcome_response(415, "not-supported", "Send the body as application/fhir+json.")
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        message = (
+            str(exc.detail)
+            if isinstance(exc, exceptions.AuthenticationFailed)
+            else "Authentication required: send Authorization: Bearer <token> from POST /o/token/."
+        )
+        return outcome_response(401, "login", message, headers={"WWW-Authenticate": 'Bearer realm="fhir"'})
+    if isinstance(exc, exceptions.Throttled):
+        return outcome_response(429, "throttled", "Too many requests.", headers={"Retry-After": "1"})
+    if isinstance(exc, exceptions.PermissionDenied):
+        return outcome_response(403, "forbidden", str(exc.detail))
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return outcome_response(404, "not-found", "Not found.")
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return outcome_response(405, "not-supported", str(exc.detail))
+    if isinstance(exc, exceptions.NotAcceptable):
+        return outcome_response(406, "not-supported", str(exc.detail))
+    if isinstance(exc, exceptions.APIException):
+        return outcome_response(exc.status_code, "processing", str(exc.detail))
+    return None

@@ -1,0 +1,630 @@
+"""Read the bodies of the Spine's FHIR operations into plain dataclasses.
+
+Two steps: fhir.resources (R4B, the R4-compatible release) checks that the body is FHIR R4 at all, and a
+failure there is a 400; then the functions here apply the operation's own rules, and a failure is a 422.
+Every refusal is a FhirInvalid naming the place (FHIRPath-like) and what to change; nothing else escapes.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.parameters import Parameters, ParametersParameter
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.resource import Resource
+from pydantic import ValidationError
+
+from maternity.codes import LANGUAGE
+from maternity.identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+PROFILE_BASE = "https://fhir.clevermed.com/StructureDefinition/"
+PROFILE_PATIENT = f"{PROFILE_BASE}Patient-BNet-Preg"
+PROFILE_EDD_AGREED = f"{PROFILE_BASE}Observation-BNet-Preg-EDDAgreed"
+PROFILE_EDD_BY_SCAN = f"{PROFILE_BASE}Observation-BNet-Preg-EDDbyScan"
+PROFILE_EDD_BY_DATE = f"{PROFILE_BASE}Observation-BNet-Preg-EDDbyDate"
+PROFILE_ACTIVE_CARE_LOCATION = f"{PROFILE_BASE}Observation-BNet-Preg-ActiveCareLocation"
+LOINC_EDD_AGREED = "11778-8"
+LOINC_EDD_BY_SCAN = "11781-2"
+LOINC_EDD_BY_DATE = "11779-6"
+SNOMED_ACTIVE_CARE_LOCATION = "43741000"
+INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+
+MAX_BREAK_GLASS_REASON = 1000
+
+
+class FhirInvalid(Exception):
+    """Input we cannot accept.
+
+    status: 400 for a body that is not valid FHIR R4 (malformed, wrong resourceType, unknown element, bad
+    date); 422 for valid FHIR that breaks a rule (missing parameter, unknown identifier system, national ID
+    failing its check digits, no EDD Observation, unsupported resource in a Bundle).
+    code: an OperationOutcome issue type ("structure", "invalid", "value", "required", "not-supported",
+    "business-rule").
+    expression: where, FHIRPath-like, e.g. "Parameters.parameter[2].valueDate" or
+    "Bundle.entry[0].resource.identifier" (may be None).
+    message: a clear diagnostic a developer can act on; it starts with the expression when there is one.
+    """
+
+    def __init__(
+        self, message: str, *, status: int = 422, code: str = "invalid", expression: str | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.expression = expression
+
+
+@dataclass(frozen=True)
+class FindQuery:
+    national_id: NationalId
+    date_of_birth: datetime.date
+    edd: datetime.date | None  # None for $find-all-pregnancies
+    break_glass_reason: str  # "" for $find-all-pregnancies
+
+
+@dataclass(frozen=True)
+class PatientData:
+    national_id: NationalId | None
+    date_of_birth: datetime.date | None
+    mother: dict[str, object]  # Mother field name -> value, only for the elements the Patient carries
+
+
+class EddKind(StrEnum):
+    AGREED = "agreed"
+    SCAN = "scan"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Edd:
+    kind: EddKind
+    date: datetime.date
+
+
+@dataclass(frozen=True)
+class PregnancyBundle:
+    patient: PatientData | None
+    edds: tuple[Edd, ...]  # at most one per kind, in EddKind order
+    care_start: datetime.datetime | None  # in UTC
+
+
+# --- $find-pregnancy and $find-all-pregnancies ---------------------------------------------------------
+
+
+def parse_find_pregnancy(body: object) -> FindQuery:
+    """The Parameters of Patient/$find-pregnancy: national-id, dob, edd and break-glass-reason, all
+    mandatory."""
+    values = _read_parameters(body, ("national-id", "dob", "edd", "break-glass-reason"))
+    return FindQuery(
+        national_id=values["national-id"],
+        date_of_birth=values["dob"],
+        edd=values["edd"],
+        break_glass_reason=values["break-glass-reason"],
+    )
+
+
+def parse_find_all_pregnancies(body: object) -> FindQuery:
+    """The Parameters of Patient/$find-all-pregnancies: national-id and dob, both mandatory."""
+    values = _read_parameters(body, ("national-id", "dob"))
+    return FindQuery(
+        national_id=values["national-id"], date_of_birth=values["dob"], edd=None, break_glass_reason=""
+    )
+
+
+def _read_parameters(body: object, names: tuple[str, ...]) -> dict:
+    parameters = _validate(Parameters, body)
+    values: dict[str, object] = {}
+    for index, parameter in enumerate(parameters.parameter or []):
+        where = f"Parameters.parameter[{index}]"
+        name = parameter.name
+        if name not in names:
+            raise _refuse(
+                f"{where}.name",
+                f"unknown parameter {name!r}: this operation takes {_listed(names)}",
+                code="not-supported",
+            )
+        if name in values:
+            raise _refuse(where, f"parameter {name!r} is given more than once", code="invalid")
+        element, read = _PARAMETER_READERS[name]
+        values[name] = read(_parameter_value(parameter, element, where), f"{where}.{element}")
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise _refuse(
+            "Parameters.parameter",
+            f"missing required parameter{'s' if len(missing) > 1 else ''} {_listed(missing)}",
+            code="required",
+        )
+    return values
+
+
+def _parameter_value(parameter: ParametersParameter, element: str, where: str) -> object:
+    value = getattr(parameter, element)
+    if value is not None:
+        return value
+    given = [
+        field
+        for field in type(parameter).model_fields
+        if (field.startswith("value") or field in ("resource", "part"))
+        and not field.endswith("__ext")
+        and getattr(parameter, field) is not None
+    ]
+    if not given:
+        raise _refuse(where, f"parameter {parameter.name!r} needs a {element}", code="required")
+    raise _refuse(where, f"parameter {parameter.name!r} must be a {element}, got {given[0]}", code="value")
+
+
+def _read_national_id_parameter(identifier: Identifier, where: str) -> NationalId:
+    if not identifier.system:
+        raise _refuse(
+            f"{where}.system",
+            f"the identifier system is required: one of {_supported_systems()}",
+            code="required",
+        )
+    if not identifier.value:
+        raise _refuse(f"{where}.value", "the identifier value is required", code="required")
+    return _national_id(identifier.system, identifier.value, where)
+
+
+def _read_break_glass_reason(value: str, where: str) -> str:
+    reason = value.strip()
+    if not reason:
+        raise _refuse(
+            where, "the break-glass reason must not be blank: say why you need this record", code="required"
+        )
+    if len(reason) > MAX_BREAK_GLASS_REASON:
+        raise _refuse(
+            where,
+            f"the break-glass reason is {len(reason)} characters long; the limit is {MAX_BREAK_GLASS_REASON}",
+            code="value",
+        )
+    return reason
+
+
+# --- $create-pregnancy and $update-pregnancy --------------------------------------------------------------
+
+_ACTIVE_CARE_LOCATION = "ActiveCareLocation"
+_OBSERVATION_PROFILES: dict[str, EddKind | str] = {
+    PROFILE_EDD_AGREED: EddKind.AGREED,
+    PROFILE_EDD_BY_SCAN: EddKind.SCAN,
+    PROFILE_EDD_BY_DATE: EddKind.DATE,
+    PROFILE_ACTIVE_CARE_LOCATION: _ACTIVE_CARE_LOCATION,
+}
+_OLD_OBSERVATION_PROFILE_NAMES: dict[str, EddKind | str] = {
+    "BNetPregObs_EDDAgreed": EddKind.AGREED,
+    "BNetPregObs_EDDbyScan": EddKind.SCAN,
+    "BNetPregObs_EDDbyDate": EddKind.DATE,
+    "BNetPregObs_ActiveCareLocation": _ACTIVE_CARE_LOCATION,
+}
+_OBSERVATION_CODES: dict[tuple[str, str], EddKind | str] = {
+    (LOINC, LOINC_EDD_AGREED): EddKind.AGREED,
+    (LOINC, LOINC_EDD_BY_SCAN): EddKind.SCAN,
+    (LOINC, LOINC_EDD_BY_DATE): EddKind.DATE,
+    (SNOMED, SNOMED_ACTIVE_CARE_LOCATION): _ACTIVE_CARE_LOCATION,
+}
+_EDD_STATUSES = ("final", "amended", "corrected", "preliminary")
+_ACCEPTED_BUNDLE_TYPES = ("collection", "transaction", "batch", "message", "document")
+_OTHER_BUNDLE_TYPES = ("transaction-response", "batch-response", "history", "searchset")
+_RECOGNISED_OBSERVATIONS = (
+    f"meta.profile {PROFILE_BASE}Observation-BNet-Preg-<EDDAgreed|EDDbyScan|EDDbyDate|ActiveCareLocation> "
+    f"or code.coding LOINC {LOINC_EDD_AGREED} (EDD agreed), {LOINC_EDD_BY_SCAN} (EDD by scan), "
+    f"{LOINC_EDD_BY_DATE} (EDD by date) or SNOMED {SNOMED_ACTIVE_CARE_LOCATION} (active care location)"
+)
+
+
+def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
+    """The Bundle of Patient/$create-pregnancy (creating=True: a Patient with a national identifier and
+    birthDate, and at least one EDD Observation, are required) or Patient/{id}/$update-pregnancy
+    (creating=False: anything, as long as there is at least one entry). Patient.id, if given, is ignored."""
+    bundle = _validate(Bundle, body)
+    _check_bundle_type(bundle.type)
+    entries = bundle.entry or []
+    if not entries:
+        raise _refuse(
+            "Bundle.entry", "the Bundle has no entries: send a Patient and/or Observations", code="required"
+        )
+    patient: PatientData | None = None
+    patient_at = ""
+    edds: dict[EddKind, Edd] = {}
+    care_start: datetime.datetime | None = None
+    care_start_at = ""
+    for index, entry in enumerate(entries):
+        where = f"Bundle.entry[{index}].resource"
+        resource = entry.resource
+        if resource is None:
+            raise _refuse(
+                where, "every entry needs a resource (a Patient or an Observation)", code="required"
+            )
+        if isinstance(resource, Patient):
+            if patient is not None:
+                raise _refuse(
+                    where, f"a second Patient (the first is {patient_at}): send one", code="invalid"
+                )
+            patient, patient_at = _read_patient(resource, where), where
+        elif isinstance(resource, Observation):
+            kind = _observation_kind(resource, where)
+            if kind == _ACTIVE_CARE_LOCATION:
+                if care_start is not None:
+                    raise _refuse(
+                        where,
+                        f"a second ActiveCareLocation Observation (the first is {care_start_at}): send one",
+                        code="invalid",
+                    )
+                care_start, care_start_at = _read_care_start(resource, where), where
+            else:
+                if kind in edds:
+                    raise _refuse(where, f"a second EDD Observation of kind {kind}: send one", code="invalid")
+                edds[kind] = _read_edd(resource, kind, where)
+        else:
+            raise _refuse(
+                where,
+                f"{resource.get_resource_type()} is not supported here: the Bundle may hold one Patient and "
+                "Observations (EDDAgreed, EDDbyScan, EDDbyDate, ActiveCareLocation)",
+                code="not-supported",
+            )
+    if creating:
+        _check_creatable(patient, patient_at, edds)
+    return PregnancyBundle(
+        patient=patient, edds=tuple(edds[kind] for kind in EddKind if kind in edds), care_start=care_start
+    )
+
+
+def _check_bundle_type(bundle_type: str) -> None:
+    if bundle_type in _ACCEPTED_BUNDLE_TYPES:
+        return
+    if bundle_type in _OTHER_BUNDLE_TYPES:
+        raise _refuse(
+            "Bundle.type",
+            f"a {bundle_type} Bundle is not accepted here: use one of {_listed(_ACCEPTED_BUNDLE_TYPES)}",
+            code="not-supported",
+        )
+    raise _refuse(
+        "Bundle.type",
+        f"{bundle_type!r} is not a FHIR R4 Bundle type: use one of {_listed(_ACCEPTED_BUNDLE_TYPES)}",
+        code="structure",
+        status=400,
+    )
+
+
+def _check_creatable(patient: PatientData | None, patient_at: str, edds: dict) -> None:
+    if patient is None:
+        raise _refuse(
+            "Bundle.entry",
+            "creating a pregnancy needs a Patient with a national identifier and birthDate",
+            code="required",
+        )
+    if patient.national_id is None:
+        raise _refuse(
+            f"{patient_at}.identifier",
+            f"creating a pregnancy needs the Patient's national identifier, with a system among "
+            f"{_supported_systems()}",
+            code="required",
+        )
+    if patient.date_of_birth is None:
+        raise _refuse(
+            f"{patient_at}.birthDate", "creating a pregnancy needs the Patient's birthDate", code="required"
+        )
+    if not edds:
+        raise _refuse(
+            "Bundle.entry",
+            "creating a pregnancy needs an EDD Observation (EDDAgreed, EDDbyScan or EDDbyDate)",
+            code="required",
+        )
+
+
+def _observation_kind(observation: Observation, where: str) -> EddKind | str:
+    profiles = (observation.meta.profile if observation.meta else None) or []
+    kinds = {
+        kind
+        for profile in profiles
+        if (kind := _profile_kind(profile.split("|")[0])) is not None  # a canonical may carry "|version"
+    }
+    at = f"{where}.meta.profile"
+    if not kinds:
+        codings = observation.code.coding or []
+        kinds = {kind for coding in codings if (kind := _OBSERVATION_CODES.get((coding.system, coding.code)))}
+        at = f"{where}.code.coding"
+    if len(kinds) > 1:
+        raise _refuse(
+            at, f"names more than one kind of Observation ({_listed(sorted(kinds))})", code="invalid"
+        )
+    if not kinds:
+        raise _refuse(
+            where, f"unrecognised Observation: expected {_RECOGNISED_OBSERVATIONS}", code="not-supported"
+        )
+    return kinds.pop()
+
+
+def _profile_kind(canonical: str) -> EddKind | str | None:
+    if canonical in _OBSERVATION_PROFILES:
+        return _OBSERVATION_PROFILES[canonical]
+    return _OLD_OBSERVATION_PROFILE_NAMES.get(canonical.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _read_edd(observation: Observation, kind: EddKind, where: str) -> Edd:
+    if observation.status not in _EDD_STATUSES:
+        raise _refuse(
+            f"{where}.status",
+            f"an EDD Observation must have status {_listed(_EDD_STATUSES)}, got {observation.status!r}",
+            code="value",
+        )
+    if observation.valueDateTime is None:
+        raise _refuse(
+            f"{where}.valueDateTime",
+            "an EDD Observation carries the date in valueDateTime (FHIR R4 Observation has no valueDate)",
+            code="required",
+        )
+    value = observation.valueDateTime
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return Edd(kind=kind, date=_full_date(value, f"{where}.valueDateTime"))
+
+
+def _read_care_start(observation: Observation, where: str) -> datetime.datetime:
+    if observation.status != "final":
+        raise _refuse(
+            f"{where}.status",
+            f"an ActiveCareLocation Observation must have status 'final', got {observation.status!r}",
+            code="value",
+        )
+    if observation.effectivePeriod is not None and observation.effectivePeriod.start is not None:
+        return _instant(observation.effectivePeriod.start, f"{where}.effectivePeriod.start")
+    if observation.effectiveDateTime is not None:
+        return _instant(observation.effectiveDateTime, f"{where}.effectiveDateTime")
+    raise _refuse(
+        f"{where}.effective",
+        "the start of care is required: give effectivePeriod.start or effectiveDateTime",
+        code="required",
+    )
+
+
+def _read_patient(patient: Patient, where: str) -> PatientData:
+    birth_date = None
+    if patient.birthDate is not None:
+        birth_date = _full_date(patient.birthDate, f"{where}.birthDate")
+    return PatientData(
+        national_id=_patient_national_id(patient, where),
+        date_of_birth=birth_date,
+        mother=_mother_fields(patient, where),
+    )
+
+
+def _patient_national_id(patient: Patient, where: str) -> NationalId | None:
+    """The Patient's one national identifier; other identifiers (local numbers, use "old") are ignored."""
+    national = [
+        (index, identifier)
+        for index, identifier in enumerate(patient.identifier or [])
+        if identifier.system in SYSTEM_LABELS and identifier.use != "old"
+    ]
+    if len(national) > 1:
+        raise _refuse(
+            f"{where}.identifier",
+            f"the Patient has {len(national)} national identifiers "
+            f"({', '.join(f'{i.system}|{i.value}' for _, i in national)}): send exactly one",
+            code="invalid",
+        )
+    if not national:
+        return None
+    index, identifier = national[0]
+    at = f"{where}.identifier[{index}]"
+    if not identifier.value:
+        raise _refuse(f"{at}.value", "the national identifier has no value", code="required")
+    return _national_id(identifier.system, identifier.value, at)
+
+
+def _mother_fields(patient: Patient, where: str) -> dict[str, object]:
+    mother: dict[str, object] = {}
+    name = _mother_name(patient)
+    if name:
+        mother["name"] = name
+    address = next((a for a in patient.address or [] if a.use != "old"), None)
+    if address is not None:
+        lines = [line.strip() for line in address.line or [] if line.strip()]
+        if lines:
+            mother["address"] = ", ".join(lines)
+        if address.postalCode:
+            mother["post_number"] = address.postalCode.strip()
+        if address.city:
+            mother["post_name"] = address.city.strip()
+    if patient.communication:
+        mother["language"] = _mother_language(patient, where)
+    for index, extension in enumerate(patient.extension or []):
+        if extension.url == INTERPRETER_REQUIRED:
+            if extension.valueBoolean is None:
+                raise _refuse(
+                    f"{where}.extension[{index}]",
+                    f"the extension {INTERPRETER_REQUIRED} needs a valueBoolean",
+                    code="value",
+                )
+            mother["needs_language_interpreter"] = extension.valueBoolean
+            break
+    return mother
+
+
+def _mother_name(patient: Patient) -> str:
+    """The first official or usual name (else the first with no use): its text, else given + family."""
+    names = [n for n in patient.name or [] if n.use in ("official", "usual")]
+    names = names or [n for n in patient.name or [] if n.use is None]
+    for name in names:
+        text = " ".join((name.text or "").split())
+        if not text:
+            text = " ".join(" ".join([*(name.given or []), name.family or ""]).split())
+        if text:
+            return text
+    return ""
+
+
+def _mother_language(patient: Patient, where: str) -> str:
+    """The preferred communication language (else the first), as a Volven 3303 code."""
+    communications = patient.communication
+    index = next((i for i, c in enumerate(communications) if c.preferred), 0)
+    at = f"{where}.communication[{index}].language.coding"
+    codings = [(i, c.code) for i, c in enumerate(communications[index].language.coding or []) if c.code]
+    if not codings:
+        raise _refuse(at, "the language must be coded, e.g. 'no' or 'en'", code="required")
+    for _, code in codings:
+        key = code.split("-")[0].upper()  # BCP-47 "nb-NO" -> "NB"
+        if key in LANGUAGE.codes:
+            return key
+    first_index, first_code = codings[0]
+    raise _refuse(
+        f"{at}[{first_index}].code",
+        f"unknown language {first_code!r}: use one of {', '.join(LANGUAGE.codes)} (case-insensitive)",
+        code="value",
+    )
+
+
+# --- shared --------------------------------------------------------------------------------------------
+
+_Model = TypeVar("_Model", bound=Resource)
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _validate(model: type[_Model], body: object) -> _Model:
+    """The body as a fhir.resources model, or a 400 FhirInvalid saying where it breaks FHIR R4."""
+    name = model.get_resource_type()
+    if not isinstance(body, dict):
+        raise FhirInvalid(
+            f"the body must be a FHIR {name} resource (a JSON object), got {_json_type(body)}",
+            status=400,
+            code="structure",
+        )
+    resource_type = body.get("resourceType")
+    if resource_type != name:
+        got = f"resourceType {resource_type!r}" if "resourceType" in body else "no resourceType"
+        raise FhirInvalid(
+            f"the body must be a FHIR {name} resource, got {got}",
+            status=400,
+            code="structure",
+            expression=None,
+        )
+    _check_resource_types(body, name)
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise _from_validation_error(exc, name) from exc
+    except Exception as exc:  # the library trips over some malformed input with KeyError or TypeError
+        raise FhirInvalid(f"not a valid FHIR R4 {name}: {exc!r}", status=400, code="structure") from exc
+
+
+def _check_resource_types(body: dict, root: str) -> None:
+    """Every nested resource (Bundle.entry.resource, contained...) must name a FHIR R4 resource type. The
+    library would otherwise fail with a KeyError that says nothing useful."""
+    pending: list[tuple[object, str]] = [(body, root)]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, list):
+            pending.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+        elif isinstance(value, dict):
+            if value is not body and "resourceType" in value and not _is_resource_type(value["resourceType"]):
+                raise _refuse(
+                    f"{path}.resourceType",
+                    f"{value['resourceType']!r} is not a FHIR R4 resource type",
+                    code="structure",
+                    status=400,
+                )
+            pending.extend((item, f"{path}.{key}") for key, item in value.items())
+
+
+def _is_resource_type(name: object) -> bool:
+    if not isinstance(name, str):
+        return False
+    try:
+        return get_fhir_model_class(name).has_resource_base()
+    except ValueError:
+        return False
+
+
+def _from_validation_error(exc: ValidationError, root: str) -> FhirInvalid:
+    error = exc.errors()[0]
+    expression = _fhirpath(root, error["loc"])
+    message = " ".join(error["msg"].split()).removeprefix("Value error, ")
+    value = error.get("input")
+    if error["type"] != "extra_forbidden" and isinstance(value, str | int | float | bool):
+        message = f"{message}: {value!r:.100}"
+    return _refuse(expression, message, code="structure", status=400)
+
+
+def _fhirpath(root: str, loc: tuple) -> str:
+    """("entry", 0, "resource", "foo") -> "Bundle.entry[0].resource.foo"."""
+    path = root
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part == "resource_type":
+            path += ".resourceType"
+        elif part.endswith("__ext"):  # the library's name for a primitive's extension: birthDate__ext
+            path += f"._{part.removesuffix('__ext')}"
+        elif (
+            _NAME.fullmatch(part) and part != "root"
+        ):  # skip pydantic's validator tags and the library's "root"
+            path += f".{part}"
+    return path
+
+
+def _national_id(system: str, value: str, where: str) -> NationalId:
+    if system not in SYSTEM_LABELS:
+        raise _refuse(
+            f"{where}.system",
+            f"unsupported identifier system {system!r}: use one of {_supported_systems()}",
+            code="value",
+        )
+    try:
+        return parse_national_id(value, system)
+    except InvalidIdentifier as exc:
+        raise _refuse(f"{where}.value", str(exc), code="value") from None
+
+
+def _full_date(value: object, where: str) -> datetime.date:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    raise _refuse(where, f"a full date YYYY-MM-DD is required, got {str(value)!r}", code="value")
+
+
+def _instant(value: object, where: str) -> datetime.datetime:
+    """A dateTime as an aware datetime in UTC; a date alone means midnight UTC."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:  # the library refuses a time without an offset; be sure anyway
+            raise _refuse(where, f"a time needs a timezone offset, got {value.isoformat()!r}", code="value")
+        return value.astimezone(datetime.UTC)
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
+    raise _refuse(
+        where, f"a full date (YYYY-MM-DD) or date and time is required, got {str(value)!r}", code="value"
+    )
+
+
+def _refuse(expression: str, message: str, *, code: str, status: int = 422) -> FhirInvalid:
+    return FhirInvalid(f"{expression}: {message}", status=status, code=code, expression=expression)
+
+
+def _supported_systems() -> str:
+    return ", ".join(f"{system} ({label})" for system, label in SYSTEM_LABELS.items())
+
+
+def _listed(names) -> str:
+    return ", ".join(f"'{name}'" for name in names)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return {list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+_PARAMETER_READERS = {
+    "national-id": ("valueIdentifier", _read_national_id_parameter),
+    "dob": ("valueDate", _full_date),
+    "edd": ("valueDate", _full_date),
+    "break-glass-reason": ("valueString", _read_break_glass_reason),
+}

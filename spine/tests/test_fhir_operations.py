@@ -1,0 +1,315 @@
+"""The Spine's FHIR operations, as integrating client systems use them: create, find (break glass),
+find-all, update demographics, pull active care."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import FhirApi, RecordApi, fetch_token, new_nin
+from maternity.models import (
+    AccessLog,
+    CareLocationEpisode,
+    Note,
+    NoteKind,
+    Person,
+    Pregnancy,
+    PregnancyGroupPermission,
+)
+
+from .helpers import (
+    active_care_observation,
+    bundle,
+    database_state,
+    edd_observation,
+    find_all_parameters,
+    find_parameters,
+    patient,
+)
+
+DOB = date(1994, 5, 17)
+
+
+def now_iso() -> str:
+    return timezone.now().isoformat()
+
+
+EDD = date(2027, 3, 1)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fhir_a(client_a):
+    return FhirApi(fetch_token(client_a.client_id, client_a.client_secret))
+
+
+@pytest.fixture
+def fhir_b(client_b):
+    return FhirApi(fetch_token(client_b.client_id, client_b.client_secret))
+
+
+@pytest.fixture
+def created(fhir_a, nin):
+    """A pregnancy created by location A through $create-pregnancy: (record id, nin)."""
+    response = fhir_a.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, DOB, "Kari Nordmann"), edd_observation(EDD))
+    )
+    assert response.status_code == 201, response.content
+    return response.headers["X-Logical-Id"]
+
+
+def issue(response) -> dict:
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome", body
+    return body["issue"][0]
+
+
+def test_create_pregnancy_answers_201_with_the_logical_id_and_location(fhir_a, nin):
+    response = fhir_a.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, DOB, "Kari Nordmann"), edd_observation(EDD))
+    )
+    assert response.status_code == 201
+    record = Pregnancy.objects.get(pk=response.headers["X-Logical-Id"])
+    assert response.headers["Location"].endswith(f"/spine/fhir/Patient/{record.pk}")
+    assert response["Content-Type"].startswith("application/fhir+json")
+    assert record.agreed_edd == EDD
+    assert record.mother.name == "Kari Nordmann"
+    assert record.person.date_of_birth == DOB
+    assert response.json()["entry"][0]["resource"]["id"] == str(record.pk)
+
+
+def test_create_with_keys_that_match_answers_409_and_creates_nothing(fhir_a, fhir_b, created, nin):
+    before = database_state()
+    response = fhir_b.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, DOB), edd_observation(EDD + timedelta(days=10)))
+    )
+    assert response.status_code == 409
+    assert "$find-pregnancy" in issue(response)["diagnostics"]
+    assert database_state() == before
+
+
+def test_create_completes_a_record_with_no_edd_with_204_and_makes_the_caller_a_stakeholder(api, fhir_b, nin):
+    record_id = api.post("record").json()["metadata"]["recordId"]  # location A, no EDD yet
+    response = fhir_b.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, DOB), edd_observation(EDD, "EDDbyScan"))
+    )
+    assert response.status_code == 204, response.content
+    assert response.headers["X-Logical-Id"] == record_id
+    record = Pregnancy.objects.get(pk=record_id)
+    assert record.agreed_edd == EDD
+    assert record.currentpregnancy.due_date_based_on_ultrasound == EDD
+    assert PregnancyGroupPermission.objects.filter(content_object=record, reason="API_ACCESS").count() == 1
+    assert Pregnancy.objects.count() == 1
+
+
+def test_create_is_refused_with_409_when_the_person_has_another_active_record(fhir_a, created, nin):
+    response = fhir_a.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, DOB), edd_observation(EDD + timedelta(days=200)))
+    )
+    assert response.status_code == 409
+    assert issue(response)["code"] == "duplicate"
+
+
+def test_create_needs_an_edd_observation(fhir_a, nin):
+    response = fhir_a.post("Patient/$create-pregnancy", bundle(patient(nin, DOB)))
+    assert response.status_code == 422
+    assert Pregnancy.objects.count() == 0
+
+
+def test_create_refuses_a_date_of_birth_that_the_national_id_contradicts(fhir_a, nin):
+    response = fhir_a.post(
+        "Patient/$create-pregnancy", bundle(patient(nin, date(1990, 1, 1)), edd_observation(EDD))
+    )
+    assert response.status_code == 422
+    assert Person.objects.count() == 0
+
+
+def test_find_pregnancy_by_keys_makes_the_finder_a_stakeholder_and_writes_the_reason(fhir_b, created, nin):
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, "Admitted in labour"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["resourceType"] == "Bundle" and body["total"] == 1
+    assert body["entry"][0]["resource"]["id"] == created
+    assert PregnancyGroupPermission.objects.filter(content_object_id=created, reason="BREAK_GLASS").exists()
+    note = Note.objects.get(record_id=created, kind=NoteKind.BREAK_GLASS)
+    assert "Admitted in labour" in note.text and "Munkholmen" in note.text
+    entry = AccessLog.objects.get(action="BREAK_GLASS")
+    assert entry.reason == "Admitted in labour" and str(entry.record_id) == created
+
+
+def test_a_stakeholder_finding_again_writes_no_second_note(fhir_a, created, nin):
+    response = fhir_a.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    assert response.status_code == 200
+    assert not Note.objects.filter(record_id=created, kind=NoteKind.BREAK_GLASS).exists()
+    assert AccessLog.objects.filter(action="FIND", reason="Admitted in labour").count() == 1
+
+
+def test_find_without_a_break_glass_reason_is_refused_and_grants_nothing(fhir_b, created, nin):
+    before = database_state()
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, reason=None))
+    assert response.status_code == 422
+    assert "break-glass-reason" in issue(response)["diagnostics"]
+    assert database_state() == before
+
+
+def test_find_with_keys_that_do_not_match_is_404(fhir_b, created, nin):
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD + timedelta(days=30)))
+    assert response.status_code == 404
+    assert issue(response)["code"] == "not-found"
+
+
+def test_find_all_returns_only_records_the_caller_is_a_stakeholder_of(fhir_a, fhir_b, created, nin):
+    assert fhir_b.post("Patient/$find-all-pregnancies", find_all_parameters(nin, DOB)).status_code == 404
+    response = fhir_a.post("Patient/$find-all-pregnancies", find_all_parameters(nin, DOB))
+    assert response.status_code == 200
+    patients = [e["resource"] for e in response.json()["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert [p["id"] for p in patients] == [created]
+    assert not PregnancyGroupPermission.objects.filter(
+        content_object_id=created, group__care_location__org_nr="998570328"
+    ).exists()
+
+
+def test_the_active_location_updates_the_patient_demographics(fhir_a, created, nin):
+    response = fhir_a.post(
+        f"Patient/{created}/$update-pregnancy", bundle(patient(name="Kari Nordmann-Hansen"))
+    )
+    assert response.status_code == 204, response.content
+    assert Pregnancy.objects.get(pk=created).mother.name == "Kari Nordmann-Hansen"
+    assert Pregnancy.objects.get(pk=created).mother.version == 2
+
+
+def test_another_stakeholder_cannot_change_demographics_and_gets_403_operation_outcome(
+    fhir_a, fhir_b, created, nin
+):
+    fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    before = database_state()
+    response = fhir_b.post(f"Patient/{created}/$update-pregnancy", bundle(patient(name="Someone Else")))
+    assert response.status_code == 403
+    assert issue(response)["code"] == "forbidden"
+    assert "active Care Location" in issue(response)["diagnostics"]
+    assert database_state() == before
+
+
+def test_pulling_care_makes_the_puller_active_adds_an_episode_and_a_note(fhir_a, fhir_b, created, nin):
+    fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    response = fhir_b.post(f"Patient/{created}/$update-pregnancy", bundle(active_care_observation(now_iso())))
+    assert response.status_code == 204, response.content
+    record = Pregnancy.objects.get(pk=created)
+    assert record.active_care_location.org_nr == "998570328"
+    assert CareLocationEpisode.objects.filter(record=record).count() == 2
+    assert Note.objects.filter(record=record, kind=NoteKind.CARE_PULLED).count() == 1
+    assert AccessLog.objects.filter(action="PULL_CARE", outcome="ALLOWED").count() == 1
+    # now B may change the demographics, A may not
+    assert (
+        fhir_b.post(f"Patient/{created}/$update-pregnancy", bundle(patient(name="Kari B"))).status_code == 204
+    )
+    assert (
+        fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(patient(name="Kari A"))).status_code == 403
+    )
+
+
+def test_a_historic_pull_records_the_episode_without_moving_active_care(fhir_b, created, nin):
+    fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    response = fhir_b.post(
+        f"Patient/{created}/$update-pregnancy", bundle(active_care_observation("2020-01-01T08:00:00Z"))
+    )
+    assert response.status_code == 204
+    record = Pregnancy.objects.get(pk=created)
+    assert record.active_care_location.org_nr == "974749025"
+    assert CareLocationEpisode.objects.filter(record=record).count() == 2
+    assert "earlier episode" in Note.objects.get(record=record, kind=NoteKind.CARE_PULLED).text
+
+
+def test_a_pull_and_a_demographics_change_in_one_bundle_are_applied_together(fhir_b, created, nin):
+    fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    response = fhir_b.post(
+        f"Patient/{created}/$update-pregnancy",
+        bundle(active_care_observation(now_iso()), patient(name="Kari Taken Over")),
+    )
+    assert response.status_code == 204
+    assert Pregnancy.objects.get(pk=created).mother.name == "Kari Taken Over"
+
+
+def test_a_historic_pull_with_a_demographics_change_changes_nothing(fhir_b, created, nin):
+    fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    before = database_state()
+    response = fhir_b.post(
+        f"Patient/{created}/$update-pregnancy",
+        bundle(active_care_observation("2020-01-01T08:00:00Z"), patient(name="Not Allowed")),
+    )
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def test_update_of_a_record_you_are_not_a_stakeholder_of_is_404_whatever_the_bundle_says(fhir_b, created):
+    invalid = bundle(patient("12345678901", DOB, "Kari"))  # an invalid national ID: 422 for a stakeholder
+    response = fhir_b.post(f"Patient/{created}/$update-pregnancy", invalid)
+    assert response.status_code == 404
+
+
+def test_changing_the_national_id_to_another_persons_is_409(fhir_a, created, nin):
+    other = new_nin(DOB)
+    Person.objects.create(
+        identifier_system="urn:oid:2.16.578.1.12.4.1.4.1", identifier_value=other, date_of_birth=DOB
+    )
+    response = fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(patient(other, DOB)))
+    assert response.status_code == 409
+    assert Pregnancy.objects.get(pk=created).person.identifier_value == nin
+
+
+def test_correcting_the_national_id_is_versioned(fhir_a, created, nin):
+    corrected = new_nin(DOB)
+    response = fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(patient(corrected, DOB)))
+    assert response.status_code == 204, response.content
+    person = Pregnancy.objects.get(pk=created).person
+    assert person.identifier_value == corrected
+    assert person.history.count() == 2
+
+
+def test_record_filter_refuses_demographics_outside_it_and_hides_the_name(client_b, fhir_a, created, nin):
+    client_b.client.record_filter = ["currentPregnancy", "antenatalAppointments"]
+    client_b.client.save()
+    fhir = FhirApi(fetch_token(client_b.client_id, client_b.client_secret))
+    found = fhir.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    assert found.status_code == 200
+    assert "name" not in found.json()["entry"][0]["resource"]
+    response = fhir.post(f"Patient/{created}/$update-pregnancy", bundle(active_care_observation(now_iso())))
+    assert response.status_code == 403
+    assert "record filter" in issue(response)["diagnostics"]
+
+
+def test_malformed_json_is_a_400_operation_outcome(fhir_a):
+    response = fhir_a.post("Patient/$find-pregnancy", raw="{not json")
+    assert response.status_code == 400
+    assert issue(response)["code"] == "structure"
+
+
+def test_an_unknown_element_is_a_400_naming_it(fhir_a, nin):
+    body = find_parameters(nin, DOB, EDD)
+    body["colour"] = "blue"
+    response = fhir_a.post("Patient/$find-pregnancy", body)
+    assert response.status_code == 400
+    assert "colour" in issue(response)["diagnostics"]
+
+
+def test_no_token_is_a_401_operation_outcome(nin):
+    response = FhirApi(None).post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD))
+    assert response.status_code == 401
+    assert issue(response)["code"] == "login"
+
+
+def test_the_record_api_accepts_the_pregnancy_keys_and_makes_the_caller_a_stakeholder(
+    fhir_a, stranger_api: RecordApi, created, nin
+):
+    assert stranger_api.get(f"record/{created}").status_code == 404
+    wrong = stranger_api.get(
+        f"record/{created}", X_Patient_Birth_Date=str(DOB), X_Pregnancy_EDD=str(EDD + timedelta(days=22))
+    )
+    assert wrong.status_code == 404
+    response = stranger_api.get(
+        f"record/{created}", X_Patient_Birth_Date=str(DOB), X_Pregnancy_EDD=str(EDD + timedelta(days=21))
+    )
+    assert response.status_code == 200
+    assert PregnancyGroupPermission.objects.filter(content_object_id=created, reason="API_ACCESS").exists()
+    assert stranger_api.get(f"record/{created}").status_code == 200

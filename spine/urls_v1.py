@@ -1,0 +1,9 @@
+"""The spine's own JSON API, under /spine/v1/."""
+
+from django.urls import path
+
+from .views.records_list import RecordListView
+
+urlpatterns = [
+    path("records", RecordListView.as_view(), name="spine-records"),
+]
