@@ -1,0 +1,174 @@
+"""The audit trail: read-only, scoped to the admin's locations; every read of it is itself logged."""
+
+from uuid import UUID
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.text import Truncator
+
+from .. import services
+from ..models import (
+    AccessAction,
+    AccessLog,
+    AccessOutcome,
+    CareLocation,
+    PregnancyGroupPermission,
+)
+from .scope import administered_location_ids, client_ip, is_location_admin
+
+
+class AuditCareLocationFilter(admin.SimpleListFilter):
+    title = "care location"
+    parameter_name = "care_location"
+
+    def lookups(self, request, model_admin):
+        locations = CareLocation.objects.order_by("name").only("id", "name")
+        if not request.user.is_superuser:
+            locations = locations.filter(id__in=administered_location_ids(request))
+        return [(str(location.pk), location.name) for location in locations]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(care_location_id=self.value()) if self.value() else queryset
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = [
+        "at",
+        "action",
+        "outcome",
+        "status_code",
+        "org_name",
+        "who",
+        "client_id",
+        "record_ref",
+        "resource_type",
+        "short_reason",
+        "request_id",
+    ]
+    list_filter = ["action", "outcome", AuditCareLocationFilter]
+    date_hierarchy = "at"
+    search_fields = ["username", "acting_user_name", "=request_id", "client_id"]
+    search_help_text = "A record id, a user name, an acting user's name, a request id or a client id."
+    show_full_result_count = False
+    list_per_page = 100
+    actions = None
+    fields = [
+        "at",
+        "action",
+        "outcome",
+        "status_code",
+        "record_ref",
+        "person_ref",
+        "resource_type",
+        "user_type",
+        "user_ref",
+        "username",
+        "care_location_ref",
+        "org_nr",
+        "org_name",
+        "client_id",
+        "acting_user_name",
+        "acting_user_id",
+        "source_system",
+        "reason",
+        "detail",
+        "request_id",
+        "client_event_id",
+        "ip",
+    ]
+    readonly_fields = fields
+
+    # The references have no database constraint (the record may be deleted): show the ids as they are,
+    # never follow them, so no row costs a query.
+
+    @admin.display(description="record")
+    def record_ref(self, entry: AccessLog):
+        return entry.record_id
+
+    @admin.display(description="person id")
+    def person_ref(self, entry: AccessLog):
+        return entry.person_id
+
+    @admin.display(description="user id")
+    def user_ref(self, entry: AccessLog):
+        return entry.user_id
+
+    @admin.display(description="care location id")
+    def care_location_ref(self, entry: AccessLog):
+        return entry.care_location_id
+
+    @admin.display(description="who", ordering="username")
+    def who(self, entry: AccessLog) -> str:
+        if entry.acting_user_name and entry.username:
+            return f"{entry.acting_user_name} (via {entry.username})"
+        return entry.acting_user_name or entry.username
+
+    @admin.display(description="reason")
+    def short_reason(self, entry: AccessLog) -> str:
+        return Truncator(entry.reason).chars(60)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or is_location_admin(request))
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        locations = administered_location_ids(request)
+        their_records = PregnancyGroupPermission.objects.filter(group__care_location__in=locations).values(
+            "content_object_id"
+        )
+        return queryset.filter(Q(care_location__in=locations) | Q(record__in=their_records))
+
+    def get_search_results(self, request, queryset, search_term):
+        """A record id matches exactly (it is a UUID column, so not part of the text search)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            record_id = UUID(search_term.strip())
+        except ValueError:
+            return results, may_have_duplicates
+        return results | queryset.filter(record_id=record_id), may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            response.render()
+            shown = request.GET.urlencode()
+            _log_audit_read(request, f"Listed the audit trail ({shown or 'no filters'}).")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET":
+            if response.status_code == 200:
+                response.render()
+                _log_audit_read(request, f"Viewed audit entry #{object_id}.")
+            else:
+                _log_audit_read(
+                    request, f"Tried to view audit entry #{object_id}: not found or not visible.", denied=True
+                )
+        return response
+
+
+def _log_audit_read(request, detail: str, *, denied: bool = False) -> None:
+    services.access_log_write(
+        action=AccessAction.AUDIT_READ,
+        outcome=AccessOutcome.DENIED if denied else AccessOutcome.ALLOWED,
+        user=request.user,
+        detail=detail,
+        ip=client_ip(request),
+    )
