@@ -8,7 +8,7 @@ attempt is recorded too, with the refusal's message.
 from dataclasses import dataclass
 
 from maternity.actors import Actor
-from maternity.models import AccessAction, UserType
+from maternity.models import AccessAction, AccessOutcome, UserType
 from maternity.services import access_log_write
 from maternity.services.audit import outcome_for_status
 
@@ -54,7 +54,7 @@ class AuditedViewMixin:
             detail = " ".join(filter(None, [detail, _error_message(response)]))
         access_log_write(
             action=action,
-            outcome=outcome_for_status(status),
+            outcome=_outcome(response),
             actor=self._actor or _fallback_actor(request),
             user=_known_user(request),
             record_id=note.record_id,
@@ -66,6 +66,15 @@ class AuditedViewMixin:
             request_id=request_id(request),
             ip=request.META.get("REMOTE_ADDR") or None,
         )
+
+
+def _outcome(response) -> str:
+    """DENIED when who was asking may not do this; REJECTED when the request itself was wrong. A missing
+    resource inside a record the caller sees (DHG-0007) is the caller's mistake, not a denial."""
+    data = getattr(response, "data", None)
+    if response.status_code == 404 and isinstance(data, dict) and data.get("errorCode") == "DHG-0007":
+        return AccessOutcome.REJECTED
+    return outcome_for_status(response.status_code)
 
 
 def _error_message(response) -> str:

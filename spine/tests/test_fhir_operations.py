@@ -313,3 +313,11 @@ def test_the_record_api_accepts_the_pregnancy_keys_and_makes_the_caller_a_stakeh
     assert response.status_code == 200
     assert PregnancyGroupPermission.objects.filter(content_object_id=created, reason="API_ACCESS").exists()
     assert stranger_api.get(f"record/{created}").status_code == 200
+
+
+def test_care_cannot_be_pulled_from_a_time_in_the_future(fhir_a, created):
+    future = (timezone.now() + timedelta(hours=2)).isoformat()
+    response = fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(active_care_observation(future)))
+    assert response.status_code == 422
+    assert "future" in issue(response)["diagnostics"]
+    assert CareLocationEpisode.objects.filter(record_id=created).count() == 1
