@@ -126,6 +126,9 @@ def test_demo_midwife_and_admin_can_log_in(output):
     assert midwife.groups.filter(care_location__org_nr=LOCATIONS[0][0]).exists()
     admin = authenticate(username="admin", password="admin")
     assert admin is not None and admin.is_superuser
+    location_admin = authenticate(username="locadmin", password="locadmin")
+    assert location_admin.is_staff and not location_admin.is_superuser
+    assert list(location_admin.administered_locations.values_list("org_nr", flat=True)) == [LOCATIONS[0][0]]
 
 
 def test_one_person_is_rhesus_negative_with_a_rhesus_resource(output):

@@ -120,6 +120,9 @@ def seed() -> None:
     actors = [location_create(*row) for row in LOCATIONS]
     if not get_user_model().objects.filter(username="admin").exists():
         get_user_model().objects.create_superuser("admin", password="admin")  # local demo only
+    if not get_user_model().objects.filter(username="locadmin").exists():  # a Care Location admin
+        location_admin = get_user_model().objects.create_user("locadmin", password="locadmin", is_staff=True)
+        CareLocation.objects.get(org_nr=LOCATIONS[0][0]).admins.add(location_admin)
     today = timezone.localdate()
     for index, person in enumerate(PEOPLE):
         rng = random.Random(index)  # the same data every run
@@ -269,7 +272,7 @@ def summary(client_id: str, client_secret: str, location: str) -> str:
     username, display_name, _ = LOCATIONS[0][3][0]
     return f"""
 Log in (local demo only):
-  {BASE_URL}/admin/   admin / admin (superuser)
+  {BASE_URL}/admin/   admin / admin (superuser); locadmin / locadmin (admin of {LOCATIONS[0][1]})
   midwife:            {username} / {username} ({display_name}, {LOCATIONS[0][1]}); midwife2..6 likewise
 Demo client system for {location} (the secret is stored hashed: run seed_demo again for a new one):
   client_id:     {client_id}
@@ -280,4 +283,5 @@ Try the API:
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
   curl -s {BASE_URL}/api/maternity-record/v1/status -H "Authorization: Bearer $TOKEN" \\
     -H "nhn-source-system: Demo EPJ 1.0" -H "nhn-patient-nin: {demo_nin(PEOPLE[0])}"
+  curl -s {BASE_URL}/spine/v1/records -H "Authorization: Bearer $TOKEN"
 """
