@@ -2,7 +2,6 @@
 in the admin, scoped for Care Location admins, and every read of it is itself audited."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.utils import InternalError
 from django.test.utils import CaptureQueriesContext
@@ -10,33 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from maternity import services
 from maternity.actors import Actor
 from maternity.models import AccessAction, AccessLog, AccessOutcome, UserType
+from maternity.tests.conftest import make_user
 
 CHANGELIST = "/admin/maternity/accesslog/"
-
-
-def make_user(username: str, **flags):
-    user = get_user_model().objects.create_user(username=username)
-    for name, value in flags.items():
-        setattr(user, name, value)
-    user.save()
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return make_user("national", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_a(location_a):
-    user = make_user("admin_a", is_staff=True)
-    location_a.admins.add(user)
-    return user
-
-
-@pytest.fixture
-def plain_staff(db):
-    return make_user("plain_staff", is_staff=True)
 
 
 def actor_at(location, **extra) -> Actor:

@@ -4,7 +4,6 @@ stakeholder, or a superuser; everything the record holds is gone, history includ
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from conftest import new_nin
@@ -27,40 +26,6 @@ from maternity.models import (
 from maternity.resources import RESOURCE_TYPES
 
 CHANGELIST = "/admin/maternity/pregnancy/"
-
-
-def make_user(username: str, **flags):
-    user = get_user_model().objects.create_user(
-        username=username, first_name="Ada", last_name=username.title()
-    )
-    for name, value in flags.items():
-        setattr(user, name, value)
-    user.save()
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return make_user("national", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_a(location_a):
-    user = make_user("admin_a", is_staff=True)
-    location_a.admins.add(user)
-    return user
-
-
-@pytest.fixture
-def admin_b(location_b):
-    user = make_user("admin_b", is_staff=True)
-    location_b.admins.add(user)
-    return user
-
-
-@pytest.fixture
-def plain_staff(db):
-    return make_user("plain_staff", is_staff=True)
 
 
 @pytest.fixture
