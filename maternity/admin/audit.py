@@ -14,6 +14,7 @@ from ..models import (
     CareLocation,
     PregnancyGroupPermission,
 )
+from .base import ReadOnlyAdmin
 from .scope import administered_location_ids, client_ip, is_location_admin
 
 
@@ -32,7 +33,7 @@ class AuditCareLocationFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = [
         "at",
         "action",
@@ -107,15 +108,6 @@ class AccessLogAdmin(admin.ModelAdmin):
     @admin.display(description="reason")
     def short_reason(self, entry: AccessLog) -> str:
         return Truncator(entry.reason).chars(60)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         user = request.user

@@ -21,18 +21,8 @@ from ..models import (
     PregnancyGroupPermission,
 )
 from ..services.deletion import record_delete_summary
+from .base import ReadOnlyAdmin
 from .scope import administered_location_ids, client_ip, is_location_admin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Person)

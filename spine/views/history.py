@@ -10,29 +10,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from maternity.errors import Invalid
 from maternity.models import AccessAction, Pregnancy
 from maternity.resources import RESOURCE_TYPES
 
 from ..serializers.metadata import record_status, timestamp
 from ..serializers.resources import SERIALIZERS
 from .base import ERRORS, RecordAPIView
+from .params import int_param
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
-
-
-def _int_param(request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Invalid(f"{name} must be a whole number.", field=name) from None
-    if not low <= value <= high:
-        raise Invalid(f"{name} must be between {low} and {high}.", field=name)
-    return value
 
 
 def _snapshots(events) -> dict[tuple, object]:
@@ -87,8 +74,8 @@ class RecordHistoryView(RecordAPIView):
     def get(self, request, record_id):
         actor = self.actor()
         record = self.load_record(actor, record_id)
-        after = _int_param(request, "after", 0, 0, 2**62)
-        limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        after = int_param(request, "after", 0, 0, 2**62)
+        limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         types = set(self.visible_types()) | {"record"}
         events = list(
             record.events.filter(sequence__gt=after, resource_type__in=types).order_by("sequence")[

@@ -21,6 +21,7 @@ from ..audit import AuditedViewMixin
 from ..context import request_actor
 from ..serializers.metadata import timestamp
 from .base import ERRORS
+from .params import int_param
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -38,13 +39,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return datetime.fromisoformat(created_at), UUID(record_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid("after is not a cursor this endpoint gave out.", field="after") from None
-
-
-def _limit(request) -> int:
-    raw = request.query_params.get("limit") or str(DEFAULT_LIMIT)
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}.", field="limit")
-    return int(raw)
 
 
 class RecordListView(AuditedViewMixin, GenericAPIView):
@@ -72,7 +66,7 @@ class RecordListView(AuditedViewMixin, GenericAPIView):
         if status is not None and status not in RecordStatus.values:
             raise Invalid(f"status must be one of {', '.join(RecordStatus.values)}.", field="status")
         after = request.query_params.get("after")
-        limit = _limit(request)
+        limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         records, more = visible_records_page(
             actor=self._actor, limit=limit, after=decode_cursor(after) if after else None, status=status
         )
