@@ -26,6 +26,11 @@ def envint(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -193,6 +198,19 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Webhooks (spine/webhooks/). Receivers must use HTTPS on public addresses, except in development and tests.
+WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", DEBUG)
+WEBHOOK_BATCH_SIZE = envint("WEBHOOK_BATCH_SIZE", 100)
+WEBHOOK_TIMEOUT_SECONDS = envfloat("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_BASE_SECONDS = envfloat("WEBHOOK_RETRY_BASE_SECONDS", 5)
+WEBHOOK_RETRY_MAX_SECONDS = envfloat("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_FAILING_AFTER_SECONDS = envfloat("WEBHOOK_FAILING_AFTER_SECONDS", 3 * 24 * 3600)
+WEBHOOK_MAX_PER_CLIENT = envint("WEBHOOK_MAX_PER_CLIENT", 10)
+# Keys that encrypt the stored signing secrets (comma-separated, newest first, for rotation). Default:
+# one derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = envlist("WEBHOOK_SECRET_KEYS")
 
 LOGGING = {
     "version": 1,

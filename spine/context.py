@@ -135,6 +135,15 @@ def professional_actor(request) -> Actor:
     )
 
 
+def calling_client(request):
+    """The client system behind a bearer-token request. The event feed and webhooks are for client
+    systems: a professional signed in to the app has the app's own pages instead."""
+    client = getattr(request, "spine_client", None)
+    if client is None:
+        raise NotAllowed("The event feed and webhook subscriptions are for client systems (bearer tokens).")
+    return client
+
+
 def request_actor(request, *, writing: bool, source_system_required: bool = True) -> Actor:
     """Who is acting: a client system (bearer token) or a signed-in professional (session)."""
     if getattr(request, "spine_client", None) is not None:

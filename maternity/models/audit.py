@@ -26,6 +26,8 @@ class AccessAction(models.TextChoices):
     LIST = "LIST", "Listed records"
     DELETE = "DELETE", "Deleted the whole record"
     AUDIT_READ = "AUDIT_READ", "Read the audit trail"
+    EVENTS = "EVENTS", "Read the event feed"
+    SUBSCRIPTION = "SUBSCRIPTION", "Managed a webhook subscription"
 
 
 class AccessOutcome(models.TextChoices):

@@ -1,6 +1,10 @@
-"""RecordEvent: one append-only row per change, in one global order. No clinical data.
+"""RecordEvent: one append-only row per change. No clinical data.
 
-It indexes the history endpoint and feeds the spine's event feed and webhooks.
+It indexes the history endpoint (by `sequence`, the insert order) and feeds the spine's event feed and
+webhooks (by `position`, the commit order). `sequence` numbers are taken when a transaction inserts its
+event, so a transaction that started earlier can commit later with a smaller number: a feed that read
+"after sequence N" would skip it. `position` is given at commit instead, by a database trigger
+(`maternity/event_positions.py`), so positions appear strictly in order and a cursor never skips one.
 """
 
 import uuid
@@ -35,10 +39,20 @@ class RecordEvent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     client_event_id = models.CharField(max_length=128, blank=True, help_text="The caller's nhn-event-id.")
     request_id = models.CharField(max_length=64, blank=True)
+    position = models.BigIntegerField(
+        null=True,
+        unique=True,
+        editable=False,
+        help_text="Commit order, set by the database as the transaction commits (never by Django).",
+    )
+    committed_at = models.DateTimeField(null=True, editable=False, help_text="Set with `position`.")
 
     class Meta:
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["record", "sequence"], name="event_record_sequence")]
+        indexes = [
+            models.Index(fields=["record", "sequence"], name="event_record_sequence"),
+            models.Index(fields=["record", "position"], name="event_record_position"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.resource_type} v{self.version}"

@@ -44,7 +44,8 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason: str, actor: Actor) -> Fo
     match = best_match(keys)
     if match is None:
         raise NotFound(NO_MATCH)
-    record = Pregnancy.objects.select_for_update(of=("self",)).select_related("person").get(pk=match.pk)
+    locked = Pregnancy.objects.select_for_update(of=("self",), no_key=True)
+    record = locked.select_related("person").get(pk=match.pk)
     if can_access(actor, record):
         return Found(record=record, broke_glass=False)
     stakeholder_grant_for(record=record, actor=actor, reason=StakeholderReason.BREAK_GLASS, detail=reason)

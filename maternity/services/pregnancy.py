@@ -68,7 +68,7 @@ def pregnancy_create_by_keys(
         raise Invalid("An EDD (agreed, by scan or by date) is required to create a pregnancy.", field="edd")
     if national_id.birth_date and national_id.birth_date != date_of_birth:
         raise Invalid("The date of birth does not match the one the national ID encodes.", field="dob")
-    person = Person.objects.select_for_update().filter(**_person_lookup(national_id)).first()
+    person = Person.objects.select_for_update(no_key=True).filter(**_person_lookup(national_id)).first()
     if person is not None and person.date_of_birth not in (None, date_of_birth):
         raise AlreadyExists(
             "This national ID is registered with a different date of birth: check the date of birth."
@@ -148,7 +148,7 @@ def _identity_update(
     """Correct the person's national ID or date of birth (a new version of the person, and of the record
     root so subscribers re-read). Refused when it would make the keys of two pregnancies the same, or
     would join two people (merging people is a national administration task)."""
-    person = Person.objects.select_for_update().get(pk=record.person_id)
+    person = Person.objects.select_for_update(no_key=True).get(pk=record.person_id)
     new_id = national_id or NationalId(system=person.identifier_system, value=person.identifier_value)
     new_dob = date_of_birth or (national_id.birth_date if national_id else None) or person.date_of_birth
     if (new_id.system, new_id.value, new_dob) == (

@@ -20,7 +20,7 @@ def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
     Non-stakeholders get NotFound, as for a record that does not exist."""
     try:
         record = (
-            Pregnancy.objects.select_for_update(of=("self",))
+            Pregnancy.objects.select_for_update(of=("self",), no_key=True)
             .select_related("active_care_location", "person")
             .get(pk=record_id)
         )

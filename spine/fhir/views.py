@@ -70,7 +70,7 @@ class FhirView(AuditedViewMixin, GenericAPIView):
 
     def visible_types(self) -> list[str]:
         client = getattr(self.request, "spine_client", None)
-        return (client.record_filter if client else None) or list(RESOURCE_TYPES)
+        return client.resource_types() if client else list(RESOURCE_TYPES)
 
     def require_types(self, *names: str, what: str) -> None:
         """Refuse writes outside the client's record filter (DESIGN rule 11)."""

@@ -103,7 +103,7 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
         """The resource types this client may read and write (its record filter; empty means all).
         Professionals signed in to the app see every type."""
         client = getattr(self.request, "spine_client", None)
-        return (client.record_filter if client else None) or list(RESOURCE_TYPES)
+        return client.resource_types() if client else list(RESOURCE_TYPES)
 
     def check_type_allowed(self, resource_type: str) -> None:
         if resource_type in RESOURCE_TYPES and resource_type not in self.visible_types():

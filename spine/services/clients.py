@@ -11,7 +11,7 @@ from maternity.errors import Invalid
 from maternity.models import CareLocation
 from maternity.resources import RESOURCE_TYPES
 
-from .models import SpineClient
+from ..models import SpineClient
 
 
 @dataclass(frozen=True)

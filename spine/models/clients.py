@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from maternity.models import CareLocation
+from maternity.resources import RESOURCE_TYPES
 
 
 class SpineClient(models.Model):
@@ -35,3 +36,7 @@ class SpineClient(models.Model):
     @property
     def client_id(self) -> str:
         return self.application.client_id
+
+    def resource_types(self) -> list[str]:
+        """The resource types it may read and write: its record filter, or every type when empty."""
+        return list(self.record_filter) or list(RESOURCE_TYPES)

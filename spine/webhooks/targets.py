@@ -1,0 +1,64 @@
+"""Which URLs may receive webhooks.
+
+HTTPS only, unless WEBHOOK_ALLOW_HTTP (on in development and tests). No user name or password in the URL
+(it would end up in logs). Not to loopback, private, link-local or otherwise reserved addresses unless
+WEBHOOK_ALLOW_PRIVATE_NETWORKS: a client system must not be able to make this server call into its own
+network (server-side request forgery). The address check is made at registration and again before every
+delivery, because DNS can change in between.
+"""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from maternity.errors import Invalid
+
+MAX_URL_LENGTH = 2000
+
+
+class TargetRefused(Exception):
+    """The receiver's address is not one this server may call."""
+
+
+def receiver_url_check(url: object) -> str:
+    """The URL, if a subscription may use it; else Invalid naming `url` and what is wrong."""
+    if not isinstance(url, str) or not url.strip():
+        raise Invalid("url is required: the HTTPS address of your webhook receiver.", field="url")
+    url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise Invalid(f"url must be at most {MAX_URL_LENGTH} characters.", field="url")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise Invalid("url is not a valid URL.", field="url") from None
+    schemes = {"https", "http"} if settings.WEBHOOK_ALLOW_HTTP else {"https"}
+    if parts.scheme not in schemes:
+        raise Invalid("url must be an https:// address.", field="url")
+    if not parts.hostname:
+        raise Invalid("url must name a host.", field="url")
+    if parts.username or parts.password:
+        raise Invalid("url must not contain a user name or password.", field="url")
+    if parts.fragment:
+        raise Invalid("url must not contain a #fragment.", field="url")
+    try:
+        address_check(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+    except TargetRefused as refused:
+        raise Invalid(f"url: {refused}", field="url") from None
+    return url
+
+
+def address_check(host: str, port: int) -> None:
+    """Refuse hosts that do not resolve, or that resolve to an address this server may not call."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise TargetRefused(f"the host {host} does not resolve.") from None
+    if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS:
+        return
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise TargetRefused(f"the host {host} resolves to {address}, which is not a public address.")
