@@ -92,14 +92,7 @@ def _fallback_actor(request) -> Actor | None:
     no Care Location chosen) or was anonymous (None)."""
     client = getattr(request, "spine_client", None)
     if client is not None:
-        return Actor(
-            user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-            user=client.service_user,
-            care_location=client.care_location,
-            name=client.name,
-            client_id=client.client_id,
-            request_id=request_id(request),
-        )
+        return client.actor(request_id=request_id(request))
     user = _known_user(request)
     if user is not None and user.is_authenticated:
         return Actor(user_type=UserType.HEALTH_CARE_PROFESSIONAL, user=user, request_id=request_id(request))

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from maternity.models import CareLocation
+from maternity.actors import Actor
+from maternity.models import CareLocation, UserType
 from maternity.resources import RESOURCE_TYPES
 
 
@@ -36,6 +37,17 @@ class SpineClient(models.Model):
     @property
     def client_id(self) -> str:
         return self.application.client_id
+
+    def actor(self, **details) -> Actor:
+        """The client acting on its own (no human behind the request), e.g. when its webhooks are sent."""
+        return Actor(
+            user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+            user=self.service_user,
+            care_location=self.care_location,
+            name=self.name,
+            client_id=self.client_id,
+            **details,
+        )
 
     def resource_types(self) -> list[str]:
         """The resource types it may read and write: its record filter, or every type when empty."""

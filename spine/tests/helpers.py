@@ -1,6 +1,8 @@
 """Small helpers for the record API tests: the outcome of a refused request, and a fingerprint of
 everything a write could change (to prove a refused write changed nothing)."""
 
+from django.db import connection
+
 from maternity.models import Person, Pregnancy, PregnancyGroupPermission, RecordEvent
 from maternity.resources import RESOURCE_TYPES
 
@@ -89,3 +91,12 @@ def active_care_observation(start: str) -> dict:
 
 def bundle(*resources: dict) -> dict:
     return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in resources]}
+
+
+def commit_positions() -> None:
+    """Events get their feed position as their transaction commits (a deferred trigger on PostgreSQL).
+    A test that runs inside one transaction fires that step now, as COMMIT would."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -11,15 +11,15 @@ import uuid
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from maternity import services
-from maternity.identifiers import make_norwegian_fnr
-from maternity.models import Person, Pregnancy, RecordEvent
 from maternity.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
+
+from ..synthetic import free_nins, remove_location
 
 API = "/api/maternity-record/v1"
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             with override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
                 self._run(location, requests, appointments, history)
         finally:
-            self._clean_up(location)
+            remove_location(location)
 
     def _run(self, location, requests, appointments, history):
         new = spine_client_create(care_location=location, name="Benchmark client")
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             },
             secure=True,
         ).json()["access_token"]
-        nin = self._free_nin()
+        nin = free_nins(1)[0]
         headers = {
             "Authorization": f"Bearer {token}",
             "nhn-source-system": "benchmark",
@@ -135,33 +135,3 @@ class Command(BaseCommand):
             if response.status_code != expected_status:
                 raise RuntimeError(f"Unexpected {response.status_code}: {response.content[:300]!r}")
         return samples
-
-    def _free_nin(self) -> str:
-        for individual in range(100, 500):
-            try:
-                nin = make_norwegian_fnr(
-                    date(1990, 1, 1) + timedelta(days=individual), individual, synthetic=True
-                )
-            except ValueError:
-                continue
-            if not Person.objects.filter(identifier_value=nin).exists():
-                return nin
-        raise RuntimeError("No free synthetic national ID")
-
-    @transaction.atomic
-    def _clean_up(self, location):
-        records = list(Pregnancy.objects.filter(created_by_location=location).values_list("pk", flat=True))
-        for rt in RESOURCE_TYPES.values():
-            rt.model.history.filter(record_id__in=records).delete()
-        Pregnancy.history.filter(id__in=records).delete()
-        RecordEvent.objects.filter(record_id__in=records).delete()
-        people = list(Pregnancy.objects.filter(pk__in=records).values_list("person_id", flat=True))
-        Pregnancy.objects.filter(pk__in=records).delete()
-        Person.objects.filter(pk__in=people, pregnancies__isnull=True).delete()
-        for client in location.spine_clients.select_related("application", "service_user"):
-            client.delete()
-            client.application.delete()
-            client.service_user.delete()
-        group = location.group
-        location.delete()
-        group.delete()
