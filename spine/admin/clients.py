@@ -1,6 +1,8 @@
+"""Client systems: created with `manage.py create_spine_client`, so the admin only shows and adjusts them."""
+
 from django.contrib import admin
 
-from .models import SpineClient
+from ..models import SpineClient
 
 
 @admin.register(SpineClient)
