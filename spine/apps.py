@@ -6,4 +6,4 @@ class SpineConfig(AppConfig):
     verbose_name = "Spine: client systems and the record API"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from . import checks, schema  # noqa: F401  (register the deploy checks and the OpenAPI extensions)
