@@ -60,5 +60,21 @@ def address_check(host: str, port: int) -> None:
         return
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise TargetRefused(f"the host {host} resolves to {address}, which is not a public address.")
+        for candidate in (address, *_embedded_ipv4(address)):
+            if not candidate.is_global or candidate.is_multicast:
+                raise TargetRefused(f"the host {host} resolves to {address}, which is not a public address.")
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses carried inside an IPv6 one (mapped, NAT64, IPv4-compatible, 6to4, Teredo): a route
+    to 127.0.0.1 or 10.x must not pass as a global IPv6 address."""
+    if address.version != 6:
+        return []
+    found = [address.ipv4_mapped, address.sixtofour, address.teredo[1] if address.teredo else None]
+    if address in NAT64 or address in IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [ipv4 for ipv4 in found if ipv4 is not None]
