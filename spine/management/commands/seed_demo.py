@@ -284,4 +284,5 @@ Try the API:
   curl -s {BASE_URL}/api/maternity-record/v1/status -H "Authorization: Bearer $TOKEN" \\
     -H "nhn-source-system: Demo EPJ 1.0" -H "nhn-patient-nin: {demo_nin(PEOPLE[0])}"
   curl -s {BASE_URL}/spine/v1/records -H "Authorization: Bearer $TOKEN"
+  curl -s {BASE_URL}/spine/v1/events -H "Authorization: Bearer $TOKEN"    # what changed (docs/events.md)
 """
