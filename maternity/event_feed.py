@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
 
-from .access import visible_records
+from .access import stakeholder_condition, visible_records
 from .actors import Actor
 from .event_positions import committed_through
 from .models import RecordEvent
@@ -28,7 +28,13 @@ class EventPage:
 def visible_events(actor: Actor, resource_types: Collection[str] | None = None) -> QuerySet[RecordEvent]:
     """Events of the records the actor is a stakeholder of (now: a Care Location that becomes one sees
     the record's later events), limited to the resource types of a client's record filter."""
-    events = RecordEvent.objects.filter(record_id__in=visible_records(actor).values("pk"))
+    if actor.is_professional:
+        condition = stakeholder_condition(actor, "record_id")
+        if condition is None:
+            return RecordEvent.objects.none()
+        events = RecordEvent.objects.filter(condition)
+    else:  # the pregnant person (her own records) or the system
+        events = RecordEvent.objects.filter(record_id__in=visible_records(actor).values("pk"))
     if resource_types is not None:
         events = events.filter(resource_type__in=[ROOT, *resource_types])
     return events

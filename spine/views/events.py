@@ -59,7 +59,7 @@ class EventFeedView(AuditedViewMixin, GenericAPIView):
             actor=self._actor,
             after=position_from(client, after) if after else 0,
             limit=limit,
-            resource_types=client.resource_types(),
+            resource_types=client.record_filter or None,  # empty filter: every type
         )
         self.audit.detail = f"{len(page.events)} events"
         return Response(

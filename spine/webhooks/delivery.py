@@ -68,7 +68,7 @@ def _claim(now) -> WebhookSubscription | None:
 
 def _work(subscription: WebhookSubscription) -> Step:
     client = subscription.client
-    actor, types = client.actor(), client.resource_types()
+    actor, types = client.actor(), client.record_filter or None  # empty filter: every type
     if subscription.pending_through is None:
         page = events_page(
             actor=actor, after=subscription.cursor, limit=settings.WEBHOOK_BATCH_SIZE, resource_types=types
