@@ -278,3 +278,16 @@ def _wait(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.02)
+
+
+def test_a_secret_that_cannot_be_decrypted_is_a_failure_retried_later_not_a_crash(
+    receiver, client_a, location_a, settings
+):
+    subscription = subscribe(receiver, client_a.client, "/a")
+    settings.WEBHOOK_SECRET_KEYS = ["a-new-key-without-the-old-one"]
+    write_records(location_a, 1)
+    step = deliver_next()
+    assert not step.ok and "cannot be decrypted" in step.error
+    assert receiver.arrivals == []
+    failed = WebhookSubscription.objects.get(pk=subscription.pk)
+    assert failed.failed_attempts == 1 and failed.next_attempt_at > failed.last_attempt_at

@@ -88,7 +88,13 @@ def _work(subscription: WebhookSubscription) -> Step:
 
     subscription.pending_through = through
     now = timezone.now()
-    result = post(subscription.url, signed_message(subscription, events, through=through, now=now))
+    try:
+        message = signed_message(subscription, events, through=through, now=now)
+    except RuntimeError as error:  # the signing secret cannot be decrypted (keys changed): retry later
+        log.error("subscription %s: %s", subscription.id, error)
+        subscription.last_attempt_at = now
+        return _failed(subscription, len(events), now, f"Not sent: {error}")
+    result = post(subscription.url, message)
     subscription.last_attempt_at = now
     if result.ok:
         return _succeeded(subscription, len(events), now)

@@ -70,6 +70,10 @@ class Worker:
             self._unlisten()
             self._wait(self.poll_interval)
             return False
+        except Exception:  # a bug must not stop every delivery: log it, pause, go on
+            log.exception("%s: delivery step failed", self.name)
+            self._wait(self.poll_interval)
+            return False
         if step is None:
             return False
         if step.ok:
