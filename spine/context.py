@@ -3,15 +3,16 @@
 import contextlib
 import json
 import uuid
+from dataclasses import replace
 from datetime import date
 from urllib.parse import unquote
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, InvalidNationalId, NotAllowed
 from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
-from maternity.locations import SESSION_KEY, acting_location
-from maternity.models import Practitioner, UserType
+from maternity.models import UserType
 from maternity.pregnancy_keys import PregnancyKeys
+from maternity.web.acting import web_actor
 
 
 def _header(request, name: str) -> str:
@@ -114,22 +115,15 @@ def _event_id(request) -> str:
 def professional_actor(request) -> Actor:
     """The Actor for a professional signed in to this app (a browser session), acting for the Care
     Location chosen at login. She is the person behind the request, so no X-Acting-User-* headers."""
-    user = request.user
-    practitioner = Practitioner.objects.filter(user=user).first()
-    location = acting_location(user, request.session.get(SESSION_KEY))
-    if practitioner is None or location is None:
+    actor = web_actor(request)
+    if actor is None:
         raise NotAllowed(
             "Only health care professionals acting for a Care Location may use this API: sign in and "
             "choose the Care Location you act for."
         )
-    return Actor(
-        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-        user=user,
-        care_location=location,
-        name=practitioner.display_name,
-        hpr_nr=practitioner.hpr_nr,
-        hpr_role=practitioner.role_code,
-        source_system=_text_header(request, "nhn-source-system")[:512] or "maternity web",
+    return replace(
+        actor,
+        source_system=_text_header(request, "nhn-source-system")[:512] or actor.source_system,
         client_event_id=_event_id(request),
         request_id=request_id(request),
     )
