@@ -14,6 +14,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# Test-only tools from npm (axe-core for the browser tests' accessibility checks).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
 
 migrate: install
@@ -25,7 +30,7 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install node_modules/.installed
 	$(BIN)/pytest
 
 lint: install
@@ -45,4 +50,4 @@ benchmark: install
 	$(BIN)/python manage.py benchmark_api
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "oauth2_provider",
+    "mozilla_django_oidc",
     "maternity",
     "spine",
     "portal",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "maternity.web.audit.PageAuditMiddleware",
 ]
 
 ROOT_URLCONF = "maternity.urls"
@@ -197,7 +199,35 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:caseload"
+LOGOUT_REDIRECT_URL = "web:login"
+
+# Professionals' sign-in with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set. The
+# practitioner is found by a claim (e.g. the HPR number) matched against Practitioner.hpr_nr; nobody is
+# created by signing in.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+LOGIN_REDIRECT_URL_FAILURE = "/login/?oidc-failed"
+OIDC_PRACTITIONER_CLAIM = os.environ.get("OIDC_PRACTITIONER_CLAIM", "hpr_number")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED and not (OIDC_OP_ISSUER and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set: also set OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT, "
+        "OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
+    )
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("maternity.web.oidc.PractitionerOIDCBackend")
 
 # Webhooks (spine/webhooks/). Receivers must use HTTPS on public addresses, except in development and tests.
 WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", DEBUG)

@@ -20,4 +20,6 @@ urlpatterns = [
     path("api/maternity-record/v1/", include("spine.urls")),
     path("spine/fhir/", include("spine.fhir.urls")),
     path("spine/v1/", include("spine.urls_v1")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("", include("maternity.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the professional UI, one module per part of the work."""

@@ -1,0 +1,59 @@
+"""Forms for changing a record's status and pulling active care."""
+
+from django import forms
+from django.utils import timezone
+
+from ...models import RecordStatus
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    delivery_date = forms.DateTimeField(
+        label="Date and time of delivery", required=False, widget=LOCAL_DATETIME
+    )
+    live_birth = forms.TypedChoiceField(
+        label="Live birth",
+        required=False,
+        choices=[("", "—"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+    termination_date = forms.DateTimeField(
+        label="Date and time of termination", required=False, widget=LOCAL_DATETIME
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(RecordStatus.DELIVERED, "Delivered"), (RecordStatus.TERMINATED, "Terminated")]
+        if current != RecordStatus.ACTIVE:
+            choices = [(RecordStatus.ACTIVE, "Active again (a correction)"), *choices]
+        choices.append((RecordStatus.ENTERED_IN_ERROR, "Entered in error (the record should not exist)"))
+        self.fields["status"].choices = [(value, label) for value, label in choices if value != current]
+
+    def clean(self):
+        data = super().clean()
+        status, now = data.get("status"), timezone.now()
+        if status == RecordStatus.DELIVERED:
+            if data.get("delivery_date") is None:
+                self.add_error("delivery_date", "Give the date and time of delivery.")
+            if data.get("live_birth") is None:
+                self.add_error("live_birth", "Say whether it was a live birth.")
+        if status == RecordStatus.TERMINATED and data.get("termination_date") is None:
+            self.add_error("termination_date", "Give the date and time of the termination.")
+        for name in ("delivery_date", "termination_date"):
+            if data.get(name) and data[name] > now:
+                self.add_error(name, "This cannot be in the future.")
+        return data
+
+
+class PullCareForm(forms.Form):
+    start_time = forms.DateTimeField(
+        label="Care starts",
+        required=False,
+        widget=LOCAL_DATETIME,
+        help_text="Leave empty for now. An earlier time records an episode of care in the past; the "
+        "Care Location with the latest start holds active care.",
+    )

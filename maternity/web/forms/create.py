@@ -1,0 +1,200 @@
+"""Creating a pregnancy: her keys (national ID, date of birth), the due date worked out one of three ways,
+and optionally her name."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ...clinical import (
+    CRL_MAX_MM,
+    CRL_MIN_MM,
+    PREGNANCY_DAYS,
+    edd_from_crl,
+    edd_from_lmp,
+    format_gestation,
+    ga_days_from_crl,
+)
+from ...pregnancy_keys import PregnancyKeys
+from .finding import DATE_INPUT, DateOfBirthField, NationalIdField, check_birth_date_matches
+
+LATEST_GESTATION_DAYS = 45 * 7  # a pregnancy booked today is not further on than this
+
+FROM_LMP, FROM_SCAN, DIRECT = "lmp", "scan", "edd"
+METHODS = [
+    (FROM_LMP, "From her last menstrual period (LMP)"),
+    (FROM_SCAN, "From a dating scan (crown-rump length)"),
+    (DIRECT, "I know the agreed due date"),
+]
+METHOD_FIELDS = {FROM_LMP: ("lmp",), FROM_SCAN: ("crl_mm", "scan_date"), DIRECT: ("edd",)}
+EDD_KIND = {FROM_LMP: "date", FROM_SCAN: "scan", DIRECT: "agreed"}  # pregnancy_create_by_keys' EDD kinds
+MISSING = {
+    "lmp": "Enter the first day of her last menstrual period.",
+    "crl_mm": "Enter the crown-rump length measured at the scan.",
+    "scan_date": "Enter the date of the scan.",
+    "edd": "Enter the agreed due date.",
+}
+
+
+def crl_range_text() -> str:
+    earliest = format_gestation(round(ga_days_from_crl(CRL_MIN_MM)))
+    latest = format_gestation(round(ga_days_from_crl(CRL_MAX_MM)))
+    return f"{CRL_MIN_MM} to {CRL_MAX_MM} mm (about {earliest} to {latest} weeks)"
+
+
+CRL_RANGE_ERROR = (
+    f"Crown-rump length dating works for {crl_range_text()}. Outside that range, use the LMP or enter the "
+    "agreed due date."
+)
+
+
+class CreateForm(forms.Form):
+    national_id = NationalIdField()
+    date_of_birth = DateOfBirthField()
+    method = forms.ChoiceField(
+        label="How is the due date (EDD) worked out?",
+        choices=METHODS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    lmp = forms.DateField(
+        label="First day of the last menstrual period",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Due date = LMP + 280 days (Naegele's rule).",
+        error_messages={"invalid": "Enter a real date."},
+    )
+    crl_mm = forms.DecimalField(
+        label="Crown-rump length (mm)",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal(CRL_MIN_MM),
+        max_value=Decimal(CRL_MAX_MM),
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        help_text=f"{crl_range_text()}; INTERGROWTH-21st dating.",
+        error_messages={
+            "invalid": "Enter the crown-rump length in millimetres, e.g. 45 or 45.5.",
+            "min_value": CRL_RANGE_ERROR,
+            "max_value": CRL_RANGE_ERROR,
+            "max_decimal_places": "Give the crown-rump length to one decimal place at most.",
+            "max_digits": CRL_RANGE_ERROR,
+            "max_whole_digits": CRL_RANGE_ERROR,
+        },
+    )
+    scan_date = forms.DateField(
+        label="Date of the scan",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    edd = forms.DateField(
+        label="Agreed due date (EDD)",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    name = forms.CharField(
+        label="Her name (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="You can add it and her other details on the record later.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        check_birth_date_matches(self)
+        if "method" in self.errors:
+            return data
+        method = data.get("method") or self._method_from_filled_fields()
+        if not method:
+            return data
+        data["method"] = method
+        for name in METHOD_FIELDS[method]:
+            if name not in self.errors and data.get(name) is None:
+                self.add_error(name, MISSING[name])
+        if not any(name in self.errors for name in METHOD_FIELDS[method]):
+            edd = self._due_date(method, data)
+            if edd is not None:
+                data["agreed_edd"] = edd
+        return data
+
+    def _due_date(self, method: str, data: dict) -> date | None:
+        """The due date the chosen way, or None (with the error on the field to change)."""
+        today = timezone.localdate()
+        if method == FROM_LMP:
+            if data["lmp"] > today:
+                self.add_error("lmp", "The last period cannot start in the future.")
+                return None
+            edd = edd_from_lmp(data["lmp"])
+        elif method == FROM_SCAN:
+            if data["scan_date"] > today:
+                self.add_error("scan_date", "The scan date cannot be in the future.")
+                return None
+            edd = edd_from_crl(crl_mm=float(data["crl_mm"]), scan_date=data["scan_date"])
+        else:
+            edd = data["edd"]
+        where = METHOD_FIELDS[method][-1]
+        if edd > today + timedelta(days=PREGNANCY_DAYS):
+            self.add_error(where, "That makes the due date more than 40 weeks away: check the date.")
+            return None
+        if edd < today - timedelta(days=LATEST_GESTATION_DAYS - PREGNANCY_DAYS):
+            weeks = format_gestation(PREGNANCY_DAYS + (today - edd).days)
+            self.add_error(where, f"That makes her {weeks} weeks pregnant today: check the date.")
+            return None
+        return edd
+
+    def _method_from_filled_fields(self) -> str:
+        """No way chosen: when the fields of exactly one way are filled in, that is the way."""
+        filled = [
+            method
+            for method, names in METHOD_FIELDS.items()
+            if any(self.data.get(self.add_prefix(name), "").strip() for name in names)
+        ]
+        if len(filled) == 1:
+            return filled[0]
+        message = (
+            "Choose which of the due dates you gave to use."
+            if filled
+            else "Give the due date one of the three ways: from the LMP, from a dating scan, or directly."
+        )
+        self.add_error("method", message)
+        return ""
+
+    def key_fields(self) -> list[forms.BoundField]:
+        return [self["national_id"], self["date_of_birth"]]
+
+    def method_options(self) -> list[tuple]:
+        """Each way of working out the due date: its radio button, and the fields it needs."""
+        return [
+            (option, [self[name] for name in METHOD_FIELDS[option.data["value"]]])
+            for option in self["method"]
+        ]
+
+    @property
+    def agreed_edd(self) -> date:
+        return self.cleaned_data["agreed_edd"]
+
+    def edds(self) -> dict[str, date]:
+        return {EDD_KIND[self.cleaned_data["method"]]: self.agreed_edd}
+
+    def mother(self) -> dict | None:
+        name = self.cleaned_data.get("name", "").strip()
+        return {"name": name} if name else None
+
+    def keys(self) -> PregnancyKeys:
+        data = self.cleaned_data
+        return PregnancyKeys(data["national_id"], data["date_of_birth"], self.agreed_edd)
+
+    def how(self) -> str:
+        """How the due date was worked out, in words (for the message after creating)."""
+        method = self.cleaned_data["method"]
+        if method == FROM_SCAN:
+            crl, scan = self.cleaned_data["crl_mm"].normalize(), self.cleaned_data["scan_date"]
+            return f"from a dating scan (CRL {crl:f} mm on {date_format(scan, 'j M Y')})"
+        if method == FROM_LMP:
+            return f"from the LMP ({date_format(self.cleaned_data['lmp'], 'j M Y')})"
+        return "entered directly"

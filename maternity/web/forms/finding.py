@@ -1,0 +1,112 @@
+"""Finding a pregnancy by its keys (break glass), and the fields the keys are typed into."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ...clinical import PREGNANCY_DAYS
+from ...identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+from ...pregnancy_keys import EDD_WINDOW, PregnancyKeys
+from ...services.finding import MAX_REASON
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+OLDEST_BIRTH = date(1900, 1, 1)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+class NationalIdField(forms.CharField):
+    """A national ID of any system the record knows, told apart by its shape and checked by its check
+    digits. Cleans to a NationalId."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "National ID")
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", f"{', '.join(SYSTEM_LABELS.values())}. Spaces are ignored.")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
+        )
+        kwargs.setdefault("error_messages", {"required": "Enter her national ID."})
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> NationalId:
+        text = super().clean(value)
+        try:
+            return parse_national_id(text)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(
+                f"This is not a valid national ID: {_sentence(str(error))}", code="invalid_national_id"
+            ) from None
+
+
+class DateOfBirthField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Date of birth")
+        kwargs.setdefault("widget", DATE_INPUT)
+        kwargs.setdefault(
+            "error_messages", {"required": "Enter her date of birth.", "invalid": "Enter a real date."}
+        )
+        super().__init__(**kwargs)
+
+    def validate(self, value: date) -> None:
+        super().validate(value)
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.", code="future")
+        if value < OLDEST_BIRTH:
+            raise forms.ValidationError("Check the year of the date of birth.", code="too_old")
+
+
+def check_birth_date_matches(form: forms.Form) -> None:
+    """Norwegian numbers encode the date of birth: say so at once when the two disagree."""
+    national_id, born = form.cleaned_data.get("national_id"), form.cleaned_data.get("date_of_birth")
+    if national_id and born and national_id.birth_date and national_id.birth_date != born:
+        form.add_error(
+            "date_of_birth",
+            f"The national ID says she was born on {date_format(national_id.birth_date, 'j M Y')}: check "
+            "the date of birth or the national ID.",
+        )
+
+
+class FindForm(forms.Form):
+    national_id = NationalIdField()
+    date_of_birth = DateOfBirthField()
+    edd = forms.DateField(
+        label="Agreed due date (EDD)",
+        widget=DATE_INPUT,
+        help_text=f"A date within {EDD_WINDOW.days} days of the due date on record matches.",
+        error_messages={"required": "Enter her due date.", "invalid": "Enter a real date."},
+    )
+    reason = forms.CharField(
+        label="Why do you need this record?",
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: admitted to our ward in labour; she is booked at another hospital. "
+        "She will read this.",
+        error_messages={
+            "required": "Give the reason you need her record: it is required to break glass.",
+            "max_length": f"Keep the reason to {MAX_REASON} characters or fewer.",
+        },
+    )
+
+    def clean_edd(self) -> date:
+        edd = self.cleaned_data["edd"]
+        if edd > timezone.localdate() + timedelta(days=PREGNANCY_DAYS):
+            raise forms.ValidationError("Check the due date: it is more than 40 weeks from today.")
+        if edd < OLDEST_BIRTH:
+            raise forms.ValidationError("Check the year of the due date.")
+        return edd
+
+    def clean(self):
+        data = super().clean()
+        check_birth_date_matches(self)
+        return data
+
+    def keys(self) -> PregnancyKeys:
+        data = self.cleaned_data
+        return PregnancyKeys(data["national_id"], data["date_of_birth"], data["edd"])

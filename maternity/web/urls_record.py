@@ -1,0 +1,17 @@
+"""The record page, editing its sections (version conflicts included), list items, and history."""
+
+from django.urls import path
+
+from .views import history, record, sections, sfh
+
+SECTION = "records/<uuid:record_id>/sections/<str:resource_type>/"
+
+urlpatterns = [
+    path("records/<uuid:record_id>/", record.record_page, name="record"),
+    path("records/<uuid:record_id>/sfh/", sfh.sfh_chart, name="sfh-chart"),
+    path(SECTION, sections.section_edit, name="section-edit"),
+    path(f"{SECTION}history/", history.section_history, name="section-history"),
+    path(f"{SECTION}new/", sections.item_add, name="item-add"),
+    path(f"{SECTION}<uuid:item_id>/", sections.item_edit, name="item-edit"),
+    path(f"{SECTION}<uuid:item_id>/entered-in-error/", sections.item_error, name="item-error"),
+]

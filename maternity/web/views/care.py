@@ -1,0 +1,104 @@
+"""Changing a record's status (with a confirmation), pulling active care, and the record's access log."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from ... import services
+from ...access import get_record_for
+from ...errors import NotAllowed, RecordError, VersionConflict
+from ...models import AccessAction, AccessLog, RecordStatus
+from ..acting import professional_view
+from ..forms.care import PullCareForm, StatusForm
+
+ACCESS_LOG_PAGE = 50
+
+
+@professional_view(AccessAction.STATUS_CHANGE)
+def status_change(request, record_id):
+    """Choose the new status and its details, then confirm on a second page that says what it means."""
+    record = get_record_for(request.actor, record_id)
+    request.page_audit.person_id = record.person_id
+    if request.method != "POST":
+        request.page_audit.action = AccessAction.READ
+        form = StatusForm(current=record.status, initial={"version": record.version})
+        return _status_page(request, record, form)
+    form = StatusForm(request.POST, current=record.status)
+    if not form.is_valid():
+        request.page_audit.status_code = 400
+        return _status_page(request, record, form, status=400)
+    data = form.cleaned_data
+    if request.POST.get("confirmed") != "yes":
+        request.page_audit.action = AccessAction.READ
+        return render(
+            request, "maternity/care/status_confirm.html", {"record": record, "form": form, "data": data}
+        )
+    try:
+        services.record_status_update(
+            record_id=record.pk,
+            version=data["version"],
+            status=data["status"],
+            actor=request.actor,
+            delivery_date=data.get("delivery_date"),
+            live_birth=data.get("live_birth"),
+            termination_date=data.get("termination_date"),
+        )
+    except VersionConflict:
+        request.page_audit.status_code = 409
+        messages.warning(
+            request, "Someone changed this record while you were looking. Check it, then try again."
+        )
+        return redirect("web:record", record.pk)
+    except RecordError as error:
+        request.page_audit.status_code = 403 if isinstance(error, NotAllowed) else 400
+        request.page_audit.detail = error.message
+        form.add_error(None, error.message)
+        return _status_page(request, record, form, status=request.page_audit.status_code)
+    request.page_audit.detail = f"{record.status} -> {data['status']}"
+    messages.success(request, f"The record is now {RecordStatus(data['status']).label.lower()}.")
+    return redirect("web:record", record.pk)
+
+
+def _status_page(request, record, form, status=200):
+    return render(request, "maternity/care/status.html", {"record": record, "form": form}, status=status)
+
+
+@professional_view(AccessAction.PULL_CARE)
+def pull_care(request, record_id):
+    """Take over active care for the acting Care Location (or record an earlier episode)."""
+    record = get_record_for(request.actor, record_id)
+    request.page_audit.person_id = record.person_id
+    if request.method != "POST":
+        request.page_audit.action = AccessAction.READ
+        return _pull_page(request, record, PullCareForm())
+    form = PullCareForm(request.POST)
+    if not form.is_valid():
+        request.page_audit.status_code = 400
+        return _pull_page(request, record, form, status=400)
+    try:
+        services.care_pull(
+            record_id=record.pk, actor=request.actor, start_time=form.cleaned_data.get("start_time")
+        )
+    except RecordError as error:
+        request.page_audit.status_code = 403 if isinstance(error, NotAllowed) else 400
+        request.page_audit.detail = error.message
+        form.add_error("start_time" if error.field == "startTime" else None, error.message)
+        return _pull_page(request, record, form, status=request.page_audit.status_code)
+    messages.success(request, f"{request.actor.care_location.name} now cares for this pregnancy.")
+    return redirect("web:record", record.pk)
+
+
+def _pull_page(request, record, form, status=200):
+    context = {"record": record, "form": form, "now": timezone.now()}
+    return render(request, "maternity/care/pull_care.html", context, status=status)
+
+
+@professional_view(AccessAction.AUDIT_READ)
+def access_log(request, record_id):
+    """Who read and changed this record, newest first; break-glass accesses stand out with their reason."""
+    record = get_record_for(request.actor, record_id)
+    request.page_audit.person_id = record.person_id
+    entries = AccessLog.objects.filter(record_id=record.pk).order_by("-at", "-id")
+    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
+    return render(request, "maternity/care/access_log.html", {"record": record, "page": page})

@@ -1,0 +1,61 @@
+"""Finding a pregnancy by its keys: national ID, date of birth and due date, with a break-glass reason."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ... import services
+from ...errors import NotAllowed, NotFound, RecordError
+from ...models import AccessAction
+from ...services.finding import MAX_REASON, NO_MATCH
+from ..acting import professional_view
+from ..forms.finding import FindForm
+
+
+def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False):
+    return render(
+        request, "maternity/find.html", {"nav": "find", "form": form, "no_match": no_match}, status=status
+    )
+
+
+@professional_view(AccessAction.FIND)
+def find(request):
+    """On a match, to the record. A professional who could not see it yet becomes a stakeholder of it
+    herself (break glass: her colleagues do not get access through her), and her reason goes into the
+    record (the pregnant person sees it). No match says only that. The reason is audited either way."""
+    if request.method != "POST":
+        request.page_audit = None  # an empty form: nobody looked for anyone
+        return _page(request, FindForm())
+    audit = request.page_audit
+    form = FindForm(request.POST)
+    audit.reason = (request.POST.get("reason") or "").strip()[:MAX_REASON]
+    if not form.is_valid():
+        audit.status_code = 400
+        audit.detail = f"Refused: invalid {', '.join(form.errors)}."
+        return _page(request, form, status=400)
+    try:
+        found = services.record_find_by_keys(
+            keys=form.keys(), reason=form.cleaned_data["reason"], actor=request.actor
+        )
+    except NotFound:
+        audit.status_code, audit.detail = 404, NO_MATCH
+        return _page(request, form, status=404, no_match=True)
+    except RecordError as error:
+        audit.status_code = 403 if isinstance(error, NotAllowed) else 400
+        audit.detail = error.message
+        form.add_error(None, error.message)
+        return _page(request, form, status=audit.status_code)
+    record = found.record
+    audit.record_id, audit.person_id = record.pk, record.person_id
+    if found.broke_glass:
+        audit.action = AccessAction.BREAK_GLASS
+        audit.detail = "Broke glass: became a stakeholder of the record."
+        messages.warning(
+            request,
+            "You broke glass: you can now see this record (your colleagues cannot through you). Your "
+            "reason is written in the record and in the audit trail, and she can read it.",
+        )
+    else:
+        audit.detail = "Found by its keys; could already see it."
+        messages.info(request, "You could already see this record.")
+    return redirect(reverse("web:record", args=[record.pk]))

@@ -1,0 +1,423 @@
+"""The record on one page, and what every record page shares: loading the record with the access check,
+the not-found page, and whether the acting professional may write a section (and if not, why).
+
+A record the professional may not see is "not found", exactly like an id that does not exist.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from ...access import ACCESS_CODENAME, get_record_for
+from ...actors import Actor
+from ...clinical import format_gestation, gestation_days
+from ...errors import NotAllowed, NotFound, ResourceNotFound
+from ...identifiers import SYSTEM_LABELS
+from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
+from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
+from ...services.resources import resource_writer_check
+from .. import flags
+from ..acting import professional_view
+from ..forms import specs
+from ..sfh_chart import sfh_chart_svg, sfh_points
+
+# --- shared by every record page ------------------------------------------------------------------------
+
+
+def not_found(request, message: str = ""):
+    return render(request, "maternity/not_found.html", {"message": message}, status=404)
+
+
+def record_view(action: str):
+    """A page of one record: `professional_view` plus the not-found page for a record (or section item)
+    the professional may not see or that does not exist."""
+
+    def decorate(view):
+        @professional_view(action)
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound:
+                return not_found(request)
+            except ResourceNotFound as error:
+                return not_found(request, error.message)
+
+        return wrapped
+
+    return decorate
+
+
+def load_record(request, record_id, queryset=None) -> Pregnancy:
+    """The record if the acting professional is a stakeholder, else NotFound; noted in the audit entry."""
+    record = get_record_for(request.actor, record_id, queryset=queryset)
+    request.page_audit.person_id = record.person_id
+    return record
+
+
+def resource_type_for(name: str, *, is_list: bool | None = None) -> ResourceType:
+    rt = RESOURCE_TYPES.get(name)
+    if rt is None or (is_list is not None and rt.is_list != is_list):
+        raise ResourceNotFound("The record has no section of that name.")
+    return rt
+
+
+def optional_url(name: str, *args) -> str:
+    """A link to a page another part of the UI provides; empty while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the acting professional may not write a section now, and what she can do about it."""
+
+    title: str
+    message: str
+    kind: str  # "writer" (never written by professionals), "read-only", "key-demographics", "births"
+    status: int = 403
+    action_url: str = ""
+    action_label: str = ""
+
+
+def write_refusal(
+    record: Pregnancy, rt: ResourceType, actor: Actor, *, adding: bool = False
+) -> Refusal | None:
+    """For showing the reason before anyone types; the services enforce the same rules on every write."""
+    try:
+        resource_writer_check(resource_type=rt.name, actor=actor)
+    except NotAllowed:
+        title = specs.section(rt).title
+        if rt.name == "birthPlan":
+            return Refusal(
+                title, "The birth plan is written by the pregnant person herself, in her portal.", "writer"
+            )
+        return Refusal(
+            title, f"{title} are written by the system when something happens to the record.", "writer"
+        )
+    active = record.active_care_location
+    here = actor.care_location
+    if record.status != RecordStatus.ACTIVE and actor.care_location_id_or_none != active.pk:
+        return Refusal(
+            "The record is read-only",
+            f"The record is {record.get_status_display().lower()}: only its active Care Location, "
+            f"{active.name}, may correct it.",
+            "read-only",
+        )
+    if rt.key_demographics and actor.care_location_id_or_none != active.pk:
+        return Refusal(
+            "Only the active Care Location can change key demographics",
+            f"Name, address, language and the other key demographics may be changed only by the active Care "
+            f"Location, {active.name}. You are working for {here.name if here else 'no Care Location'}. If "
+            "you now care for this pregnancy, pull active care first.",
+            "key-demographics",
+            action_url=optional_url("web:pull-care", record.pk),
+            action_label="Pull active care",
+        )
+    if rt.name == "births" and adding and record.status != RecordStatus.DELIVERED:
+        return Refusal(
+            "Record the delivery first",
+            "Birth details are recorded after the delivery: change the record's status to delivered (with "
+            "the delivery date) first, then add each baby's details.",
+            "births",
+            status=409,
+            action_url=optional_url("web:status", record.pk),
+            action_label="Change status",
+        )
+    return None
+
+
+def form_queryset():
+    """What a page about one section needs of the record: its short header, the active location, the due
+    date and the number of fetuses."""
+    return Pregnancy.objects.select_related("person", "active_care_location", "mother", "currentpregnancy")
+
+
+def record_brief(record: Pregnancy) -> dict:
+    mother = getattr(record, "mother", None)
+    return {"name": mother.name if mother and mother.name else "", "gestation": gestation_summary(record)}
+
+
+def record_urls(record: Pregnancy) -> dict[str, str]:
+    return {
+        "record": reverse("web:record", args=[record.pk]),
+        "status": optional_url("web:status", record.pk),
+        "pull_care": optional_url("web:pull-care", record.pk),
+        "access_log": optional_url("web:access-log", record.pk),
+        "sfh": reverse("web:sfh-chart", args=[record.pk]),
+    }
+
+
+def section_url(record: Pregnancy, rt: ResourceType, view: str = "section-edit", item=None) -> str:
+    args = [record.pk, rt.name] + ([item.pk] if item is not None else [])
+    return reverse(f"web:{view}", args=args)
+
+
+def gestation_summary(record: Pregnancy) -> str:
+    """Gestation today for an active record; at the delivery or termination for an ended one."""
+    if record.agreed_edd is None:
+        return ""
+    on = timezone.localdate()
+    if record.status == RecordStatus.DELIVERED and record.delivery_date:
+        on = timezone.localtime(record.delivery_date).date()
+    elif record.status == RecordStatus.TERMINATED and record.termination_date:
+        on = timezone.localtime(record.termination_date).date()
+    days = gestation_days(edd=record.agreed_edd, on=on)
+    return format_gestation(days) if days >= 0 else ""
+
+
+def age_on(born, today) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+# --- the record page ---------------------------------------------------------------------------------------
+
+
+def record_page_queryset():
+    """The record, its person, its locations and every singleton in one query; one more per list type.
+    However many appointments, measurements or versions the record has, the page costs the same."""
+    lists = [
+        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
+        if rt.name == "careLocations"
+        else rt.accessor
+        for rt in LISTS
+    ]
+    return Pregnancy.objects.select_related(
+        "person", "active_care_location", *[rt.accessor for rt in SINGLETONS]
+    ).prefetch_related(*lists)
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+    flag: flags.Flag | None = None
+    flag_text: str = ""  # the flag's words in this column (the column already says what was measured)
+
+
+@dataclass
+class ItemRow:
+    item: object
+    cells: list[Cell]
+    title: str = ""
+    edit_url: str = ""
+    error_url: str = ""
+    history_url: str = ""
+
+
+@dataclass
+class SectionBox:
+    """One section as the record page shows it."""
+
+    rt: ResourceType
+    title: str
+    item: str = ""  # one item of a list section, e.g. "appointment"
+    intro: str = ""
+    instance: object = None  # a singleton's resource
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of what is recorded
+    unrecorded: int = 0  # fields of a singleton with nothing recorded
+    headers: list[str] = field(default_factory=list)
+    rows: list[ItemRow] = field(default_factory=list)
+    in_error: int = 0
+    last: object = None  # the resource (or item) changed last: who, when, which system
+    refusal: Refusal | None = None
+    edit_url: str = ""
+    history_url: str = ""
+
+    @property
+    def wide(self) -> bool:
+        """Tables and the chart take the page's full width; the rest sit two by two on a laptop."""
+        return self.rt.name in {"antenatalAppointments", "symphysisFundalHeights", "births"}
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.rt.name}"
+
+    @property
+    def recorded(self) -> bool:
+        return self.instance is not None if not self.rt.is_list else bool(self.rows)
+
+
+def _or_empty(rt, name, value) -> str:
+    return "" if value is None or value == "" else specs.display(rt, name, value)
+
+
+def _appointment_cells(rt, item) -> list[Cell]:
+    bp = flags.high_blood_pressure(systolic=item.systolic_derived, diastolic=item.diastolic_derived)
+    protein = flags.proteinuria(item.protein_in_urine_test_result)
+    fetuses = item.fetuses_vital_signs or []
+    heart_rates = ", ".join(str(f["fetalHeartRate"]) for f in fetuses if f.get("fetalHeartRate") is not None)
+    return [
+        Cell(specs.display(rt, "appointment_date", item.appointment_date)),
+        Cell(specs.gestation_text(item.pregnancy_week, item.days_after_full_pregnancy_week)),
+        Cell(specs.display(rt, "mother_weight", item.mother_weight), numeric=True),
+        Cell(
+            item.blood_pressure or "",
+            numeric=True,
+            flag=bp,
+            flag_text=("Severe" if bp and bp.severe else "High") if bp else "",
+        ),
+        Cell(
+            _or_empty(rt, "protein_in_urine_test_result", item.protein_in_urine_test_result),
+            flag=protein,
+            flag_text="Proteinuria" if protein else "",
+        ),
+        Cell(_or_empty(rt, "edema", item.edema), numeric=True),
+        Cell(heart_rates, numeric=True),
+        Cell(item.note or ""),
+    ]
+
+
+def _birth_cells(rt, item) -> list[Cell]:
+    apgar = "/".join(
+        "–" if v is None else str(v)
+        for v in (item.apgar_1_minute, item.apgar_5_minutes, item.apgar_10_minutes)
+    )
+    return [
+        Cell(specs.display(rt, "birth_time", item.birth_time)),
+        Cell(specs.display(rt, "live_birth", item.live_birth)),
+        Cell(item.get_sex_display() or ""),
+        Cell("" if item.birth_weight is None else str(item.birth_weight), numeric=True),
+        Cell(specs.gestation_text(item.gestation_weeks, item.gestation_days) if item.gestation_weeks else ""),
+        Cell(item.get_mode_of_birth_display() or ""),
+        Cell(apgar, numeric=True),
+    ]
+
+
+LIST_TABLES = {
+    "antenatalAppointments": (
+        ["Date", "Gestation", "Weight (kg)", "BP (mmHg)", "Protein", "Oedema", "Fetal heart rate", "Note"],
+        _appointment_cells,
+    ),
+    "births": (
+        ["Born", "Outcome", "Sex", "Weight (g)", "Gestation", "Mode of birth", "Apgar 1/5/10"],
+        _birth_cells,
+    ),
+    "careLocations": (
+        ["Care Location", "Care from"],
+        lambda rt, item: [
+            Cell(item.care_location.name),
+            Cell(specs.display(rt, "start_time", item.start_time)),
+        ],
+    ),
+    "notes": (
+        ["When", "What", "Note"],
+        lambda rt, item: [
+            Cell(specs.when(item.last_updated)),
+            Cell(item.get_kind_display()),
+            Cell(item.text),
+        ],
+    ),
+}
+
+
+def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
+    boxes = []
+    for name in specs.PAGE_ORDER:
+        rt = RESOURCE_TYPES[name]
+        spec = specs.section(rt)
+        box = SectionBox(rt=rt, title=spec.title, item=spec.item, intro=spec.intro)
+        box.refusal = write_refusal(record, rt, actor, adding=True)
+        box.history_url = section_url(record, rt, "section-history")
+        if rt.is_list:
+            items = list(getattr(record, rt.accessor).all())
+            box.in_error = sum(1 for item in items if item.entered_in_error)
+            box.last = max(items, key=lambda item: item.last_updated, default=None)
+            box.edit_url = section_url(record, rt, "item-add")
+            item_refusal = write_refusal(record, rt, actor)
+            if name in LIST_TABLES:
+                box.headers, cells = LIST_TABLES[name]
+                for item in items:
+                    if item.entered_in_error:
+                        continue
+                    row = ItemRow(item, cells(rt, item), specs.item_title(rt, item))
+                    row.history_url = f"{section_url(record, rt, 'section-history')}?item={item.pk}"
+                    if item_refusal is None:
+                        row.edit_url = section_url(record, rt, "item-edit", item)
+                        row.error_url = section_url(record, rt, "item-error", item)
+                    box.rows.append(row)
+            else:  # the SFH measurements: drawn by the chart and its table
+                box.rows = [ItemRow(item, []) for item in items if not item.entered_in_error]
+        else:
+            instance = getattr(record, rt.accessor, None)
+            box.instance = box.last = instance
+            box.edit_url = section_url(record, rt)
+            if instance is not None:
+                for field_name in specs.content_field_names(rt):
+                    value = getattr(instance, field_name)
+                    if value is None or value == "" or value == []:
+                        box.unrecorded += 1
+                    else:
+                        box.fields.append((specs.label(rt, field_name), specs.display(rt, field_name, value)))
+                if name == "birthPlan" and instance.acknowledged_at:
+                    acknowledged = (
+                        f"{specs.when(instance.acknowledged_at)} by {instance.acknowledged_by_name}"
+                    )
+                    box.fields.append(("Acknowledged by her midwife", acknowledged))
+        boxes.append(box)
+    return boxes
+
+
+def sfh_rows(record: Pregnancy, actor: Actor, points):
+    """The SFH table's rows with their links (edit and entered-in-error only where she may write)."""
+    rt = RESOURCE_TYPES["symphysisFundalHeights"]
+    can_write = write_refusal(record, rt, actor) is None
+    rows = []
+    for point in points:
+        rows.append(
+            {
+                "point": point,
+                "edit_url": section_url(record, rt, "item-edit", point.item) if can_write else "",
+                "error_url": section_url(record, rt, "item-error", point.item) if can_write else "",
+                "history_url": f"{section_url(record, rt, 'section-history')}?item={point.item.pk}",
+            }
+        )
+    return rows
+
+
+def record_header(record: Pregnancy, actor: Actor) -> dict:
+    today = timezone.localdate()
+    mother = getattr(record, "mother", None)
+    others = list(
+        CareLocation.objects.filter(
+            group__pregnancygrouppermission__content_object=record,
+            group__pregnancygrouppermission__permission__codename=ACCESS_CODENAME,
+        )
+        .exclude(pk=record.active_care_location_id)
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "name": mother.name if mother and mother.name else "",
+        "identifier_label": SYSTEM_LABELS.get(record.person.identifier_system, "National ID"),
+        "age": age_on(record.person.date_of_birth, today),
+        "gestation": gestation_summary(record),
+        "other_locations": others,
+        "acting_here": actor.care_location_id_or_none == record.active_care_location_id,
+        "can_add_dates": write_refusal(record, RESOURCE_TYPES["currentPregnancy"], actor) is None,
+    }
+
+
+@record_view(AccessAction.READ)
+def record_page(request, record_id):
+    """Everything recorded about the pregnancy, section by section, each with its last change."""
+    record = load_record(request, record_id, queryset=record_page_queryset())
+    actor = request.actor
+    points = sfh_points(record.symphysisfundalheights.all(), agreed_edd=record.agreed_edd)
+    context = {
+        "record": record,
+        "header": record_header(record, actor),
+        "sections": section_boxes(record, actor),
+        "urls": record_urls(record),
+        "sfh_svg": sfh_chart_svg(points, chart_id="record-sfh"),
+        "sfh_rows": sfh_rows(record, actor, points),
+    }
+    return render(request, "maternity/record/record.html", context)
