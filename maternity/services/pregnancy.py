@@ -57,10 +57,12 @@ def pregnancy_create_by_keys(
     edds: dict[str, date],
     actor: Actor,
     mother: dict[str, Any] | None = None,
+    current_pregnancy: dict[str, Any] | None = None,
 ) -> Created:
-    """A new record with its EDD (and demographics). When the person has an active record with no EDD
-    yet, that record is completed instead (the caller becomes a stakeholder: it wrote with the keys).
-    409 when the keys match an existing pregnancy, or the person has another active record."""
+    """A new record with its EDD (and demographics, and other currentPregnancy fields such as the LMP).
+    When the person has an active record with no EDD yet, that record is completed instead (the caller
+    becomes a stakeholder: it wrote with the keys). 409 when the keys match an existing pregnancy, or the
+    person has another active record."""
     if not actor.is_professional or actor.care_location is None:
         raise NotAllowed("Only health care professionals acting for a Care Location can create a record.")
     edd = _agreed(edds)
@@ -86,14 +88,14 @@ def pregnancy_create_by_keys(
                 person.date_of_birth = date_of_birth
                 person._history_user = actor.user
                 person.save(update_fields=["date_of_birth"])
-            _write_edds(record, edds, actor)
+            _write_edds(record, edds, actor, current_pregnancy)
             if mother and actor.care_location_id_or_none == record.active_care_location_id:
                 merge_in_locked_record(record=record, rt=RESOURCE_TYPES["mother"], data=mother, actor=actor)
             record.refresh_from_db()
             return Created(record=record, created=False)
         if active is not None:
             raise AlreadyExists(ACTIVE_EXISTS)
-    resources = {"currentPregnancy": _edd_fields(edds)}
+    resources = {"currentPregnancy": {**(current_pregnancy or {}), **_edd_fields(edds)}}
     if mother:
         resources["mother"] = mother
     record = record_create(
@@ -106,10 +108,12 @@ def _person_lookup(national_id: NationalId) -> dict:
     return {"identifier_system": national_id.system, "identifier_value": national_id.value}
 
 
-def _write_edds(record: Pregnancy, edds: dict[str, date], actor: Actor) -> None:
-    merge_in_locked_record(
-        record=record, rt=RESOURCE_TYPES["currentPregnancy"], data=_edd_fields(edds), actor=actor
-    )
+def _write_edds(
+    record: Pregnancy, edds: dict[str, date], actor: Actor, more: dict[str, Any] | None = None
+) -> None:
+    """The EDDs, with any other currentPregnancy fields that came with them (e.g. the LMP)."""
+    data = {**(more or {}), **_edd_fields(edds)}
+    merge_in_locked_record(record=record, rt=RESOURCE_TYPES["currentPregnancy"], data=data, actor=actor)
 
 
 @transaction.atomic

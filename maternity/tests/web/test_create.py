@@ -71,7 +71,8 @@ def test_create_with_the_due_date_from_the_lmp(web_a, midwife_a, location_a, nin
     response = web_a.post(URL, form(nin, method="lmp", lmp=lmp.isoformat(), name="Astrid Berg"))
     record = created(response)
     assert record.agreed_edd == edd_from_lmp(lmp)
-    assert CurrentPregnancy.objects.get(record=record).due_date == edd_from_lmp(lmp)
+    current = CurrentPregnancy.objects.get(record=record)
+    assert (current.due_date, current.date_last_period) == (edd_from_lmp(lmp), lmp)  # the LMP is kept
     assert record.active_care_location == location_a
     assert record.person.identifier_value == nin
     assert Mother.objects.get(record=record).name == "Astrid Berg"

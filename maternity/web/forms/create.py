@@ -181,6 +181,12 @@ class CreateForm(forms.Form):
     def edds(self) -> dict[str, date]:
         return {EDD_KIND[self.cleaned_data["method"]]: self.agreed_edd}
 
+    def current_pregnancy(self) -> dict:
+        """What else the EDD came from that the record keeps: the first day of the last period."""
+        if self.cleaned_data["method"] == FROM_LMP:
+            return {"date_last_period": self.cleaned_data["lmp"]}
+        return {}
+
     def mother(self) -> dict | None:
         name = self.cleaned_data.get("name", "").strip()
         return {"name": name} if name else None

@@ -58,6 +58,7 @@ def create(request):
             edds=form.edds(),
             actor=request.actor,
             mother=form.mother(),
+            current_pregnancy=form.current_pregnancy(),
         )
     except AlreadyExists as error:
         audit.status_code, audit.detail = 409, error.message
