@@ -20,7 +20,8 @@ IN_ERROR = "entered_in_error"
 
 
 def _versions(rt: ResourceType, record: Pregnancy, item_id) -> list:
-    """One historical row per version, oldest first (the last row saved for a version wins)."""
+    """One historical row per version, oldest first (the last row saved for a version wins, except a
+    midwife's "marked as read" receipt, which records no change of content)."""
     rows = rt.model.history.filter(record_id=record.pk)
     if item_id is not None:
         rows = rows.filter(id=item_id)
@@ -28,6 +29,8 @@ def _versions(rt: ResourceType, record: Pregnancy, item_id) -> list:
         rows = rows.select_related("care_location")
     by_version = {}
     for row in rows.order_by("history_id"):
+        if row.history_change_reason == "ACKNOWLEDGED" and row.version in by_version:
+            continue
         by_version[row.version] = row
     versions = [by_version[v] for v in sorted(by_version)]
     previous = 0
