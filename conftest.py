@@ -16,6 +16,8 @@ from maternity.identifiers import make_norwegian_fnr, parse_national_id
 from maternity.models import UserType
 from spine.services import spine_client_create
 
+pytest_plugins = ["maternity.tests.browser.session"]  # one Chromium for every browser test
+
 API = "/api/maternity-record/v1"
 _individual = itertools.count(100)
 

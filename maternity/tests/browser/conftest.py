@@ -1,12 +1,12 @@
-"""Browser tests: Playwright driving Debian's Chromium (installed by .ci/run: `apt-get install chromium`)
-against pytest-django's live server, with an axe-core accessibility check (from npm: `make test` runs
-`npm ci`). Without Chromium they are skipped, saying why.
+"""Browser tests: Playwright driving Debian's Chromium (installed by .ci/run: `apt-get install chromium`;
+the `browser` and `new_page` fixtures are in session.py) against pytest-django's live server, with an
+axe-core accessibility check (from npm: `make test` runs `npm ci`). Without Chromium they are skipped,
+saying why.
 
 Playwright's sync API keeps an event loop running in the test's thread; the ORM calls the tests make to
 set up data are ordinary blocking calls, so Django's async guard is told so (tests only)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,38 +16,8 @@ from maternity import services
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "correct horse battery staple"
-LAPTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM:
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Pages in fresh browser contexts (separate cookies: separate people or tabs of one person)."""
-    contexts = []
-
-    def make(viewport=LAPTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
