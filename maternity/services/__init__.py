@@ -3,6 +3,7 @@ version with who and when, and writes its RecordEvent. Views, serializers and fo
 
 from .active_care import care_pull
 from .audit import access_log_write
+from .birth_plan import birth_plan_acknowledge, birth_plan_save
 from .care import care_location_create, practitioner_create
 from .deletion import record_delete, record_delete_refusal
 from .finding import Found, record_access_by_keys, record_find_by_keys
@@ -17,6 +18,8 @@ __all__ = [
     "Created",
     "Found",
     "access_log_write",
+    "birth_plan_acknowledge",
+    "birth_plan_save",
     "care_pull",
     "pregnancy_create_by_keys",
     "pregnancy_update",

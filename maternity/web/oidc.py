@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 LEEWAY_SECONDS = 60
@@ -34,6 +35,11 @@ def check_id_token_claims(payload: dict, *, issuer: str, audience: str, now: flo
 
 
 class PractitionerOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        if request is None or request.path != reverse("oidc_authentication_callback"):
+            return None  # another sign-in (the portal's, a password)
+        return super().authenticate(request, **kwargs)
+
     def verify_token(self, token, **kwargs):
         """The signed, nonce-checked payload, or None (sign-in fails, back to the login page) when it is
         from another issuer, for another client, or expired."""

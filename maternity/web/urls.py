@@ -1,6 +1,6 @@
 """The professional UI's pages: signing in here; the rest by part of the work."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import urls_care, urls_caseload, urls_record
 from .views import auth
@@ -14,4 +14,5 @@ urlpatterns = [
     *urls_caseload.urlpatterns,
     *urls_record.urlpatterns,
     *urls_care.urlpatterns,
+    path("", include("maternity.web.urls_birth_plan")),
 ]

@@ -357,11 +357,6 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
                         box.unrecorded += 1
                     else:
                         box.fields.append((specs.label(rt, field_name), specs.display(rt, field_name, value)))
-                if name == "birthPlan" and instance.acknowledged_at:
-                    acknowledged = (
-                        f"{specs.when(instance.acknowledged_at)} by {instance.acknowledged_by_name}"
-                    )
-                    box.fields.append(("Acknowledged by her midwife", acknowledged))
         boxes.append(box)
     return boxes
 
