@@ -27,8 +27,8 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+run: seed node_modules/.installed
+	tools/run-dev.sh
 
 test: install node_modules/.installed
 	$(BIN)/pytest

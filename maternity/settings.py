@@ -229,6 +229,25 @@ if OIDC_ENABLED and not (OIDC_OP_ISSUER and OIDC_OP_AUTHORIZATION_ENDPOINT and O
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("maternity.web.oidc.PractitionerOIDCBackend")
 
+# The pregnant person's sign-in to the portal (portal/oidc.py), on when PORTAL_OIDC_RP_CLIENT_ID is set.
+# `make run` points these at the local development provider (tools/oidc-provider) with the demo patients.
+PORTAL_OIDC_RP_CLIENT_ID = os.environ.get("PORTAL_OIDC_RP_CLIENT_ID", "")
+PORTAL_OIDC_RP_CLIENT_SECRET = os.environ.get("PORTAL_OIDC_RP_CLIENT_SECRET", "")
+PORTAL_OIDC_RP_SIGN_ALGO = os.environ.get("PORTAL_OIDC_RP_SIGN_ALGO", "RS256")
+PORTAL_OIDC_RP_SCOPES = os.environ.get("PORTAL_OIDC_RP_SCOPES", "openid profile")
+PORTAL_OIDC_AUDIENCE = os.environ.get("PORTAL_OIDC_AUDIENCE", PORTAL_OIDC_RP_CLIENT_ID)
+PORTAL_OIDC_OP_ISSUER = os.environ.get("PORTAL_OIDC_OP_ISSUER", "")
+PORTAL_OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("PORTAL_OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+PORTAL_OIDC_OP_TOKEN_ENDPOINT = os.environ.get("PORTAL_OIDC_OP_TOKEN_ENDPOINT", "")
+PORTAL_OIDC_OP_USER_ENDPOINT = os.environ.get("PORTAL_OIDC_OP_USER_ENDPOINT", "")
+PORTAL_OIDC_OP_JWKS_ENDPOINT = os.environ.get("PORTAL_OIDC_OP_JWKS_ENDPOINT", "")
+PORTAL_OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("PORTAL_OIDC_OP_LOGOUT_ENDPOINT", "")
+PORTAL_OIDC_NATIONAL_ID_CLAIM = os.environ.get("PORTAL_OIDC_NATIONAL_ID_CLAIM", "pid")
+PORTAL_OIDC_NATIONAL_ID_SYSTEM = os.environ.get("PORTAL_OIDC_NATIONAL_ID_SYSTEM", "")  # empty: from its shape
+PORTAL_OIDC_ENABLED = bool(PORTAL_OIDC_RP_CLIENT_ID)
+if PORTAL_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("portal.oidc.PortalOIDCBackend")
+
 # Webhooks (spine/webhooks/). Receivers must use HTTPS on public addresses, except in development and tests.
 WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", DEBUG)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", DEBUG)

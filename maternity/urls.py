@@ -21,5 +21,6 @@ urlpatterns = [
     path("spine/fhir/", include("spine.fhir.urls")),
     path("spine/v1/", include("spine.urls_v1")),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("portal/", include("portal.urls")),
     path("", include("maternity.web.urls")),
 ]

@@ -36,6 +36,21 @@ class RunningProvider:
             "OIDC_OP_LOGOUT_ENDPOINT": self.discovery["end_session_endpoint"],
         }
 
+    def portal_settings(self, *, client_id: str, client_secret: str) -> dict:
+        """The settings that point the portal's sign-in at this provider."""
+        return {
+            "PORTAL_OIDC_ENABLED": True,
+            "PORTAL_OIDC_RP_CLIENT_ID": client_id,
+            "PORTAL_OIDC_RP_CLIENT_SECRET": client_secret,
+            "PORTAL_OIDC_AUDIENCE": client_id,
+            "PORTAL_OIDC_OP_ISSUER": self.issuer,
+            "PORTAL_OIDC_OP_AUTHORIZATION_ENDPOINT": self.discovery["authorization_endpoint"],
+            "PORTAL_OIDC_OP_TOKEN_ENDPOINT": self.discovery["token_endpoint"],
+            "PORTAL_OIDC_OP_USER_ENDPOINT": self.discovery["userinfo_endpoint"],
+            "PORTAL_OIDC_OP_JWKS_ENDPOINT": self.discovery["jwks_uri"],
+            "PORTAL_OIDC_OP_LOGOUT_ENDPOINT": self.discovery["end_session_endpoint"],
+        }
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)

@@ -274,6 +274,9 @@ def summary(client_id: str, client_secret: str, location: str) -> str:
 Log in (local demo only):
   {BASE_URL}/admin/   admin / admin (superuser); locadmin / locadmin (admin of {LOCATIONS[0][1]})
   midwife:            {username} / {username} ({display_name}, {LOCATIONS[0][1]}); midwife2..6 likewise
+  {BASE_URL}/         the midwives' app: the same accounts, or "Sign in with your organisation"
+  {BASE_URL}/portal/  the pregnant person's portal: sign in with a demo national ID,
+                      e.g. {demo_nin(PEOPLE[0])} (make run's local sign-in server takes any password)
 Demo client system for {location} (the secret is stored hashed: run seed_demo again for a new one):
   client_id:     {client_id}
   client_secret: {client_secret}

@@ -1,0 +1,110 @@
+"""Who looked at her record, in her words: each audit entry as when, who (and how: in the maternity app, or
+through a hospital's own system with the person behind it), at which Care Location, and what they did.
+The words only: what she may see is decided in `portal.views.access_log`."""
+
+from dataclasses import dataclass
+
+from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason, UserType
+
+from .plain_language import role_word, section_title, when
+
+WHAT = {
+    AccessAction.READ: "Opened your record",
+    AccessAction.HISTORY: "Looked at earlier versions of your record",
+    AccessAction.WRITE: "Changed your record",
+    AccessAction.CREATE: "Created your pregnancy record",
+    AccessAction.STATUS_CHANGE: "Changed the status of your record (for example, to record the birth)",
+    AccessAction.PULL_CARE: "Took over your care",
+    AccessAction.FIND: "Searched for your record with your national ID number, date of birth and due date",
+    AccessAction.BREAK_GLASS: "Opened your record without being part of your care team (break glass)",
+    AccessAction.FIND_ALL: "Looked up all your pregnancies",
+    AccessAction.PATIENT_LOOKUP: "Checked whether you have a maternity record",
+    AccessAction.LIST: "Listed records",
+    AccessAction.DELETE: "Deleted the record",
+    AccessAction.AUDIT_READ: "Looked at this list of who has opened your record",
+    AccessAction.EVENTS: "Received news of changes to your record",
+    AccessAction.SUBSCRIPTION: "Changed how their system hears about changes",
+}
+SECTION_ACTIONS = {
+    AccessAction.READ: "Looked at",
+    AccessAction.WRITE: "Changed",
+    AccessAction.HISTORY: "Looked at earlier versions of",
+}
+REFUSED = {
+    AccessOutcome.DENIED: "They were not allowed to: nothing was shown to them or changed.",
+    AccessOutcome.REJECTED: "Their request was turned down: nothing was changed.",
+}
+GRANT_REASONS = {
+    StakeholderReason.CREATED: "Created your record",
+    StakeholderReason.ACTIVE_CARE: "Has looked after you",
+    StakeholderReason.API_ACCESS: "Opened your record with your ID number, date of birth and due date",
+    StakeholderReason.BREAK_GLASS: "Opened your record without being part of your care team (break glass)",
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    entry: AccessLog
+    who: str
+    how: str  # "in the maternity record app", "through their own system (Test EPJ 1.0)", ""
+    where: str  # the Care Location, or ""
+    what: str
+    refused: str  # why nothing happened, or ""
+    reason: str  # the reason they gave (break glass, a search, a deletion)
+
+    @property
+    def when(self) -> str:
+        return when(self.entry.at)
+
+    @property
+    def break_glass(self) -> bool:
+        return self.entry.action == AccessAction.BREAK_GLASS
+
+
+def professional_name(user, fallback: str) -> str:
+    """ "Kari Nordmann, midwife" from the account's practitioner profile, else the account name kept in the
+    entry (the account may be gone)."""
+    practitioner = getattr(user, "practitioner", None) if user is not None else None
+    if practitioner is None:
+        return fallback or "A health professional"
+    role = role_word(practitioner.role_code)
+    return f"{practitioner.display_name}, {role}" if role else practitioner.display_name
+
+
+def who_and_how(entry: AccessLog) -> tuple[str, str]:
+    if entry.client_id:
+        system = f" ({entry.source_system})" if entry.source_system else ""
+        return entry.acting_user_name or "Someone", f"through their own patient record system{system}"
+    if entry.user_type == UserType.HEALTH_CARE_PROFESSIONAL:
+        return professional_name(entry.user, entry.username), "in the maternity record app"
+    if entry.user_type == UserType.PATIENT:
+        return "Another person signed in to this portal", ""
+    if entry.user_type == UserType.SYSTEM:
+        return "The maternity record system", "automatically"
+    if entry.user_id or entry.username:
+        return "An administrator of the maternity record", ""
+    return "Someone who was not signed in", ""
+
+
+def what_words(entry: AccessLog) -> str:
+    section = section_title(entry.resource_type) if entry.resource_type else ""
+    if section and entry.action in SECTION_ACTIONS:
+        return f"{SECTION_ACTIONS[entry.action]} your record: {section.lower()}"
+    return WHAT.get(entry.action, entry.get_action_display())
+
+
+def access(entry: AccessLog) -> Access:
+    who, how = who_and_how(entry)
+    return Access(
+        entry=entry,
+        who=who,
+        how=how,
+        where=entry.org_name,
+        what=what_words(entry),
+        refused=REFUSED.get(entry.outcome, ""),
+        reason=entry.reason,
+    )
+
+
+def grant_reason(reason: str) -> str:
+    return GRANT_REASONS.get(reason, reason)

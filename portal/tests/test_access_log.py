@@ -1,0 +1,240 @@
+"""Who has opened her record (/portal/pregnancies/<id>/access-log/): each access with when, who (in the app,
+or through a hospital's own system with the person behind it), the Care Location and what they did, in
+plain words; break glass highlighted with its reason; searches with their reason; her own portal use left
+out; newest first, a page at a time; the same queries however long the trail."""
+
+import re
+from dataclasses import replace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import new_nin
+from maternity import services
+from maternity.actors import Actor
+from maternity.identifiers import parse_national_id
+from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason, UserType
+from portal.views.access_log import PAGE_SIZE
+
+from .conftest import link_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def log_url(record) -> str:
+    return f"/portal/pregnancies/{record.pk}/access-log/"
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def entries(response) -> list[str]:
+    return re.findall(r'<li class="card access[^"]*">(.*?)</li>', text_of(response))
+
+
+@pytest.fixture
+def ingrid(location_b):
+    """A midwife signed in to the maternity app at location B."""
+    user = services.practitioner_create(
+        username="ingrid",
+        display_name="Ingrid Haugen",
+        care_locations=[location_b],
+        hpr_nr="9213457",
+        role_code="JO",
+    )
+    return Actor(
+        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+        user=user,
+        care_location=location_b,
+        name="Ingrid Haugen",
+        hpr_nr="9213457",
+        hpr_role="JO",
+        source_system="maternity web",
+    )
+
+
+@pytest.fixture
+def epj(client_a):
+    """The hospital's own record system at location A, with a midwife behind the request."""
+    return replace(
+        client_a.client.actor(), name="Kari Jordmor", hpr_nr="9144889", source_system="DIPS Arena 9.1"
+    )
+
+
+def log(record, actor, action=AccessAction.READ, **fields):
+    fields.setdefault("outcome", AccessOutcome.ALLOWED)
+    return services.access_log_write(
+        action=action, actor=actor, record_id=record.pk, person_id=record.person_id, **fields
+    )
+
+
+def test_each_access_says_when_who_where_and_what_in_plain_words(portal, record, ingrid, epj):
+    log(record, epj, AccessAction.WRITE, resource_type="antenatalAppointments")
+    log(record, ingrid)
+    response = portal.get(log_url(record))
+    assert response.status_code == 200
+    newest, older = entries(response)
+    assert 'Ingrid Haugen, midwife</strong>, <span class="muted">in the maternity record app</span>' in newest
+    assert "Munkholmen jordmortjeneste" in newest
+    assert "Opened your record" in newest
+    assert (
+        'Kari Jordmor</strong>, <span class="muted">through their own patient record system (DIPS Arena 9.1)'
+        in older
+    )
+    assert "St Olavs hospital, fødeavdelingen" in older
+    assert "Changed your record: appointments" in older
+    assert re.search(r'<time datetime="[^"]+">\d+ \w+ \d{4} at \d\d:\d\d</time>', newest)
+
+
+def test_break_glass_is_highlighted_with_its_reason_and_a_search_shows_its_reason(
+    portal, record, ingrid, epj
+):
+    log(record, ingrid, AccessAction.BREAK_GLASS, reason="Came to A&E in labour, unconscious")
+    log(record, epj, AccessAction.FIND, reason="Booking visit at our clinic")
+    response = portal.get(log_url(record))
+    text = text_of(response)
+    search, glass = entries(response)
+    assert text.count('class="card access break-glass"') == 1
+    assert '<span class="tag">Break glass</span>' in glass
+    assert "Opened your record without being part of your care team (break glass)" in glass
+    assert "Reason they gave:</span> Came to A&amp;E in labour, unconscious" in glass
+    assert "Searched for your record with your national ID number" in search
+    assert "Reason they gave:</span> Booking visit at our clinic" in search
+    assert 'class="tag"' not in search
+
+
+def test_refused_attempts_say_nothing_was_shown(portal, record, midwife_actor):
+    other_patient = link_patient(
+        services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor).person, "other"
+    )
+    intruder = Client()
+    intruder.force_login(other_patient)
+    assert intruder.get(f"/portal/pregnancies/{record.pk}/").status_code == 404
+    (attempt,) = entries(portal.get(log_url(record)))
+    assert "Another person signed in to this portal" in attempt
+    assert "They were not allowed to: nothing was shown to them or changed." in attempt
+
+
+def test_her_own_portal_use_is_left_out(portal, record, ingrid):
+    portal.get("/portal/")
+    portal.get(f"/portal/pregnancies/{record.pk}/")
+    log(record, ingrid)
+    response = portal.get(log_url(record))
+    assert len(entries(response)) == 1
+    assert "Your own visits to this portal are not listed." in text_of(response)
+    assert AccessLog.objects.filter(user_type=UserType.PATIENT).count() == 3  # all audited all the same
+
+
+def test_lookups_of_her_by_national_id_are_listed_but_nothing_about_other_people(
+    portal, record, epj, midwife_actor
+):
+    services.access_log_write(
+        action=AccessAction.PATIENT_LOOKUP,
+        outcome=AccessOutcome.ALLOWED,
+        actor=epj,
+        person_id=record.person_id,
+    )
+    other = services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor)
+    log(other, epj)
+    services.access_log_write(
+        action=AccessAction.PATIENT_LOOKUP,
+        outcome=AccessOutcome.ALLOWED,
+        actor=epj,
+        person_id=other.person_id,
+    )
+    (lookup,) = entries(portal.get(log_url(record)))
+    assert "Checked whether you have a maternity record" in lookup
+
+
+def test_newest_first_a_page_at_a_time(portal, record, ingrid):
+    for number in range(PAGE_SIZE * 2 + 5):
+        log(record, ingrid, AccessAction.FIND, reason=f"visit {number}")
+    first = portal.get(log_url(record))
+    shown = entries(first)
+    assert len(shown) == PAGE_SIZE
+    assert "visit 54" in shown[0] and "visit 30" in shown[-1]
+    assert 'href="?page=2"' in first.content.decode() and "Page 1 of 3" in text_of(first)
+    last = entries(portal.get(log_url(record) + "?page=3"))
+    assert len(last) == 5 and "visit 0</p>" in last[-1]
+
+
+def test_who_can_open_the_record_and_why(portal, record, ingrid, location_b):
+    services.stakeholder_grant(record=record, care_location=location_b, reason=StakeholderReason.ACTIVE_CARE)
+    services.stakeholder_grant_user(
+        record=record, user=ingrid.user, reason=StakeholderReason.BREAK_GLASS, detail="Emergency at night"
+    )
+    text = text_of(portal.get(log_url(record)))
+    grants = text.split("Who can open your record</h2>")[1]
+    assert "<strong>St Olavs hospital, fødeavdelingen</strong>: created your record, since" in grants
+    assert "<strong>Munkholmen jordmortjeneste</strong>: has looked after you" in grants
+    assert '<li class="break-glass"><strong>Ingrid Haugen, midwife</strong>: opened your record' in grants
+    assert "Reason they gave: Emergency at night" in grants
+
+
+def test_an_empty_trail_says_so(portal, record):
+    assert "Nobody else has opened your record yet." in text_of(portal.get(log_url(record)))
+
+
+def test_reading_it_is_audited(portal, patient, record):
+    portal.get(log_url(record))
+    entry = AccessLog.objects.get()
+    assert (entry.action, entry.outcome, entry.user) == (
+        AccessAction.AUDIT_READ,
+        AccessOutcome.ALLOWED,
+        patient,
+    )
+    assert (entry.record_id, entry.person_id) == (record.pk, record.person_id)
+
+
+def test_another_persons_access_log_is_not_found(portal, record, midwife_actor, ingrid):
+    other = services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor)
+    log(other, ingrid, AccessAction.BREAK_GLASS, reason="Secret of someone else")
+    response = portal.get(log_url(other))
+    assert response.status_code == 404
+    assert "Secret of someone else" not in response.content.decode()
+    denied = AccessLog.objects.get(action=AccessAction.AUDIT_READ)
+    assert (denied.outcome, denied.record_id) == (AccessOutcome.DENIED, other.pk)
+
+
+def test_signed_in_but_not_linked_is_403(record):
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("stranger"))
+    assert client.get(log_url(record)).status_code == 403
+
+
+def test_signed_out_is_sent_to_the_portal_sign_in(record):
+    response = Client().get(log_url(record))
+    assert response.status_code == 302
+    assert response.url.startswith("/portal/login/")
+
+
+def test_there_are_no_write_endpoints(portal, record):
+    assert portal.post(log_url(record)).status_code == 405
+
+
+def test_queries_do_not_grow_with_the_trail(portal, record, ingrid, epj, midwife_actor, location_b):
+    log(record, ingrid)
+    long = services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor)
+    long_client = Client()
+    long_client.force_login(link_patient(long.person, username="long"))
+    services.stakeholder_grant(record=long, care_location=location_b, reason=StakeholderReason.ACTIVE_CARE)
+    services.stakeholder_grant_user(record=long, user=ingrid.user, reason=StakeholderReason.BREAK_GLASS)
+    for number in range(40):
+        log(
+            long,
+            ingrid if number % 2 else epj,
+            AccessAction.BREAK_GLASS if number == 7 else AccessAction.READ,
+        )
+
+    def count(client, record):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(log_url(record)).status_code == 200
+        return len(queries)
+
+    count(portal, record)  # warm up (content types)
+    short, full = count(portal, record), count(long_client, long)
+    assert short == full <= 10, (short, full)

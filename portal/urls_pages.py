@@ -1,0 +1,12 @@
+"""The portal's pages: her pregnancies, the record in plain language, her birth plan, who looked."""
+
+from django.urls import path
+
+from .views import access_log, birth_plan, overview, pregnancy
+
+urlpatterns = [
+    path("", overview.home, name="home"),
+    path("pregnancies/<uuid:record_id>/", pregnancy.pregnancy, name="pregnancy"),
+    path("pregnancies/<uuid:record_id>/access-log/", access_log.access_log, name="access-log"),
+    path("pregnancies/<uuid:record_id>/birth-plan/", birth_plan.birth_plan, name="birth-plan"),
+]

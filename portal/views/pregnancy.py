@@ -1,0 +1,282 @@
+"""One pregnancy, for her: how far along she is, her appointments, the growth chart, and every section of
+the record in plain words, each saying who last updated it and when. Read-only: nothing here changes the
+record (her own birth plan has its own page).
+
+The record and every section come in one query, plus one per kind of list (the professional record page's
+queryset), so the page costs the same however full the record is."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from maternity.access import get_record_for
+from maternity.clinical import format_gestation, gestation_days
+from maternity.models import AccessAction, AntenatalAppointment, NoteKind, Pregnancy, RecordStatus
+from maternity.resources import RESOURCE_TYPES
+from maternity.web.forms import specs
+from maternity.web.sfh_chart import sfh_chart_svg, sfh_points
+from maternity.web.views.record import record_page_queryset
+
+from .. import plain_language as words
+from ..acting import patient_view
+
+APPOINTMENTS = RESOURCE_TYPES["antenatalAppointments"]
+BIRTHS = RESOURCE_TYPES["births"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    wide: bool = False  # a sentence, not a short value: takes the whole width where facts sit side by side
+
+
+@dataclass
+class Entry:
+    """One item of a list section: a baby, a care episode, a note."""
+
+    heading: str
+    facts: list[Fact] = field(default_factory=list)
+    highlight: bool = False
+
+
+@dataclass
+class Visit:
+    """An antenatal appointment in her words."""
+
+    on: date
+    gestation: str  # "28 weeks and 1 day"
+    gestation_short: str  # "28+1"
+    measured: list[Fact]
+    seen_by: str
+    is_today: bool = False
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    what: str
+    facts: list[Fact] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    by_whom: str = ""
+    unrecorded: int = 0  # fields of a recorded section with nothing in them
+    recorded: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.name}"
+
+
+def her_record(request, record_id) -> Pregnancy:
+    """Her record with everything the page shows, or NotFound (someone else's, absent, or entered in
+    error: a record made by mistake, perhaps under the wrong person, is not hers to follow)."""
+    queryset = record_page_queryset().exclude(status=RecordStatus.ENTERED_IN_ERROR)
+    record = get_record_for(request.actor, record_id, queryset=queryset)
+    request.page_audit.person_id = record.person_id
+    return record
+
+
+# --- appointments -----------------------------------------------------------------------------------------
+
+
+def _visit_gestation(item: AntenatalAppointment, edd: date | None) -> int | None:
+    if item.pregnancy_week is not None:
+        return item.pregnancy_week * 7 + (item.days_after_full_pregnancy_week or 0)
+    if edd is not None:
+        days = gestation_days(edd=edd, on=item.appointment_date)
+        return days if days >= 0 else None
+    return None
+
+
+def visit(item: AntenatalAppointment, edd: date | None, today: date) -> Visit:
+    rt = APPOINTMENTS
+    measured = []
+    if item.blood_pressure:
+        measured.append(Fact("Blood pressure", f"{item.blood_pressure} mmHg"))
+    if item.mother_weight is not None:
+        measured.append(Fact("Your weight", f"{item.mother_weight:g} kg"))
+    if item.protein_in_urine_test_result:
+        measured.append(
+            Fact(
+                "Protein in your urine",
+                words.value(rt, "protein_in_urine_test_result", item.protein_in_urine_test_result),
+            )
+        )
+    if item.edema is not None:
+        measured.append(Fact("Swelling (oedema)", words.value(rt, "edema", item.edema)))
+    babies = item.fetuses_vital_signs or []
+    for row in babies:
+        label = words.baby_label(row, several=len(babies) > 1)
+        measured.append(Fact(label, words.baby_words(row), wide=True))
+    if item.medication is not None:
+        measured.append(Fact("Taking medicines", words.value(rt, "medication", item.medication)))
+    if item.employment_rate is not None:
+        measured.append(Fact("Working", f"{item.employment_rate}%"))
+    if item.note:
+        measured.append(Fact("Note", item.note, wide=True))
+    days = _visit_gestation(item, edd)
+    return Visit(
+        on=item.appointment_date,
+        gestation=words.gestation_words(days) if days is not None else "",
+        gestation_short=format_gestation(days) if days is not None else "",
+        measured=measured,
+        seen_by=words.recorded_by(item),
+        is_today=item.appointment_date == today,
+    )
+
+
+def appointments(record: Pregnancy, today: date) -> tuple[list[Visit], list[Visit]]:
+    """(upcoming, soonest first; past, newest first). Today's counts as upcoming until something has been
+    measured at it."""
+    upcoming, past = [], []
+    for item in record.antenatalappointments.all():
+        if item.entered_in_error:
+            continue
+        seen = visit(item, record.agreed_edd, today)
+        if item.appointment_date > today or (item.appointment_date == today and not seen.measured):
+            upcoming.append(seen)
+        else:
+            past.append(seen)
+    upcoming.sort(key=lambda v: v.on)
+    past.sort(key=lambda v: v.on, reverse=True)
+    return upcoming, past
+
+
+# --- the record's sections ----------------------------------------------------------------------------------
+
+
+def _singleton(section: Section, record: Pregnancy) -> None:
+    rt = RESOURCE_TYPES[section.name]
+    instance = getattr(record, rt.accessor, None)
+    if instance is None:
+        return
+    section.recorded = True
+    section.by_whom = words.by_whom(instance)
+    if section.name == "birthPlan":  # shown on her birth-plan page; here only whether it has been read
+        if instance.acknowledged_at:
+            read_by = f" by {instance.acknowledged_by_name}" if instance.acknowledged_by_name else ""
+            section.facts.append(
+                Fact("Read by your midwife", f"{words.when(instance.acknowledged_at)}{read_by}")
+            )
+        else:
+            section.facts.append(Fact("Read by your midwife", "Not yet"))
+        return
+    for name in specs.content_field_names(rt):
+        raw = getattr(instance, name)
+        if raw is None or raw == "" or raw == []:
+            section.unrecorded += 1
+        else:
+            section.facts.append(Fact(words.label(rt, name), words.value(rt, name, raw)))
+
+
+def _birth(item) -> Entry:
+    rt = BIRTHS
+    facts = [Fact("Born", words.when(item.birth_time))]
+    if item.live_birth is not None:
+        facts.append(Fact("Born alive", "Yes" if item.live_birth else "No (stillbirth)"))
+    for name in ("sex", "mode_of_birth"):
+        if getattr(item, name):
+            facts.append(Fact(words.label(rt, name), words.value(rt, name, getattr(item, name))))
+    if item.birth_weight is not None:
+        facts.append(Fact("Weight", f"{item.birth_weight} g"))
+    if item.gestation_weeks is not None:
+        days = item.gestation_weeks * 7 + (item.gestation_days or 0)
+        facts.append(
+            Fact("Weeks of pregnancy at birth", f"{words.gestation_words(days)} ({format_gestation(days)})")
+        )
+    apgar = [
+        f"{score} at {minutes}"
+        for score, minutes in (
+            (item.apgar_1_minute, "1 minute"),
+            (item.apgar_5_minutes, "5 minutes"),
+            (item.apgar_10_minutes, "10 minutes"),
+        )
+        if score is not None
+    ]
+    if apgar:
+        facts.append(
+            Fact("Apgar score (how the baby was doing just after birth, out of 10)", ", ".join(apgar))
+        )
+    if item.note:
+        facts.append(Fact("Note", item.note))
+    return Entry("Your baby", facts)
+
+
+def _list(section: Section, record: Pregnancy) -> None:
+    rt = RESOURCE_TYPES[section.name]
+    items = [item for item in getattr(record, rt.accessor).all() if not item.entered_in_error]
+    if not items:
+        return
+    section.recorded = True
+    section.by_whom = words.by_whom(max(items, key=lambda item: item.last_updated))
+    for item in items:
+        if section.name == "births":
+            entry = _birth(item)
+            if len(items) > 1:
+                entry.heading = f"Baby {len(section.entries) + 1}"
+        elif section.name == "careLocations":
+            entry = Entry(
+                item.care_location.name, [Fact("Looked after you from", words.when(item.start_time))]
+            )
+        else:  # notes
+            entry = Entry(
+                words.NOTE_KINDS.get(item.kind, item.get_kind_display()),
+                [Fact("When", words.when(item.last_updated)), Fact("Note", item.text)],
+                highlight=item.kind == NoteKind.BREAK_GLASS,
+            )
+        section.entries.append(entry)
+
+
+def sections(record: Pregnancy) -> list[Section]:
+    result = []
+    for name in words.RECORD_SECTIONS:
+        title, what = words.SECTIONS[name]
+        section = Section(name, title, what)
+        if RESOURCE_TYPES[name].is_list:
+            _list(section, record)
+        else:
+            _singleton(section, record)
+        result.append(section)
+    return result
+
+
+# --- growth (symphysis-fundal height) -----------------------------------------------------------------------
+
+
+def growth(record: Pregnancy) -> dict:
+    points = sfh_points(record.symphysisfundalheights.all(), agreed_edd=record.agreed_edd)
+    rows = [
+        {
+            "point": point,
+            "gestation": words.gestation_words(point.ga_days) if point.gestation else "",
+            "band": words.sfh_band(point.centile),
+            "centile": point.centile_label if point.in_range else "",
+            "by_whom": words.recorded_by(point.item),
+        }
+        for point in reversed(points)
+    ]
+    return {"svg": sfh_chart_svg(points, chart_id="portal-sfh"), "rows": rows}
+
+
+@require_safe
+@patient_view(AccessAction.READ)
+def pregnancy(request, record_id):
+    record = her_record(request, record_id)
+    today = timezone.localdate()
+    upcoming, past = appointments(record, today)
+    context = {
+        "record": record,
+        "gestation": words.gestation_today(record.agreed_edd, today) if record.is_active else None,
+        "to_go": words.time_to_go(record.agreed_edd, today) if record.is_active else "",
+        "outcome": words.outcome_words(record),
+        "upcoming": upcoming,
+        "past": past,
+        "growth": growth(record),
+        "sections": sections(record),
+        "nothing_yet": words.NOTHING_YET,
+    }
+    return render(request, "portal/pregnancy.html", context)
