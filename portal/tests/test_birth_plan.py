@@ -9,7 +9,9 @@ from datetime import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import new_nin
@@ -417,3 +419,24 @@ def test_a_stranger_with_a_portal_account_but_no_record_is_told_so(record):
     client = Client()
     client.force_login(stranger)
     assert client.get(url(record)).status_code == 403
+
+
+def test_the_page_costs_the_same_queries_for_a_new_plan_and_one_with_a_long_history(
+    portal, record, plan, her, midwife_actor
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert portal.get(url(record)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(12):  # she changes it often; her midwife reads each version
+        current = BirthPlan.objects.get(record=record)
+        services.birth_plan_acknowledge(record_id=record.pk, version=current.version, actor=midwife_actor)
+        services.birth_plan_save(
+            record_id=record.pk,
+            version=current.version,
+            data={"feeding": f"Breastfeeding, try {n}"},
+            actor=her,
+        )
+    assert queries() == few
