@@ -17,8 +17,8 @@ from django.db.models.functions import Lower
 from ..access import visible_records
 from ..actors import Actor
 from ..clinical import format_gestation, gestation_days
+from ..flags import Flag, caseload_flags
 from ..models import AntenatalAppointment, Pregnancy, RecordStatus, SymphysisFundalHeight
-from .flags import Flag, caseload_flags
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from ... import flags
 from ...access import ACCESS_CODENAME, get_record_for
 from ...actors import Actor
 from ...clinical import format_gestation, gestation_days
@@ -20,7 +21,6 @@ from ...identifiers import SYSTEM_LABELS
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
 from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
 from ...services.resources import resource_writer_check
-from .. import flags
 from ..acting import professional_view
 from ..forms import specs
 from ..sfh_chart import sfh_chart_svg, sfh_points

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from maternity import flags
 from maternity.clinical import sfh_centile_value
 from maternity.models import (
     AntenatalAppointment,
@@ -12,7 +13,6 @@ from maternity.models import (
     RhesusDNegative,
     SymphysisFundalHeight,
 )
-from maternity.web import flags
 
 TODAY = date(2025, 6, 2)
 
