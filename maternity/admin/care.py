@@ -1,12 +1,9 @@
-"""Care Locations and practitioners."""
+"""Care Locations (their staff: staff.py)."""
 
 from django.contrib import admin
 
 from .. import services
-from ..models import (
-    CareLocation,
-    Practitioner,
-)
+from ..models import CareLocation
 
 
 @admin.register(CareLocation)
@@ -22,9 +19,3 @@ class CareLocationAdmin(admin.ModelAdmin):
         else:  # creating a location also creates its group
             created = services.care_location_create(name=obj.name, org_nr=obj.org_nr, kind=obj.kind)
             obj.pk, obj.group = created.pk, created.group
-
-
-@admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "hpr_nr", "role_code", "user"]
-    search_fields = ["display_name", "hpr_nr", "user__username"]

@@ -72,6 +72,18 @@ class PregnancyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
             )
         )
 
+    # History: simple-history's page for one past version is an edit form that, on POST, saves that
+    # version back (a revert around the services, with no version check or RecordEvent). Here it only
+    # shows the version, read-only.
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
     # Deleting: never Django's own delete (no raw delete view, no "delete selected"), only the audited
     # action, which checks each record (services.record_delete_refusal).
 

@@ -1,6 +1,12 @@
 """The only write path for client systems and their webhook subscriptions."""
 
-from .clients import NewClient, spine_client_create
+from .clients import (
+    NewClient,
+    spine_client_create,
+    spine_client_deactivate,
+    spine_client_rotate_secret,
+    spine_client_set_filter,
+)
 from .subscriptions import (
     NewSubscription,
     subscription_create,
@@ -14,6 +20,9 @@ __all__ = [
     "NewClient",
     "NewSubscription",
     "spine_client_create",
+    "spine_client_deactivate",
+    "spine_client_rotate_secret",
+    "spine_client_set_filter",
     "subscription_create",
     "subscription_delete",
     "subscription_pause",

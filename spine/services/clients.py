@@ -1,13 +1,14 @@
-"""Writes for client systems: create one (the secret is returned once, stored hashed)."""
+"""Writes for client systems: create one, rotate its secret (each secret is returned once and stored
+hashed), change its record filter, deactivate it (its tokens are revoked at once)."""
 
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from oauth2_provider.models import Application
+from oauth2_provider.models import AccessToken, Application, RefreshToken
 
-from maternity.errors import Invalid
+from maternity.errors import Invalid, NotAllowed
 from maternity.models import CareLocation
 from maternity.resources import RESOURCE_TYPES
 
@@ -25,12 +26,7 @@ class NewClient:
 def spine_client_create(
     *, care_location: CareLocation, name: str, record_filter: list[str] | None = None
 ) -> NewClient:
-    record_filter = record_filter or []
-    unknown = [t for t in record_filter if t not in RESOURCE_TYPES]
-    if unknown:
-        raise Invalid(
-            f"Unknown resource type(s) in the record filter: {', '.join(unknown)}.", field="record_filter"
-        )
+    record_filter = _check_record_filter(record_filter or [])
     secret = secrets.token_urlsafe(40)
     user = get_user_model().objects.create_user(username=f"client-{secrets.token_hex(8)}", password=None)
     user.first_name = name[:150]
@@ -52,3 +48,60 @@ def spine_client_create(
         record_filter=record_filter,
     )
     return NewClient(client=client, client_id=application.client_id, client_secret=secret)
+
+
+def _check_record_filter(record_filter: list[str]) -> list[str]:
+    unknown = [t for t in record_filter if t not in RESOURCE_TYPES]
+    if unknown:
+        raise Invalid(
+            f"Unknown resource type(s) in the record filter: {', '.join(unknown)}.", field="record_filter"
+        )
+    return list(dict.fromkeys(record_filter))  # in the order given, once each
+
+
+def _revoke_tokens(application: Application) -> int:
+    """Delete every access and refresh token of the application: they stop working at once."""
+    refresh, _ = RefreshToken.objects.filter(application=application).delete()
+    access, _ = AccessToken.objects.filter(application=application).delete()
+    return refresh + access
+
+
+def _locked(client: SpineClient) -> SpineClient:
+    return SpineClient.objects.select_for_update().select_related("application").get(pk=client.pk)
+
+
+@transaction.atomic
+def spine_client_rotate_secret(*, client: SpineClient) -> NewClient:
+    """A new secret, returned once: the old one stops working, and so do the tokens obtained with it."""
+    client = _locked(client)
+    if not client.active:
+        raise NotAllowed("A deactivated client system gets no new secret.")
+    secret = secrets.token_urlsafe(40)
+    application = client.application
+    application.client_secret = secret  # hashed when saved (hash_client_secret)
+    application.save(update_fields=["client_secret", "updated"])
+    _revoke_tokens(application)
+    return NewClient(client=client, client_id=application.client_id, client_secret=secret)
+
+
+@transaction.atomic
+def spine_client_deactivate(*, client: SpineClient) -> int:
+    """Deactivate a client system: its tokens are revoked at once and its secret is replaced by one nobody
+    knows, so it can get no new token either. Returns how many tokens were revoked."""
+    client = _locked(client)
+    client.active = False
+    client.save(update_fields=["active"])
+    application = client.application
+    application.client_secret = secrets.token_urlsafe(40)  # never shown: nobody can use it
+    application.save(update_fields=["client_secret", "updated"])
+    return _revoke_tokens(application)
+
+
+@transaction.atomic
+def spine_client_set_filter(*, client: SpineClient, record_filter: list[str]) -> SpineClient:
+    """The resource types the client may read and write (empty: all)."""
+    record_filter = _check_record_filter(record_filter)
+    client = _locked(client)
+    client.record_filter = record_filter
+    client.save(update_fields=["record_filter"])
+    return client
