@@ -15,4 +15,5 @@ urlpatterns = [
     *urls_record.urlpatterns,
     *urls_care.urlpatterns,
     path("", include("maternity.web.urls_birth_plan")),
+    path("", include("maternity.web.urls_reports")),
 ]

@@ -1,0 +1,229 @@
+"""Reports and data quality for the acting Care Location: live figures with charts and CSV exports, and
+the list of its active records with what is missing or implausible in each.
+
+Only a practitioner acting for the location sees them (`professional_view`): the figures are always the
+acting location's own. Each table can be downloaded as CSV with `?export=<table>.csv`.
+"""
+
+import csv
+from datetime import date
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ... import data_quality, reports
+from ...models import AccessAction
+from ..acting import professional_view
+from ..report_charts import bar_chart_svg
+
+PAGE_SIZE = 25
+
+
+def csv_response(*, filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def chosen_period(params, today: date) -> tuple[reports.Period, str]:
+    """The period from the `from` and `to` parameters (ISO dates, both included); the last 12 months when
+    they are absent. A date that cannot be read, or a period that ends before it starts, gives the default
+    and says why."""
+    default = reports.Period.last_12_months(today)
+    raw_from, raw_to = params.get("from", "").strip(), params.get("to", "").strip()
+    if not raw_from and not raw_to:
+        return default, ""
+    start = _parse_date(raw_from) if raw_from else default.start
+    end = _parse_date(raw_to) if raw_to else default.end
+    if start is None or end is None:
+        return default, "A date could not be read (use YYYY-MM-DD): showing the last 12 months."
+    if end < start:
+        return default, "The period ends before it starts: showing the last 12 months."
+    return reports.Period(start, end), ""
+
+
+def report_tables(report: reports.LocationReport) -> dict[str, tuple[list[str], list[list]]]:
+    """Each exportable table: its header and rows, as on the page."""
+    births, booking, sfh = report.births, report.booking, report.sfh
+    return {
+        "expected-births": (
+            ["Week from", "Week to", "Expected births"],
+            [[t.start.isoformat(), t.end.isoformat(), t.count] for t in report.expected],
+        ),
+        "births-by-outcome": (["Outcome", "Births"], [[t.label, t.count] for t in births.by_outcome]),
+        "births-by-mode": (["Mode of birth", "Births"], [[t.label, t.count] for t in births.by_mode]),
+        "booking-gestation": (
+            ["Gestation at booking", "Pregnancies"],
+            [[t.label, t.count] for t in booking.bands] + [["Median", booking.median]],
+        ),
+        "summary": (
+            ["Figure", "Value"],
+            [
+                ["Active pregnancies", report.active],
+                ["Period from", report.period.start.isoformat()],
+                ["Period to", report.period.end.isoformat()],
+                ["Births in the period", births.total],
+                ["Pregnancies booked in the period", booking.booked],
+                ["Median gestation at booking", booking.median],
+                ["Active records with an SFH the standard covers", sfh.measured],
+                ["Of those, last SFH below the 3rd centile", sfh.below_3rd],
+                ["Share below the 3rd centile (%)", "" if sfh.percent is None else sfh.percent],
+            ],
+        ),
+    }
+
+
+def _export_name(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.endswith(".csv"):
+        raise Http404("Exports are CSV: ?export=<table>.csv")
+    return value.removesuffix(".csv")
+
+
+def _filename(location, table: str, suffix: str) -> str:
+    return f"{slugify(location.name)[:40] or 'location'}-{table}-{suffix}.csv"
+
+
+@professional_view(AccessAction.LIST)
+def reports_page(request):
+    today = timezone.localdate()
+    location = request.actor.care_location
+    period, period_error = chosen_period(request.GET, today)
+    report = reports.location_report(location, today=today, period=period)
+    tables = report_tables(report)
+    request.page_audit.detail = (
+        f"Reports of {location.name}: {report.active} active pregnancies; "
+        f"period {period.start} to {period.end}."
+    )
+    export = _export_name(request.GET.get("export"))
+    if export is not None:
+        if export not in tables:
+            raise Http404("No such table.")
+        request.page_audit.detail += f" Exported {export}.csv."
+        header, rows = tables[export]
+        return csv_response(filename=_filename(location, export, today.isoformat()), header=header, rows=rows)
+    period_query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    charts = {
+        "expected": bar_chart_svg(
+            [(t.label, t.count) for t in report.expected],
+            chart_id="chart-expected",
+            title="Expected births per week, next 12 weeks",
+            x_label="Week (by agreed EDD)",
+            y_label="Expected births",
+            unit="expected births",
+        ),
+        "outcome": bar_chart_svg(
+            [(t.label, t.count) for t in report.births.by_outcome],
+            chart_id="chart-outcome",
+            title="Births in the period by outcome",
+            x_label="Outcome",
+            y_label="Births",
+            unit="births",
+        ),
+        "mode": bar_chart_svg(
+            [(t.label, t.count) for t in report.births.by_mode],
+            chart_id="chart-mode",
+            title="Births in the period by mode of birth",
+            x_label="Mode of birth",
+            y_label="Births",
+            unit="births",
+        ),
+        "booking": bar_chart_svg(
+            [(t.label, t.count) for t in report.booking.bands],
+            chart_id="chart-booking",
+            title="Gestation at booking, pregnancies booked in the period",
+            x_label="Gestation at the first appointment",
+            y_label="Pregnancies",
+            unit="pregnancies",
+        ),
+    }
+    return render(
+        request,
+        "maternity/reports/reports.html",
+        {
+            "nav": "reports",
+            "report": report,
+            "charts": charts,
+            "period_error": period_error,
+            "period_query": period_query,
+            "from_value": request.GET.get("from", period.start.isoformat())[:10],
+            "to_value": request.GET.get("to", period.end.isoformat())[:10],
+        },
+    )
+
+
+def quality_tables(summary, results) -> dict[str, tuple[list[str], list[list]]]:
+    return {
+        "records": (
+            ["Record", "Name", "National ID", "Completeness (%)", "Rules passed", "Missing or implausible"],
+            [
+                [
+                    str(r.facts.record_id),
+                    r.facts.name,
+                    r.facts.national_id,
+                    r.completeness,
+                    f"{r.passed}/{len(data_quality.RULES)}",
+                    "; ".join(f.rule.label for f in r.failures),
+                ]
+                for r in results
+            ],
+        ),
+        "rules": (
+            ["Rule", "Checks", "Records failing"],
+            [[c.rule.code, c.rule.description, c.failing] for c in summary.by_rule],
+        ),
+    }
+
+
+@professional_view(AccessAction.LIST)
+def data_quality_page(request):
+    today = timezone.localdate()
+    location = request.actor.care_location
+    sort = request.GET.get("sort")
+    sort = sort if sort in data_quality.SORTS else data_quality.DEFAULT_SORT
+    summary, results = data_quality.location_quality(location, today=today, sort=sort)
+    request.page_audit.detail = f"Data quality of {location.name}: {summary.checked} active records checked."
+    export = _export_name(request.GET.get("export"))
+    if export is not None:
+        tables = quality_tables(summary, results)
+        if export not in tables:
+            raise Http404("No such table.")
+        request.page_audit.detail += f" Exported {export}.csv."
+        header, rows = tables[export]
+        return csv_response(
+            filename=_filename(location, f"data-quality-{export}", today.isoformat()),
+            header=header,
+            rows=rows,
+        )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    other = "-completeness" if sort == "completeness" else "completeness"
+    return render(
+        request,
+        "maternity/reports/data_quality.html",
+        {
+            "nav": "reports",
+            "summary": summary,
+            "rules": data_quality.RULES,
+            "page": page,
+            "sort": sort,
+            "sort_url": f"?{urlencode({'sort': other})}",
+            "sort_direction": "ascending" if sort == "completeness" else "descending",
+            "page_query": urlencode({"sort": sort}) if sort != data_quality.DEFAULT_SORT else "",
+            "today": today,
+        },
+    )
