@@ -22,6 +22,12 @@ def signed_in(user) -> Client:
     return client
 
 
+def midwife(username: str, location, name: str = "Kari Jordmor"):
+    """A practitioner at `location`, signed in: her browser (a test client) and the Actor she is there."""
+    user = practitioner(username, location, name=name)
+    return signed_in(user), actor_for(user, location, name)
+
+
 @pytest.fixture
 def midwife_a(location_a):
     return practitioner("kari", location_a)

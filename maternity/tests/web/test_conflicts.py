@@ -7,25 +7,12 @@ import re
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from maternity import services
 from maternity.actors import Actor
 from maternity.models import AccessLog, CurrentPregnancy, Medication, Mother, UserType
 
-
-def midwife(username: str, location, name: str):
-    user = services.practitioner_create(username=username, display_name=name, care_locations=[location])
-    client = Client()
-    client.force_login(user)
-    actor = Actor(
-        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-        user=user,
-        care_location=location,
-        name=name,
-        source_system="maternity web",
-    )
-    return client, actor
+from .conftest import midwife
 
 
 @pytest.fixture

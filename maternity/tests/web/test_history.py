@@ -12,17 +12,12 @@ from maternity.actors import Actor
 from maternity.identifiers import parse_national_id
 from maternity.models import AccessLog, AccessOutcome, CareLocationEpisode, StakeholderReason, UserType
 
-
-def midwife(username: str, location, name: str):
-    user = services.practitioner_create(username=username, display_name=name, care_locations=[location])
-    client = Client()
-    client.force_login(user)
-    return client
+from .conftest import midwife
 
 
 @pytest.fixture
 def kari(location_a):
-    return midwife("kari", location_a, "Kari Jordmor")
+    return midwife("kari", location_a, "Kari Jordmor")[0]  # her browser
 
 
 @pytest.fixture
@@ -186,8 +181,8 @@ def test_another_stakeholder_reads_the_history_but_a_stranger_gets_not_found(
     services.stakeholder_grant(
         record=three_versions, care_location=location_b, reason=StakeholderReason.API_ACCESS
     )
-    assert history(midwife("ingrid", location_b, "Ingrid Haugen"), three_versions).status_code == 200
-    response = history(midwife("solveig", location_c, "Solveig Bakke"), three_versions)
+    assert history(midwife("ingrid", location_b, "Ingrid Haugen")[0], three_versions).status_code == 200
+    response = history(midwife("solveig", location_c, "Solveig Bakke")[0], three_versions)
     assert response.status_code == 404
     assert "Nora" not in response.content.decode()
     entry = AccessLog.objects.filter(record_id=three_versions.pk).order_by("-id").first()

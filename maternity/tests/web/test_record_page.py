@@ -16,23 +16,7 @@ from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, RecordStatus, StakeholderReason, UserType
 from maternity.web.forms.specs import SECTIONS
 
-
-def midwife(username: str, location, name: str = "Kari Jordmor"):
-    user = services.practitioner_create(
-        username=username, display_name=name, care_locations=[location], hpr_nr="9144889"
-    )
-    client = Client()
-    client.force_login(user)
-    actor = Actor(
-        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-        user=user,
-        care_location=location,
-        name=name,
-        hpr_nr="9144889",
-        hpr_role="JO",
-        source_system="maternity web",
-    )
-    return client, actor
+from .conftest import midwife
 
 
 @pytest.fixture

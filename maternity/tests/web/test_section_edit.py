@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from conftest import new_nin
 from maternity import services
-from maternity.actors import Actor
 from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessAction,
@@ -25,29 +24,12 @@ from maternity.models import (
     RecordStatus,
     StakeholderReason,
     SymphysisFundalHeight,
-    UserType,
     VitalMeasurementsBeforePregnancy,
 )
 from maternity.resources import RESOURCE_TYPES
 from spine.serializers.resources import StimulusSerializer
 
-
-def midwife(username: str, location, name: str = "Kari Jordmor"):
-    user = services.practitioner_create(
-        username=username, display_name=name, care_locations=[location], hpr_nr="9144889"
-    )
-    client = Client()
-    client.force_login(user)
-    actor = Actor(
-        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-        user=user,
-        care_location=location,
-        name=name,
-        hpr_nr="9144889",
-        hpr_role="JO",
-        source_system="maternity web",
-    )
-    return client, actor
+from .conftest import midwife
 
 
 @pytest.fixture
