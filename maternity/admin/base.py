@@ -1,6 +1,10 @@
-"""What the admin's read-only pages share."""
+"""What the admin's pages share: read-only model admins, and actions that also open for one object."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import path
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,3 +18,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def object_action_url(model_admin, slug: str, view):
+    """`<id>/<slug>/` for an admin action that also opens for one object from its change page; named
+    `<app>_<model>_<slug with underscores>`."""
+    opts = model_admin.model._meta
+    name = f"{opts.app_label}_{opts.model_name}_{slug.replace('-', '_')}"
+    return path(f"<path:object_id>/{slug}/", model_admin.admin_site.admin_view(view), name=name)
+
+
+def one_object(model_admin, request, object_id, *, missing: str) -> QuerySet:
+    """The admin's own (scoped) queryset holding just that object, for an action to run on; 404 when the
+    object does not exist or this admin may not see it."""
+    try:
+        queryset = model_admin.get_queryset(request).filter(pk=object_id)
+        found = queryset.exists()
+    except (ValidationError, ValueError):
+        found = False
+    if not found:
+        raise Http404(missing)
+    return queryset

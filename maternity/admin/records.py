@@ -3,12 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
@@ -21,7 +20,7 @@ from ..models import (
     PregnancyGroupPermission,
 )
 from ..services.deletion import record_delete_summary
-from .base import ReadOnlyAdmin
+from .base import ReadOnlyAdmin, object_action_url, one_object
 from .scope import administered_location_ids, client_ip, is_location_admin
 
 
@@ -101,27 +100,13 @@ class PregnancyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
         return self._delete_records(request, queryset)
 
     def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "<path:object_id>/delete-record/",
-                self.admin_site.admin_view(self.delete_record_view),
-                name=f"{opts.app_label}_{opts.model_name}_delete_record",
-            ),
-            *super().get_urls(),
-        ]
+        return [object_action_url(self, "delete-record", self.delete_record_view), *super().get_urls()]
 
     def delete_record_view(self, request, object_id):
         """The same confirmation page for one record, linked from its change page."""
         if not self.has_record_delete_permission(request):
             raise PermissionDenied
-        try:
-            queryset = self.get_queryset(request).filter(pk=object_id)
-            found = queryset.exists()
-        except ValidationError:
-            found = False
-        if not found:
-            raise Http404("No such record.")
+        queryset = one_object(self, request, object_id, missing="No such record.")
         return self._delete_records(request, queryset) or redirect("admin:maternity_pregnancy_changelist")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

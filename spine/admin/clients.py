@@ -8,12 +8,12 @@ revoked at once). Every write goes through `spine.services`; nothing is deleted 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin
 from maternity.errors import RecordError
 from maternity.models import CareLocation
@@ -204,27 +204,12 @@ class SpineClientAdmin(admin.ModelAdmin):
         return self._rotate(request, queryset)
 
     def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "<path:object_id>/rotate-secret/",
-                self.admin_site.admin_view(self.rotate_secret_view),
-                name=f"{opts.app_label}_{opts.model_name}_rotate_secret",
-            ),
-            *super().get_urls(),
-        ]
+        return [object_action_url(self, "rotate-secret", self.rotate_secret_view), *super().get_urls()]
 
     def rotate_secret_view(self, request, object_id):
         if not self.has_manage_permission(request):
             raise PermissionDenied
-        try:
-            queryset = self.get_queryset(request).filter(pk=object_id)
-            found = queryset.exists()
-        except (ValidationError, ValueError):
-            found = False
-        if not found:
-            raise Http404("No such client system.")
-        return self._rotate(request, queryset)
+        return self._rotate(request, one_object(self, request, object_id, missing="No such client system."))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "can_rotate": self.has_manage_permission(request)}

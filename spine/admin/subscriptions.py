@@ -8,18 +8,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from maternity.access import ACCESS_CODENAME
+from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin
 from maternity.event_feed import ROOT, position_before
 from maternity.models import CareLocation, PregnancyGroupPermission, RecordEvent
@@ -250,26 +250,12 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         return self._redeliver(request, queryset)
 
     def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "<path:object_id>/redeliver/",
-                self.admin_site.admin_view(self.redeliver_view),
-                name=f"{opts.app_label}_{opts.model_name}_redeliver",
-            ),
-            *super().get_urls(),
-        ]
+        return [object_action_url(self, "redeliver", self.redeliver_view), *super().get_urls()]
 
     def redeliver_view(self, request, object_id):
         if not self.has_manage_permission(request):
             raise PermissionDenied
-        try:
-            queryset = self.get_queryset(request).filter(pk=object_id)
-            found = queryset.exists()
-        except ValidationError:
-            found = False
-        if not found:
-            raise Http404("No such subscription.")
+        queryset = one_object(self, request, object_id, missing="No such subscription.")
         return self._redeliver(request, queryset) or redirect(
             "admin:spine_webhooksubscription_change", object_id
         )
