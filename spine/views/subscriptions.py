@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -136,38 +136,45 @@ class SubscriptionView(SubscriptionAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SubscriptionPauseView(SubscriptionAPIView):
-    @extend_schema(
+class SubscriptionStateView(SubscriptionAPIView):
+    """POST with no body: one service call that changes the subscription's state (pause or resume)."""
+
+    change = staticmethod(subscription_pause)
+    done = ""
+
+    def post(self, request, subscription_id):
+        client = self.calling_client()
+        subscription = self.subscription(client)
+        parsed_body(request, EmptySerializer, client)
+        subscription = self.change(subscription=subscription)
+        self.audit.detail = f"Subscription {subscription.pk} {self.done}."
+        return Response(subscription_json(subscription))
+
+
+@extend_schema_view(
+    post=extend_schema(
         operation_id="subscriptions_pause",
         summary="Pause: nothing is sent, events wait and follow in order after resume",
         parameters=[SUBSCRIPTION_ID],
         request=None,
         responses={200: SubscriptionSerializer, **ERRORS},
     )
-    def post(self, request, subscription_id):
-        client = self.calling_client()
-        subscription = self.subscription(client)
-        parsed_body(request, EmptySerializer, client)
-        subscription = subscription_pause(subscription=subscription)
-        self.audit.detail = f"Subscription {subscription.pk} paused."
-        return Response(subscription_json(subscription))
+)
+class SubscriptionPauseView(SubscriptionStateView):
+    change, done = staticmethod(subscription_pause), "paused"
 
 
-class SubscriptionResumeView(SubscriptionAPIView):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="subscriptions_resume",
         summary="Resume (also a failing subscription): tried at once, the retry delay reset",
         parameters=[SUBSCRIPTION_ID],
         request=None,
         responses={200: SubscriptionSerializer, **ERRORS},
     )
-    def post(self, request, subscription_id):
-        client = self.calling_client()
-        subscription = self.subscription(client)
-        parsed_body(request, EmptySerializer, client)
-        subscription = subscription_resume(subscription=subscription)
-        self.audit.detail = f"Subscription {subscription.pk} resumed."
-        return Response(subscription_json(subscription))
+)
+class SubscriptionResumeView(SubscriptionStateView):
+    change, done = staticmethod(subscription_resume), "resumed"
 
 
 class SubscriptionRedeliverView(SubscriptionAPIView):
