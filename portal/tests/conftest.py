@@ -39,14 +39,17 @@ def signed_in_page(make_page, live_server, user, viewport=PHONE):
     client = Client()
     client.force_login(user)
     page = make_page(viewport=viewport)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
+    # Set as the server sets it: a __Host- cookie must be Secure and host-only (no Domain), which Playwright's
+    # add_cookies cannot express for http://localhost; Chromium's own call can (localhost counts as secure).
+    page.context.new_cdp_session(page).send(
+        "Network.setCookie",
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url,
+            "secure": settings.SESSION_COOKIE_SECURE,
+            "httpOnly": True,
+        },
     )
     return page
 

@@ -151,6 +151,9 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = fields
     redeliver_template = "admin/spine/webhooksubscription/redeliver.html"
 
+    class Media:
+        css = {"all": ["spine/admin.css"]}  # a stylesheet: the CSP allows no style attributes
+
     # Who: superusers everything; a Care Location admin the subscriptions of their locations' client
     # systems; any other staff nothing, whatever model permissions they hold.
 
@@ -203,7 +206,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def state_badge(self, subscription: WebhookSubscription):
         if subscription.state == SubscriptionState.FAILING:
             return format_html(
-                '<strong class="subscription-failing" style="color: var(--error-fg)">⚠ {}</strong>',
+                '<strong class="subscription-failing">⚠ {}</strong>',
                 subscription.get_state_display(),
             )
         return subscription.get_state_display()

@@ -1,6 +1,9 @@
 """The browser for every browser test (the professional UI's and the portal's): one Chromium, driven by
 Playwright, for the whole session, and fresh contexts per test. Registered once, from the root conftest
-(`pytest_plugins`), so the session has one Playwright however many test folders use it."""
+(`pytest_plugins`), so the session has one Playwright however many test folders use it.
+
+Every page runs under the real Content Security Policy: anything it blocks (Chromium reports each in the
+console) fails the test that met it."""
 
 import os
 import shutil
@@ -25,17 +28,31 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+def csp_violation(message) -> str:
+    """Where and what: Chromium's console message for a violation does not name the page."""
+    return f"{message.location.get('url') or message.page.url}: {message.text}"
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Pages in fresh browser contexts (separate cookies: separate people or tabs of one person)."""
-    contexts = []
+    contexts, blocked = [], []
 
     def make(viewport=LAPTOP):
         context = browser.new_context(viewport=viewport, base_url=live_server.url)
         context.set_default_timeout(10_000)
+        context.on(
+            "console",
+            lambda message: blocked.append(csp_violation(message)) if is_csp_violation(message) else None,
+        )
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert blocked == [], "The Content Security Policy blocked something:\n" + "\n".join(blocked)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ... import services
+from ... import rate_limits, services
 from ...errors import NotAllowed, NotFound, RecordError
 from ...models import AccessAction
 from ...services.finding import MAX_REASON, NO_MATCH
@@ -12,17 +12,29 @@ from ..acting import professional_view
 from ..forms.finding import FindForm
 
 
-def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False):
-    return render(
-        request, "maternity/find.html", {"nav": "find", "form": form, "no_match": no_match}, status=status
+def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False, wait_minutes: int = 0):
+    context = {"nav": "find", "form": form, "no_match": no_match, "wait_minutes": wait_minutes}
+    return render(request, "maternity/find.html", context, status=status)
+
+
+def _too_many(request, form: FindForm, attempt):
+    """Over the break-glass limit: nothing is looked up; the refusal is audited (REJECTED, 429)."""
+    attempt.log_refusal(request, "finds by keys")
+    request.page_audit.status_code = 429
+    request.page_audit.detail = (
+        f"Refused: too many finds by keys in a short time (rate limit); retry after {attempt.retry_after} s."
     )
+    response = _page(request, form, status=429, wait_minutes=attempt.retry_after_minutes)
+    response["Retry-After"] = str(attempt.retry_after)
+    return response
 
 
 @professional_view(AccessAction.FIND)
 def find(request):
     """On a match, to the record. A professional who could not see it yet becomes a stakeholder of it
     herself (break glass: her colleagues do not get access through her), and her reason goes into the
-    record (the pregnant person sees it). No match says only that. The reason is audited either way."""
+    record (the pregnant person sees it). No match says only that. The reason is audited either way. Finds
+    are rate-limited per person (maternity/rate_limits.py): over the limit nothing is looked up."""
     if request.method != "POST":
         request.page_audit = None  # an empty form: nobody looked for anyone
         return _page(request, FindForm())
@@ -33,6 +45,9 @@ def find(request):
         audit.status_code = 400
         audit.detail = f"Refused: invalid {', '.join(form.errors)}."
         return _page(request, form, status=400)
+    attempt = rate_limits.break_glass_attempt(request.actor)
+    if attempt.refused:
+        return _too_many(request, form, attempt)
     try:
         found = services.record_find_by_keys(
             keys=form.keys(), reason=form.cleaned_data["reason"], actor=request.actor

@@ -1,0 +1,29 @@
+"""System checks for `manage.py check --deploy`: the rate limits need a cache every app server shares."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+# Backends whose counters all processes (and hosts) share, with an atomic increment.
+SHARED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+}
+
+
+def w001(backend: str) -> Warning:
+    return Warning(
+        f"The rate limits count in the default cache, {backend}, while DEBUG is off: each app server "
+        "process keeps its own counts (or none), so sign-in, token and break-glass attempts are limited per "
+        "process, not for the site.",
+        hint="Set REDIS_URL (e.g. redis://redis.internal:6379/0) so every process shares the counts.",
+        id="maternity.W001",
+    )
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def rate_limit_cache_check(app_configs, **kwargs) -> list[Warning]:
+    if settings.DEBUG or not any(settings.RATE_LIMITS.values()):
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return [] if backend in SHARED_CACHES else [w001(backend or "no cache")]
