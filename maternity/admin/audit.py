@@ -47,8 +47,10 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "short_reason",
         "request_id",
     ]
-    list_filter = ["action", "outcome", AuditCareLocationFilter]
-    date_hierarchy = "at"
+    # Dates by filter (today, past 7 days, this month, this year), not by date_hierarchy: its year and month
+    # links come from a DISTINCT over every entry shown, a read of the whole trail on each page (3.5 s at
+    # 3 million entries), while these need no query and keep a listing to the partitions of its months.
+    list_filter = ["at", "action", "outcome", AuditCareLocationFilter]
     search_fields = ["username", "acting_user_name", "=request_id", "client_id"]
     search_help_text = "A record id, a user name, an acting user's name, a request id or a client id."
     show_full_result_count = False

@@ -5,6 +5,11 @@ Who is kept twice: as references (for filtering) and as text snapshots (so the e
 user, location or record is gone). The references have no database constraint and are never cascaded:
 deleting a whole record leaves its audit entries, including the entry for the deletion itself.
 Rows cannot be changed or deleted: the model and its queryset refuse, and on PostgreSQL a trigger does.
+
+On PostgreSQL the table is partitioned by month of `at` (migration 0006; upkeep in
+`maternity/audit_partitions.py` and `manage.py audit_partitions`; docs/data-growth.md). There the database's
+primary key is (id, at), as PostgreSQL requires the partition key in it; `id`, kept unique by its sequence,
+is the primary key Django knows.
 """
 
 from django.conf import settings
@@ -55,6 +60,7 @@ class AccessLog(models.Model):
         "maternity.Pregnancy",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="access_log",
@@ -63,6 +69,7 @@ class AccessLog(models.Model):
         "maternity.Person",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="access_log",
@@ -84,6 +91,7 @@ class AccessLog(models.Model):
         "maternity.CareLocation",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="access_log",
@@ -107,11 +115,16 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Every listing is newest first with `id` as the tiebreaker, so each index ends with at, id: a page
+        # is read straight off the index (backwards) of every monthly partition and merged, with no sort.
+        # Ascending, because an index on an ever-growing time fills its pages only that way (a descending
+        # one splits them half-empty: 1.8 times the size). The references these lead with get no index of
+        # their own (db_index=False). docs/data-growth.md
         indexes = [
-            models.Index(fields=["record", "-at"], name="accesslog_record_at"),
-            models.Index(fields=["person", "-at"], name="accesslog_person_at"),
-            models.Index(fields=["care_location", "-at"], name="accesslog_location_at"),
-            models.Index(fields=["-at"], name="accesslog_at"),
+            models.Index(fields=["record", "at", "id"], name="accesslog_record_at"),
+            models.Index(fields=["person", "at", "id"], name="accesslog_person_at"),
+            models.Index(fields=["care_location", "at", "id"], name="accesslog_location_at"),
+            models.Index(fields=["at", "id"], name="accesslog_at"),
         ]
         default_permissions = ("view",)
 
