@@ -2,9 +2,12 @@
 
 Views say what the request is about as they learn it (`self.audit`: action, record, person, reason); the
 entry is written when the response is final, outside the work's transaction, so a refused or rolled-back
-attempt is recorded too, with the refusal's message.
+attempt is recorded too, with the refusal's message. When the entry cannot be written (the database went
+away), the caller gets the 503 of an unavailable database instead of the response: nothing is shown that
+the audit trail does not record.
 """
 
+import logging
 from dataclasses import dataclass
 
 from maternity.actors import Actor
@@ -13,6 +16,9 @@ from maternity.services import access_log_write
 from maternity.services.audit import outcome_for_status
 
 from .context import request_id
+from .errors import UNAVAILABLE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 ACTION_BY_METHOD = {"GET": AccessAction.READ, "HEAD": AccessAction.READ}
 
@@ -40,10 +46,16 @@ class AuditedViewMixin:
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
         if request.method != "OPTIONS":
-            self._write_audit(request, response)
-        return response
+            try:
+                self._write_audit(request, response)
+            except UNAVAILABLE_ERRORS as error:
+                if response.status_code != 503:  # (a 503 already says the database is unavailable)
+                    logger.error(
+                        "Audit entry not written: answering 503, not %s (%s)", response.status_code, error
+                    )
+                    response = self.get_exception_handler()(error, self.get_exception_handler_context())
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _write_audit(self, request, response) -> None:
         note = getattr(self, "audit", None) or AuditNote(record_id=self.kwargs.get("record_id"))

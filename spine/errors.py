@@ -4,6 +4,7 @@ with the code echoed in the `nhn-error-code` header. Bad input is a 4xx, never a
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -34,6 +35,23 @@ def event_id_of(request) -> str:
     if request is None:
         return ""
     return request.headers.get("nhn-event-id", "").strip()[:128] or request_id(request)
+
+
+# The database is down, restarting or unreachable (or the transaction hit a deadlock): worth retrying.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = "5"
+
+
+def unavailable_response(request):
+    """503 with DHG-0006 (NHN's "database error") and Retry-After: a clean answer, not a 500 page."""
+    return error_response(
+        request,
+        "DHG-0006",
+        "The database is temporarily unavailable: try again shortly. If this was a write, read the "
+        "resource before you retry: the change may have been saved.",
+        status=503,
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 def error_response(
@@ -99,4 +117,7 @@ def exception_handler(exc, context):
         return error_response(request, "DHG-0012", str(exc.detail), status=406)
     if isinstance(exc, exceptions.APIException):
         return error_response(request, "DHG-0001", str(exc.detail), status=exc.status_code)
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        logger.warning("Database unavailable: %s", exc)
+        return unavailable_response(request)
     return None

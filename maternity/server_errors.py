@@ -1,0 +1,39 @@
+"""The last resort (`handler500`): what a request gets when a view raised and nothing answered for it.
+
+The APIs answer their own errors (spine/errors.py, spine/fhir/errors.py); this covers the rest, such as
+the token endpoint and the pages. A database that is down or unreachable is not a bug but an outage:
+503 with Retry-After, so clients and load balancers try again later. JSON callers get JSON, never an
+HTML page: the token endpoint in OAuth's error shape, the APIs in theirs.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    message = (
+        "The database is temporarily unavailable: try again shortly."
+        if unavailable
+        else "The server failed to answer this request."
+    )
+    if request.path.startswith("/o/"):
+        error = "temporarily_unavailable" if unavailable else "server_error"
+        response = JsonResponse({"error": error, "error_description": message}, status=status)
+    elif request.path.startswith(("/api/", "/spine/")):
+        code = "DHG-0006" if unavailable else "DHG-0001"
+        body = {"errorCode": code, "errorMessage": message, "eventId": getattr(request, "request_id", "")}
+        response = JsonResponse(body, status=status)
+        response["nhn-error-code"] = code
+    else:
+        response = defaults.server_error(request)
+        response.status_code = status
+    if unavailable:
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

@@ -1,0 +1,154 @@
+"""A client system over real HTTP, and the data a load run works on.
+
+`load_data_create` makes a synthetic Care Location with a client system and records with realistic content
+(the demo's people, booking resources and antenatal visits, written through the services); `load_data_for`
+uses an existing Care Location's active records instead. `ApiClient` is one keep-alive connection with the
+headers a client system sends.
+"""
+
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import requests
+from django.utils import timezone
+from requests.adapters import HTTPAdapter
+
+from maternity import services
+from maternity.actors import Actor
+from maternity.clinical import PREGNANCY_DAYS
+from maternity.identifiers import parse_national_id
+from maternity.models import CareLocation, Pregnancy, RecordStatus, UserType
+from spine.services import spine_client_create
+
+from ..management.commands.seed_demo import PEOPLE, planned_gestation_days, resources, visits
+from ..management.synthetic import free_nins, remove_location
+
+API = "/api/maternity-record/v1"
+SOURCE_SYSTEM = "Load EPJ 1.0"
+ACTING_NAME, ACTING_HPR = "Kari Jordmor", "9144889"
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    record_id: str
+    nin: str  # as sent in nhn-patient-nin: "system|value"
+
+
+@dataclass
+class LoadData:
+    location: CareLocation
+    client_id: str
+    client_secret: str
+    records: list[LoadRecord]
+    synthetic: bool  # made for this run: remove() deletes the location and its records
+
+    def remove(self) -> None:
+        if self.synthetic:
+            remove_location(self.location)
+        else:  # only the client system made for the run
+            for client in self.location.spine_clients.filter(application__client_id=self.client_id):
+                client.delete()
+                client.application.delete()
+                client.service_user.delete()
+
+
+def load_data_create(*, records: int) -> LoadData:
+    """A synthetic Care Location, its client system and `records` records: the demo people's booking
+    resources and their antenatal visits so far, each record at a different gestation."""
+    run = uuid.uuid4().hex[:8]
+    location = services.care_location_create(
+        name=f"Load test {run} (synthetic)", org_nr=f"LOAD-{run}", kind="HOSPITAL_WARD"
+    )
+    try:
+        new = spine_client_create(care_location=location, name="Load EPJ")
+        actor = Actor(
+            user_type=UserType.HEALTH_CARE_PROFESSIONAL,
+            care_location=location,
+            name=ACTING_NAME,
+            hpr_nr=ACTING_HPR,
+            hpr_role="JO",
+            source_system=SOURCE_SYSTEM,
+        )
+        made = []
+        today = timezone.localdate()
+        for index, nin in enumerate(free_nins(records)):
+            person = PEOPLE[index % len(PEOPLE)]
+            rng = random.Random(index)
+            edd = today + timedelta(days=PREGNANCY_DAYS - planned_gestation_days(person))
+            record = services.record_create(
+                national_id=parse_national_id(nin), actor=actor, resources=resources(person, actor, rng, edd)
+            )
+            visits(record, person, actor, rng, edd, until=today)
+            made.append(LoadRecord(str(record.pk), f"{record.person.identifier_system}|{nin}"))
+    except BaseException:
+        remove_location(location)
+        raise
+    return LoadData(location, new.client_id, new.client_secret, made, synthetic=True)
+
+
+def load_data_for(org_nr: str, *, records: int) -> LoadData:
+    """An existing Care Location's active records (at most `records`), with a client system made for the
+    run (removed afterwards; the records are kept, with the changes the run writes)."""
+    location = CareLocation.objects.filter(org_nr=org_nr).first()
+    if location is None:
+        raise ValueError(f"No Care Location with org number {org_nr}.")
+    found = Pregnancy.objects.filter(
+        active_care_location=location, status=RecordStatus.ACTIVE
+    ).select_related("person")[:records]
+    chosen = [
+        LoadRecord(str(record.pk), f"{record.person.identifier_system}|{record.person.identifier_value}")
+        for record in found
+    ]
+    if not chosen:
+        raise ValueError(f"Care Location {org_nr} is the active Care Location of no active record.")
+    new = spine_client_create(care_location=location, name="Load EPJ")
+    return LoadData(location, new.client_id, new.client_secret, chosen, synthetic=False)
+
+
+def token_fetch(base_url: str, client_id: str, client_secret: str) -> str:
+    """A bearer token from POST /o/token/ (client credentials), as an integrating system gets one."""
+    response = requests.post(
+        f"{base_url}/o/token/",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+class ApiClient:
+    """One client system's connection: a requests.Session that keeps one connection alive."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30):
+        self.base_url, self.token, self.timeout = base_url, token, timeout
+        self.session = requests.Session()
+        self.session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0))
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {token}",
+                "nhn-source-system": SOURCE_SYSTEM,
+                "X-Acting-User-Name": ACTING_NAME,
+                "X-Acting-User-Id": ACTING_HPR,
+            }
+        )
+
+    def request(self, method: str, path: str, *, nin: str | None = None, **kwargs) -> requests.Response:
+        """`path` under the record API (`record/...`), or absolute (`/spine/v1/events`)."""
+        url = f"{self.base_url}{path if path.startswith('/') else f'{API}/{path}'}"
+        headers = {"nhn-patient-nin": nin} if nin else None
+        return self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+
+    def timed(self, method: str, path: str, **kwargs) -> tuple[requests.Response | None, float]:
+        """(response or None when no HTTP answer came, milliseconds)."""
+        started = time.perf_counter()
+        try:
+            response = self.request(method, path, **kwargs)
+        except requests.RequestException:
+            response = None
+        return response, (time.perf_counter() - started) * 1000
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,168 @@
+"""Throughput and latency over real HTTP, through gunicorn, and the workers' memory.
+
+Starts gunicorn (gthread workers, DEBUG off, production settings) against DATABASE_URL on a free loopback
+port, makes a synthetic Care Location with a client system (a real token from /o/token/) and records with
+realistic content, then for each call lets C keep-alive clients send requests as fast as they are answered:
+
+- GET /health/live: the floor (Django and gunicorn, no database);
+- GET record: the whole record document;
+- PUT clinicalTests with the version last read; each client writes its own records, so writers do not
+  queue on one record's lock (409 conflicts, if any, are reported apart).
+
+Prints requests/s and p50/p95/p99 per call, GET and PUT throughput relative to the floor, and each
+worker's resident memory (VmRSS) at start, after the phases, and after N more mixed GET/PUT requests.
+Everything it made is removed afterwards.
+"""
+
+import random
+import resource
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from spine.loadtesting.client import ApiClient, load_data_create, load_data_for, token_fetch
+from spine.loadtesting.runner import run_clients
+from spine.loadtesting.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
+from spine.loadtesting.server import GunicornServer, cpu_seconds, database_url, rss_kb
+from spine.loadtesting.stats import format_statuses, percentile
+
+CAVEAT = (
+    "Caveat: the load generator (Python threads), gunicorn and PostgreSQL share this machine's CPUs; the "
+    "figures are what the whole machine does, not what a server alone would."
+)
+
+
+class Command(BaseCommand):
+    help = "Measure requests/s and p50/p95/p99 of /health/live, GET record and PUT resource through gunicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--concurrency", type=int, default=8, help="Concurrent clients (default 8).")
+        parser.add_argument(
+            "--duration", type=float, default=15, help="Measured seconds per call (default 15)."
+        )
+        parser.add_argument("--warmup", type=float, default=2, help="Unmeasured seconds before each call.")
+        parser.add_argument("--records", type=int, default=50, help="Records to read and write (default 50).")
+        parser.add_argument(
+            "--memory-requests", type=int, default=10_000, help="Mixed GET/PUT requests before the last RSS."
+        )
+        parser.add_argument("--workers", type=int, default=2, help="Gunicorn worker processes (default 2).")
+        parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
+        parser.add_argument("--location", metavar="ORGNR", help="Use this Care Location's active records.")
+
+    def handle(
+        self, *args, concurrency, duration, warmup, records, memory_requests, workers, threads, location, **o
+    ):
+        if connection.vendor != "postgresql":
+            raise CommandError("This benchmark needs PostgreSQL (set DATABASE_URL).")
+        records = max(records, concurrency)  # every writer has records of its own
+        try:
+            data = load_data_for(location, records=records) if location else load_data_create(records=records)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"Database: PostgreSQL {connection.settings_dict['NAME']}; {len(data.records)} records; "
+            f"gunicorn {workers} gthread workers x {threads} threads; {concurrency} keep-alive clients; "
+            f"{duration:g} s per call after {warmup:g} s warm-up\n{CAVEAT}"
+        )
+        try:
+            server = GunicornServer(
+                database_url=database_url(connection.settings_dict), workers=workers, threads=threads
+            )
+            with server:
+                self._run(server, data, concurrency, duration, warmup, memory_requests)
+        finally:
+            data.remove()
+
+    def _run(self, server, data, concurrency, duration, warmup, memory_requests):
+        pids = server.worker_pids()
+        memory = {"at start (booted, no request yet)": {pid: rss_kb(pid) for pid in pids}}
+        token = token_fetch(server.url, data.client_id, data.client_secret)
+
+        def clients(kind, share_records=True):
+            def make(index):
+                mine = data.records if share_records else data.records[index::concurrency]
+                return kind(ApiClient(server.url, token), mine, f"b{index}", random.Random(index))
+
+            return make
+
+        rates, cpu_lines = {}, []
+        self.stdout.write(
+            f"\n{'call':22s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s}  "
+            "statuses"
+        )
+        for label, kind, operation, shared in [
+            ("GET /health/live", HealthClient, "health_live", True),
+            ("GET record", ReadClient, "get_record", True),
+            ("PUT clinicalTests", WriteClient, "put_resource", False),
+        ]:
+            made = [clients(kind, shared)(index) for index in range(concurrency)]  # warm-up, then measured
+            run_clients(made.__getitem__, clients=concurrency, duration=warmup)
+            meter = CpuMeter(server)
+            stats, seconds = run_clients(made.__getitem__, clients=concurrency, duration=duration)
+            used = meter.used()
+            samples = stats.latencies_ms[operation]
+            rates[operation] = len(samples) / seconds
+            self.stdout.write(
+                f"{label:22s} {len(samples):8d} {rates[operation]:7.1f} {percentile(samples, 0.5):7.1f} "
+                f"{percentile(samples, 0.95):7.1f} {percentile(samples, 0.99):7.1f}  "
+                f"{format_statuses(stats.total_statuses())}"
+            )
+            per_request = [seconds_used * 1000 / max(1, stats.count()) for seconds_used in used]
+            cpu_lines.append(
+                f"{label:22s} {per_request[0]:8.2f} {per_request[1]:11.2f} {per_request[2]:15.2f} "
+                f"{sum(per_request[:2]):11.2f}"
+            )
+            if operation == "put_resource":
+                self.stdout.write(f"{'':22s} version conflicts (409): {stats.statuses['put_resource'][409]}")
+            if stats.server_errors() or stats.no_responses():
+                self.stdout.write(f"  unexpected: {stats.errors[:5]}")
+        floor = rates["health_live"]
+        self.stdout.write(
+            f"\nThroughput relative to the floor: GET record / health {rates['get_record'] / floor:.2f}, "
+            f"PUT / health {rates['put_resource'] / floor:.2f}"
+        )
+        self.stdout.write(
+            "\nCPU time per request (ms), whoever else uses the machine; server = gunicorn + PostgreSQL, so "
+            "two dedicated cores would serve about 2000 / server requests a second:\n"
+            f"{'call':22s} {'gunicorn':>8s} {'PostgreSQL':>11s} {'load generator':>15s} {'server':>11s}\n"
+            + "\n".join(cpu_lines)
+        )
+
+        memory["after the measured calls"] = {pid: rss_kb(pid) for pid in pids}
+        stats, seconds = run_clients(
+            clients(MixedClient, share_records=False), clients=concurrency, total=memory_requests
+        )
+        memory[f"after {stats.count():,} more mixed GET/PUT"] = {pid: rss_kb(pid) for pid in pids}
+        if server.worker_pids() != pids:
+            self.stdout.write(f"Workers changed during the run: {pids} -> {server.worker_pids()}")
+        self.stdout.write(
+            f"\nWorker memory (VmRSS, MB); the mixed requests ran at {stats.count() / seconds:.0f} req/s, "
+            f"statuses {format_statuses(stats.total_statuses())}"
+        )
+        self.stdout.write(f"{'':40s}" + "".join(f"{f'pid {pid}':>12s}" for pid in pids))
+        for label, sizes in memory.items():
+            self.stdout.write(f"{label:40s}" + "".join(f"{sizes[pid] / 1024:12.1f}" for pid in pids))
+
+
+class CpuMeter:
+    """CPU time used since it was made by gunicorn's workers, by the PostgreSQL backends of this database
+    (new ones: all of theirs; ones that closed meanwhile are missed), and by this process (the clients)."""
+
+    def __init__(self, server: GunicornServer):
+        self.server = server
+        self.workers, self.backends, self.own = self._now()
+
+    def used(self) -> tuple[float, float, float]:
+        workers, backends, own = self._now()
+        database = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in backends.items())
+        return workers - self.workers, database, own - self.own
+
+    def _now(self) -> tuple[float, dict[int, float], float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            backends = {pid: cpu_seconds([pid]) for (pid,) in cursor.fetchall()}
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return cpu_seconds(self.server.worker_pids()), backends, usage.ru_utime + usage.ru_stime
