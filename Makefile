@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install migrate seed schema benchmark clean
+.PHONY: run test test-faults lint format install migrate seed schema bench-data benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: seed node_modules/.installed
 test: install node_modules/.installed
 	$(BIN)/pytest
 
+# Workers killed mid-write, PostgreSQL stopped under load, a webhook receiver down for 10 minutes
+# (FAULT_RECEIVER_DOWN_SECONDS shortens it). PostgreSQL only: set DATABASE_URL.
+test-faults: install
+	$(BIN)/pytest -m faults spine/tests/faults
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,8 +51,20 @@ format: install
 schema: install
 	$(BIN)/python manage.py spectacular --file schema.yml
 
+# Scale benchmarks (docs/performance.md): a PostgreSQL database of synthetic pregnancies, then the hot
+# calls measured on it. `make bench-data PREGNANCIES=1000000` grows it.
+BENCH_DB    ?= postgres://postgres@127.0.0.1:5432/maternity_bench
+PREGNANCIES ?= 10000
+
+bench-data: install
+	psql "$(dir $(BENCH_DB))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DB))'" \
+		| grep -q 1 || psql "$(dir $(BENCH_DB))postgres" -c 'CREATE DATABASE "$(notdir $(BENCH_DB))"'
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py generate_records --pregnancies $(PREGNANCIES)
+
 benchmark: install
-	$(BIN)/python manage.py benchmark_api
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py benchmark
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py benchmark_api
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -60,7 +60,10 @@ class Pregnancy(Stamped):
         ]
         indexes = [
             models.Index(fields=["person", "agreed_edd"], name="pregnancy_person_edd"),
-            models.Index(fields=["active_care_location", "status"], name="pregnancy_active_location"),
+            # The caseload: a location's active records, due soonest first, a page at a time.
+            models.Index(
+                fields=["active_care_location", "status", "agreed_edd", "id"], name="pregnancy_caseload"
+            ),
             models.Index(fields=["created_at", "id"], name="pregnancy_created"),
         ]
 
