@@ -5,6 +5,7 @@ Client systems get real tokens from POST /o/token/ (client credentials), as an i
 
 import itertools
 import json
+import uuid
 from datetime import date
 
 import pytest
@@ -26,6 +27,15 @@ _individual = itertools.count(100)
 def _fast_password_hashing(settings):
     # Client secrets are hashed like passwords; production keeps the slow default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    # Each test counts its rate limits (sign-ins, tokens) in a memory cache of its own, so no test uses up
+    # another's budget. The rate-limit tests use the real Redis instead (maternity/tests/security).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
 
 
 def new_nin(birth_date: date = date(1994, 5, 17)) -> str:

@@ -34,12 +34,20 @@ def person_filter(national_id: NationalId, date_of_birth: date | None = None) ->
     return found
 
 
+def edd_window(edd: date) -> tuple[date, date]:
+    """The agreed EDDs an EDD matches: 21 days either side, cut at the ends of the calendar (an EDD in the
+    year 1 or 9999 matches nothing, but must not fail)."""
+    low = edd - EDD_WINDOW if edd - date.min > EDD_WINDOW else date.min
+    high = edd + EDD_WINDOW if date.max - edd > EDD_WINDOW else date.max
+    return low, high
+
+
 def records_matching(keys: PregnancyKeys) -> list[Pregnancy]:
     """Every pregnancy the keys match, best match first (see the module docstring for the order)."""
     matches = list(
         Pregnancy.objects.filter(
             **person_filter(keys.national_id, keys.date_of_birth),
-            agreed_edd__range=(keys.edd - EDD_WINDOW, keys.edd + EDD_WINDOW),
+            agreed_edd__range=edd_window(keys.edd),
         )
         .exclude(status=RecordStatus.ENTERED_IN_ERROR)
         .select_related("person", "active_care_location")

@@ -6,6 +6,7 @@ SQLite file is used (fine for a demo, not for concurrent writers).
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,27 @@ def envfloat(name: str, default: float) -> float:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+RATE = re.compile(r"(?P<count>\d+)/(?P<number>\d*)(?P<unit>[smhd]?)")
+SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def envrate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate limit as (count, seconds), from "count/period": 5/15m is five per fifteen minutes, 20/60 twenty
+    per 60 seconds, 10/h ten per hour. "off" is no limit (None)."""
+    value = (os.environ.get(name) or default).strip().lower().replace(" ", "")
+    if value == "off":
+        return None
+    match = RATE.fullmatch(value)
+    count, seconds = 0, 0
+    if match and (match["number"] or match["unit"]):
+        count, seconds = int(match["count"]), int(match["number"] or 1) * SECONDS[match["unit"]]
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a count per period such as 5/15m or 20/60, or off: {value!r}."
+        )
+    return count, seconds
 
 
 DEBUG = envbool("DJANGO_DEBUG")
@@ -67,7 +89,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "maternity.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "maternity.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,7 +127,59 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # An unreachable server fails the request within seconds (a 503), instead of hanging it.
+        "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
+        # A backend whose app process died (a killed or timed-out worker) notices within this interval and
+        # rolls back, even while it waits for a lock. Without it, it keeps its locks until it next writes to
+        # the socket, and a transaction that was waiting at COMMIT still commits (spine/tests/faults/).
+        # JIT off: it pays off for long analytical queries, never for these short ones, and once a plan's
+        # estimated cost passes jit_above_cost it adds 40-50 ms of compiling to a 5 ms query.
+        "options": (
+            f"-c client_connection_check_interval={envint('DATABASE_CLIENT_CHECK_MS', 2000)} -c jit=off"
+        ),
+        **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL's query string sets wins
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0 or rediss:// for TLS). The rate limits
+# count in it, so every app server process sees the same counts. Without REDIS_URL each process has its own
+# memory: fine for `make run`; with DEBUG off, `check --deploy` warns (maternity.W001).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "maternity"),
+            # A Redis that is down or slow must not hold requests up for long (the rate limits then let the
+            # attempt through and log the error).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits (maternity/rate_limits.py; docs/security.md): (count, seconds) per what is counted; None: none.
+RATE_LIMITS = {
+    # POST /o/token/ (and revoking a token): every request, per client_id and per IP address.
+    "token-client": envrate("RATE_LIMIT_TOKEN_CLIENT", "20/m"),
+    "token-ip": envrate("RATE_LIMIT_TOKEN_IP", "60/m"),
+    # Password sign-in (the professionals' and the admin's): failed attempts, per user name and per IP.
+    "login-username": envrate("RATE_LIMIT_LOGIN_USERNAME", "5/15m"),
+    "login-ip": envrate("RATE_LIMIT_LOGIN_IP", "50/15m"),
+    # Starting and completing an OpenID Connect sign-in (professionals and portal): every request, per IP.
+    # Generous: a hospital's staff may all sign in from one address at a shift change; this stops floods.
+    "oidc-ip": envrate("RATE_LIMIT_OIDC_IP", "300/5m"),
+    # Finding a pregnancy by its keys with a break-glass reason (web and API): per person (a signed-in user,
+    # or a client system's acting user) and per client system.
+    "break-glass-user": envrate("RATE_LIMIT_BREAK_GLASS_USER", "10/h"),
+    "break-glass-client": envrate("RATE_LIMIT_BREAK_GLASS_CLIENT", "100/h"),
+}
+# How many proxies in front of the app add to X-Forwarded-For: the caller's address is taken that many entries
+# from the right. Production runs behind one TLS-terminating proxy (README); 0 means REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -130,16 +206,60 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)
 
 # Production safety: on unless DEBUG.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # probes call the app server directly; a 301 would pass as healthy
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (maternity/security_headers.py), shaped like Django 6's SECURE_CSP so the built-in
+# middleware can take over. No inline scripts or styles anywhere: pages load only their own static files.
+# form-action also allows the portal's sign-out at its OpenID Connect provider (added per response).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    # One style attribute by its hash: `border-top: 0` in django-simple-history's admin history list.
+    "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Browser features no page here uses, switched off (also for anything injected).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+}
+
+# Sessions and cookies. A session ends after 30 minutes without a request (OWASP ASVS level 2: a clinical
+# record on shared ward computers; renewed by maternity/sessions.py) or when the browser closes. The cookies
+# are Secure, HttpOnly (session) and SameSite=Lax (not Strict: the sign-in provider redirects back here from
+# another site, and the session must come along). In production their names have the __Host- prefix: only
+# this host, over HTTPS, may set them.
+SESSION_COOKIE_AGE = envint("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
 CSRF_COOKIE_SECURE = not DEBUG
-X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -150,6 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "spine.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "spine.metadata.ApiMetadata",
+    "URL_FORMAT_OVERRIDE": None,  # the Accept header chooses JSON or FHIR JSON; no ?format= to get wrong
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -197,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "spine.schema.SchemaGenerator",
+    "ENUM_NAME_OVERRIDES": {"RecordStatusEnum": "maternity.models.RecordStatus"},
 }
 
 LOGIN_URL = "web:login"

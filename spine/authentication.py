@@ -11,7 +11,9 @@ class SpineClientAuthentication(OAuth2Authentication):
     `request.spine_client` the client system. Inactive clients and locations are refused."""
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        # django-oauth-toolkit reads the token from the Django request: given DRF's, it would parse the JSON
+        # body (request.POST), and a malformed body would be answered 400 before a missing token's 401.
+        result = super().authenticate(request._request)
         if result is None:
             if request.META.get("HTTP_AUTHORIZATION"):
                 raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")

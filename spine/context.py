@@ -146,11 +146,11 @@ def request_actor(request, *, writing: bool, source_system_required: bool = True
 
 
 def _date_header(request, name: str) -> date | None:
-    raw = _header(request, name)
-    if not raw:
+    """None when the header is absent; sent empty, it is refused like any other value that is no date."""
+    if name not in request.headers:
         return None
     try:
-        return date.fromisoformat(raw)
+        return date.fromisoformat(_header(request, name))
     except ValueError:
         raise Invalid(f"{name} must be a date, YYYY-MM-DD.", field=name) from None
 

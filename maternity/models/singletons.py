@@ -4,10 +4,16 @@ Field names are the NHN wire names in snake_case; the API layer turns them into 
 nullable throughout: `None` (unknown, not asked) and `False` (asked, no) are different answers.
 """
 
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from ..clinical import PREGNANCY_DAYS
 from .base import SingletonResource
 from .validators import between
+
+LATEST_LMP = date.max - timedelta(days=PREGNANCY_DAYS)
 
 
 def flag(label: str = "") -> models.BooleanField:
@@ -55,6 +61,13 @@ class CurrentPregnancy(SingletonResource):
 
     class Meta:
         verbose_name_plural = "current pregnancies"
+
+    def clean(self) -> None:
+        # The agreed EDD may come from the LMP (280 days later): that day must exist in the calendar.
+        if self.date_last_period and self.date_last_period > LATEST_LMP:
+            raise ValidationError(
+                {"date_last_period": "No due date can follow it: 280 days later is past 9999-12-31."}
+            )
 
 
 class PreviousPregnancies(SingletonResource):

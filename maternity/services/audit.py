@@ -44,7 +44,7 @@ def access_log_write(
         status_code=status_code,
         record_id=_uuid_or_none(record_id),
         person_id=person_id,
-        resource_type=resource_type[:40],
+        resource_type=_text(resource_type)[:40],
         user_type=actor.user_type if actor else "",
         user=user,
         username=user.get_username() if user else "",
@@ -52,15 +52,21 @@ def access_log_write(
         org_nr=location.org_nr if location else "",
         org_name=location.name if location else "",
         client_id=actor.client_id if actor else "",
-        acting_user_name=actor.name if actor and actor.client_id else "",
-        acting_user_id=actor.hpr_nr if actor and actor.client_id else "",
-        source_system=actor.source_system if actor else "",
-        reason=reason,
-        detail=detail[:2000],
+        acting_user_name=_text(actor.name if actor and actor.client_id else ""),
+        acting_user_id=_text(actor.hpr_nr if actor and actor.client_id else ""),
+        source_system=_text(actor.source_system if actor else ""),
+        reason=_text(reason),
+        detail=_text(detail)[:2000],
         request_id=(actor.request_id if actor else "") or request_id,
-        client_event_id=actor.client_event_id if actor else "",
+        client_event_id=_text(actor.client_event_id if actor else ""),
         ip=ip,
     )
+
+
+def _text(value: str) -> str:
+    """Text as PostgreSQL can store it: a NUL character (which a caller may put in a header, or in a field
+    name that the refusal message quotes) becomes U+FFFD, so the entry is written and shows where it was."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _uuid_or_none(value) -> UUID | None:

@@ -1,5 +1,7 @@
 """Every error of the FHIR operations as an OperationOutcome with a clear diagnostic, never a 500."""
 
+import math
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
@@ -7,6 +9,7 @@ from rest_framework.response import Response
 
 from maternity import errors as record_errors
 
+from ..errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 from .build import operation_outcome
 from .parse import FhirInvalid
 
@@ -54,7 +57,8 @@ def fhir_exception_handler(exc, context):
         )
         return outcome_response(401, "login", message, headers={"WWW-Authenticate": 'Bearer realm="fhir"'})
     if isinstance(exc, exceptions.Throttled):
-        return outcome_response(429, "throttled", "Too many requests.", headers={"Retry-After": "1"})
+        wait = str(max(1, math.ceil(exc.wait or 1)))
+        return outcome_response(429, "throttled", str(exc.detail), headers={"Retry-After": wait})
     if isinstance(exc, exceptions.PermissionDenied):
         return outcome_response(403, "forbidden", str(exc.detail))
     if isinstance(exc, Http404 | exceptions.NotFound):
@@ -65,4 +69,11 @@ def fhir_exception_handler(exc, context):
         return outcome_response(406, "not-supported", str(exc.detail))
     if isinstance(exc, exceptions.APIException):
         return outcome_response(exc.status_code, "processing", str(exc.detail))
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return outcome_response(
+            503,
+            "transient",
+            "The database is temporarily unavailable: try again shortly.",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
     return None

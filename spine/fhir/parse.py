@@ -324,7 +324,7 @@ def _observation_kind(observation: Observation, where: str) -> EddKind | str:
     profiles = (observation.meta.profile if observation.meta else None) or []
     kinds = {
         kind
-        for profile in profiles
+        for profile in _present(profiles)
         if (kind := _profile_kind(profile.split("|")[0])) is not None  # a canonical may carry "|version"
     }
     at = f"{where}.meta.profile"
@@ -427,7 +427,7 @@ def _mother_fields(patient: Patient, where: str) -> dict[str, object]:
         mother["name"] = name
     address = next((a for a in patient.address or [] if a.use != "old"), None)
     if address is not None:
-        lines = [line.strip() for line in address.line or [] if line.strip()]
+        lines = [line.strip() for line in _present(address.line) if line.strip()]
         if lines:
             mother["address"] = ", ".join(lines)
         if address.postalCode:
@@ -456,7 +456,7 @@ def _mother_name(patient: Patient) -> str:
     for name in names:
         text = " ".join((name.text or "").split())
         if not text:
-            text = " ".join(" ".join([*(name.given or []), name.family or ""]).split())
+            text = " ".join(" ".join([*_present(name.given), name.family or ""]).split())
         if text:
             return text
     return ""
@@ -600,6 +600,12 @@ def _instant(value: object, where: str) -> datetime.datetime:
     raise _refuse(
         where, f"a full date (YYYY-MM-DD) or date and time is required, got {str(value)!r}", code="value"
     )
+
+
+def _present(values: list | None) -> list:
+    """The values of a list of FHIR primitives that are there: in FHIR JSON an item may be null (its data
+    only in the `_name` extension list)."""
+    return [value for value in values or [] if value is not None]
 
 
 def _refuse(expression: str, message: str, *, code: str, status: int = 422) -> FhirInvalid:

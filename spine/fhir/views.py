@@ -6,13 +6,13 @@ logical id is the record id. Errors are OperationOutcomes (`errors.fhir_exceptio
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from maternity import services
+from maternity import rate_limits, services
 from maternity.access import get_record_for
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound
@@ -37,6 +37,16 @@ NO_PREGNANCY = "No pregnancy of this person is visible to you."
 FHIR_JSON = {"application/fhir+json": OpenApiTypes.OBJECT}
 OUTCOME = OpenApiResponse(OpenApiTypes.OBJECT, description="OperationOutcome")
 ERRORS = {code: OUTCOME for code in (400, 401, 403, 404, 409, 413, 422)}
+THROTTLED = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="OperationOutcome (throttled): too many requests"
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before trying again.",
+)
 ACTING_USER = [
     OpenApiParameter(
         "X-Acting-User-Name",
@@ -118,15 +128,28 @@ class FindPregnancyView(FhirView):
         summary="Find one pregnancy by its keys (break glass)",
         description="Parameters: national-id, dob, edd (within 21 days of the agreed EDD), "
         "break-glass-reason. Makes your Care Location a stakeholder; the reason is written into the "
-        "record and the audit trail and shown to the pregnant person.",
+        "record and the audit trail and shown to the pregnant person. Rate-limited per acting user and "
+        "per client system: over the limit, 429 with Retry-After (an OperationOutcome, code throttled).",
         request=FHIR_JSON,
-        parameters=ACTING_USER,
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Bundle (searchset)"), **ERRORS},
+        parameters=[*ACTING_USER, RETRY_AFTER],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Bundle (searchset)"),
+            **ERRORS,
+            429: THROTTLED,
+        },
     )
     def post(self, request):
         actor = self.actor()
         query = parse_find_pregnancy(request.data)
         self.audit.reason = query.break_glass_reason
+        attempt = rate_limits.break_glass_attempt(actor)
+        if attempt.refused:
+            attempt.log_refusal(request, "finds by keys")
+            raise exceptions.Throttled(
+                wait=attempt.retry_after,
+                detail="Too many finds by keys from this acting user or client system in a short time; "
+                "nothing was looked up.",
+            )
         found = services.record_find_by_keys(
             keys=PregnancyKeys(query.national_id, query.date_of_birth, query.edd),
             reason=query.break_glass_reason,

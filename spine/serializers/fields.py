@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Mapping
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from maternity.codes import CodeSystem
@@ -46,21 +45,9 @@ class StrictMixin:
         return super().to_internal_value(data)
 
 
-CODE_AND_SYSTEM = {
-    "type": "object",
-    "nullable": True,
-    "required": ["code"],
-    "properties": {
-        "code": {"type": "string"},
-        "display": {"type": "string", "description": "Filled in by the server."},
-        "codeSystem": {"type": "string", "example": "VOLVEN_9043"},
-    },
-}
-
-
-@extend_schema_field(CODE_AND_SYSTEM)
 class CodeField(serializers.Field):
-    """A CodeAndSystem: `{code, display, codeSystem}` on the wire, the code alone in the database."""
+    """A CodeAndSystem: `{code, display, codeSystem}` on the wire, the code alone in the database. (Its
+    OpenAPI schema, with the code list, is in spine.schema.)"""
 
     default_error_messages = {
         "not_object": 'Expected an object like {{"code": "..."}}, got {kind}.',
@@ -107,7 +94,61 @@ class CodeField(serializers.Field):
         }
 
 
-class AliasChoiceField(serializers.ChoiceField):
+# JSON types as the schema says them. DRF's fields convert what they are given: "12" and 12.0 become 12,
+# "no", "0" and 0.0 become false, 42 becomes "42". A client that sends the wrong type has a bug, and in a
+# health record a silent conversion (a string "no" read as false) should not pass unnoticed.
+
+
+class TextField(serializers.CharField):
+    """A JSON string and nothing else."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(f"Expected a string, got {json_type(data)}.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false and nothing else."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(
+                f"Expected true or false, got {json_type(data)}.", code="invalid"
+            )
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON whole number (not a string, not 12.0, not a boolean)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(
+                f"Expected a whole number, got {json_type(data)}.", code="invalid"
+            )
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number (not a string, not a boolean)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise serializers.ValidationError(f"Expected a number, got {json_type(data)}.", code="invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the choices, as a string (DRF's would take 1 for "1")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class AliasChoiceField(StrictChoiceField):
     """A choice field that also accepts known alternative spellings (e.g. NHN's `POSTIVE`) and writes
     the wire spelling back out."""
 

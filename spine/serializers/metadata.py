@@ -1,8 +1,10 @@
 """The server-managed `metadata` blocks of the NHN wire format."""
 
+from rest_framework import serializers
+
 from maternity.models import Pregnancy, RecordStatus
 from maternity.models.base import Resource
-from maternity.models.stamp import Stamped
+from maternity.models.stamp import Stamped, UserType
 
 from .fields import UtcDateTimeField
 
@@ -55,3 +57,24 @@ def record_metadata(record: Pregnancy) -> dict:
         "lastUpdated": timestamp(record.last_updated),
         "lastUpdatedBy": last_updated_by(record),
     }
+
+
+# For the OpenAPI schema; the functions above write the JSON.
+
+
+class LastUpdatedBySerializer(serializers.Serializer):
+    userType = serializers.ChoiceField(choices=UserType.choices)
+    orgNr = serializers.CharField(allow_blank=True)
+    orgName = serializers.CharField(allow_blank=True)
+    hprNr = serializers.CharField(allow_blank=True)
+    hprRole = serializers.CharField(allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
+    sourceSystem = serializers.CharField(allow_blank=True)
+
+
+class ResourceMetadataSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    version = serializers.IntegerField()
+    lastUpdated = serializers.DateTimeField()
+    lastUpdatedBy = LastUpdatedBySerializer()
+    enteredInError = serializers.BooleanField(required=False, help_text="List items only.")

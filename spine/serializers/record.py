@@ -4,11 +4,11 @@ from django.db.models import Prefetch
 from rest_framework import serializers
 
 from maternity.errors import Invalid
-from maternity.models import Pregnancy, RecordStatus
+from maternity.models import Pregnancy, RecordStatus, UserType
 from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 
-from .fields import StrictMixin, json_type
-from .metadata import record_metadata
+from .fields import StrictBooleanField, StrictIntegerField, StrictMixin, json_type
+from .metadata import LastUpdatedBySerializer, record_metadata
 from .resources import SERIALIZERS
 
 
@@ -45,7 +45,7 @@ def record_document(record: Pregnancy, resource_types=None) -> dict:
 class RecordStatusSerializer(StrictMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=RecordStatus.choices)
     deliveryDate = serializers.DateTimeField(required=False, allow_null=True)
-    liveBirth = serializers.BooleanField(required=False, allow_null=True)
+    liveBirth = StrictBooleanField(required=False, allow_null=True)
     terminationDate = serializers.DateTimeField(required=False, allow_null=True)
 
     def to_internal_value(self, data):
@@ -55,7 +55,7 @@ class RecordStatusSerializer(StrictMixin, serializers.Serializer):
 
 
 class UpdateStatusSerializer(StrictMixin, serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
+    version = StrictIntegerField(min_value=1)
     recordStatus = RecordStatusSerializer()
 
 
@@ -84,3 +84,53 @@ class StatusSerializer(serializers.Serializer):
     hasActiveMaternityRecord = serializers.BooleanField()
     lastChangedDateTime = serializers.DateTimeField(allow_null=True)
     latestRecordId = serializers.UUIDField(allow_null=True)
+
+
+# For the OpenAPI schema: the views write the JSON (`record_metadata`, `record_document`) and parse a new
+# record's body resource by resource. The docstrings are the schema's descriptions.
+
+
+class RecordMetadataSerializer(serializers.Serializer):
+    """The record root: its status and version, and the latest change anywhere in the record."""
+
+    recordId = serializers.UUIDField()
+    recordStatus = RecordStatusSerializer(
+        help_text="deliveryDate and liveBirth when DELIVERED, terminationDate when TERMINATED."
+    )
+    version = serializers.IntegerField(help_text="Moves with status changes only.")
+    recordLastUpdated = serializers.DateTimeField(help_text="Moves with every change anywhere in the record.")
+    lastUpdated = serializers.DateTimeField()
+    lastUpdatedBy = LastUpdatedBySerializer()
+
+
+class RecordMetadataDocumentSerializer(serializers.Serializer):
+    """The record root after a status change."""
+
+    metadata = RecordMetadataSerializer()
+
+
+class RecordDocumentSerializer(serializers.Serializer):
+    """The whole record. Resource types outside your client system's record filter are left out."""
+
+    metadata = RecordMetadataSerializer()
+
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            **{rt.name: SERIALIZERS[rt.name](allow_null=True, required=False) for rt in SINGLETONS},
+            **{rt.name: SERIALIZERS[rt.name](many=True, required=False) for rt in LISTS},
+        }
+
+
+class RecordCreateSerializer(StrictMixin, serializers.Serializer):
+    """A new record: empty, or with any single resources a professional writes (all or nothing). List
+    items are added afterwards."""
+
+    metadata = serializers.JSONField(required=False, help_text="Ignored: the server writes metadata.")
+
+    def get_fields(self):
+        creatable = [rt for rt in SINGLETONS if UserType.HEALTH_CARE_PROFESSIONAL in rt.written_by]
+        return {
+            **super().get_fields(),
+            **{rt.name: SERIALIZERS[rt.name](allow_null=True, required=False) for rt in creatable},
+        }

@@ -11,7 +11,19 @@ from maternity import codes
 from maternity import models as m
 from maternity.resources import BY_MODEL
 
-from .fields import AliasChoiceField, CodeField, StrictMixin, UtcDateTimeField, camel, json_type
+from .fields import (
+    AliasChoiceField,
+    CodeField,
+    StrictBooleanField,
+    StrictChoiceField,
+    StrictFloatField,
+    StrictIntegerField,
+    StrictMixin,
+    TextField,
+    UtcDateTimeField,
+    camel,
+    json_type,
+)
 from .metadata import resource_metadata
 
 
@@ -21,7 +33,16 @@ class ResourceSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UtcDateTimeField,
+        models.BooleanField: StrictBooleanField,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.FloatField: StrictFloatField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.SmallIntegerField: StrictIntegerField,
     }
+    serializer_choice_field = StrictChoiceField
 
     class Meta:
         renames: dict[str, str] = {}
@@ -136,7 +157,7 @@ class MedicationSerializer(ResourceSerializer):
 
 class StimuliFrequencySerializer(StrictMixin, serializers.Serializer):
     stimuliFrequency = CodeField(codes.STIMULANT_FREQUENCY)
-    dailyCount = serializers.IntegerField(min_value=0, max_value=200, allow_null=True, required=False)
+    dailyCount = StrictIntegerField(min_value=0, max_value=200, allow_null=True, required=False)
 
 
 class StimulusSerializer(StrictMixin, serializers.Serializer):
@@ -205,6 +226,15 @@ class PointsOfContactSerializer(ResourceSerializer):
 class BirthPlanSerializer(ResourceSerializer):
     class Meta(ResourceSerializer.Meta):
         model = m.BirthPlan
+        response_properties = {  # for the OpenAPI schema (spine.schema): written by to_representation
+            "acknowledged": {
+                "type": "object",
+                "nullable": True,
+                "readOnly": True,
+                "description": "When a professional acknowledged this version of the plan, and who.",
+                "properties": {"at": {"type": "string", "format": "date-time"}, "by": {"type": "string"}},
+            }
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -220,11 +250,11 @@ class BirthPlanSerializer(ResourceSerializer):
 
 
 class FetusVitalSignsSerializer(StrictMixin, serializers.Serializer):
-    fosterId = serializers.IntegerField(min_value=1, max_value=8)
-    fetalHeartRate = serializers.IntegerField(min_value=50, max_value=240, allow_null=True, required=False)
+    fosterId = StrictIntegerField(min_value=1, max_value=8)
+    fetalHeartRate = StrictIntegerField(min_value=50, max_value=240, allow_null=True, required=False)
     fetalPresentationLie = CodeField(codes.FETAL_PRESENTATION)
-    motherFeelsBabyMovements = serializers.BooleanField(allow_null=True, required=False)
-    note = serializers.CharField(max_length=2000, allow_null=True, allow_blank=True, required=False)
+    motherFeelsBabyMovements = StrictBooleanField(allow_null=True, required=False)
+    note = TextField(max_length=2000, allow_null=True, allow_blank=True, required=False)
 
 
 class AntenatalAppointmentSerializer(ResourceSerializer):
@@ -248,6 +278,13 @@ class CareLocationEpisodeSerializer(ResourceSerializer):
     class Meta(ResourceSerializer.Meta):
         model = m.CareLocationEpisode
         read_only_fields = ["care_location", "start_time"]
+        response_properties = {  # for the OpenAPI schema (spine.schema): written by to_representation
+            "careLocation": {
+                "type": "object",
+                "readOnly": True,
+                "properties": {"orgNr": {"type": "string"}, "name": {"type": "string"}},
+            }
+        }
 
     def to_representation(self, instance):
         location = instance.care_location

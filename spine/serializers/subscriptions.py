@@ -11,7 +11,7 @@ from maternity.event_feed import position_before
 
 from ..event_cursors import cursor_for, position_from
 from ..models import SubscriptionState, WebhookSubscription
-from .fields import StrictMixin, UtcDateTimeField, json_type
+from .fields import StrictMixin, TextField, UtcDateTimeField
 from .metadata import timestamp
 
 BEGINNING = "beginning"
@@ -37,15 +37,6 @@ def subscription_json(subscription: WebhookSubscription) -> dict:
         "failedAttempts": subscription.failed_attempts,
         "deliveredEvents": subscription.delivered_events,
     }
-
-
-class TextField(serializers.CharField):
-    """A JSON string and nothing else (DRF's CharField would turn 42 into "42")."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            raise serializers.ValidationError(f"Expected a string, got {json_type(data)}.", code="invalid")
-        return super().to_internal_value(data)
 
 
 class CursorField(TextField):

@@ -1,7 +1,8 @@
 """The base of every record API view: who is acting, which patient, which record, which resource types."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
@@ -28,60 +29,72 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-HEADERS = [
-    OpenApiParameter(
-        "nhn-source-system",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="Your system's name and version (3-512 characters).",
-    ),
-    OpenApiParameter(
-        "nhn-patient-nin",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        required=True,
-        description="The patient's national ID (fødselsnummer, D-number, NHS number or NHI), or "
-        "`system|value`.",
-    ),
-    OpenApiParameter(
-        "nhn-event-id",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="Your trace id (at most 128 characters), echoed in events and errors.",
-    ),
-    OpenApiParameter(
-        "nhn-user-role",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description='URL-encoded JSON {"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}.',
-    ),
-    OpenApiParameter(
-        "X-Patient-Birth-Date",
-        OpenApiTypes.DATE,
-        OpenApiParameter.HEADER,
-        description="With X-Pregnancy-EDD and nhn-patient-nin: the pregnancy keys. A caller that sends "
-        "the keys of the record it names becomes a stakeholder of it.",
-    ),
-    OpenApiParameter(
-        "X-Pregnancy-EDD",
-        OpenApiTypes.DATE,
-        OpenApiParameter.HEADER,
-        description="The EDD you hold; matches within 21 days of the record's agreed EDD.",
-    ),
-    OpenApiParameter(
-        "X-Acting-User-Name",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="The person behind the request (required on writes).",
-    ),
-    OpenApiParameter(
-        "X-Acting-User-Id",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="Their professional (HPR) number (required on writes).",
-    ),
-]
+def record_api_headers(*, writing: bool, record: bool) -> list[OpenApiParameter]:
+    """The NHN headers of the record API. The acting user's are required on writes; the pregnancy keys
+    are for operations on one record."""
+    headers = [
+        OpenApiParameter(
+            "nhn-source-system",
+            {"type": "string", "minLength": 3, "maxLength": 512},
+            OpenApiParameter.HEADER,
+            required=True,
+            description="Your system's name and version (3-512 characters).",
+        ),
+        OpenApiParameter(
+            "nhn-patient-nin",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            required=True,
+            description="The patient's national ID (fødselsnummer, D-number, NHS number or NHI), or "
+            "`system|value`. Check digits are verified (DHG-0013).",
+        ),
+        OpenApiParameter(
+            "nhn-event-id",
+            {"type": "string", "maxLength": 128},
+            OpenApiParameter.HEADER,
+            description="Your trace id (at most 128 characters), echoed in events and errors.",
+        ),
+        OpenApiParameter(
+            "nhn-user-role",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            description='URL-encoded JSON {"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}.',
+        ),
+    ]
+    keys = [
+        OpenApiParameter(
+            "X-Patient-Birth-Date",
+            OpenApiTypes.DATE,
+            OpenApiParameter.HEADER,
+            description="With X-Pregnancy-EDD and nhn-patient-nin: the pregnancy keys. A caller that sends "
+            "the keys of the record it names becomes a stakeholder of it. Send both or neither.",
+        ),
+        OpenApiParameter(
+            "X-Pregnancy-EDD",
+            OpenApiTypes.DATE,
+            OpenApiParameter.HEADER,
+            description="The EDD you hold; matches within 21 days of the record's agreed EDD.",
+        ),
+    ]
+    acting_user = [
+        OpenApiParameter(
+            "X-Acting-User-Name",
+            {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            required=writing,
+            description="The person behind the request (required on writes; cut to 200 characters).",
+        ),
+        OpenApiParameter(
+            "X-Acting-User-Id",
+            {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            required=writing,
+            description="Their professional (HPR) number (required on writes; cut to 40 characters).",
+        ),
+    ]
+    return [*headers, *(keys if record else []), *acting_user]
+
+
 ERRORS = {
     400: ErrorSerializer,
     401: ErrorSerializer,
@@ -89,10 +102,21 @@ ERRORS = {
     404: ErrorSerializer,
     409: ErrorSerializer,
 }
+BODY_ERRORS = {**ERRORS, 413: ErrorSerializer, 415: ErrorSerializer}  # a body too large; not JSON
 
 
-@extend_schema(parameters=HEADERS)
+class RecordApiSchema(AutoSchema):
+    """The NHN headers on every operation (set per operation by `extend_schema` where they differ)."""
+
+    def get_override_parameters(self):
+        writing = self.method not in ("GET", "HEAD", "OPTIONS")
+        headers = record_api_headers(writing=writing, record="{record_id}" in self.path)
+        return [*headers, *super().get_override_parameters()]
+
+
 class RecordAPIView(AuditedViewMixin, GenericAPIView):
+    schema = RecordApiSchema()
+
     def actor(self) -> Actor:
         if self._actor is None:
             writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
@@ -116,10 +140,10 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
     def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
         """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""
         national_id = patient_national_id(self.request)
+        keys = pregnancy_keys(self.request, national_id)  # malformed keys are refused even when not needed
         try:
             record = get_record_for(actor, record_id, queryset=queryset)
         except NotFound:
-            keys = pregnancy_keys(self.request, national_id)
             if keys is None or not services.record_access_by_keys(
                 record_id=record_id, keys=keys, actor=actor
             ):

@@ -36,7 +36,9 @@ class EventFeedView(AuditedViewMixin, GenericAPIView):
                 OpenApiTypes.STR,
                 description="The `next` cursor of your last page. Absent: from the first event.",
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1-{MAX_LIMIT}."),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, description="Page size."
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -57,7 +59,7 @@ class EventFeedView(AuditedViewMixin, GenericAPIView):
         limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         page = events_page(
             actor=self._actor,
-            after=position_from(client, after) if after else 0,
+            after=0 if after is None else position_from(client, after),
             limit=limit,
             resource_types=client.record_filter or None,  # empty filter: every type
         )

@@ -5,12 +5,11 @@ long the history is: one query for the events, one per resource type on the page
 
 from collections import defaultdict
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from maternity.models import AccessAction, Pregnancy
+from maternity.models import AccessAction, EventAction, Pregnancy, UserType
 from maternity.resources import RESOURCE_TYPES
 
 from ..serializers.metadata import record_status, timestamp
@@ -48,6 +47,30 @@ def _snapshot_data(event, row):
     return data
 
 
+class HistoryEntrySerializer(serializers.Serializer):
+    """For the OpenAPI schema; the view writes the JSON."""
+
+    sequence = serializers.IntegerField()
+    eventId = serializers.UUIDField()
+    resourceType = serializers.CharField(help_text='Wire name, e.g. "mother"; "record" for the record root.')
+    resourceId = serializers.UUIDField()
+    version = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=EventAction.choices)
+    occurredAt = serializers.DateTimeField()
+    lastUpdatedBy = inline_serializer(
+        "HistoryActor",
+        {
+            "userType": serializers.ChoiceField(choices=UserType.choices),
+            "orgNr": serializers.CharField(allow_blank=True),
+            "orgName": serializers.CharField(allow_blank=True),
+            "name": serializers.CharField(allow_blank=True),
+            "sourceSystem": serializers.CharField(allow_blank=True),
+        },
+    )
+    nhnEventId = serializers.CharField(allow_null=True)
+    data = serializers.DictField(allow_null=True, help_text="The resource as it was at this version.")
+
+
 class RecordHistoryView(RecordAPIView):
     serializer_class = None
     audit_action = AccessAction.HISTORY
@@ -56,16 +79,24 @@ class RecordHistoryView(RecordAPIView):
         operation_id="record_history",
         summary="Every version of the record and its resources, oldest first",
         parameters=[
-            OpenApiParameter("after", OpenApiTypes.INT, description="The last `sequence` you have seen."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1-{MAX_LIMIT}."),
+            OpenApiParameter(
+                "after",
+                {"type": "integer", "minimum": 0, "maximum": 2**62},
+                description="The last `sequence` you have seen.",
+            ),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, description="Page size."
+            ),
         ],
         responses={
             200: inline_serializer(
                 "RecordHistory",
                 {
                     "recordId": serializers.UUIDField(),
-                    "versions": serializers.ListField(),
-                    "next": serializers.CharField(),
+                    "versions": HistoryEntrySerializer(many=True),
+                    "next": serializers.URLField(
+                        allow_null=True, help_text="The next page; null on the last."
+                    ),
                 },
             ),
             **ERRORS,

@@ -4,9 +4,10 @@ from maternity.errors import Invalid
 
 
 def int_param(request, name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query parameter within [low, high], else a clear 400 naming it."""
+    """A whole-number query parameter within [low, high] (absent: the default), else a clear 400 naming it.
+    Sent empty (`?limit=`) is not absent: it is refused like any other value that is not a number."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)

@@ -13,8 +13,18 @@ from maternity.resources import RESOURCE_TYPES
 from maternity.selectors import patient_records, patient_status, person_for
 
 from ..context import patient_national_id
-from ..serializers.metadata import last_updated_by, record_metadata, record_status, timestamp
+from ..serializers.metadata import (
+    LastUpdatedBySerializer,
+    last_updated_by,
+    record_metadata,
+    record_status,
+    timestamp,
+)
 from ..serializers.record import (
+    RecordCreateSerializer,
+    RecordDocumentSerializer,
+    RecordMetadataDocumentSerializer,
+    RecordStatusSerializer,
     StatusSerializer,
     UpdateStatusSerializer,
     metadata_version,
@@ -23,12 +33,7 @@ from ..serializers.record import (
     request_object,
 )
 from ..serializers.resources import SERIALIZERS
-from .base import ERRORS, RecordAPIView
-
-RecordDocument = inline_serializer(
-    "RecordDocument",
-    {"metadata": serializers.DictField(), **{name: serializers.JSONField() for name in RESOURCE_TYPES}},
-)
+from .base import BODY_ERRORS, ERRORS, RecordApiSchema, RecordAPIView
 
 
 class PatientLookupMixin:
@@ -62,13 +67,26 @@ class StatusView(PatientLookupMixin, RecordAPIView):
         )
 
 
+class PatientRecordSerializer(serializers.Serializer):
+    """For the OpenAPI schema; the view writes the JSON."""
+
+    recordId = serializers.UUIDField()
+    recordStatus = RecordStatusSerializer()
+    version = serializers.IntegerField()
+    lastUpdated = serializers.DateTimeField()
+    lastUpdatedBy = LastUpdatedBySerializer()
+
+
 class PatientHistoryView(PatientLookupMixin, RecordAPIView):
     serializer_class = StatusSerializer
 
     @extend_schema(
         operation_id="patient_history",
         summary="Every record of the patient visible to you",
-        responses={200: inline_serializer("PatientHistory", {"history": serializers.ListField()}), **ERRORS},
+        responses={
+            200: inline_serializer("PatientHistory", {"history": PatientRecordSerializer(many=True)}),
+            **ERRORS,
+        },
     )
     def get(self, request):
         records = patient_records(actor=self.actor(), national_id=self.national_id())
@@ -93,7 +111,9 @@ class RecordCreateView(RecordAPIView):
     audit_action = AccessAction.CREATE
 
     @extend_schema(
-        request=RecordDocument, responses={201: RecordDocument, **ERRORS}, summary="Create a record"
+        request=RecordCreateSerializer,
+        responses={201: RecordDocumentSerializer, **BODY_ERRORS},
+        summary="Create a record",
     )
     def post(self, request):
         """Empty, or with any resources except the list types. All or nothing."""
@@ -147,7 +167,7 @@ def _document_response(view: RecordAPIView, record_id, status_code=200) -> Respo
 class RecordView(RecordAPIView):
     serializer_class = None
 
-    @extend_schema(responses={200: RecordDocument, 304: None, **ERRORS}, summary="The whole record")
+    @extend_schema(responses={200: RecordDocumentSerializer, 304: None, **ERRORS}, summary="The whole record")
     def get(self, request, record_id):
         actor = self.actor()
         types = self.visible_types()
@@ -165,7 +185,7 @@ class UpdateStatusView(RecordAPIView):
     audit_action = AccessAction.STATUS_CHANGE
 
     @extend_schema(
-        responses={200: inline_serializer("RecordMetadata", {"metadata": serializers.DictField()}), **ERRORS},
+        responses={200: RecordMetadataDocumentSerializer, **BODY_ERRORS},
         summary="Change the record's status (deliver, terminate, entered in error)",
     )
     def post(self, request, record_id):
@@ -186,10 +206,39 @@ class UpdateStatusView(RecordAPIView):
         return Response({"metadata": record_metadata(record)})
 
 
+class ResourceSchema(RecordApiSchema):
+    """The URL's resource type in and out: 201 on POST, 200 on PUT and on DELETE (the item, entered in
+    error). A PUT must send the version it read in `metadata.version`."""
+
+    def get_request_serializer(self):
+        serializer = self._get_serializer()
+        if self.method != "PUT":
+            return serializer
+        ref = self.resolve_serializer(serializer, "request").ref
+        needs_version = {
+            "required": ["metadata"],
+            "properties": {
+                "metadata": {
+                    "type": "object",
+                    "required": ["version"],
+                    "properties": {"version": {"type": "integer", "minimum": 1}},
+                }
+            },
+        }
+        return {"application/json": {"allOf": [ref, needs_version]}}
+
+    def get_response_serializers(self):
+        if self.method == "DELETE":
+            return {200: self._get_serializer(), **ERRORS}
+        return {201 if self.method == "POST" else 200: self._get_serializer(), **BODY_ERRORS}
+
+
 class ResourceView(RecordAPIView):
-    """POST (create) and PUT (update) of one resource type; the URL names the type."""
+    """POST (create) and PUT (update) of one resource type; the URL names the type. DELETE marks a list
+    item entered in error."""
 
     resource_type: str = ""
+    schema = ResourceSchema()
 
     def get_serializer_class(self):
         return SERIALIZERS[self.resource_type]

@@ -41,6 +41,22 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise Invalid("after is not a cursor this endpoint gave out.", field="after") from None
 
 
+class RecordSummarySerializer(serializers.Serializer):
+    """For the OpenAPI schema; the view writes the JSON."""
+
+    recordId = serializers.UUIDField()
+    recordStatus = serializers.ChoiceField(choices=RecordStatus.choices)
+    patient = inline_serializer(
+        "PatientIdentifier", {"system": serializers.CharField(), "value": serializers.CharField()}
+    )
+    agreedEdd = serializers.DateField(allow_null=True)
+    activeCareLocation = inline_serializer(
+        "CareLocationRef", {"orgNr": serializers.CharField(), "name": serializers.CharField()}
+    )
+    createdAt = serializers.DateTimeField()
+    lastUpdated = serializers.DateTimeField()
+
+
 class RecordListView(AuditedViewMixin, GenericAPIView):
     serializer_class = None
     audit_action = AccessAction.LIST
@@ -51,24 +67,35 @@ class RecordListView(AuditedViewMixin, GenericAPIView):
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(RecordStatus.values)),
             OpenApiParameter("after", OpenApiTypes.STR, description="The `next` cursor of the last page."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"Page size, 1-{MAX_LIMIT}."),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, description="Page size."
+            ),
         ],
         responses={
             200: inline_serializer(
-                "RecordList", {"records": serializers.ListField(), "next": serializers.CharField()}
+                "RecordList",
+                {
+                    "records": RecordSummarySerializer(many=True),
+                    "next": serializers.CharField(
+                        allow_null=True, help_text="Pass as `after`; null on the last page."
+                    ),
+                },
             ),
             **ERRORS,
         },
     )
     def get(self, request):
         self._actor = request_actor(request, writing=False, source_system_required=False)
-        status = request.query_params.get("status") or None
+        status = request.query_params.get("status")
         if status is not None and status not in RecordStatus.values:
             raise Invalid(f"status must be one of {', '.join(RecordStatus.values)}.", field="status")
         after = request.query_params.get("after")
         limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         records, more = visible_records_page(
-            actor=self._actor, limit=limit, after=decode_cursor(after) if after else None, status=status
+            actor=self._actor,
+            limit=limit,
+            after=None if after is None else decode_cursor(after),
+            status=status,
         )
         return Response(
             {

@@ -36,7 +36,7 @@ from ..services.subscriptions import (
     subscription_redeliver,
     subscription_resume,
 )
-from .base import ERRORS
+from .base import BODY_ERRORS, ERRORS
 
 NOT_FOUND = "No webhook subscription with that id."
 SUBSCRIPTION_ID = OpenApiParameter("subscription_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -94,7 +94,7 @@ class SubscriptionListView(SubscriptionAPIView):
         operation_id="subscriptions_create",
         summary="Register a webhook receiver; the signing secret is in this answer only",
         request=SubscriptionCreateSerializer,
-        responses={201: NewSubscriptionSerializer, **ERRORS},
+        responses={201: NewSubscriptionSerializer, **BODY_ERRORS},
     )
     def post(self, request):
         client = self.calling_client()
@@ -157,7 +157,7 @@ class SubscriptionStateView(SubscriptionAPIView):
         summary="Pause: nothing is sent, events wait and follow in order after resume",
         parameters=[SUBSCRIPTION_ID],
         request=None,
-        responses={200: SubscriptionSerializer, **ERRORS},
+        responses={200: SubscriptionSerializer, **BODY_ERRORS},
     )
 )
 class SubscriptionPauseView(SubscriptionStateView):
@@ -170,7 +170,7 @@ class SubscriptionPauseView(SubscriptionStateView):
         summary="Resume (also a failing subscription): tried at once, the retry delay reset",
         parameters=[SUBSCRIPTION_ID],
         request=None,
-        responses={200: SubscriptionSerializer, **ERRORS},
+        responses={200: SubscriptionSerializer, **BODY_ERRORS},
     )
 )
 class SubscriptionResumeView(SubscriptionStateView):
@@ -185,7 +185,7 @@ class SubscriptionRedeliverView(SubscriptionAPIView):
         "each event keeps its eventId.",
         parameters=[SUBSCRIPTION_ID],
         request=RedeliverSerializer,
-        responses={200: SubscriptionSerializer, **ERRORS},
+        responses={200: SubscriptionSerializer, **BODY_ERRORS},
     )
     def post(self, request, subscription_id):
         client = self.calling_client()
