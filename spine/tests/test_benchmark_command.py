@@ -61,7 +61,7 @@ def test_every_measured_call_is_audited_like_any_other(generated):
             "action", flat=True
         )
     )
-    assert {"READ", "WRITE", "BREAK_GLASS", "HISTORY", "EVENTS"} <= actions
+    assert {"READ", "WRITE", "BREAK_GLASS", "HISTORY", "EVENTS"} <= actions, actions
 
 
 def test_it_leaves_no_portal_accounts_behind(generated):

@@ -103,6 +103,9 @@ def test_a_last_period_too_late_for_a_due_date_is_refused_with_400(api, record_i
     )
 
 
+# --- Requests the schema forbids that were accepted, and answers it does not allow ----------------------
+
+
 @pytest.mark.parametrize(
     "path, body, message",
     [
@@ -134,9 +137,6 @@ def test_empty_pregnancy_key_headers_are_refused_not_taken_as_absent(api, record
 
     assert outcome(response) == (400, "DHG-0012", "DHG-0012")
     assert response.json()["errorMessage"] == "X-Patient-Birth-Date must be a date, YYYY-MM-DD."
-
-
-# --- Answers that broke the schema's promise ---------------------------------------------------------------
 
 
 def test_without_a_token_a_malformed_body_is_answered_401_not_a_json_error(db):

@@ -104,26 +104,29 @@ class Command(BaseCommand):
     # --- the calls -------------------------------------------------------------------------------
 
     def _run(self, home: CareLocation) -> list[Figure]:
-        client = SpineClient.objects.filter(care_location=home, name=BENCH_CLIENT).first()
-        if client is None:
-            client = spine_client_create(care_location=home, name=BENCH_CLIENT)
-            secret = client.client_secret
-        else:  # a new secret each run: only its hash is kept
-            secret = spine_client_rotate_secret(client=client).client_secret
         http = Client(headers={"host": "127.0.0.1"})
-        token = http.post(
-            "/o/token/",
-            {"grant_type": "client_credentials", "client_id": client.client_id, "client_secret": secret},
-            secure=True,
-        ).json()["access_token"]
+        client, token = self._client_and_token(http, home)
         api_headers = {
             "Authorization": f"Bearer {token}",
             "nhn-source-system": "benchmark",
             "X-Acting-User-Name": "Bench Mark",
             "X-Acting-User-Id": "9000001",
         }
+        # Break glass makes the finder a stakeholder: another location finds, so that the acting location's
+        # records (and so its caseload and event feed) stay as generated, run after run.
+        finder = (
+            CareLocation.objects.exclude(pk=home.pk)
+            .filter(org_nr__startswith="SYN-")
+            .order_by("org_nr")
+            .first()
+        )
+        if finder is None:
+            raise CommandError(
+                "Break glass needs a second synthetic Care Location: generate with --locations 2 or more."
+            )
+        _, finder_token = self._client_and_token(http, finder)
         mine = self._sample_records(group_id=home.group_id, count=self.requests)
-        others = self._sample_records(group_id=None, count=self.requests, exclude_group=home.group_id)
+        others = self._sample_records(group_id=None, count=self.requests, exclude_group=finder.group_id)
         figures = []
 
         def api(method: str, path: str, body=None, nin: str = "", content_type="application/json"):
@@ -158,8 +161,16 @@ class Command(BaseCommand):
                     {"name": "break-glass-reason", "valueString": "Benchmark: admitted in labour"},
                 ],
             }
-            return api(
-                "post", "/spine/fhir/Patient/$find-pregnancy", body, content_type="application/fhir+json"
+            return http.post(
+                "/spine/fhir/Patient/$find-pregnancy",
+                data=json.dumps(body),
+                content_type="application/fhir+json",
+                headers={
+                    **api_headers,
+                    "Authorization": f"Bearer {finder_token}",
+                    "X-Acting-User-Id": "9000002",
+                },
+                secure=True,
             )
 
         figures.append(self._measure("find by keys (break glass)", others, find, 200))
@@ -193,6 +204,21 @@ class Command(BaseCommand):
         )
         figures.append(self._patient_access_log(mine))
         return figures
+
+    @staticmethod
+    def _client_and_token(http: Client, location: CareLocation) -> tuple[SpineClient, str]:
+        client = SpineClient.objects.filter(care_location=location, name=BENCH_CLIENT).first()
+        if client is None:
+            client = spine_client_create(care_location=location, name=BENCH_CLIENT)
+            secret = client.client_secret
+        else:  # a new secret each run: only its hash is kept
+            secret = spine_client_rotate_secret(client=client).client_secret
+        token = http.post(
+            "/o/token/",
+            {"grant_type": "client_credentials", "client_id": client.client_id, "client_secret": secret},
+            secure=True,
+        ).json()["access_token"]
+        return client, token
 
     def _patient_access_log(self, records) -> Figure:
         """Her own access log in the portal, each sampled person signed in (untimed) in her own browser."""
