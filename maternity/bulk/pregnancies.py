@@ -27,7 +27,6 @@ from .people import FIRST_NAMES, LAST_NAMES, STREETS, TOWNS
 # again), and the booking's resources come with the record's CREATE.
 AUDITED_WRITES = frozenset({"antenatalAppointments", "births"})
 SCHEDULE_WEEKS = (10, 16, 20, 24, 28, 31, 34, 36, 38, 40, 41)
-HISTORY = {"+": "CREATED", "~": "UPDATED"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ class PregnancyWriter:
         home = rng.choice(self.locations)
         course = self._course(rng, earlier)
         record_id = self._uuid(rng)
-        self.record = {"id": record_id, "person": person_id, "events": 0, "nin": nin}
+        self.record = {"id": record_id, "person": person_id, "events": 0}
         self.record_rng = rng
         booked = course["booked"]
 
@@ -466,9 +465,7 @@ class PregnancyWriter:
             }
         )
 
-    def _audit(self, action: str | None, by: Location, at: datetime, resource_type: str = "") -> None:
-        if action is None:
-            return
+    def _audit(self, action: str, by: Location, at: datetime, resource_type: str = "") -> None:
         self.tables["audit"].add(
             {
                 "at": at,
