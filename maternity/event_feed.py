@@ -5,15 +5,18 @@ cursor over this same query). Positions come from `event_positions`: they appear
 position N" never skips an event that committed late.
 """
 
+import operator
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
 
-from .access import stakeholder_condition, visible_records
+from .access import visible_records
 from .actors import Actor
 from .event_positions import committed_through
-from .models import RecordEvent
+from .models import FeedEntry, RecordEvent, UserType
 
 ROOT = "record"  # events of the record root (status, care pulled) pass every record filter
 
@@ -25,19 +28,57 @@ class EventPage:
     more: bool  # more visible events follow `through` already
 
 
-def visible_events(actor: Actor, resource_types: Collection[str] | None = None) -> QuerySet[RecordEvent]:
-    """Events of the records the actor is a stakeholder of (now: a Care Location that becomes one sees
-    the record's later events), limited to the resource types of a client's record filter."""
+def visible_events(
+    actor: Actor,
+    resource_types: Collection[str] | None = None,
+    *,
+    after: int,
+    through: int,
+    limit: int | None = None,
+) -> QuerySet[RecordEvent]:
+    """The events after position `after` up to `through` (at most `limit`) that the actor may learn of,
+    in commit order: those of the records it is a stakeholder of (a Care Location that becomes one sees
+    the record's earlier events too), limited to the resource types of a client's record filter.
+
+    A professional's events are read from FeedEntry, one index range per stakeholder (her location's
+    group; her own break-glass grants), so a page costs the same whatever the location's size."""
     if actor.is_professional:
-        condition = stakeholder_condition(actor, "record_id")
-        if condition is None:
-            return RecordEvent.objects.none()
-        events = RecordEvent.objects.filter(condition)
-    else:  # the pregnant person (her own records) or the system
-        events = RecordEvent.objects.filter(record_id__in=visible_records(actor).values("pk"))
+        positions = _feed_positions(actor, resource_types, after=after, through=through, limit=limit)
+        events = RecordEvent.objects.filter(position__in=positions)
+    else:  # the pregnant person (her own few records, by their (record, position) index) or the system
+        events = RecordEvent.objects.filter(position__gt=after, position__lte=through)
+        if actor.user_type != UserType.SYSTEM:
+            events = events.filter(record_id__in=visible_records(actor).values("pk"))
+        if resource_types is not None:
+            events = events.filter(resource_type__in=[ROOT, *resource_types])
+    events = events.order_by("position")
+    return events[:limit] if limit is not None else events
+
+
+def _feed_positions(
+    actor: Actor, resource_types: Collection[str] | None, *, after: int, through: int, limit: int | None
+) -> QuerySet[FeedEntry] | list[int]:
+    entries = FeedEntry.objects.filter(position__gt=after, position__lte=through)
     if resource_types is not None:
-        events = events.filter(resource_type__in=[ROOT, *resource_types])
-    return events
+        entries = entries.filter(resource_type__in=[ROOT, *resource_types])
+    stakeholders = []
+    if actor.care_location is not None:
+        stakeholders.append(Q(group_id=actor.care_location.group_id))
+    if actor.user is not None:
+        stakeholders.append(Q(user=actor.user))
+    if not stakeholders:
+        return []
+    if len(stakeholders) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        # One range; or (SQLite, in development) both in one filter, which it cannot split in two.
+        return _first(entries.filter(reduce(operator.or_, stakeholders)), limit)
+    # Each index range read in order and cut at the limit, then merged: an event both may see is one position.
+    group_range, user_range = (_first(entries.filter(stakeholder), limit) for stakeholder in stakeholders)
+    return group_range.union(user_range)
+
+
+def _first(entries: QuerySet[FeedEntry], limit: int | None) -> QuerySet[FeedEntry]:
+    positions = entries.order_by("position").values_list("position", flat=True)
+    return positions[:limit] if limit is not None else positions
 
 
 def events_page(
@@ -47,11 +88,7 @@ def events_page(
     everything up to the high-water mark, so `through` moves there: the next poll starts past all the
     events it may not see instead of scanning them again."""
     through = committed_through()
-    page = list(
-        visible_events(actor, resource_types)
-        .filter(position__gt=after, position__lte=through)
-        .order_by("position")[: limit + 1]
-    )
+    page = list(visible_events(actor, resource_types, after=after, through=through, limit=limit + 1))
     more = len(page) > limit
     page = page[:limit]
     if more:

@@ -141,6 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ),
         **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL's query string sets wins
     }
+else:  # SQLite, in development: maternity/feed_entries.py makes FeedEntry's unique indexes itself
+    SILENCED_SYSTEM_CHECKS = ["models.W039"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0 or rediss:// for TLS). The rate limits

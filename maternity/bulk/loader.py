@@ -79,7 +79,7 @@ def load_chunk(setup: Setup, chunk: Chunk) -> dict[str, int]:
     copied = {}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
-        for name in COPY_ORDER + tuple(sorted(set(tables) - set(COPY_ORDER) - {"event"})):
+        for name in COPY_ORDER + tuple(sorted(set(tables) - set(COPY_ORDER) - {"event", "feed"})):
             copied[name] = tables[name].copy_to(cursor)
         # Positions last, so the counter row is locked only for the events' own copy and the commit.
         count = len(writer.events)
@@ -89,6 +89,7 @@ def load_chunk(setup: Setup, chunk: Chunk) -> dict[str, int]:
         last = cursor.fetchone()[0]
         writer.write_events(last - count)
         copied["event"] = tables["event"].copy_to(cursor)
+        copied["feed"] = tables["feed"].copy_to(cursor)
     return copied
 
 

@@ -63,6 +63,7 @@ def make_tables() -> dict[str, Table]:
         "record_history": Table(m.Pregnancy.history.model),
         "grant": Table(m.PregnancyGroupPermission),
         "event": Table(m.RecordEvent),
+        "feed": Table(m.FeedEntry),
         "audit": Table(m.AccessLog),
     }
     for model in RESOURCE_MODELS.values():
@@ -455,6 +456,7 @@ class PregnancyWriter:
         )
 
     def _grant(self, record_id, location: Location, at: datetime, reason: str) -> None:
+        self.stakeholders.setdefault(record_id, set()).add(location.group_id)
         self.tables["grant"].add(
             {
                 "permission_id": self.permission_id,
@@ -491,6 +493,7 @@ class PregnancyWriter:
 
     def start_chunk(self) -> None:
         self.events: list[tuple[datetime, dict]] = []
+        self.stakeholders: dict[object, set[int]] = {}  # record id: the groups granted on it
         self.finals: dict[tuple[str, object], dict] = {}
 
     def write_current_rows(self) -> None:
@@ -500,13 +503,18 @@ class PregnancyWriter:
         self.finals = {}
 
     def write_events(self, first_position: int) -> int:
-        """The events in time order, at positions from `first_position + 1`. Returns the last one."""
+        """The events in time order, at positions from `first_position + 1`, each with a feed entry for
+        every stakeholder of its record (as the database's triggers would write). Returns the last one."""
         self.events.sort(key=lambda item: item[0])
         position = first_position
-        table = self.tables["event"]
+        events, feed = self.tables["event"], self.tables["feed"]
         for _, event in self.events:
             position += 1
-            table.add({**event, "position": position, "committed_at": self.now})
+            events.add({**event, "position": position, "committed_at": self.now})
+            for group_id in self.stakeholders[event["record_id"]]:
+                feed.add(
+                    {"position_id": position, "resource_type": event["resource_type"], "group_id": group_id}
+                )
         return position
 
     def _pending_final(self, resource_type: str, row: dict, by: Location) -> None:

@@ -1,6 +1,7 @@
 from .audit import AccessAction, AccessLog, AccessOutcome
 from .care import CareLocation, CareLocationKind, Practitioner
 from .events import EventAction, RecordEvent
+from .feed import FeedEntry
 from .lists import (
     AntenatalAppointment,
     BabySex,
@@ -48,6 +49,7 @@ __all__ = [
     "ClinicalTests",
     "CurrentPregnancy",
     "EventAction",
+    "FeedEntry",
     "GeneticDisorders",
     "LifestyleFactors",
     "MedicalConditions",

@@ -14,19 +14,24 @@ from django.utils import timezone
 
 from conftest import RecordApi, fetch_token
 from maternity import audit_partitions
+from maternity.actors import Actor
 from maternity.clinical import gestation_days
+from maternity.event_feed import visible_events
 from maternity.event_positions import committed_through
 from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessLog,
     AntenatalAppointment,
+    CareLocation,
     CareLocationEpisode,
+    FeedEntry,
     Mother,
     Person,
     Pregnancy,
     PregnancyGroupPermission,
     RecordEvent,
     SymphysisFundalHeight,
+    UserType,
 )
 from maternity.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
@@ -126,6 +131,26 @@ def test_events_take_commit_positions_after_everything_before_them(generated):
     positions = list(RecordEvent.objects.order_by("position").values_list("position", flat=True))
     assert positions[0] == before + 1 and positions[-1] == committed_through()
     assert len(set(positions)) == len(positions) == positions[-1] - before
+
+
+def test_every_event_has_a_feed_entry_for_each_stakeholder_and_a_location_reads_them_in_its_feed(generated):
+    stakeholders: dict = {}
+    for record_id, group_id in PregnancyGroupPermission.objects.values_list("content_object", "group"):
+        stakeholders.setdefault(record_id, set()).add(group_id)
+    expected = {
+        (group_id, position, resource_type)
+        for record_id, position, resource_type in RecordEvent.objects.values_list(
+            "record", "position", "resource_type"
+        )
+        for group_id in stakeholders[record_id]
+    }
+    entries = set(FeedEntry.objects.values_list("group_id", "position", "resource_type"))
+    assert entries == expected and not FeedEntry.objects.filter(user__isnull=False).exists()
+
+    location = CareLocation.objects.get(org_nr="SYN-0001")
+    actor = Actor(user_type=UserType.HEALTH_CARE_PROFESSIONAL, care_location=location, name="Reader")
+    feed = visible_events(actor, after=0, through=committed_through())
+    assert [event.position for event in feed] == sorted(p for g, p, _ in expected if g == location.group_id)
 
 
 def test_audit_entries_land_in_their_months_partitions_not_the_default_one(generated):

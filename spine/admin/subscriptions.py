@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import IntegerField, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,11 +18,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from maternity.access import ACCESS_CODENAME
 from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin
 from maternity.event_feed import ROOT, position_before
-from maternity.models import CareLocation, PregnancyGroupPermission, RecordEvent
+from maternity.models import CareLocation, FeedEntry
 
 from .. import services
 from ..models import SubscriptionState, WebhookSubscription
@@ -38,29 +37,24 @@ class SubqueryCount(Subquery):
 def events_waiting() -> SubqueryCount:
     """How many events a subscription has yet to deliver: the same rows as the feed its client reads
     (`maternity.event_feed.visible_events`), after its cursor. Client systems are stakeholders through
-    their Care Location's group (never single-user grants); their record filter keeps the record root's
-    events and those of the resource types it lists (all when empty). Written for the outer query, so a
-    whole changelist page costs one query."""
-    stakeholder = PregnancyGroupPermission.objects.filter(
-        content_object=OuterRef("record_id"),
-        group_id=OuterRef(OuterRef("client__care_location__group_id")),
-        permission__codename=ACCESS_CODENAME,
-    )
+    their Care Location's group (never single-user grants), so these are the group's feed entries; their
+    record filter keeps the record root's events and those of the resource types it lists (all when
+    empty). Written for the outer query, so a whole changelist page costs one query."""
     # The record filter is a JSON list of wire names, e.g. ["mother", "currentPregnancy"]: its text
     # holds `"mother"` exactly when it lists "mother" (the same on PostgreSQL and SQLite).
     record_filter = Cast(OuterRef("client__record_filter"), TextField())
-    events = (
-        RecordEvent.objects.annotate(wanted_types=record_filter)
-        .filter(Exists(stakeholder), position__gt=OuterRef("cursor"))
+    entries = (
+        FeedEntry.objects.annotate(wanted_types=record_filter)
+        .filter(group_id=OuterRef("client__care_location__group_id"), position__gt=OuterRef("cursor"))
         .filter(
             Q(resource_type=ROOT)
             | Q(wanted_types="[]")
             | Q(wanted_types__contains=Concat(Value('"'), "resource_type", Value('"')))
         )
         .order_by()
-        .values("sequence")
+        .values("position")
     )
-    return SubqueryCount(events)
+    return SubqueryCount(entries)
 
 
 class CareLocationFilter(admin.SimpleListFilter):

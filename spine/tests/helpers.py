@@ -94,8 +94,9 @@ def bundle(*resources: dict) -> dict:
 
 
 def commit_positions() -> None:
-    """Events get their feed position as their transaction commits (a deferred trigger on PostgreSQL).
-    A test that runs inside one transaction fires that step now, as COMMIT would."""
+    """Events get their feed position, and events and new grants their feed entries, as their transaction
+    commits (deferred triggers on PostgreSQL). A test that runs inside one transaction fires that step
+    now, as COMMIT would."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

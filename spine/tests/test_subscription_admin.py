@@ -18,6 +18,7 @@ from maternity.models import RecordEvent, UserType
 from maternity.tests import conftest as admin_users
 from spine.models import SpineClient, SubscriptionState, WebhookSubscription
 from spine.services import subscription_create
+from spine.tests.helpers import commit_positions
 
 CHANGELIST = "/admin/spine/webhooksubscription/"
 LONG_ERROR = "Connection refused by 127.0.0.1:9 " + "after a very long wait " * 10 + "THE END"
@@ -31,15 +32,6 @@ plain_staff = admin_users.plain_staff
 
 def change_page(subscription) -> str:
     return f"{CHANGELIST}{subscription.pk}/change/"
-
-
-def commit_positions() -> None:
-    """Give the events written so far their positions. On PostgreSQL the deferred trigger does that at
-    COMMIT, which a test inside a transaction never reaches, so fire it now; SQLite sets them at insert."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def make_records(location, count: int = 1) -> list:
@@ -194,6 +186,7 @@ def test_lag_includes_the_records_the_location_became_a_stakeholder_of(
     client, superuser, client_a, location_a, sub_b, records_b
 ):
     services.stakeholder_grant(record=records_b[0], care_location=location_a, reason="API_ACCESS")
+    commit_positions()
     sub_a = subscription_create(client=client_a.client, url="http://127.0.0.1:9/hook-a", after=0).subscription
     client.force_login(superuser)
     assert shown(client.get(CHANGELIST))[sub_a.url] == waiting(records_b[:1], after=0) > 0

@@ -76,11 +76,7 @@ def _work(subscription: WebhookSubscription) -> Step:
         events, through = page.events, page.through
     else:
         through = subscription.pending_through
-        events = list(
-            visible_events(actor, types)
-            .filter(position__gt=subscription.cursor, position__lte=through)
-            .order_by("position")
-        )
+        events = list(visible_events(actor, types, after=subscription.cursor, through=through))
     if not events:  # nothing this client may see: move past it without a message
         subscription.cursor, subscription.pending_through = through, None
         subscription.save(update_fields=["cursor", "pending_through", "updated_at"])
