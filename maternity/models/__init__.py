@@ -1,5 +1,6 @@
 from .audit import AccessAction, AccessLog, AccessOutcome
 from .care import CareLocation, CareLocationKind, Practitioner
+from .caseload import CaseloadSize
 from .events import EventAction, RecordEvent
 from .feed import FeedEntry
 from .lists import (
@@ -46,6 +47,7 @@ __all__ = [
     "CareLocation",
     "CareLocationEpisode",
     "CareLocationKind",
+    "CaseloadSize",
     "ClinicalTests",
     "CurrentPregnancy",
     "EventAction",

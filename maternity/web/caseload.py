@@ -1,8 +1,9 @@
 """The caseload: the active pregnancies a Care Location looks after, one page at a time.
 
-One page costs the same few queries however many pregnancies there are: a count, the page itself (the
-person, mother, clinical tests and RhD-negative section joined in; the next appointment as a subquery so
-it can be sorted on), and one query each for the page's last appointment and last SFH measurement.
+One page costs the same few queries however many pregnancies there are: the total (one row the database
+keeps; a search counts its matches), the page itself (the person, mother, clinical tests and RhD-negative
+section joined in; the next appointment as a subquery so it can be sorted on), and one query each for
+the page's last appointment and last SFH measurement.
 The location's active records are found through the (active_care_location, status, agreed_edd, id) index,
 already in the default order; the appointment and SFH lookups use their (record, date) indexes.
 """
@@ -17,7 +18,14 @@ from django.db.models.functions import Lower
 from ..actors import Actor
 from ..clinical import format_gestation, gestation_days
 from ..flags import Flag, caseload_flags
-from ..models import AntenatalAppointment, Pregnancy, RecordStatus, SymphysisFundalHeight
+from ..models import (
+    AntenatalAppointment,
+    CareLocation,
+    CaseloadSize,
+    Pregnancy,
+    RecordStatus,
+    SymphysisFundalHeight,
+)
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
@@ -145,5 +153,14 @@ def caseload_page(
 ) -> tuple[Page, list[CaseloadRow]]:
     """One page of the caseload (a page number out of range gives the nearest page) and its rows."""
     records = caseload_records(actor=actor, today=today, search=search, sort=sort)
-    current = Paginator(records, per_page).get_page(page)
+    paginator = Paginator(records, per_page)
+    if not search.strip() and actor.care_location is not None:
+        paginator.count = caseload_size(actor.care_location)  # instead of counting the whole caseload
+    current = paginator.get_page(page)
     return current, [caseload_row(record, today) for record in current.object_list]
+
+
+def caseload_size(location: CareLocation) -> int:
+    """How many ACTIVE pregnancies the location is the active Care Location of: one row, kept by the
+    database as pregnancies come and go (`maternity/caseload_sizes.py`), whatever the caseload's size."""
+    return CaseloadSize.objects.filter(care_location=location).values_list("active", flat=True).first() or 0

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
+from maternity import caseload_sizes
 from maternity.access import ACCESS_CODENAME
 from maternity.bulk.deferred_indexes import build_indexes, drop_secondary_indexes
 from maternity.bulk.loader import Chunk, Setup, load_chunk, months_covered, reserve_person_ids
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 built = time.monotonic()
                 build_indexes(deferred, progress=lambda name: self.stdout.write(f"  building {name}"))
                 self.stdout.write(f"Built {len(deferred)} indexes in {time.monotonic() - built:.0f} s.")
+        caseload_sizes.recount()  # the copy ran with triggers off
         self.stdout.write("Vacuuming and analysing the tables...")
         with connection.cursor() as cursor:
             # VACUUM sets the visibility map (index-only scans) and hint bits, as autovacuum would have done
