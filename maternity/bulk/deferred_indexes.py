@@ -37,4 +37,7 @@ def build_indexes(indexes: list[tuple[str, str]], progress=None) -> None:
         for name, definition in indexes:
             if progress:
                 progress(name)
+            # A partitioned table's index reads "ON ONLY parent": built so, it would cover no partition
+            # (and stay invalid). Without ONLY it is built on every partition and attached.
+            definition = definition.replace(" ON ONLY ", " ON ", 1)
             cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))

@@ -189,3 +189,26 @@ def test_generated_times_are_never_in_the_future(generated):
     now = timezone.now() + timedelta(seconds=5)
     assert not AccessLog.objects.filter(at__gt=now).exists()
     assert not RecordEvent.objects.filter(occurred_at__gt=now).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # indexes are dropped and built in their own transactions
+def test_indexes_dropped_for_a_large_load_come_back_on_every_table_and_audit_partition():
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename LIKE 'maternity_%%'"
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    partition = audit_partitions.partition_name(audit_partitions.month_of(timezone.localdate()))
+    assert sum(table == partition for table, _ in before) >= 5  # its key and the audit trail's indexes
+    generate(10, seed=9, defer_indexes=True)
+    after = indexes()
+    assert {index for index in after if index[0] in {table for table, _ in before}} == before
+    per_partition = Counter(table for table, _ in after if table.startswith("maternity_accesslog_"))
+    assert set(per_partition.values()) == {per_partition[partition]}  # the months it added have them too
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
+        assert cursor.fetchone()[0] == 0
