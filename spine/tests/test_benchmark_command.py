@@ -18,7 +18,7 @@ CALLS = [
     "record history",
     "event feed page",
     "caseload page",
-    "caseload, page 2 or 3",
+    "caseload, any page",
     "patient's access log",
 ]
 

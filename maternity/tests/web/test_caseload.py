@@ -266,7 +266,7 @@ def queries_for_caseload(client, **params) -> int:
     return len(captured)
 
 
-MAX_QUERIES = 12  # session, user, practitioner, location; count, page, 2 prefetches; audit entry
+MAX_QUERIES = 12  # session, user, practitioner, location; total, page ids, page, 2 prefetches; audit entry
 
 
 @pytest.mark.parametrize("params", [{}, {"sort": "next"}, {"sort": "-name", "q": "Mother"}])
