@@ -18,7 +18,7 @@ CALLS = [
     "record history",
     "event feed page",
     "caseload page",
-    "caseload, any page",
+    "caseload, middle page",
     "patient's access log",
 ]
 
