@@ -9,6 +9,8 @@ in Care Location order, so two pulls in opposite directions wait for each other 
 
 from django.db import connection, transaction
 
+from .triggers import run_for_vendor
+
 SIZE = "maternity_caseloadsize"
 RECORD = "maternity_pregnancy"
 
@@ -80,13 +82,11 @@ INSERT INTO {SIZE} (care_location_id, active)
 
 
 def install(schema_editor) -> None:
-    for statement in _statements(schema_editor.connection, POSTGRES_INSTALL, SQLITE_INSTALL):
-        schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgres=POSTGRES_INSTALL, sqlite=SQLITE_INSTALL)
 
 
 def uninstall(schema_editor) -> None:
-    for statement in _statements(schema_editor.connection, POSTGRES_UNINSTALL, SQLITE_UNINSTALL):
-        schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgres=POSTGRES_UNINSTALL, sqlite=SQLITE_UNINSTALL)
 
 
 def recount() -> None:
@@ -97,7 +97,3 @@ def recount() -> None:
             cursor.execute(f"LOCK TABLE {RECORD} IN SHARE MODE")
         for statement in filter(str.strip, RECOUNT.split(";")):
             cursor.execute(statement)
-
-
-def _statements(conn, postgres: str, sqlite: list[str]) -> list[str]:
-    return [postgres] if conn.vendor == "postgresql" else sqlite

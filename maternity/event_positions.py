@@ -17,6 +17,8 @@ The counter is not a Django model, so test flushes leave it alone and positions 
 
 from django.db import connection
 
+from .triggers import run_for_vendor
+
 NOTIFY_CHANNEL = "record_events"
 COUNTER_TABLE = "maternity_event_position_counter"
 
@@ -77,11 +79,11 @@ SQLITE_UNINSTALL = ["DROP TRIGGER IF EXISTS maternity_recordevent_position"]
 
 
 def install(schema_editor) -> None:
-    _run(schema_editor, [POSTGRES_INSTALL] if _is_postgres(schema_editor.connection) else SQLITE_INSTALL)
+    run_for_vendor(schema_editor, postgres=POSTGRES_INSTALL, sqlite=SQLITE_INSTALL)
 
 
 def uninstall(schema_editor) -> None:
-    _run(schema_editor, [POSTGRES_UNINSTALL] if _is_postgres(schema_editor.connection) else SQLITE_UNINSTALL)
+    run_for_vendor(schema_editor, postgres=POSTGRES_UNINSTALL, sqlite=SQLITE_UNINSTALL)
 
 
 def committed_through() -> int:
@@ -98,8 +100,3 @@ def committed_through() -> int:
 
 def _is_postgres(conn) -> bool:
     return conn.vendor == "postgresql"
-
-
-def _run(schema_editor, statements: list[str]) -> None:
-    for statement in statements:
-        schema_editor.execute(statement, params=None)

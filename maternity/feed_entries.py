@@ -15,9 +15,10 @@ Three triggers, so that no code path (services, admin, guardian, a bulk load's l
 SQLite (development) has one writer at a time and position = sequence, so plain triggers do.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .event_positions import COUNTER_TABLE
+from .triggers import run_for_vendor
 
 ENTRY = "maternity_feedentry"
 EVENT = "maternity_recordevent"
@@ -147,23 +148,17 @@ BACKFILL_BATCH = 500_000  # events per transaction: bounded memory for the forei
 
 
 def install(schema_editor) -> None:
-    statements = [POSTGRES_INSTALL] if _is_postgres(schema_editor.connection) else SQLITE_INSTALL
-    for statement in statements:
-        schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgres=POSTGRES_INSTALL, sqlite=SQLITE_INSTALL)
 
 
 def uninstall(schema_editor) -> None:
-    statements = [POSTGRES_UNINSTALL] if _is_postgres(schema_editor.connection) else SQLITE_UNINSTALL
-    for statement in statements:
-        schema_editor.execute(statement, params=None)
+    run_for_vendor(schema_editor, postgres=POSTGRES_UNINSTALL, sqlite=SQLITE_UNINSTALL)
 
 
-def backfill(progress=None) -> int:
+def backfill() -> int:
     """Entries for the events that committed before the triggers were installed, a batch of positions at
     a time, each in its own transaction. Safe beside live traffic: the triggers already write the entries
     of new events and grants, and an entry both write is kept once."""
-    from django.db import transaction
-
     written = 0
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MIN(position), 0), COALESCE(MAX(position), 0) FROM {EVENT}")
@@ -183,10 +178,4 @@ def backfill(progress=None) -> int:
                     [start, start + BACKFILL_BATCH] * 2,
                 )
                 written += cursor.rowcount
-            if progress:
-                progress(min(start + BACKFILL_BATCH - 1, last), last, written)
     return written
-
-
-def _is_postgres(conn) -> bool:
-    return conn.vendor == "postgresql"

@@ -126,9 +126,6 @@ class PageByIds:
     def count(self) -> int:
         return self.records.count()
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, page: slice) -> list[Pregnancy]:
         ids = list(self.records.values_list("pk", flat=True)[page])
         by_id = {

@@ -2,8 +2,8 @@
 
 `load_data_create` makes a synthetic Care Location with a client system and records with realistic content
 (the demo's people, booking resources and antenatal visits, written through the services); `load_data_for`
-uses an existing Care Location's active records instead. `ApiClient` is one keep-alive connection with the
-headers a client system sends.
+uses an existing Care Location's active records instead (`load_data` picks one of the two). `ApiClient`
+is one keep-alive connection with the headers a client system sends.
 """
 
 import random
@@ -87,6 +87,11 @@ def load_data_create(*, records: int) -> LoadData:
         remove_location(location)
         raise
     return LoadData(location, new.client_id, new.client_secret, made, synthetic=True)
+
+
+def load_data(org_nr: str | None, *, records: int) -> LoadData:
+    """The records of the Care Location `org_nr` when one is named (`--location`), else new ones."""
+    return load_data_for(org_nr, records=records) if org_nr else load_data_create(records=records)
 
 
 def load_data_for(org_nr: str, *, records: int) -> LoadData:

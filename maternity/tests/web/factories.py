@@ -52,6 +52,19 @@ def make_pregnancy(
     return created.record
 
 
+def deliver(actor: Actor, record: Pregnancy) -> None:
+    """The pregnancy ends in a live birth now (it leaves the caseload)."""
+    record.refresh_from_db()
+    services.record_status_update(
+        record_id=record.pk,
+        version=record.version,
+        status="DELIVERED",
+        delivery_date=timezone.now(),
+        live_birth=True,
+        actor=actor,
+    )
+
+
 def add_appointment(actor: Actor, record: Pregnancy, *, on: date, blood_pressure=None, protein=None):
     return services.resource_create(
         record_id=record.pk,

@@ -17,6 +17,7 @@ from .factories import (
     add_appointment,
     add_sfh,
     days_from_today,
+    deliver,
     edd_at,
     make_flagged_pregnancy,
     make_pregnancy,
@@ -75,14 +76,7 @@ def test_a_pregnancy_moves_to_the_caseload_of_the_location_that_pulls_care(
 def test_pregnancies_that_are_no_longer_active_are_left_out(web_a, actor_a):
     record = make_pregnancy(actor_a, name="Delivered Dahl")
     make_pregnancy(actor_a, name="Active Aas")
-    services.record_status_update(
-        record_id=record.pk,
-        version=record.version,
-        status="DELIVERED",
-        delivery_date=timezone.now(),
-        live_birth=True,
-        actor=actor_a,
-    )
+    deliver(actor_a, record)
     assert names(web_a.get(URL)) == ["Active Aas"]
 
 

@@ -7,13 +7,12 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from maternity import caseload_sizes, services
 from maternity.models import CaseloadSize, Pregnancy, RecordStatus, StakeholderReason
 from maternity.web.caseload import caseload_size
 
-from .factories import make_pregnancy
+from .factories import deliver, make_pregnancy
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +29,6 @@ def counted() -> dict[int, int]:
 
 def kept() -> dict[int, int]:
     return {location: n for location, n in CaseloadSize.objects.values_list("care_location", "active") if n}
-
-
-def deliver(record, actor) -> None:
-    record.refresh_from_db()
-    services.record_status_update(
-        record_id=record.pk,
-        version=record.version,
-        status="DELIVERED",
-        delivery_date=timezone.now(),
-        live_birth=True,
-        actor=actor,
-    )
 
 
 def pull(record, actor) -> None:
@@ -70,7 +57,7 @@ def test_a_pregnancy_that_ends_leaves_the_count_and_a_correction_back_to_active_
     actor_a, location_a
 ):
     record = make_pregnancy(actor_a)
-    deliver(record, actor_a)
+    deliver(actor_a, record)
     assert caseload_size(location_a) == 0
     record.refresh_from_db()
     services.record_status_update(record_id=record.pk, version=record.version, status="ACTIVE", actor=actor_a)
@@ -101,7 +88,7 @@ def test_saving_a_record_without_moving_it_leaves_the_count_alone(actor_a, locat
 def test_a_change_that_rolls_back_leaves_the_count_as_it_was(actor_a, location_a):
     record = make_pregnancy(actor_a)
     with pytest.raises(RuntimeError), transaction.atomic():
-        deliver(record, actor_a)
+        deliver(actor_a, record)
         assert caseload_size(location_a) == 0
         raise RuntimeError("the request failed after the status change")
     assert caseload_size(location_a) == 1
@@ -110,7 +97,7 @@ def test_a_change_that_rolls_back_leaves_the_count_as_it_was(actor_a, location_a
 def test_recount_rebuilds_every_count_from_the_pregnancies(actor_a, actor_b, location_a):
     make_pregnancy(actor_a)
     pull(make_pregnancy(actor_a, name="Bodil"), actor_b)
-    deliver(make_pregnancy(actor_a, name="Cecilie"), actor_a)
+    deliver(actor_a, make_pregnancy(actor_a, name="Cecilie"))
     expected = counted()
     CaseloadSize.objects.update(active=99)
     caseload_sizes.recount()

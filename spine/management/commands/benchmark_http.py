@@ -20,7 +20,7 @@ import resource
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from spine.loadtesting.client import ApiClient, load_data_create, load_data_for, token_fetch
+from spine.loadtesting.client import ApiClient, load_data, token_fetch
 from spine.loadtesting.runner import run_clients
 from spine.loadtesting.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
 from spine.loadtesting.server import GunicornServer, cpu_seconds, database_url, rss_kb
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError("This benchmark needs PostgreSQL (set DATABASE_URL).")
         records = max(records, concurrency)  # every writer has records of its own
         try:
-            data = load_data_for(location, records=records) if location else load_data_create(records=records)
+            data = load_data(location, records=records)
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(

@@ -14,7 +14,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from spine.loadtesting.client import load_data_create, load_data_for
+from spine.loadtesting.client import load_data
 from spine.loadtesting.loadtest import load_run
 from spine.loadtesting.server import GunicornServer, database_url, loopback_url
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError("The load test needs PostgreSQL (set DATABASE_URL).")
         try:
             base_url = loopback_url(url) if url else None
-            data = load_data_for(location, records=records) if location else load_data_create(records=records)
+            data = load_data(location, records=records)
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
