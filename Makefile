@@ -2,16 +2,24 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-faults lint format install migrate seed schema bench-data benchmark clean
+# Development settings (DEBUG on, a development secret key) for the commands that run the app on this
+# machine, and only those: the tests set their own (pytest.ini), and production sets DJANGO_DEBUG off.
+run migrate seed lint schema bench-data benchmark: export DJANGO_DEBUG ?= 1
+
+.PHONY: run test test-faults lint format install install-dev migrate seed schema bench-data benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# What production installs (requirements.txt), and on top of it the test and lint tools.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Test-only tools from npm (axe-core for the browser tests' accessibility checks).
@@ -20,6 +28,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -30,21 +40,22 @@ seed: migrate
 run: seed node_modules/.installed
 	tools/run-dev.sh
 
-test: install node_modules/.installed
+# The whole suite: on SQLite as it stands, on PostgreSQL with DATABASE_URL set (CI runs both).
+test: install-dev node_modules/.installed
 	$(BIN)/pytest
 
 # Workers killed mid-write, PostgreSQL stopped under load, a webhook receiver down for 10 minutes
 # (FAULT_RECEIVER_DOWN_SECONDS shortens it). PostgreSQL only: set DATABASE_URL.
-test-faults: install
+test-faults: install-dev
 	$(BIN)/pytest -m faults spine/tests/faults
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

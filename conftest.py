@@ -19,8 +19,39 @@ from spine.services import spine_client_create
 
 pytest_plugins = ["maternity.tests.browser.session"]  # one Chromium for every browser test
 
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked `postgres` needs PostgreSQL (row locks, COPY, partitions, a second process on the same
+    database): on SQLite, the README's `make test`, it is skipped and says why instead of failing."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI runs the suite on both)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 API = "/api/maternity-record/v1"
 _individual = itertools.count(100)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_unhashed(tmp_path_factory):
+    """Pages link their static files by their plain names, which the test servers serve from the source
+    folders: the hashed names of production exist only after `collectstatic`, which the one test of
+    production's static serving runs itself (maternity/tests/browser/test_production_static.py)."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        STATIC_ROOT=tmp_path_factory.mktemp("static-root"),  # nothing stale from a developer's collectstatic
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

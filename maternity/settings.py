@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # `make run` serves static files the way production does
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ and /favicon.ico, before anything else runs
     "maternity.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maternity.sessions.SessionRenewalMiddleware",
@@ -199,9 +201,18 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Oslo")
 USE_I18N = True
 USE_TZ = True
 
+# Static files: the app serves its own (WhiteNoise), so a production server needs no web server for them.
+# `manage.py collectstatic` (run by the deployment, see README) copies them to STATIC_ROOT with their content
+# hash in the name and a compressed copy beside each; pages link the hashed names, served with a year's
+# immutable cache. With DEBUG on (`make run`) they are served from the source folders as they change.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_ROOT = BASE_DIR / "public"  # served at the site's root: favicon.ico, robots.txt
 
 # Request bodies: a whole record with every resource is a few tens of kB; refuse anything far larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)

@@ -1,0 +1,73 @@
+"""The suite passes the same on every machine: whatever the developer's shell exports, the tests see the
+production settings pytest.ini gives them. DATABASE_URL is the one choice left to her (SQLite or
+PostgreSQL), and tests that need PostgreSQL say so and skip on SQLite."""
+
+import configparser
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = settings.BASE_DIR
+READ = re.compile(r"""(?:\benv[a-z]*\(|os\.environ\.get\(|os\.environ\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
+
+
+def variables_the_settings_read() -> set[str]:
+    return set(READ.findall((BASE_DIR / "maternity" / "settings.py").read_text()))
+
+
+def variables_pytest_ini_fixes() -> set[str]:
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(BASE_DIR / "pytest.ini")
+    names = set()
+    for line in ini["pytest"]["env"].splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            names.add(line.split("=", 1)[0].split(":")[-1])
+    return names
+
+
+def test_every_variable_the_settings_read_is_set_or_unset_by_pytest_ini():
+    read = variables_the_settings_read()
+    assert "DJANGO_DEBUG" in read and "REDIS_URL" in read  # the pattern finds them at all
+    missing = read - variables_pytest_ini_fixes() - {"DATABASE_URL"}
+    assert not missing, f"Add these to pytest.ini's env (a test value, or U: to unset): {sorted(missing)}"
+
+
+def test_database_url_is_the_one_choice_left_to_the_developer():
+    assert "DATABASE_URL" not in variables_pytest_ini_fixes()
+
+
+def test_a_developers_shell_cannot_switch_the_tests_to_development_settings():
+    hostile = {
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SECURE_SSL_REDIRECT": "1",
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        "DJANGO_SESSION_IDLE_SECONDS": "5",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "OIDC_RP_CLIENT_ID": "someone-elses-client",
+        "RATE_LIMIT_LOGIN_USERNAME": "1/h",
+        "DJANGO_SETTINGS_MODULE": "no.such.settings",
+    }
+    env = {**os.environ, **hostile}
+    tests = ["maternity/tests/security/test_cookies.py", "maternity/tests/security/test_headers.py"]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert re.search(r"\d+ passed", run.stdout) and "failed" not in run.stdout
+
+
+@pytest.mark.postgres
+def test_a_postgresql_test_is_skipped_on_sqlite_with_its_reason():
+    # Reaching this line on SQLite would mean the `postgres` mark no longer skips (conftest.py).
+    assert connection.vendor == "postgresql"
