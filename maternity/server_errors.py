@@ -16,7 +16,13 @@ RETRY_AFTER_SECONDS = "5"
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    return failure_response(
+        request, unavailable=isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    )
+
+
+def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse:
+    """500, or 503 while the database is unavailable, in the shape the caller expects."""
     status = 503 if unavailable else 500
     message = (
         "The database is temporarily unavailable: try again shortly."

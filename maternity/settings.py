@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ and /favicon.ico, before anything else runs
     "maternity.security_headers.SecurityHeadersMiddleware",
+    "spine.audit.ApiAuditMiddleware",  # one audit entry per API request, whatever answered it
+    "maternity.nul_characters.RefuseNulCharactersMiddleware",  # %00 in the path, query or a form: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maternity.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,6 +218,9 @@ WHITENOISE_ROOT = BASE_DIR / "public"  # served at the site's root: favicon.ico,
 
 # Request bodies: a whole record with every resource is a few tens of kB; refuse anything far larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)
+# How deeply any JSON read here may nest arrays and objects (maternity/json_depth.py): a FHIR Bundle, the
+# deepest, needs about ten levels; ~1,000 would exhaust Python's stack while parsing.
+JSON_MAX_DEPTH = 32
 
 # Production safety: on unless DEBUG.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -280,7 +285,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # professionals signed in (CSRF enforced)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["spine.parsers.JSONParser"],  # JSON nested deeper than JSON_MAX_DEPTH: 400
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "spine.errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "spine.metadata.ApiMetadata",
@@ -293,6 +298,7 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("SPINE_TOKEN_SECONDS", 3600),
     "SCOPES": {"record": "Read and write maternity records"},
     "DEFAULT_SCOPES": ["record"],
+    "OAUTH2_VALIDATOR_CLASS": "spine.tokens.ClientSystemValidator",  # deactivated clients get no token
     "PKCE_REQUIRED": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "REFRESH_TOKEN_REUSE_PROTECTION": True,

@@ -51,6 +51,7 @@ class Access:
     what: str
     refused: str  # why nothing happened, or ""
     reason: str  # the reason they gave (break glass, a search, a deletion)
+    reason_code: str = ""  # the break-glass reason they chose, in words ("" when none)
 
     @property
     def when(self) -> str:
@@ -103,6 +104,7 @@ def access(entry: AccessLog) -> Access:
         what=what_words(entry),
         refused=REFUSED.get(entry.outcome, ""),
         reason=entry.reason,
+        reason_code=entry.get_reason_code_display() if entry.reason_code else "",
     )
 
 

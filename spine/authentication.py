@@ -27,7 +27,7 @@ class SpineClientAuthentication(OAuth2Authentication):
             raise exceptions.AuthenticationFailed(
                 "The token does not belong to a registered client system."
             ) from None
-        if not client.active or not client.care_location.active or not client.service_user.is_active:
+        if client.deactivated:
             raise exceptions.AuthenticationFailed("This client system has been deactivated.")
         request._request.spine_client = client
         return client.service_user, token

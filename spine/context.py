@@ -1,7 +1,7 @@
 """What a record API request says about who is acting and for which patient (the nhn-* headers)."""
 
 import contextlib
-import json
+import re
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -10,23 +10,49 @@ from urllib.parse import unquote
 from maternity.actors import Actor
 from maternity.errors import Invalid, InvalidNationalId, NotAllowed
 from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
+from maternity.json_depth import json_loads
 from maternity.models import UserType
 from maternity.pregnancy_keys import PregnancyKeys
 from maternity.web.acting import web_actor
 
+# C0 controls (NUL, tab, CR, LF, ESC ...), DEL and C1 controls: in a name or an id they only serve to forge
+# lines in logs and the audit trail, or to fail in PostgreSQL (NUL). No header value read here may hold one.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _refuse_control_characters(name: str, value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise Invalid(
+            f"{name} must not contain control characters (such as NUL, tab, CR, LF or ESC), raw or "
+            "percent-encoded.",
+            field=name,
+        )
+    return value
+
 
 def _header(request, name: str) -> str:
-    return request.headers.get(name, "").strip()
+    """A header's value as text. WSGI hands header bytes over as latin-1, so UTF-8 sent raw arrives garbled:
+    undo that. Control characters are refused (Invalid, naming the header)."""
+    value = request.headers.get(name, "").strip()
+    with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep the text as it came
+        value = value.encode("latin-1").decode("utf-8")
+    return _refuse_control_characters(name, value)
 
 
 def _text_header(request, name: str) -> str:
-    """A header carrying free text, such as a person's name ("Åse Ødegård"). WSGI hands header bytes over
-    as latin-1, so UTF-8 sent raw arrives garbled: undo that. Percent-encoded UTF-8 (for HTTP libraries
-    that refuse non-ASCII header values, as nhn-user-role is encoded) is decoded too."""
-    value = _header(request, name)
-    with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep the text as it came
-        value = value.encode("latin-1").decode("utf-8")
-    return unquote(value).strip()
+    """A header carrying free text, such as a person's name ("Åse Ødegård"), raw UTF-8 or percent-encoded
+    UTF-8 (for HTTP libraries that refuse non-ASCII header values, as nhn-user-role is encoded). Control
+    characters are refused however they were sent."""
+    return _refuse_control_characters(name, unquote(_header(request, name)).strip())
+
+
+def echoable_event_id(request) -> str:
+    """The caller's nhn-event-id as an error body may echo it: at most 128 characters, and none when it
+    holds a control character (the error then says so, with the server's id for the request)."""
+    try:
+        return _header(request, "nhn-event-id")[:128]
+    except Invalid:
+        return ""
 
 
 def request_id(request) -> str:
@@ -66,7 +92,7 @@ def _user_role(request) -> str:
     if not raw:
         return ""
     try:
-        role = json.loads(unquote(raw))
+        role = json_loads(_refuse_control_characters("nhn-user-role", unquote(raw)))
         code = role["code"] if isinstance(role, dict) else None
     except (ValueError, KeyError):
         code = None

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from maternity.errors import RecordError
 
-from .context import request_id
+from .context import echoable_event_id, request_id
+from .parsers import BodyTooDeep
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def event_id_of(request) -> str:
     """The caller's nhn-event-id, else the server's id for the request (the one its events carry)."""
     if request is None:
         return ""
-    return request.headers.get("nhn-event-id", "").strip()[:128] or request_id(request)
+    return echoable_event_id(request) or request_id(request)
 
 
 # The database is down, restarting or unreachable (or the transaction hit a deadlock): worth retrying.
@@ -87,6 +88,9 @@ def exception_handler(exc, context):
         return error_response(request, exc.code, exc.message, field=exc.field)
     if isinstance(exc, RequestDataTooBig):
         return error_response(request, "DHG-0011", "The request body is too large.", status=413)
+    if isinstance(exc, BodyTooDeep):
+        message = f"The request body is {exc.detail}: no request needs so many."
+        return error_response(request, "DHG-0011", message)
     if isinstance(exc, exceptions.ParseError):
         return error_response(request, "DHG-0011", f"The request body is not valid JSON: {exc.detail}")
     if isinstance(exc, exceptions.UnsupportedMediaType):

@@ -31,6 +31,11 @@ class EndpointEnumerator(generators.EndpointEnumerator):
         does not exist."""
         return super().get_path_from_regex(re.sub(r"\$(?=.)", r"\\$", path_regex))
 
+    def should_include_endpoint(self, path, callback):
+        """An API path with a trailing slash is the same operation as the one without (spine/routes.py):
+        documented once."""
+        return not getattr(callback, "slash_twin", False) and super().should_include_endpoint(path, callback)
+
 
 class SchemaGenerator(generators.SchemaGenerator):
     endpoint_inspector_cls = EndpointEnumerator

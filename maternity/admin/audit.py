@@ -15,7 +15,7 @@ from ..models import (
     PregnancyGroupPermission,
 )
 from .base import ReadOnlyAdmin
-from .scope import administered_location_ids, client_ip, is_location_admin
+from .scope import administered_location_ids, client_ip, is_location_admin, location_filter_id
 
 
 class AuditCareLocationFilter(admin.SimpleListFilter):
@@ -29,7 +29,8 @@ class AuditCareLocationFilter(admin.SimpleListFilter):
         return [(str(location.pk), location.name) for location in locations]
 
     def queryset(self, request, queryset):
-        return queryset.filter(care_location_id=self.value()) if self.value() else queryset
+        location_id = location_filter_id(self.value())
+        return queryset.filter(care_location_id=location_id) if location_id else queryset
 
 
 @admin.register(AccessLog)
@@ -50,7 +51,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
     # Dates by filter (today, past 7 days, this month, this year), not by date_hierarchy: its year and month
     # links come from a DISTINCT over every entry shown, a read of the whole trail on each page (3.5 s at
     # 3 million entries), while these need no query and keep a listing to the partitions of its months.
-    list_filter = ["at", "action", "outcome", AuditCareLocationFilter]
+    list_filter = ["at", "action", "outcome", "reason_code", AuditCareLocationFilter]  # (choices: no query)
     search_fields = ["username", "acting_user_name", "=request_id", "client_id"]
     search_help_text = "A record id, a user name, an acting user's name, a request id or a client id."
     show_full_result_count = False
@@ -74,6 +75,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "acting_user_name",
         "acting_user_id",
         "source_system",
+        "reason_code",
         "reason",
         "detail",
         "request_id",
@@ -109,7 +111,8 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="reason")
     def short_reason(self, entry: AccessLog) -> str:
-        return Truncator(entry.reason).chars(60)
+        code = f"[{entry.reason_code}] " if entry.reason_code else ""
+        return Truncator(f"{code}{entry.reason}").chars(60)
 
     def has_view_permission(self, request, obj=None):
         user = request.user

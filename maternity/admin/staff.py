@@ -13,7 +13,7 @@ from .. import services
 from ..errors import RecordError
 from ..models import CareLocation, Practitioner
 from ..services.staff import check_hpr_nr, check_new_login
-from .scope import administered_location_ids, is_location_admin
+from .scope import administered_location_ids, is_location_admin, location_filter_id
 
 
 def _locations_for(request):
@@ -76,9 +76,8 @@ class StaffLocationFilter(admin.SimpleListFilter):
         return [(str(location.pk), location.name) for location in _locations_for(request)]
 
     def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        return queryset.filter(user__groups__care_location=self.value())
+        location_id = location_filter_id(self.value())
+        return queryset.filter(user__groups__care_location=location_id) if location_id else queryset
 
 
 @admin.register(Practitioner)

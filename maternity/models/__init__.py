@@ -1,4 +1,4 @@
-from .audit import AccessAction, AccessLog, AccessOutcome
+from .audit import AccessAction, AccessLog, AccessOutcome, BreakGlassReason
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
 from .events import EventAction, RecordEvent
@@ -44,6 +44,7 @@ __all__ = [
     "BabySex",
     "Birth",
     "BirthPlan",
+    "BreakGlassReason",
     "CareLocation",
     "CareLocationEpisode",
     "CareLocationKind",

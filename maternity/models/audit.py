@@ -35,6 +35,18 @@ class AccessAction(models.TextChoices):
     SUBSCRIPTION = "SUBSCRIPTION", "Managed a webhook subscription"
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why a professional who is not in her care team opens her record by its keys (break glass): Normen's
+    self-authorised access ("selvautorisasjon") asks for a coded reason beside the free text, so that the
+    accesses can be followed up by reason. docs/spine.md lists them with the API's shape."""
+
+    EMERGENCY = "EMERGENCY", "Emergency care or acute admission"
+    LABOUR = "LABOUR", "In labour or giving birth at this location"
+    TRANSFER = "TRANSFER", "Care transferred or referral received"
+    PATIENT_REQUEST = "PATIENT_REQUEST", "At her request or with her consent"
+    OTHER = "OTHER", "Other reason (explained in the text)"
+
+
 class AccessOutcome(models.TextChoices):
     ALLOWED = "ALLOWED", "Allowed"
     DENIED = "DENIED", "Denied"  # 401, 403, 404: who was asking may not do this
@@ -105,6 +117,12 @@ class AccessLog(models.Model):
     acting_user_id = models.CharField(max_length=40, blank=True)
     source_system = models.CharField(max_length=512, blank=True)
 
+    reason_code = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=BreakGlassReason.choices,
+        help_text="The break-glass reason code the caller gave (as sent, also when it was refused).",
+    )
     reason = models.TextField(blank=True, help_text="The break-glass reason the caller gave.")
     detail = models.TextField(blank=True, help_text="What happened, or why it was refused.")
     request_id = models.CharField(max_length=64, blank=True)

@@ -6,7 +6,8 @@ from .audit import access_log_write
 from .birth_plan import birth_plan_acknowledge, birth_plan_save
 from .care import care_location_create, practitioner_create
 from .deletion import record_delete, record_delete_refusal
-from .finding import Found, record_access_by_keys, record_find_by_keys
+from .end_dates import pregnancy_end_check, record_status_dates_check
+from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
 from .resources import resource_create, resource_enter_in_error, resource_update
@@ -21,8 +22,10 @@ __all__ = [
     "access_log_write",
     "birth_plan_acknowledge",
     "birth_plan_save",
+    "break_glass_reason_check",
     "care_pull",
     "pregnancy_create_by_keys",
+    "pregnancy_end_check",
     "pregnancy_update",
     "record_access_by_keys",
     "record_find_by_keys",
@@ -32,6 +35,7 @@ __all__ = [
     "practitioner_create",
     "record_create",
     "record_create_check_types",
+    "record_status_dates_check",
     "record_status_update",
     "resource_create",
     "resource_enter_in_error",

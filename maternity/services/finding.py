@@ -4,6 +4,11 @@ A find with a break-glass reason makes the finder a stakeholder: a client system
 person acting in a browser. When that is new access (the glass is really broken) the reason is written
 into the record as a note, which the pregnant person sees. Reading or writing with all three keys makes
 the caller a stakeholder too, without a note: knowing the keys shows a care relationship.
+
+A break-glass reason is a code from a short list (`BreakGlassReason`, after Normen's self-authorised
+access) and a free text that says why in a sentence: at least MIN_REASON characters once trimmed, at most
+MAX_REASON. `break_glass_reason_check` is that rule, for the web form and the FHIR operation alike; the
+find checks it again itself.
 """
 
 from dataclasses import dataclass
@@ -13,15 +18,17 @@ from django.db import transaction
 
 from ..access import can_access
 from ..actors import Actor
-from ..errors import Invalid, NotAllowed, NotFound
-from ..models import NoteKind, Pregnancy, StakeholderReason
+from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
+from ..models import BreakGlassReason, NoteKind, Pregnancy, StakeholderReason
 from ..pregnancy_keys import PregnancyKeys, best_match, records_matching
 from ..resources import RESOURCE_TYPES
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant_for
 
 NO_MATCH = "No pregnancy matches these keys (national ID, date of birth, and EDD within 21 days)."
+MIN_REASON = 10  # "in labour" is not a reason; "admitted in labour, booked elsewhere" is
 MAX_REASON = 1000
+CODE_FIELD, TEXT_FIELD = "break-glass-reason-code", "break-glass-reason"
 
 
 @dataclass(frozen=True)
@@ -30,15 +37,55 @@ class Found:
     broke_glass: bool  # True when this find gave the caller access it did not have
 
 
-@transaction.atomic
-def record_find_by_keys(*, keys: PregnancyKeys, reason: str, actor: Actor) -> Found:
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("A break-glass reason is required to find a pregnancy.", field="break-glass-reason")
-    if len(reason) > MAX_REASON:
+@dataclass(frozen=True)
+class Reason:
+    code: BreakGlassReason
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.code.label}: {self.text}"
+
+
+def reason_codes_listed() -> str:
+    return ", ".join(f"{code.value} ({code.label.lower()})" for code in BreakGlassReason)
+
+
+def break_glass_reason_check(*, code: str | None, text: str | None) -> Reason:
+    """The break-glass reason, or Invalid naming what is wrong: the text (`break-glass-reason`), trimmed,
+    MIN_REASON to MAX_REASON characters (with OTHER it is the whole explanation); the code
+    (`break-glass-reason-code`) one of BreakGlassReason. The text is checked first, so a form that has
+    already refused a missing code still hears what is wrong with the text."""
+    code, text = (code or "").strip(), (text or "").strip()
+    if len(text) < MIN_REASON:
+        what = "what the other reason is" if code == BreakGlassReason.OTHER else "why you need this record"
+        given = f" (you gave {len(text)})" if text else ""
         raise Invalid(
-            f"The break-glass reason is at most {MAX_REASON} characters.", field="break-glass-reason"
+            f"Say {what} in at least {MIN_REASON} characters{given}: the reason is kept in the record and "
+            "the audit trail, and she can read it.",
+            field=TEXT_FIELD,
         )
+    if len(text) > MAX_REASON:
+        raise Invalid(
+            f"The break-glass reason is at most {MAX_REASON} characters (you gave {len(text)}).",
+            field=TEXT_FIELD,
+        )
+    if not code:
+        raise Invalid(
+            f"A break-glass reason code is required: one of {reason_codes_listed()}.", field=CODE_FIELD
+        )
+    if code not in BreakGlassReason.values:
+        raise UnknownCode(
+            f"Unknown break-glass reason code {code[:40]!r}: use one of {reason_codes_listed()}.",
+            field=CODE_FIELD,
+        )
+    return Reason(code=BreakGlassReason(code), text=text)
+
+
+@transaction.atomic
+def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, actor: Actor) -> Found:
+    """The pregnancy these keys match, given a break-glass reason (`break_glass_reason_check`). The reason's
+    code and text go into the grant's detail and the note when the find breaks glass."""
+    why = break_glass_reason_check(code=reason_code, text=reason)
     if not actor.is_professional or actor.care_location is None:
         raise NotAllowed("Only health care professionals acting for a Care Location can find a pregnancy.")
     match = best_match(keys)
@@ -48,7 +95,12 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason: str, actor: Actor) -> Fo
     record = locked.select_related("person").get(pk=match.pk)
     if can_access(actor, record):
         return Found(record=record, broke_glass=False)
-    stakeholder_grant_for(record=record, actor=actor, reason=StakeholderReason.BREAK_GLASS, detail=reason)
+    stakeholder_grant_for(
+        record=record,
+        actor=actor,
+        reason=StakeholderReason.BREAK_GLASS,
+        detail=f"{why.code.label} ({why.code.value}): {why.text}",
+    )
     who = actor.name or "A user"
     create_in_locked_record(
         record=record,
@@ -56,7 +108,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason: str, actor: Actor) -> Fo
         data={
             "kind": NoteKind.BREAK_GLASS,
             "text": f"{who} at {actor.care_location.name} found this record by its keys (break glass). "
-            f"Reason: {reason}",
+            f"Reason: {why}",
         },
         actor=actor,
     )

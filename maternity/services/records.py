@@ -11,6 +11,7 @@ from ..errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
 from ..identifiers import NationalId
 from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, StakeholderReason
 from ..resources import RESOURCE_TYPES
+from .end_dates import record_status_dates_check
 from .resources import create_in_locked_record, resource_writer_check
 from .stakeholders import stakeholder_grant
 from .versioning import lock_record_for_write, now, save_resource_version
@@ -116,7 +117,9 @@ def record_status_update(
 ) -> Pregnancy:
     """ACTIVE -> DELIVERED (deliveryDate, liveBirth) | TERMINATED (terminationDate) | ENTERED_IN_ERROR.
     A record that is no longer active may be corrected only by its active Care Location (enforced by the
-    record lock), including back to ACTIVE when the person has no other active record."""
+    record lock), including back to ACTIVE when the person has no other active record. The delivery or
+    termination date must be possible for this pregnancy (`end_dates`: not before it began, not after
+    today)."""
     if status not in STATUS_FIELDS:
         raise Invalid(
             f"Unknown record status '{status}'. Valid: {', '.join(STATUS_FIELDS)}.",
@@ -146,6 +149,9 @@ def record_status_update(
         )
     if status == record.status == RecordStatus.ACTIVE:
         raise Invalid("The record is already ACTIVE.", field="recordStatus.status")
+    record_status_dates_check(
+        record=record, status=status, delivery_date=delivery_date, termination_date=termination_date
+    )
     previous = record.status
     record.status = status
     for name, value in values.items():

@@ -8,9 +8,10 @@ from django.db import transaction
 from ..actors import Actor
 from ..clinical import agreed_edd
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
-from ..models import CurrentPregnancy, EventAction, Pregnancy, UserType
+from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, UserType
 from ..models.base import Resource
 from ..resources import RESOURCE_TYPES, ResourceType
+from .end_dates import pregnancy_end_check
 from .versioning import lock_record_for_write, now, save_resource_version, validate
 
 
@@ -74,6 +75,7 @@ def create_in_locked_record(
         raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
     instance = rt.model(record=record, version=1, **_content(rt, data))
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
+    _check_dates(record, instance)
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.CREATED, actor=actor, at=at
     )
@@ -96,6 +98,7 @@ def merge_in_locked_record(
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
+    _check_dates(record, instance)
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor, at=at
     )
@@ -132,6 +135,7 @@ def resource_update(
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
+    _check_dates(record, instance)
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor
     )
@@ -189,6 +193,12 @@ def _check_version(rt: ResourceType, instance: Resource, version: int) -> None:
             f"{instance.version}. Read it again and reapply your change.",
             field="metadata.version",
         )
+
+
+def _check_dates(record: Pregnancy, instance: Resource) -> None:
+    """A baby's birth time must be possible for this pregnancy, like a delivery date (`end_dates`)."""
+    if isinstance(instance, Birth):
+        pregnancy_end_check(record=record, at=instance.birth_time, field="birthTime", what="The birth time")
 
 
 def _after_change(record: Pregnancy, instance: Resource) -> None:

@@ -43,7 +43,10 @@ def test_the_edd_matches_within_21_days_either_side(pregnancy, nin, days, matche
 def test_finding_outside_the_window_is_not_found(pregnancy, nin, midwife_actor, days):
     with pytest.raises(NotFound):
         services.record_find_by_keys(
-            keys=keys(nin, EDD + timedelta(days=days)), reason="Admitted", actor=midwife_actor
+            keys=keys(nin, EDD + timedelta(days=days)),
+            reason_code="EMERGENCY",
+            reason="Admitted via A&E",
+            actor=midwife_actor,
         )
 
 
@@ -102,7 +105,10 @@ def test_a_find_grants_access_to_the_best_match_only(pregnancy, midwife_actor, n
         user_type=midwife_actor.user_type, care_location=location_b, name="Other", source_system="tests"
     )
     found = services.record_find_by_keys(
-        keys=keys(nin, EDD + timedelta(days=20)), reason="Labour", actor=finder
+        keys=keys(nin, EDD + timedelta(days=20)),
+        reason_code="LABOUR",
+        reason="Admitted in labour",
+        actor=finder,
     )
     assert found.record == second and found.broke_glass
     assert can_access(finder, second) and not can_access(finder, pregnancy)

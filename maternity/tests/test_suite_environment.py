@@ -53,7 +53,8 @@ def test_a_developers_shell_cannot_switch_the_tests_to_development_settings():
         "RATE_LIMIT_LOGIN_USERNAME": "1/h",
         "DJANGO_SETTINGS_MODULE": "no.such.settings",
     }
-    env = {**os.environ, **hostile}
+    # On SQLite: a second pytest on this PostgreSQL would make (and drop) the running suite's test database.
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **hostile}
     tests = ["maternity/tests/security/test_cookies.py", "maternity/tests/security/test_headers.py"]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],

@@ -107,6 +107,16 @@ def test_break_glass_is_highlighted_with_its_reason_and_a_search_shows_its_reaso
     assert 'class="tag"' not in search
 
 
+def test_the_break_glass_reason_she_reads_starts_with_the_reason_chosen_in_words(portal, record, ingrid):
+    log(record, ingrid, AccessAction.BREAK_GLASS, reason_code="LABOUR", reason="Came to our ward in labour")
+    (glass,) = entries(portal.get(log_url(record)))
+    assert (
+        'Reason they gave:</span> <strong class="reason-code">In labour or giving birth at this location'
+        "</strong>. Came to our ward in labour"
+    ) in glass
+    assert "LABOUR" not in glass  # the words, not the code
+
+
 def test_refused_attempts_say_nothing_was_shown(portal, record, midwife_actor):
     other_patient = link_patient(
         services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor).person, "other"

@@ -222,6 +222,7 @@ def test_a_care_location_taking_over_and_a_break_glass_note_are_shown(
         keys=PregnancyKeys(
             parse_national_id(record.person.identifier_value), record.person.date_of_birth, record.agreed_edd
         ),
+        reason_code="EMERGENCY",
         reason="Came to A&E in labour",
         actor=stranger,
     )
@@ -230,7 +231,7 @@ def test_a_care_location_taking_over_and_a_break_glass_note_are_shown(
     assert "A new Care Location took over your care" in text
     highlighted = '<div class="entry highlight"> <h3 class="entry-title">Someone outside your care team'
     assert highlighted in text
-    assert "Reason: Came to A&amp;E in labour" in text
+    assert "Reason: Emergency care or acute admission: Came to A&amp;E in labour" in text
 
 
 def test_a_delivered_pregnancy_tells_how_the_baby_was_born(portal, record, midwife_actor):

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from maternity import services
 from maternity.access import get_record_for
 from maternity.errors import AlreadyExists, NotAllowed, NotFound, RecordError, VersionConflict
+from maternity.json_depth import json_loads
 from maternity.models import AccessAction, BirthPlan, Pregnancy, RecordStatus
 from maternity.services.birth_plan import birth_plan_content
 from maternity.web.forms.conflicts import MINE, THEIRS, ConflictRow, merge
@@ -260,7 +261,7 @@ def _resolve(request, record, plan):
     try:
         their_version = _posted_version(post.get("version"))
         base_version = _posted_version(post.get("base_version"))
-        carried_mine = json.loads(post.get("mine", ""))
+        carried_mine = json_loads(post.get("mine", ""))
         if their_version is None or plan is None or not isinstance(carried_mine, dict):
             raise ValueError("incomplete")
     except ValueError:

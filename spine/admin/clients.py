@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from maternity.admin.base import object_action_url, one_object
-from maternity.admin.scope import administered_location_ids, is_location_admin
+from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
 from maternity.errors import RecordError
 from maternity.models import CareLocation
 from maternity.resources import RESOURCE_TYPES
@@ -68,7 +68,8 @@ class ClientLocationFilter(admin.SimpleListFilter):
         return [(str(location.pk), location.name) for location in _locations_for(request)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(care_location_id=self.value()) if self.value() else queryset
+        location_id = location_filter_id(self.value())
+        return queryset.filter(care_location_id=location_id) if location_id else queryset
 
 
 @admin.register(SpineClient)

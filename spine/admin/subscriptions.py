@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from maternity.admin.base import object_action_url, one_object
-from maternity.admin.scope import administered_location_ids, is_location_admin
+from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
 from maternity.event_feed import ROOT, position_before
 from maternity.models import CareLocation, FeedEntry
 
@@ -70,7 +70,8 @@ class CareLocationFilter(admin.SimpleListFilter):
         return [(str(location.pk), location.name) for location in locations]
 
     def queryset(self, request, queryset):
-        return queryset.filter(client__care_location_id=self.value()) if self.value() else queryset
+        location_id = location_filter_id(self.value())
+        return queryset.filter(client__care_location_id=location_id) if location_id else queryset
 
 
 class RedeliverForm(forms.Form):

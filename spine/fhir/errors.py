@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from maternity import errors as record_errors
 
 from ..errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
+from ..parsers import BodyTooDeep
 from .build import operation_outcome
 from .parse import FhirInvalid
 
@@ -45,6 +46,8 @@ def fhir_exception_handler(exc, context):
         return outcome_response(400, "invalid", exc.message, exc.field)
     if isinstance(exc, RequestDataTooBig):
         return outcome_response(413, "too-costly", "The request body is too large.")
+    if isinstance(exc, BodyTooDeep):
+        return outcome_response(400, "structure", f"The body is {exc.detail}: no resource needs so many.")
     if isinstance(exc, exceptions.ParseError):
         return outcome_response(400, "structure", f"The body is not valid JSON: {exc.detail}")
     if isinstance(exc, exceptions.UnsupportedMediaType):

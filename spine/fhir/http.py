@@ -1,13 +1,15 @@
 """DRF parser and renderer for FHIR JSON (application/fhir+json). A FHIR view lists
-`parser_classes = [FhirJsonParser, JSONParser]` so plain application/json is accepted too, and
-`renderer_classes = [FhirJsonRenderer]`."""
+`parser_classes = [FhirJsonParser, JSONParser]` (spine.parsers' JSONParser) so plain application/json is
+accepted too, and `renderer_classes = [FhirJsonRenderer]`."""
 
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+
+from ..parsers import JSONParser
 
 
 class FhirJsonParser(JSONParser):
-    """Reads application/fhir+json bodies; malformed JSON is a ParseError, as for JSONParser."""
+    """Reads application/fhir+json bodies; malformed JSON is a ParseError and JSON nested too deep a
+    BodyTooDeep, as for spine.parsers.JSONParser."""
 
     media_type = "application/fhir+json"
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from maternity.codes import LANGUAGE
 from maternity.identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+from maternity.services.finding import reason_codes_listed
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -36,8 +37,6 @@ LOINC_EDD_BY_SCAN = "11781-2"
 LOINC_EDD_BY_DATE = "11779-6"
 SNOMED_ACTIVE_CARE_LOCATION = "43741000"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
-
-MAX_BREAK_GLASS_REASON = 1000
 
 
 class FhirInvalid(Exception):
@@ -69,6 +68,7 @@ class FindQuery:
     date_of_birth: datetime.date
     edd: datetime.date | None  # None for $find-all-pregnancies
     break_glass_reason: str  # "" for $find-all-pregnancies
+    break_glass_reason_code: str = ""  # "" for $find-all-pregnancies
 
 
 @dataclass(frozen=True)
@@ -101,14 +101,18 @@ class PregnancyBundle:
 
 
 def parse_find_pregnancy(body: object) -> FindQuery:
-    """The Parameters of Patient/$find-pregnancy: national-id, dob, edd and break-glass-reason, all
-    mandatory."""
-    values = _read_parameters(body, ("national-id", "dob", "edd", "break-glass-reason"))
+    """The Parameters of Patient/$find-pregnancy: national-id, dob, edd, break-glass-reason (valueString:
+    why, in a sentence) and break-glass-reason-code (valueCode), all mandatory. The reason is read as sent
+    (trimmed); whether it is a good enough reason is the find's rule (`break_glass_reason_check`)."""
+    values = _read_parameters(
+        body, ("national-id", "dob", "edd", "break-glass-reason", "break-glass-reason-code")
+    )
     return FindQuery(
         national_id=values["national-id"],
         date_of_birth=values["dob"],
         edd=values["edd"],
         break_glass_reason=values["break-glass-reason"],
+        break_glass_reason_code=values["break-glass-reason-code"],
     )
 
 
@@ -138,9 +142,10 @@ def _read_parameters(body: object, names: tuple[str, ...]) -> dict:
         values[name] = read(_parameter_value(parameter, element, where), f"{where}.{element}")
     missing = [name for name in names if name not in values]
     if missing:
+        hints = "".join(f"; {_MISSING_HINTS[name]()}" for name in missing if name in _MISSING_HINTS)
         raise _refuse(
             "Parameters.parameter",
-            f"missing required parameter{'s' if len(missing) > 1 else ''} {_listed(missing)}",
+            f"missing required parameter{'s' if len(missing) > 1 else ''} {_listed(missing)}{hints}",
             code="required",
         )
     return values
@@ -174,19 +179,15 @@ def _read_national_id_parameter(identifier: Identifier, where: str) -> NationalI
     return _national_id(identifier.system, identifier.value, where)
 
 
-def _read_break_glass_reason(value: str, where: str) -> str:
-    reason = value.strip()
-    if not reason:
-        raise _refuse(
-            where, "the break-glass reason must not be blank: say why you need this record", code="required"
-        )
-    if len(reason) > MAX_BREAK_GLASS_REASON:
-        raise _refuse(
-            where,
-            f"the break-glass reason is {len(reason)} characters long; the limit is {MAX_BREAK_GLASS_REASON}",
-            code="value",
-        )
-    return reason
+def _read_trimmed(value: str, where: str) -> str:
+    return value.strip()
+
+
+_MISSING_HINTS = {
+    "break-glass-reason-code": lambda: (
+        f"break-glass-reason-code is a valueCode, one of {reason_codes_listed()}"
+    )
+}
 
 
 # --- $create-pregnancy and $update-pregnancy --------------------------------------------------------------
@@ -632,5 +633,6 @@ _PARAMETER_READERS = {
     "national-id": ("valueIdentifier", _read_national_id_parameter),
     "dob": ("valueDate", _full_date),
     "edd": ("valueDate", _full_date),
-    "break-glass-reason": ("valueString", _read_break_glass_reason),
+    "break-glass-reason": ("valueString", _read_trimmed),
+    "break-glass-reason-code": ("valueCode", _read_trimmed),
 }

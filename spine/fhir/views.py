@@ -5,28 +5,31 @@ logical id is the record id. Errors are OperationOutcomes (`errors.fhir_exceptio
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from maternity import rate_limits, services
 from maternity.access import get_record_for
 from maternity.actors import Actor
-from maternity.errors import NotAllowed, NotFound
+from maternity.errors import NotAllowed, NotFound, RecordError, UnknownCode
 from maternity.models import AccessAction, Mother, Pregnancy
 from maternity.pregnancy_keys import PregnancyKeys
 from maternity.resources import RESOURCE_TYPES
 from maternity.selectors import pregnancies_of_person
+from maternity.services.finding import MAX_REASON, MIN_REASON, reason_codes_listed
 
 from ..audit import AuditedViewMixin
 from ..context import request_actor
+from ..parsers import JSONParser
 from .build import PregnancySummary, pregnancy_search_bundle
 from .errors import fhir_exception_handler
 from .http import FhirJsonParser, FhirJsonRenderer
 from .parse import (
+    FhirInvalid,
+    FindQuery,
     PregnancyBundle,
     parse_find_all_pregnancies,
     parse_find_pregnancy,
@@ -46,6 +49,24 @@ RETRY_AFTER = OpenApiParameter(
     OpenApiParameter.HEADER,
     response=[429],
     description="Seconds to wait before trying again.",
+)
+FIND_EXAMPLE = OpenApiExample(
+    "Break glass: admitted in labour",
+    request_only=True,
+    media_type="application/fhir+json",
+    value={
+        "resourceType": "Parameters",
+        "parameter": [
+            {
+                "name": "national-id",
+                "valueIdentifier": {"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "17859410030"},
+            },
+            {"name": "dob", "valueDate": "1994-05-17"},
+            {"name": "edd", "valueDate": "2025-10-20"},
+            {"name": "break-glass-reason-code", "valueCode": "LABOUR"},
+            {"name": "break-glass-reason", "valueString": "Admitted to our labour ward; booked elsewhere."},
+        ],
+    },
 )
 ACTING_USER = [
     OpenApiParameter(
@@ -126,11 +147,17 @@ class FindPregnancyView(FhirView):
     @extend_schema(
         operation_id="fhir_find_pregnancy",
         summary="Find one pregnancy by its keys (break glass)",
-        description="Parameters: national-id, dob, edd (within 21 days of the agreed EDD), "
-        "break-glass-reason. Makes your Care Location a stakeholder; the reason is written into the "
-        "record and the audit trail and shown to the pregnant person. Rate-limited per acting user and "
-        "per client system: over the limit, 429 with Retry-After (an OperationOutcome, code throttled).",
+        description="Parameters: national-id (valueIdentifier), dob and edd (valueDate; the EDD within "
+        "21 days of the agreed EDD), break-glass-reason-code (valueCode, one of "
+        f"{reason_codes_listed()}) and break-glass-reason (valueString: why, in at least {MIN_REASON} and at "
+        f"most {MAX_REASON} characters once trimmed; with OTHER it is the whole explanation). A missing "
+        "or unknown code, or a reason too short or too long, is a 422 OperationOutcome that says which and "
+        "lists the codes; nothing is looked up and the rate limit is not spent. Makes your Care Location "
+        "a stakeholder; the code and reason are written into the record and the audit trail and shown to "
+        "the pregnant person. Rate-limited per acting user and per client system: over the limit, 429 "
+        "with Retry-After (an OperationOutcome, code throttled).",
         request=FHIR_JSON,
+        examples=[FIND_EXAMPLE],
         parameters=[*ACTING_USER, RETRY_AFTER],
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Bundle (searchset)"),
@@ -141,7 +168,8 @@ class FindPregnancyView(FhirView):
     def post(self, request):
         actor = self.actor()
         query = parse_find_pregnancy(request.data)
-        self.audit.reason = query.break_glass_reason
+        self.audit.reason_code, self.audit.reason = query.break_glass_reason_code, query.break_glass_reason
+        _check_break_glass_reason(query)  # before the rate limit: a refused reason looks nothing up
         attempt = rate_limits.break_glass_attempt(actor)
         if attempt.refused:
             attempt.log_refusal(request, "finds by keys")
@@ -152,6 +180,7 @@ class FindPregnancyView(FhirView):
             )
         found = services.record_find_by_keys(
             keys=PregnancyKeys(query.national_id, query.date_of_birth, query.edd),
+            reason_code=query.break_glass_reason_code,
             reason=query.break_glass_reason,
             actor=actor,
         )
@@ -261,6 +290,19 @@ class UpdatePregnancyView(FhirView):
             care_start=bundle.care_start,
         )
         return Response(status=status.HTTP_204_NO_CONTENT, headers=self.logical_id_headers(record))
+
+
+def _check_break_glass_reason(query: FindQuery) -> None:
+    """The find's own rule for the reason (`break_glass_reason_check`), as an OperationOutcome that points
+    at the parameter."""
+    try:
+        services.break_glass_reason_check(code=query.break_glass_reason_code, text=query.break_glass_reason)
+    except RecordError as error:
+        raise FhirInvalid(
+            f"{error.field}: {error.message}",
+            code="code-invalid" if isinstance(error, UnknownCode) else "value",
+            expression=f"Parameters.parameter.where(name='{error.field}')",
+        ) from None
 
 
 def _edds(bundle: PregnancyBundle) -> dict:

@@ -38,6 +38,12 @@ class SpineClient(models.Model):
     def client_id(self) -> str:
         return self.application.client_id
 
+    @property
+    def deactivated(self) -> bool:
+        """It, its Care Location or its service user is inactive: it gets no token, and its tokens are
+        refused."""
+        return not (self.active and self.care_location.active and self.service_user.is_active)
+
     def actor(self, **details) -> Actor:
         """The client acting on its own (no human behind the request), e.g. when its webhooks are sent."""
         return Actor(

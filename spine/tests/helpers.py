@@ -37,12 +37,22 @@ def identifier(nin: str, system: str = NO_FNR) -> dict:
     return {"system": system, "value": nin}
 
 
-def find_parameters(nin: str, dob, edd, reason: str | None = "Admitted in labour", system: str = NO_FNR):
+def find_parameters(
+    nin: str,
+    dob,
+    edd,
+    reason: str | None = "Admitted in labour",
+    system: str = NO_FNR,
+    code: str | None = "LABOUR",
+):
+    """A $find-pregnancy body; leave out the reason or its code with None."""
     parameters = [
         {"name": "national-id", "valueIdentifier": identifier(nin, system)},
         {"name": "dob", "valueDate": str(dob)},
         {"name": "edd", "valueDate": str(edd)},
     ]
+    if code is not None:
+        parameters.append({"name": "break-glass-reason-code", "valueCode": code})
     if reason is not None:
         parameters.append({"name": "break-glass-reason", "valueString": reason})
     return {"resourceType": "Parameters", "parameter": parameters}

@@ -134,8 +134,76 @@ def test_find_pregnancy_by_keys_makes_the_finder_a_stakeholder_and_writes_the_re
     assert PregnancyGroupPermission.objects.filter(content_object_id=created, reason="BREAK_GLASS").exists()
     note = Note.objects.get(record_id=created, kind=NoteKind.BREAK_GLASS)
     assert "Admitted in labour" in note.text and "Munkholmen" in note.text
+    assert "Reason: In labour or giving birth at this location: Admitted in labour" in note.text
     entry = AccessLog.objects.get(action="BREAK_GLASS")
     assert entry.reason == "Admitted in labour" and str(entry.record_id) == created
+    assert entry.reason_code == "LABOUR"
+
+
+def test_the_reason_code_is_kept_on_the_grant_and_in_the_audit_trail(fhir_b, created, nin):
+    body = find_parameters(nin, DOB, EDD, "Referral received from her GP today", code="TRANSFER")
+    assert fhir_b.post("Patient/$find-pregnancy", body).status_code == 200
+    grant = PregnancyGroupPermission.objects.get(content_object_id=created, reason="BREAK_GLASS")
+    assert (
+        grant.detail
+        == "Care transferred or referral received (TRANSFER): Referral received from her GP today"
+    )
+    entry = AccessLog.objects.get(action="BREAK_GLASS")
+    assert (entry.reason_code, entry.get_reason_code_display()) == (
+        "TRANSFER",
+        "Care transferred or referral received",
+    )
+
+
+def test_an_older_client_that_sends_no_reason_code_is_told_the_codes_and_nothing_is_found(
+    fhir_b, created, nin
+):
+    before = database_state()
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, code=None))
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/fhir+json")
+    found = issue(response)
+    assert (found["code"], found["expression"]) == ("required", ["Parameters.parameter"])
+    assert "missing required parameter 'break-glass-reason-code'" in found["diagnostics"]
+    assert "EMERGENCY" in found["diagnostics"] and "OTHER" in found["diagnostics"]
+    assert database_state() == before
+    entry = AccessLog.objects.get(action="FIND")
+    assert (entry.outcome, entry.status_code) == ("REJECTED", 422)
+
+
+@pytest.mark.parametrize("reason", ["x", "   labour  ", "123456789"])
+def test_a_reason_shorter_than_ten_characters_is_refused_and_grants_nothing(fhir_b, created, nin, reason):
+    before = database_state()
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, reason))
+    assert response.status_code == 422
+    found = issue(response)
+    assert found["expression"] == ["Parameters.parameter.where(name='break-glass-reason')"]
+    assert "at least 10 characters" in found["diagnostics"]
+    assert database_state() == before
+    entry = AccessLog.objects.get(action="FIND")
+    assert (entry.outcome, entry.reason_code, entry.reason) == ("REJECTED", "LABOUR", reason.strip())
+
+
+def test_a_reason_of_exactly_ten_characters_after_trimming_is_enough(fhir_b, created, nin):
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, "  In labour!  "))
+    assert response.status_code == 200, response.content
+
+
+def test_a_reason_of_1001_characters_is_refused(fhir_b, created, nin):
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, "x" * 1001))
+    assert response.status_code == 422
+    assert "at most 1000 characters (you gave 1001)" in issue(response)["diagnostics"]
+
+
+def test_an_unknown_reason_code_is_refused_listing_the_codes(fhir_b, created, nin):
+    response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, code="CURIOUS"))
+    assert response.status_code == 422
+    found = issue(response)
+    assert found["code"] == "code-invalid"
+    assert found["expression"] == ["Parameters.parameter.where(name='break-glass-reason-code')"]
+    assert "Unknown break-glass reason code 'CURIOUS'" in found["diagnostics"]
+    assert "PATIENT_REQUEST (at her request or with her consent)" in found["diagnostics"]
+    assert not PregnancyGroupPermission.objects.filter(reason="BREAK_GLASS").exists()
 
 
 def test_a_stakeholder_finding_again_writes_no_second_note(fhir_a, created, nin):

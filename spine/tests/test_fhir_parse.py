@@ -67,6 +67,10 @@ def reason(value: str) -> dict:
     return {"name": "break-glass-reason", "valueString": value}
 
 
+def reason_code(value: str) -> dict:
+    return {"name": "break-glass-reason-code", "valueCode": value}
+
+
 def find_body(**replace: dict | None) -> dict:
     """A valid $find-pregnancy body; replace a parameter by passing it (dob={...}), drop it with None."""
     parameters = {
@@ -74,21 +78,23 @@ def find_body(**replace: dict | None) -> dict:
         "dob": {"name": "dob", "valueDate": "1994-05-17"},
         "edd": {"name": "edd", "valueDate": "2025-01-10"},
         "break_glass_reason": reason("Booking appointment"),
+        "break_glass_reason_code": reason_code("TRANSFER"),
     }
     parameters.update(replace)
     return {"resourceType": "Parameters", "parameter": [p for p in parameters.values() if p is not None]}
 
 
 def find_all_body(**replace: dict | None) -> dict:
-    return find_body(edd=None, break_glass_reason=None, **replace)
+    return find_body(edd=None, break_glass_reason=None, break_glass_reason_code=None, **replace)
 
 
-def test_a_find_reads_all_four_parameters():
+def test_a_find_reads_all_five_parameters():
     assert parse_find_pregnancy(find_body()) == FindQuery(
         national_id=NationalId(NHS_NUMBER, NHS),
         date_of_birth=BIRTH,
         edd=datetime.date(2025, 1, 10),
         break_glass_reason="Booking appointment",
+        break_glass_reason_code="TRANSFER",
     )
 
 
@@ -108,13 +114,27 @@ def test_a_find_strips_the_break_glass_reason():
     assert parse_find_pregnancy(body).break_glass_reason == "Urgent care"
 
 
+def test_a_reason_code_with_spaces_around_it_is_not_a_fhir_code_and_is_refused_with_400():
+    error = refusal(parse_find_pregnancy, find_body(break_glass_reason_code=reason_code(" OTHER")))
+    assert (error.status, error.expression) == (400, "Parameters.parameter[4].valueCode")
+
+
+def test_a_find_leaves_judging_the_reason_to_the_find_itself():
+    """Too short or an unknown code is the find's rule (break_glass_reason_check), not the parser's."""
+    body = find_body(break_glass_reason=reason("   "), break_glass_reason_code=reason_code("HUNCH"))
+    query = parse_find_pregnancy(body)
+    assert (query.break_glass_reason, query.break_glass_reason_code) == ("", "HUNCH")
+
+
 def test_parameters_may_come_in_any_order():
     body = find_body()
     body["parameter"].reverse()
     assert parse_find_pregnancy(body).date_of_birth == BIRTH
 
 
-@pytest.mark.parametrize("name", ["national_id", "dob", "edd", "break_glass_reason"])
+@pytest.mark.parametrize(
+    "name", ["national_id", "dob", "edd", "break_glass_reason", "break_glass_reason_code"]
+)
 def test_a_find_without_each_parameter_is_refused_with_422_naming_it(name):
     error = refusal(parse_find_pregnancy, find_body(**{name: None}))
     assert outcome(error) == (422, "required", "Parameters.parameter")
@@ -130,36 +150,40 @@ def test_a_find_without_a_break_glass_reason_is_refused_with_422():
 def test_a_find_with_no_parameters_lists_every_missing_one():
     error = refusal(parse_find_pregnancy, {"resourceType": "Parameters"})
     assert error.status == 422
-    assert error.message.endswith("'national-id', 'dob', 'edd', 'break-glass-reason'")
+    assert "'national-id', 'dob', 'edd', 'break-glass-reason', 'break-glass-reason-code'" in error.message
 
 
-@pytest.mark.parametrize("blank", ["   ", "\n\t "])
-def test_a_find_with_a_blank_break_glass_reason_is_refused_with_422(blank):
-    error = refusal(parse_find_pregnancy, find_body(break_glass_reason=reason(blank)))
-    assert (error.status, error.code) == (422, "required")
-    assert error.expression == "Parameters.parameter[3].valueString"
-    assert "the break-glass reason must not be blank" in error.message
+def test_a_find_of_an_older_client_without_the_reason_code_is_told_the_codes_it_may_send():
+    error = refusal(parse_find_pregnancy, find_body(break_glass_reason_code=None))
+    assert outcome(error) == (422, "required", "Parameters.parameter")
+    assert "missing required parameter 'break-glass-reason-code'" in error.message
+    assert "is a valueCode, one of EMERGENCY (emergency care or acute admission), LABOUR (" in error.message
+    for code in ("TRANSFER", "PATIENT_REQUEST", "OTHER"):
+        assert code in error.message
 
 
-def test_an_empty_break_glass_reason_is_not_valid_fhir_and_is_refused_with_400():
-    error = refusal(parse_find_pregnancy, find_body(break_glass_reason=reason("")))
-    assert (error.status, error.expression) == (400, "Parameters.parameter[3].valueString")
-
-
-def test_a_break_glass_reason_of_1000_characters_is_accepted_and_1001_refused():
-    assert (
-        len(parse_find_pregnancy(find_body(break_glass_reason=reason("x" * 1000))).break_glass_reason) == 1000
+def test_a_reason_code_sent_as_a_string_is_refused_with_422_naming_the_type():
+    error = refusal(
+        parse_find_pregnancy,
+        find_body(break_glass_reason_code={"name": "break-glass-reason-code", "valueString": "LABOUR"}),
     )
-    error = refusal(parse_find_pregnancy, find_body(break_glass_reason=reason("x" * 1001)))
-    assert (error.status, error.code) == (422, "value")
-    assert "1001" in error.message
+    assert outcome(error) == (422, "value", "Parameters.parameter[4]")
+    assert "must be a valueCode, got valueString" in error.message
+
+
+@pytest.mark.parametrize("name", ["break_glass_reason", "break_glass_reason_code"])
+def test_an_empty_break_glass_reason_or_code_is_not_valid_fhir_and_is_refused_with_400(name):
+    empty = reason("") if name == "break_glass_reason" else reason_code("")
+    error = refusal(parse_find_pregnancy, find_body(**{name: empty}))
+    assert error.status == 400
+    assert error.expression.startswith(f"Parameters.parameter[{3 if name == 'break_glass_reason' else 4}]")
 
 
 def test_a_parameter_given_twice_is_refused_with_422():
     body = find_body()
     body["parameter"].append({"name": "dob", "valueDate": "1994-05-18"})
     error = refusal(parse_find_pregnancy, body)
-    assert outcome(error) == (422, "invalid", "Parameters.parameter[4]")
+    assert outcome(error) == (422, "invalid", "Parameters.parameter[5]")
     assert "'dob' is given more than once" in error.message
 
 
@@ -167,9 +191,9 @@ def test_an_unknown_parameter_is_refused_with_422_naming_the_accepted_ones():
     body = find_body()
     body["parameter"].append({"name": "nhs-number", "valueString": NHS})
     error = refusal(parse_find_pregnancy, body)
-    assert outcome(error) == (422, "not-supported", "Parameters.parameter[4].name")
+    assert outcome(error) == (422, "not-supported", "Parameters.parameter[5].name")
     assert "unknown parameter 'nhs-number'" in error.message
-    assert "'national-id', 'dob', 'edd', 'break-glass-reason'" in error.message
+    assert "'national-id', 'dob', 'edd', 'break-glass-reason', 'break-glass-reason-code'" in error.message
 
 
 def test_a_dob_given_as_a_string_is_refused_with_422():
@@ -321,9 +345,10 @@ def test_find_all_without_each_parameter_is_refused_with_422(name):
     assert name.replace("_", "-") in error.message
 
 
-@pytest.mark.parametrize("name", ["edd", "break_glass_reason"])
+@pytest.mark.parametrize("name", ["edd", "break_glass_reason", "break_glass_reason_code"])
 def test_find_all_refuses_the_parameters_only_find_takes(name):
-    body = find_body(**{other: None for other in ("edd", "break_glass_reason") if other != name})
+    only_find = ("edd", "break_glass_reason", "break_glass_reason_code")
+    body = find_body(**{other: None for other in only_find if other != name})
     error = refusal(parse_find_all_pregnancies, body)
     assert (error.status, error.code) == (422, "not-supported")
     assert "this operation takes 'national-id', 'dob'" in error.message

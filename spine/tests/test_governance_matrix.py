@@ -69,6 +69,7 @@ def world(db, client_a, client_b, client_c, nin, midwife_actor) -> World:
     )
     services.record_find_by_keys(
         keys=PregnancyKeys(parse_national_id(nin), DOB, EDD),
+        reason_code="LABOUR",
         reason="Came to our ward in labour",
         actor=Actor(
             user_type=UserType.HEALTH_CARE_PROFESSIONAL,
@@ -241,10 +242,11 @@ def test_finding_by_a_stranger_makes_its_location_a_stakeholder_with_the_reason(
     grant = PregnancyGroupPermission.objects.get(
         content_object=world.record, group__care_location__org_nr="983974724"
     )
-    assert grant.reason == StakeholderReason.BREAK_GLASS and grant.detail == "Referred to us"
+    assert grant.reason == StakeholderReason.BREAK_GLASS
+    assert grant.detail == "In labour or giving birth at this location (LABOUR): Referred to us"
     assert read(world, world.callers["stranger"]).status_code == 200
     entry = AccessLog.objects.filter(action="BREAK_GLASS").latest("id")
-    assert entry.reason == "Referred to us" and entry.org_nr == "983974724"
+    assert (entry.reason_code, entry.reason, entry.org_nr) == ("LABOUR", "Referred to us", "983974724")
 
 
 def test_pulling_care_by_the_other_stakeholder_moves_active_care_there(world):

@@ -12,6 +12,7 @@ from oauth2_provider.models import AccessToken, Application
 
 from conftest import RecordApi, fetch_token
 from spine.models import SpineClient
+from spine.services import spine_client_deactivate
 
 from .helpers import outcome
 
@@ -185,3 +186,111 @@ def test_a_token_of_an_application_that_is_not_a_client_system_gets_401(location
     api = RecordApi(fetch_token("loose-app", "loose-secret-loose-secret"), nin)
     response = api.get("status")
     assert outcome(response) == (401, "DHG-0005", "DHG-0005")
+
+
+def _credentials(client) -> dict:
+    return {
+        "grant_type": "client_credentials",
+        "client_id": client.client_id,
+        "client_secret": client.client_secret,
+    }
+
+
+def test_a_deactivated_client_system_gets_no_new_token_but_401_invalid_client(client_a):
+    SpineClient.objects.filter(pk=client_a.client.pk).update(
+        active=False
+    )  # its secret still the one it knows
+    for send in [
+        lambda: Client().post("/o/token/", _credentials(client_a)),
+        lambda: Client().post(
+            "/o/token/",
+            {"grant_type": "client_credentials"},
+            headers={
+                "Authorization": "Basic "
+                + base64.b64encode(f"{client_a.client_id}:{client_a.client_secret}".encode()).decode()
+            },
+        ),
+    ]:
+        response = send()
+        assert response.status_code == 401, response.content
+        assert response.json() == {
+            "error": "invalid_client",
+            "error_description": "This client system has been deactivated.",
+        }
+    assert AccessToken.objects.count() == 0
+
+
+def test_a_client_system_of_a_deactivated_care_location_gets_no_new_token(client_a, location_a):
+    location_a.active = False
+    location_a.save(update_fields=["active"])
+    response = Client().post("/o/token/", _credentials(client_a))
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_client")
+    assert AccessToken.objects.count() == 0
+
+
+def test_a_client_system_deactivated_in_the_admin_gets_invalid_client_too(client_a):
+    spine_client_deactivate(client=client_a.client)
+    response = Client().post("/o/token/", _credentials(client_a))
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_client")
+
+
+def test_a_wrong_secret_of_a_deactivated_client_is_not_told_it_was_deactivated(client_a):
+    SpineClient.objects.filter(pk=client_a.client.pk).update(active=False)
+    response = Client().post("/o/token/", {**_credentials(client_a), "client_secret": "guess"})
+    assert response.status_code == 401
+    assert response.json() == {"error": "invalid_client"}
+
+
+def test_a_deactivated_client_system_cannot_revoke_either(api, client_a):
+    SpineClient.objects.filter(pk=client_a.client.pk).update(active=False)
+    response = Client().post("/o/revoke_token/", {**_credentials(client_a), "token": api.token})
+    assert (response.status_code, response.json()["error"]) == (401, "invalid_client")
+
+
+@pytest.mark.parametrize("grant_type", [None, ""])
+def test_a_token_request_without_grant_type_is_invalid_request(client_a, grant_type):
+    body = {k: v for k, v in _credentials(client_a).items() if k != "grant_type"}
+    if grant_type is not None:
+        body["grant_type"] = grant_type
+    response = Client().post("/o/token/", body)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "grant_type" in response.json()["error_description"]
+    assert response["Cache-Control"] == "no-store"
+    assert AccessToken.objects.count() == 0
+
+
+def test_a_json_token_request_is_invalid_request_since_the_body_must_be_form_encoded(client_a):
+    response = Client().post("/o/token/", _credentials(client_a), content_type="application/json")
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+
+
+def test_the_device_grant_without_a_device_code_is_invalid_request_not_a_500(client_a):
+    body = {**_credentials(client_a), "grant_type": "urn:ietf:params:oauth:grant-type:device_code"}
+    response = Client(raise_request_exception=False).post("/o/token/", body)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+
+
+@pytest.mark.parametrize("path", ["/o/token/", "/o/revoke_token/"])
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "head"])
+def test_a_method_other_than_post_is_a_json_405_with_allow(path, method):
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert response["Content-Type"] == "application/json"
+    if method != "head":
+        assert response.json() == {
+            "error": "invalid_request",
+            "error_description": f"{method.upper()} is not allowed here: use POST.",
+        }
+
+
+def test_the_token_endpoint_without_its_trailing_slash_gives_a_token_not_a_redirect(client_a):
+    response = Client().post("/o/token", _credentials(client_a))
+    assert response.status_code == 200, response.content
+    assert response.json()["token_type"] == "Bearer"
+    revoked = Client().post(
+        "/o/revoke_token", {**_credentials(client_a), "token": response.json()["access_token"]}
+    )
+    assert revoked.status_code == 200
+    assert AccessToken.objects.count() == 0

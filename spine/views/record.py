@@ -139,11 +139,6 @@ class RecordCreateView(RecordAPIView):
         return _document_response(self, record.pk, status.HTTP_201_CREATED)
 
 
-@extend_schema(exclude=True)
-class RecordCreateSlashView(RecordCreateView):
-    """The same, for the trailing-slash URL used in NHN's examples."""
-
-
 def record_etag(record, types: list[str]) -> str:
     """Changes with every change anywhere in the record, and differs between record filters."""
     view = hashlib.sha256(",".join(sorted(types)).encode()).hexdigest()[:8]

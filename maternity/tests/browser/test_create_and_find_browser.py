@@ -109,6 +109,7 @@ def test_create_when_it_exists_elsewhere_leads_to_breaking_glass(page, midwife, 
     page.get_by_role("button", name="Create the pregnancy").click()
     page.get_by_role("heading", name="This pregnancy is already on record").wait_for()
     assert_accessible(page)
+    page.get_by_label("Care transferred or referral received").check()
     page.get_by_label("Why do you need this record?").fill("She came to our clinic for a scan today.")
     page.get_by_role("button", name="Find this pregnancy").click()
     assert record_of(page) == existing
@@ -130,8 +131,17 @@ def test_break_glass_find(page, midwife, location_a, location_b):
     page.get_by_label("Date of birth").fill(BORN.isoformat())
     page.get_by_label("Agreed due date (EDD)").fill(days_from_today(60).isoformat())
     page.get_by_role("button", name="Find the pregnancy").click()
-    page.get_by_text("it is required to break glass").first.wait_for()  # no reason given
+    page.get_by_text("it is required to break glass").first.wait_for()  # no reason chosen
+    page.get_by_text("Say why you need this record in at least 10 characters").first.wait_for()
     assert_accessible(page)
+
+    page.get_by_role("group", name="Reason for breaking glass").get_by_label(
+        "In labour or giving birth at this location"
+    ).check()
+    page.get_by_label("Why do you need this record?").fill("labour")
+    page.get_by_role("button", name="Find the pregnancy").click()
+    page.get_by_text("at least 10 characters (you gave 6)").first.wait_for()  # too short to say why
+    assert page.get_by_label("In labour or giving birth at this location").is_checked()  # kept
 
     page.get_by_label("Why do you need this record?").fill("Admitted to our unit in labour.")
     page.get_by_role("button", name="Find the pregnancy").click()
@@ -143,4 +153,4 @@ def test_break_glass_find(page, midwife, location_a, location_b):
     page.get_by_role("button", name="Find the pregnancy").click()
     assert record_of(page) == existing
     entry = AccessLog.objects.filter(action=AccessAction.BREAK_GLASS).get()
-    assert entry.reason == "Admitted to our unit in labour."
+    assert (entry.reason_code, entry.reason) == ("LABOUR", "Admitted to our unit in labour.")

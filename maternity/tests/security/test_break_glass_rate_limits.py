@@ -38,12 +38,13 @@ def web_b(midwife_b):
     return signed_in(midwife_b)
 
 
-def web_find(client, record):
+def web_find(client, record, reason: str = REASON):
     keys = {
         "national_id": record.person.identifier_value,
         "date_of_birth": BORN.isoformat(),
         "edd": record.agreed_edd.isoformat(),
-        "reason": REASON,
+        "reason_code": "LABOUR",
+        "reason": reason,
     }
     return client.post("/find/", keys)
 
@@ -93,11 +94,17 @@ def test_invalid_forms_do_not_count(limits, web_b, pregnancies):
     assert web_find(web_b, pregnancies[0]).status_code == 302
 
 
-def fhir_find(api: FhirApi, record, acting_user: str = "9144889"):
+def test_a_find_with_too_short_a_reason_does_not_count(limits, web_b, pregnancies):
+    for _ in range(5):
+        assert web_find(web_b, pregnancies[0], reason="labour").status_code == 400
+    assert web_find(web_b, pregnancies[0]).status_code == 302
+
+
+def fhir_find(api: FhirApi, record, acting_user: str = "9144889", reason: str = REASON):
     nin = record.person.identifier_value
     return api.post(
         "Patient/$find-pregnancy",
-        find_parameters(nin, BORN, record.agreed_edd, REASON),
+        find_parameters(nin, BORN, record.agreed_edd, reason),
         X_Acting_User_Id=acting_user,
     )
 
@@ -145,3 +152,9 @@ def test_a_signed_in_midwife_has_one_budget_for_the_pages_and_the_api(limits, we
     assert web_find(web_b, pregnancies[0]).status_code == 302
     assert fhir_find(FhirApi(None, client=web_b), pregnancies[1]).status_code == 200
     assert web_find(web_b, pregnancies[2]).status_code == 429
+
+
+def test_a_find_through_the_api_with_too_short_a_reason_does_not_count(limits, fhir_b, pregnancies):
+    for _ in range(5):
+        assert fhir_find(fhir_b, pregnancies[0], reason="labour").status_code == 422
+    assert fhir_find(fhir_b, pregnancies[0]).status_code == 200

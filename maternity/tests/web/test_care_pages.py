@@ -66,7 +66,7 @@ def test_a_status_change_is_confirmed_before_it_is_made(at_active, record):
     [
         ({"delivery_date": ""}, "Give the date and time of delivery."),
         ({"live_birth": ""}, "Say whether it was a live birth."),
-        ({"delivery_date": "2099-01-01T10:00"}, "This cannot be in the future."),
+        ({"delivery_date": "2099-01-01T10:00"}, "The delivery date (2099-01-01) is in the future"),
         ({"delivery_date": "yesterday"}, "Enter a valid date/time."),
         ({"status": "EXPLODED"}, "Select a valid choice."),
         ({"status": "TERMINATED", "termination_date": ""}, "Give the date and time of the termination."),

@@ -8,7 +8,15 @@ from django.contrib.messages import get_messages
 from conftest import new_nin
 from maternity.access import can_access
 from maternity.locations import SESSION_KEY
-from maternity.models import AccessAction, AccessLog, AccessOutcome, Note, NoteKind
+from maternity.models import (
+    AccessAction,
+    AccessLog,
+    AccessOutcome,
+    BreakGlassReason,
+    Note,
+    NoteKind,
+    PregnancyUserPermission,
+)
 
 from .conftest import practitioner, signed_in
 from .factories import actor_for, edd_at, make_pregnancy
@@ -29,6 +37,7 @@ def keys(record, **overrides) -> dict:
         "national_id": record.person.identifier_value,
         "date_of_birth": BORN.isoformat(),
         "edd": record.agreed_edd.isoformat(),
+        "reason_code": "LABOUR",
         "reason": REASON,
     }
     return {**values, **overrides}
@@ -64,9 +73,10 @@ def test_midwife_elsewhere_breaks_glass_and_goes_to_the_record(
     assert can_access(actor_b, pregnancy)
     note = Note.objects.get(record=pregnancy, kind=NoteKind.BREAK_GLASS)
     assert REASON in note.text
+    assert f"Reason: In labour or giving birth at this location: {REASON}" in note.text
     entry = AccessLog.objects.get()
     assert (entry.action, entry.outcome) == (AccessAction.BREAK_GLASS, AccessOutcome.ALLOWED)
-    assert entry.reason == REASON
+    assert (entry.reason_code, entry.reason) == ("LABOUR", REASON)
     assert entry.record_id == pregnancy.pk
     assert entry.person_id == pregnancy.person_id
     assert entry.care_location == location_b
@@ -150,9 +160,18 @@ def test_the_form_comes_back_filled_in_after_a_miss(web_b, pregnancy):
         ({"edd": ""}, "edd", "Enter her due date."),
         ({"edd": "next week"}, "edd", "Enter a real date."),
         ({"edd": "2999-01-01"}, "edd", "more than 40 weeks from today"),
-        ({"reason": ""}, "reason", "it is required to break glass"),
-        ({"reason": "   "}, "reason", "it is required to break glass"),
-        ({"reason": "x" * 1001}, "reason", "1000 characters or fewer"),
+        ({"reason": ""}, "reason", "Say why you need this record in at least 10 characters"),
+        ({"reason": "   "}, "reason", "Say why you need this record in at least 10 characters"),
+        ({"reason": "x"}, "reason", "at least 10 characters (you gave 1)"),
+        ({"reason": "  labour   "}, "reason", "at least 10 characters (you gave 6)"),
+        ({"reason": "x" * 1001}, "reason", "at most 1000 characters (you gave 1001)"),
+        ({"reason_code": ""}, "reason_code", "Choose the reason you need her record"),
+        ({"reason_code": "CURIOUS"}, "reason_code", "Choose one of the reasons listed."),
+        (
+            {"reason_code": "OTHER", "reason": "other"},
+            "reason",
+            "Say what the other reason is in at least 10",
+        ),
     ],
 )
 def test_bad_input_shows_the_form_again_with_a_clear_error(web_b, actor_b, pregnancy, change, field, message):
@@ -194,3 +213,55 @@ def test_breaking_glass_gives_access_to_her_alone_acting_for_the_location_she_ch
     entry = AccessLog.objects.get()
     assert (entry.action, entry.care_location) == (AccessAction.BREAK_GLASS, location_c)
     assert "Solveig Bakke at Haukeland fødeavdeling" in Note.objects.get(kind=NoteKind.BREAK_GLASS).text
+
+
+def test_the_form_offers_each_reason_code_as_a_choice(web_b):
+    content = web_b.get(URL).content.decode()
+    assert "<legend>Reason for breaking glass</legend>" in content
+    for code, label in BreakGlassReason.choices:
+        assert f'value="{code}"' in content and label in content
+
+
+def test_a_missing_code_and_a_short_reason_are_both_shown_at_once(web_b, pregnancy):
+    response = web_b.post(URL, keys(pregnancy, reason_code="", reason="short"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"reason_code", "reason"}
+    assert b'href="#id_reason_code_0"' in response.content
+
+
+def test_ten_characters_after_trimming_are_enough(web_b, pregnancy):
+    response = web_b.post(URL, keys(pregnancy, reason="  In labour!  ", reason_code="OTHER"))
+    assert response["Location"] == f"/records/{pregnancy.pk}/"
+    entry = AccessLog.objects.get()
+    assert (entry.reason_code, entry.reason) == ("OTHER", "In labour!")
+
+
+def test_the_grant_says_which_reason_and_why(web_b, midwife_b, pregnancy):
+    web_b.post(URL, keys(pregnancy, reason_code="EMERGENCY", reason="Brought in by ambulance, bleeding"))
+    grant = PregnancyUserPermission.objects.get(content_object=pregnancy, user=midwife_b)
+    assert grant.reason == "BREAK_GLASS"
+    assert grant.detail == "Emergency care or acute admission (EMERGENCY): Brought in by ambulance, bleeding"
+
+
+def test_the_records_access_log_shows_the_reason_code_with_the_reason(web_a, web_b, pregnancy):
+    web_b.post(URL, keys(pregnancy, reason_code="TRANSFER", reason="Referral received from her GP today"))
+    page = web_a.get(f"/records/{pregnancy.pk}/access-log/").content.decode()
+    assert (
+        '<span class="reason-code" data-reason-code="TRANSFER">Care transferred or referral received</span>: '
+        "Referral received from her GP today"
+    ) in page
+
+
+def test_the_break_glass_offer_on_the_create_page_asks_for_the_code_too(web_b, pregnancy):
+    data = {
+        "national_id": pregnancy.person.identifier_value,
+        "date_of_birth": BORN.isoformat(),
+        "method": "edd",
+        "edd": pregnancy.agreed_edd.isoformat(),
+    }
+    response = web_b.post("/new/", data)
+    assert response.status_code == 409, response.content
+    content = response.content.decode()
+    assert 'name="reason_code"' in content and 'id="conflict-reason_code_0"' in content
+    assert 'id="conflict-reason"' in content

@@ -1,7 +1,6 @@
 """Forms for changing a record's status and pulling active care."""
 
 from django import forms
-from django.utils import timezone
 
 from ...models import RecordStatus
 
@@ -35,7 +34,7 @@ class StatusForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        status, now = data.get("status"), timezone.now()
+        status = data.get("status")
         if status == RecordStatus.DELIVERED:
             if data.get("delivery_date") is None:
                 self.add_error("delivery_date", "Give the date and time of delivery.")
@@ -43,10 +42,7 @@ class StatusForm(forms.Form):
                 self.add_error("live_birth", "Say whether it was a live birth.")
         if status == RecordStatus.TERMINATED and data.get("termination_date") is None:
             self.add_error("termination_date", "Give the date and time of the termination.")
-        for name in ("delivery_date", "termination_date"):
-            if data.get(name) and data[name] > now:
-                self.add_error(name, "This cannot be in the future.")
-        return data
+        return data  # whether the date is possible for this pregnancy: the status change's own rule
 
 
 class PullCareForm(forms.Form):

@@ -7,11 +7,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ...clinical import PREGNANCY_DAYS
+from ...errors import RecordError
 from ...identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+from ...models import BreakGlassReason
 from ...pregnancy_keys import EDD_WINDOW, PregnancyKeys
-from ...services.finding import MAX_REASON
+from ...services.finding import CODE_FIELD, MAX_REASON, MIN_REASON, TEXT_FIELD, break_glass_reason_check
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REASON_FIELDS = {CODE_FIELD: "reason_code", TEXT_FIELD: "reason"}  # the find's field names -> the form's
 OLDEST_BIRTH = date(1900, 1, 1)
 
 
@@ -82,16 +85,21 @@ class FindForm(forms.Form):
         help_text=f"A date within {EDD_WINDOW.days} days of the due date on record matches.",
         error_messages={"required": "Enter her due date.", "invalid": "Enter a real date."},
     )
+    reason_code = forms.ChoiceField(
+        label="Reason for breaking glass",
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the reason you need her record: it is required to break glass.",
+            "invalid_choice": "Choose one of the reasons listed.",
+        },
+    )
     reason = forms.CharField(
         label="Why do you need this record?",
-        max_length=MAX_REASON,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: admitted to our ward in labour; she is booked at another hospital. "
-        "She will read this.",
-        error_messages={
-            "required": "Give the reason you need her record: it is required to break glass.",
-            "max_length": f"Keep the reason to {MAX_REASON} characters or fewer.",
-        },
+        required=False,  # the find's own rule says what is missing (break_glass_reason_check)
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_REASON}),
+        help_text=f"In a sentence, at least {MIN_REASON} characters. For example: admitted to our ward in "
+        "labour; she is booked at another hospital. She will read this.",
     )
 
     def clean_edd(self) -> date:
@@ -105,7 +113,18 @@ class FindForm(forms.Form):
     def clean(self):
         data = super().clean()
         check_birth_date_matches(self)
+        self._check_reason(data)
         return data
+
+    def _check_reason(self, data: dict) -> None:
+        """The find's rule for the reason, here too, so a short reason is shown at once (and a form with
+        errors does not count against the break-glass rate limit)."""
+        try:
+            break_glass_reason_check(code=data.get("reason_code"), text=data.get("reason"))
+        except RecordError as error:
+            field = REASON_FIELDS.get(error.field or "")
+            if field not in self.errors:
+                self.add_error(field, error.message)
 
     def keys(self) -> PregnancyKeys:
         data = self.cleaned_data

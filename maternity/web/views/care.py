@@ -7,12 +7,17 @@ from django.utils import timezone
 
 from ... import services
 from ...access import get_record_for
-from ...errors import NotAllowed, RecordError, VersionConflict
+from ...errors import Invalid, NotAllowed, RecordError, VersionConflict
 from ...models import AccessAction, AccessLog, RecordStatus
 from ..acting import professional_view
 from ..forms.care import PullCareForm, StatusForm
 
 ACCESS_LOG_PAGE = 50
+# The status change's field names -> the form's
+STATUS_FIELDS = {
+    "recordStatus.deliveryDate": "delivery_date",
+    "recordStatus.terminationDate": "termination_date",
+}
 
 
 @professional_view(AccessAction.STATUS_CHANGE)
@@ -29,6 +34,18 @@ def status_change(request, record_id):
         request.page_audit.status_code = 400
         return _status_page(request, record, form, status=400)
     data = form.cleaned_data
+    try:  # an impossible date is said at once, not after the confirmation (the change checks it again)
+        services.record_status_dates_check(
+            record=record,
+            status=data["status"],
+            delivery_date=data.get("delivery_date"),
+            termination_date=data.get("termination_date"),
+        )
+    except Invalid as error:
+        request.page_audit.status_code = 400
+        request.page_audit.detail = error.message
+        form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
+        return _status_page(request, record, form, status=400)
     if request.POST.get("confirmed") != "yes":
         request.page_audit.action = AccessAction.READ
         return render(
@@ -53,7 +70,7 @@ def status_change(request, record_id):
     except RecordError as error:
         request.page_audit.status_code = 403 if isinstance(error, NotAllowed) else 400
         request.page_audit.detail = error.message
-        form.add_error(None, error.message)
+        form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
         return _status_page(request, record, form, status=request.page_audit.status_code)
     request.page_audit.detail = f"{record.status} -> {data['status']}"
     messages.success(request, f"The record is now {RecordStatus(data['status']).label.lower()}.")

@@ -12,6 +12,7 @@ from ...pregnancy_keys import records_matching
 from ...selectors import pregnancies_of_person
 from ..acting import professional_view
 from ..forms.create import CreateForm
+from ..forms.finding import FindForm
 
 SERVICE_FIELDS = {"dob": "date_of_birth", "edd": "method"}  # the service's field names -> the form's
 
@@ -37,7 +38,13 @@ def _conflict(request, form: CreateForm, error: AlreadyExists) -> dict:
         )
         if record.pk in matching or record.status == RecordStatus.ACTIVE
     ]
-    return {"keys": keys, "keys_match": bool(matching), "visible": visible, "message": error.message}
+    return {
+        "keys": keys,
+        "keys_match": bool(matching),
+        "visible": visible,
+        "message": error.message,
+        "find_form": FindForm(auto_id="conflict-%s"),  # its reason fields, posted to the find page
+    }
 
 
 @professional_view(AccessAction.CREATE)

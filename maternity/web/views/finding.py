@@ -1,4 +1,5 @@
-"""Finding a pregnancy by its keys: national ID, date of birth and due date, with a break-glass reason."""
+"""Finding a pregnancy by its keys: national ID, date of birth and due date, with a break-glass reason (a
+code from a short list and a sentence)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from ...errors import NotAllowed, NotFound, RecordError
 from ...models import AccessAction
 from ...services.finding import MAX_REASON, NO_MATCH
 from ..acting import professional_view
-from ..forms.finding import FindForm
+from ..forms.finding import REASON_FIELDS, FindForm
 
 
 def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False, wait_minutes: int = 0):
@@ -40,6 +41,7 @@ def find(request):
         return _page(request, FindForm())
     audit = request.page_audit
     form = FindForm(request.POST)
+    audit.reason_code = (request.POST.get("reason_code") or "").strip()[:40]
     audit.reason = (request.POST.get("reason") or "").strip()[:MAX_REASON]
     if not form.is_valid():
         audit.status_code = 400
@@ -50,7 +52,10 @@ def find(request):
         return _too_many(request, form, attempt)
     try:
         found = services.record_find_by_keys(
-            keys=form.keys(), reason=form.cleaned_data["reason"], actor=request.actor
+            keys=form.keys(),
+            reason_code=form.cleaned_data["reason_code"],
+            reason=form.cleaned_data["reason"],
+            actor=request.actor,
         )
     except NotFound:
         audit.status_code, audit.detail = 404, NO_MATCH
@@ -58,7 +63,7 @@ def find(request):
     except RecordError as error:
         audit.status_code = 403 if isinstance(error, NotAllowed) else 400
         audit.detail = error.message
-        form.add_error(None, error.message)
+        form.add_error(REASON_FIELDS.get(error.field or ""), error.message)
         return _page(request, form, status=audit.status_code)
     record = found.record
     audit.record_id, audit.person_id = record.pk, record.person_id

@@ -2,34 +2,26 @@
 the list of its active records with what is missing or implausible in each.
 
 Only a practitioner acting for the location sees them (`professional_view`): the figures are always the
-acting location's own. Each table can be downloaded as CSV with `?export=<table>.csv`.
+acting location's own. Each table can be downloaded as CSV with `?export=<table>.csv`, written by
+`maternity.csv_export` (which neutralises cells that a spreadsheet would run as formulas).
 """
 
-import csv
 from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
 from ... import data_quality, reports
+from ...csv_export import csv_response
 from ...models import AccessAction
 from ..acting import professional_view
 from ..report_charts import bar_chart_svg
 
 PAGE_SIZE = 25
-
-
-def csv_response(*, filename: str, header: list[str], rows: list[list]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def _parse_date(value: str | None) -> date | None:

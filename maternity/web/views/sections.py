@@ -8,6 +8,7 @@ travels with the conflict page and is validated again.
 """
 
 import json
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from ...errors import (
     ResourceNotFound,
     VersionConflict,
 )
+from ...json_depth import json_loads
 from ...models import AccessAction, Pregnancy
 from ...resources import ResourceType
 from ..forms import specs
@@ -210,7 +212,7 @@ def _submitted(request) -> dict:
     """What she entered: the form as posted, or, from a conflict page, the entry it carries."""
     if "resolve" in request.POST:
         try:
-            carried = json.loads(request.POST.get("mine", ""))
+            carried = json_loads(request.POST.get("mine", ""))
         except ValueError:
             carried = None
         if isinstance(carried, dict):
@@ -267,7 +269,7 @@ def _save(
     except (NotFound, ResourceNotFound):
         raise  # the not-found page
     except RecordError as error:  # Invalid, UnknownCode...: the model's own validation
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_error(_form_field(form, error.field), error.message)
         return _form_page(request, record, rt, instance, form, version=version, status=400)
     spec = specs.section(rt)
     audit.detail = f"{rt.name} {saved.pk} saved as version {saved.version}"
@@ -410,7 +412,7 @@ def _resolve(request, record, rt, instance):
     try:
         their_version = _posted_version(post.get("version"))
         base_version = _posted_version(post.get("base_version"))
-        mine_data = json.loads(post.get("mine", ""))
+        mine_data = json_loads(post.get("mine", ""))
         if their_version is None or not isinstance(mine_data, dict):
             raise ValueError("incomplete")
         mine_data = {str(key): str(value) for key, value in mine_data.items()}
@@ -461,3 +463,10 @@ def _resolve(request, record, rt, instance):
                 picks=picks,
             )
     return _save(request, record, rt, instance, mine_form, values=values, version=their_version)
+
+
+def _form_field(form, field: str | None) -> str | None:
+    """The form's field a service error names: by the model's name, or by its camelCase name on the
+    record API (`birthTime` is `birth_time`); None (the whole form) when it is neither."""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", field or "").lower()
+    return next((name for name in (field, snake) if name and name in form.fields), None)

@@ -159,6 +159,7 @@ class Command(BaseCommand):
                     {"name": "national-id", "valueIdentifier": {"system": NO_FNR, "value": record.nin}},
                     {"name": "dob", "valueDate": str(record.dob)},
                     {"name": "edd", "valueDate": str(record.agreed_edd)},
+                    {"name": "break-glass-reason-code", "valueCode": "LABOUR"},
                     {"name": "break-glass-reason", "valueString": "Benchmark: admitted in labour"},
                 ],
             }

@@ -432,7 +432,7 @@ def world(client_a, client_b, midwife_actor, offline) -> World:
     for name, data in {
         "antenatalAppointments": {"appointment_date": edd - timedelta(days=100)},
         "symphysisFundalHeights": {"measurement": 25, "measurement_date": edd - timedelta(days=100)},
-        "births": {"birth_time": datetime.combine(edd, datetime.min.time(), tzinfo=UTC)},
+        "births": {"birth_time": datetime.now(UTC) - timedelta(days=1)},  # (not after today: end_dates)
     }.items():
         services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=midwife_actor)
     # A status change and back: system notes, and a record that has been through both.
