@@ -33,7 +33,7 @@ def _refuse_control_characters(name: str, value: str) -> str:
 def _header(request, name: str) -> str:
     """A header's value as text. WSGI hands header bytes over as latin-1, so UTF-8 sent raw arrives garbled:
     undo that. Control characters are refused (Invalid, naming the header)."""
-    value = request.headers.get(name, "").strip()
+    value = request.headers.get(name, "").strip(" \t")  # optional whitespace (RFC 9110), nothing else
     with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep the text as it came
         value = value.encode("latin-1").decode("utf-8")
     return _refuse_control_characters(name, value)
@@ -43,7 +43,7 @@ def _text_header(request, name: str) -> str:
     """A header carrying free text, such as a person's name ("Åse Ødegård"), raw UTF-8 or percent-encoded
     UTF-8 (for HTTP libraries that refuse non-ASCII header values, as nhn-user-role is encoded). Control
     characters are refused however they were sent."""
-    return _refuse_control_characters(name, unquote(_header(request, name)).strip())
+    return _refuse_control_characters(name, unquote(_header(request, name)).strip(" \t"))
 
 
 def echoable_event_id(request) -> str:
