@@ -14,6 +14,7 @@ from .errors import NotFound
 from .models import Pregnancy, PregnancyGroupPermission, PregnancyUserPermission, UserType
 
 ACCESS_CODENAME = "access_pregnancy"
+NOT_VISIBLE = "No maternity record with that id is visible to you."  # for absent and hidden alike
 
 
 def visible_records(actor: Actor) -> QuerySet[Pregnancy]:
@@ -67,7 +68,7 @@ def get_record_for(actor: Actor, record_id: UUID | str, *, queryset: QuerySet | 
     try:
         return source.get(pk=record_id)
     except (Pregnancy.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("No maternity record with that id is visible to you.") from None
+        raise NotFound(NOT_VISIBLE) from None
 
 
 def can_access(actor: Actor, record: Pregnancy) -> bool:

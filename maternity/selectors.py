@@ -1,9 +1,14 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from .access import visible_records
+from .access import NOT_VISIBLE, visible_records
 from .actors import Actor
+from .errors import NotFound
 from .identifiers import NationalId
 from .models import Person, Pregnancy, RecordStatus
 from .pregnancy_keys import person_filter
@@ -64,3 +69,36 @@ def pregnancies_of_person(*, actor: Actor, national_id: NationalId, date_of_birt
         .select_related("person", "active_care_location", "mother")
         .order_by("created_at")
     )
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """What one read of a record's stored document finds: the record's ids and revision, and the stored
+    text when it is at that revision (else None: `documents.document_current` builds it)."""
+
+    record_id: UUID
+    person_id: int
+    revision: int
+    body: str | None
+
+
+def stored_document_for(*, actor: Actor, record_id: UUID | str, national_id: NationalId) -> StoredDocument:
+    """The record's stored document, if the actor may see the record and it is the patient's: visibility,
+    the patient match and the document in one query. NotFound otherwise, as for no record at all."""
+    try:
+        row = (
+            visible_records(actor)
+            .filter(
+                pk=record_id,
+                person__identifier_system=national_id.system,
+                person__identifier_value=national_id.value,
+            )
+            .values_list("pk", "person_id", "revision", "document__revision", "document__body")
+            .first()
+        )
+    except (ValueError, ValidationError):
+        row = None
+    if row is None:
+        raise NotFound(NOT_VISIBLE)
+    pk, person_id, revision, stored_revision, body = row
+    return StoredDocument(pk, person_id, revision, body if stored_revision == revision else None)

@@ -222,6 +222,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)
 # deepest, needs about ten levels; ~1,000 would exhaust Python's stack while parsing.
 JSON_MAX_DEPTH = 32
 
+# Where the record document's JSON shape lives (maternity/documents.py): the API's serializers.
+RECORD_DOCUMENT_BUILDER = "spine.documents.document_parts"
+
 # Production safety: on unless DEBUG.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]  # probes call the app server directly; a 301 would pass as healthy

@@ -1,6 +1,7 @@
 from .audit import AccessAction, AccessLog, AccessOutcome, BreakGlassReason
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
+from .document import RecordDocument
 from .events import EventAction, RecordEvent
 from .feed import FeedEntry
 from .lists import (
@@ -65,6 +66,7 @@ __all__ = [
     "PointsOfContact",
     "Practitioner",
     "Pregnancy",
+    "RecordDocument",
     "PregnancyGroupPermission",
     "PregnancyUserPermission",
     "PreviousPregnancies",

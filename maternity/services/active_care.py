@@ -5,13 +5,13 @@ earlier episode without moving the current one."""
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed
 from ..models import CareLocationEpisode, EventAction, NoteKind, Pregnancy, StakeholderReason
 from ..resources import RESOURCE_TYPES
+from .gate import record_write
 from .records import save_record_version
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant
@@ -20,7 +20,7 @@ from .versioning import lock_record_for_write, now
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-@transaction.atomic
+@record_write()
 def care_pull(*, record_id: UUID | str, actor: Actor, start_time: datetime | None = None) -> Pregnancy:
     """The actor's Care Location cares for the pregnancy from `start_time` (default: now). Adds an episode
     to careLocations and a note; makes the location a stakeholder; moves active care when this is now

@@ -21,12 +21,12 @@ that version (and its history row) says "not read" until a midwife reads it agai
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.db.models import F
 
 from ..actors import Actor
 from ..errors import NotAllowed, ResourceNotFound, VersionConflict
 from ..models import BirthPlan, Pregnancy
+from .gate import record_changed, record_write
 from .resources import resource_create, resource_update, resource_writer_check
 from .versioning import lock_record_for_write, now
 
@@ -51,7 +51,7 @@ def reader_name(actor: Actor) -> str:
     return name if len(name) <= max_length else name[: max_length - 1] + "…"
 
 
-@transaction.atomic
+@record_write()
 def birth_plan_save(
     *, record_id: UUID | str, version: int | None, data: dict[str, Any], actor: Actor
 ) -> BirthPlan:
@@ -78,7 +78,7 @@ def _unchanged(plan: BirthPlan, data: dict[str, Any]) -> bool:
     return all((data.get(name) or None) == (value or None) for name, value in stored.items())
 
 
-@transaction.atomic
+@record_write()
 def birth_plan_acknowledge(*, record_id: UUID | str, version: int, actor: Actor) -> BirthPlan:
     """A professional of a stakeholder location marks version `version` of her plan read.
 
@@ -106,4 +106,5 @@ def birth_plan_acknowledge(*, record_id: UUID | str, version: int, actor: Actor)
     plan._change_reason = ACKNOWLEDGED
     plan.save(update_fields=["acknowledged_at", "acknowledged_by_name"])
     Pregnancy.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
+    record_changed(record.pk, RESOURCE_TYPE)
     return plan

@@ -14,14 +14,13 @@ find checks it again itself.
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db import transaction
-
 from ..access import can_access
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
 from ..models import BreakGlassReason, NoteKind, Pregnancy, StakeholderReason
 from ..pregnancy_keys import PregnancyKeys, best_match, records_matching
 from ..resources import RESOURCE_TYPES
+from .gate import record_write
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant_for
 
@@ -81,7 +80,7 @@ def break_glass_reason_check(*, code: str | None, text: str | None) -> Reason:
     return Reason(code=BreakGlassReason(code), text=text)
 
 
-@transaction.atomic
+@record_write()
 def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, actor: Actor) -> Found:
     """The pregnancy these keys match, given a break-glass reason (`break_glass_reason_check`). The reason's
     code and text go into the grant's detail and the note when the find breaks glass."""
@@ -116,7 +115,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
     return Found(record=record, broke_glass=True)
 
 
-@transaction.atomic
+@record_write()
 def record_access_by_keys(*, record_id: UUID | str, keys: PregnancyKeys, actor: Actor) -> bool:
     """A caller who names a record and sends its keys becomes a stakeholder of it (DESIGN rule 2: read or
     written via the API with the pregnancy keys). False when the keys do not match that record."""

@@ -6,8 +6,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-
 from ..actors import Actor
 from ..clinical import agreed_edd
 from ..errors import AlreadyExists, Invalid, NotAllowed
@@ -16,6 +14,7 @@ from ..models import EventAction, Person, Pregnancy, RecordStatus, StakeholderRe
 from ..pregnancy_keys import PregnancyKeys, records_matching
 from ..resources import RESOURCE_TYPES
 from .active_care import care_pull
+from .gate import record_write
 from .records import ACTIVE_EXISTS, record_create, save_record_version
 from .resources import key_demographics_check, merge_in_locked_record
 from .stakeholders import stakeholder_grant_for
@@ -49,7 +48,7 @@ def _agreed(edds: dict[str, date]) -> date | None:
     )
 
 
-@transaction.atomic
+@record_write()
 def pregnancy_create_by_keys(
     *,
     national_id: NationalId,
@@ -116,7 +115,7 @@ def _write_edds(
     merge_in_locked_record(record=record, rt=RESOURCE_TYPES["currentPregnancy"], data=data, actor=actor)
 
 
-@transaction.atomic
+@record_write()
 def pregnancy_update(
     *,
     record_id: UUID | str,

@@ -12,6 +12,7 @@ from ..identifiers import NationalId
 from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, StakeholderReason
 from ..resources import RESOURCE_TYPES
 from .end_dates import record_status_dates_check
+from .gate import record_write
 from .resources import create_in_locked_record, resource_writer_check
 from .stakeholders import stakeholder_grant
 from .versioning import lock_record_for_write, now, save_resource_version
@@ -42,7 +43,7 @@ def record_create_check_types(*, resource_types: list[str], actor: Actor) -> Non
         resource_writer_check(resource_type=name, actor=actor)
 
 
-@transaction.atomic
+@record_write()
 def record_create(
     *,
     national_id: NationalId,
@@ -104,7 +105,7 @@ STATUS_FIELDS = {
 }
 
 
-@transaction.atomic
+@record_write()
 def record_status_update(
     *,
     record_id: UUID | str,

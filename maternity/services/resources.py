@@ -3,8 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-
 from ..actors import Actor
 from ..clinical import agreed_edd
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
@@ -12,6 +10,7 @@ from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, UserType
 from ..models.base import Resource
 from ..resources import RESOURCE_TYPES, ResourceType
 from .end_dates import pregnancy_end_check
+from .gate import record_write
 from .versioning import lock_record_for_write, now, save_resource_version, validate
 
 
@@ -106,7 +105,7 @@ def merge_in_locked_record(
     return instance
 
 
-@transaction.atomic
+@record_write()
 def resource_create(
     *, record_id: UUID | str, resource_type: str, data: dict[str, Any], actor: Actor
 ) -> Resource:
@@ -116,7 +115,7 @@ def resource_create(
     return create_in_locked_record(record=record, rt=rt, data=data, actor=actor)
 
 
-@transaction.atomic
+@record_write()
 def resource_update(
     *,
     record_id: UUID | str,
@@ -143,7 +142,7 @@ def resource_update(
     return instance
 
 
-@transaction.atomic
+@record_write()
 def resource_enter_in_error(
     *,
     record_id: UUID | str,

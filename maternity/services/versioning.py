@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from ..access import can_access
+from ..access import NOT_VISIBLE, can_access
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
 from ..models import Pregnancy, RecordEvent, RecordStatus
 from ..models.stamp import Stamped
+from .gate import record_changed
 
 
 def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
@@ -25,9 +26,9 @@ def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
             .get(pk=record_id)
         )
     except (Pregnancy.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("No maternity record with that id is visible to you.") from None
+        raise NotFound(NOT_VISIBLE) from None
     if not can_access(actor, record):
-        raise NotFound("No maternity record with that id is visible to you.")
+        raise NotFound(NOT_VISIBLE)
     if (
         record.status != RecordStatus.ACTIVE
         and actor.care_location_id_or_none != record.active_care_location_id
@@ -63,6 +64,7 @@ def record_event(
     *, record: Pregnancy, resource_type: str, resource_id, version: int, action: str, actor: Actor, now
 ) -> RecordEvent:
     Pregnancy.objects.filter(pk=record.pk).update(record_last_updated=now, revision=F("revision") + 1)
+    record_changed(record.pk, resource_type)
     return RecordEvent.objects.create(
         record=record,
         resource_type=resource_type,

@@ -14,8 +14,9 @@ from .resources import SERIALIZERS
 
 def record_document_queryset(resource_types=None):
     """One query for the record and every singleton (reverse one-to-one joins), one per list type:
-    the same number of queries however large the record is."""
-    allowed = set(resource_types or RESOURCE_TYPES)
+    the same number of queries however large the record is. `resource_types`: the wire names to load
+    (None: all; an empty list: the record root only)."""
+    allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
     singletons = [rt.accessor for rt in SINGLETONS if rt.name in allowed]
     lists = [
         Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
@@ -28,8 +29,9 @@ def record_document_queryset(resource_types=None):
 
 
 def record_document(record: Pregnancy, resource_types=None) -> dict:
-    """`resource_types`: the wire names the caller may see (a client's record filter); others are left out."""
-    allowed = set(resource_types or RESOURCE_TYPES)
+    """`resource_types`: the wire names the caller may see (a client's record filter); others are left out
+    (None: all)."""
+    allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
     document = {"metadata": record_metadata(record)}
     for rt in SINGLETONS:
         if rt.name in allowed:

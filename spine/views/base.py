@@ -7,17 +7,16 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from maternity import services
-from maternity.access import get_record_for
+from maternity.access import NOT_VISIBLE, get_record_for
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound
 from maternity.models import Pregnancy
 from maternity.resources import RESOURCE_TYPES
+from maternity.selectors import StoredDocument, stored_document_for
 from maternity.services.resources import resource_writer_check
 
 from ..audit import AuditedViewMixin
 from ..context import patient_national_id, pregnancy_keys, request_actor
-
-NOT_VISIBLE = "No maternity record with that id is visible to you."
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -155,3 +154,19 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
             raise NotFound(NOT_VISIBLE)
         self.audit.person_id = record.person_id
         return record
+
+    def load_document(self, actor: Actor, record_id: str) -> StoredDocument:
+        """The record's stored document, as `load_record` finds the record (the same rules), in one query."""
+        national_id = patient_national_id(self.request)
+        keys = pregnancy_keys(self.request, national_id)
+        try:
+            found = stored_document_for(actor=actor, record_id=record_id, national_id=national_id)
+        except NotFound:
+            if keys is None or not services.record_access_by_keys(
+                record_id=record_id, keys=keys, actor=actor
+            ):
+                raise
+            self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
+            found = stored_document_for(actor=actor, record_id=record_id, national_id=national_id)
+        self.audit.person_id = found.person_id
+        return found

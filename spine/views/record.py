@@ -1,16 +1,25 @@
 """The NHN record endpoints: status, history, the record document, status changes, resources."""
 
 import hashlib
+import json
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from maternity import services
+from maternity.documents import document_current, dumps
 from maternity.errors import ResourceNotFound
 from maternity.models import AccessAction
 from maternity.resources import RESOURCE_TYPES
-from maternity.selectors import patient_records, patient_status, person_for
+from maternity.selectors import (
+    StoredDocument,
+    patient_records,
+    patient_status,
+    person_for,
+    stored_document_for,
+)
 
 from ..context import patient_national_id
 from ..serializers.metadata import (
@@ -28,8 +37,6 @@ from ..serializers.record import (
     StatusSerializer,
     UpdateStatusSerializer,
     metadata_version,
-    record_document,
-    record_document_queryset,
     request_object,
 )
 from ..serializers.resources import SERIALIZERS
@@ -139,10 +146,10 @@ class RecordCreateView(RecordAPIView):
         return _document_response(self, record.pk, status.HTTP_201_CREATED)
 
 
-def record_etag(record, types: list[str]) -> str:
+def record_etag(record_id, revision: int, types: list[str]) -> str:
     """Changes with every change anywhere in the record, and differs between record filters."""
     view = hashlib.sha256(",".join(sorted(types)).encode()).hexdigest()[:8]
-    return f'"{record.pk}.{record.revision}.{view}"'
+    return f'"{record_id}.{revision}.{view}"'
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -150,12 +157,25 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def _document_response(view: RecordAPIView, record_id, status_code=200) -> Response:
+def _document_response(view: RecordAPIView, record_id, status_code=200) -> HttpResponse:
+    """The record's document after a write (the write gate stored it)."""
+    found = stored_document_for(
+        actor=view.actor(), record_id=record_id, national_id=patient_national_id(view.request)
+    )
+    response = _document(view, found, status_code)
+    response["Location"] = f"/api/maternity-record/v1/record/{found.record_id}"
+    return response
+
+
+def _document(view: RecordAPIView, found: StoredDocument, status_code=200) -> HttpResponse:
+    """The stored text as it is, or with the keys outside the client's record filter dropped."""
     types = view.visible_types()
-    record = record_document_queryset(types).get(pk=record_id)
-    response = Response(record_document(record, types), status=status_code)
-    response["ETag"] = record_etag(record, types)
-    response["Location"] = f"/api/maternity-record/v1/record/{record.pk}"
+    body = document_current(found.record_id, found.revision, found.body)
+    if len(types) < len(RESOURCE_TYPES):
+        document = json.loads(body)
+        body = dumps({key: value for key, value in document.items() if key == "metadata" or key in types})
+    response = HttpResponse(body, status=status_code, content_type="application/json")
+    response["ETag"] = record_etag(found.record_id, found.revision, types)
     return response
 
 
@@ -164,15 +184,12 @@ class RecordView(RecordAPIView):
 
     @extend_schema(responses={200: RecordDocumentSerializer, 304: None, **ERRORS}, summary="The whole record")
     def get(self, request, record_id):
-        actor = self.actor()
-        types = self.visible_types()
-        record = self.load_record(actor, record_id, queryset=record_document_queryset(types))
-        etag = record_etag(record, types)
+        """The stored document (`maternity/documents.py`): one query finds it with the visibility check."""
+        found = self.load_document(self.actor(), record_id)
+        etag = record_etag(found.record_id, found.revision, self.visible_types())
         if etag_matches(request.headers.get("If-None-Match", ""), etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        response = Response(record_document(record, types))
-        response["ETag"] = etag
-        return response
+        return _document(self, found)
 
 
 class UpdateStatusView(RecordAPIView):

@@ -1,0 +1,25 @@
+"""The record's current JSON document: the read model that `GET record` serves.
+
+Never the source of truth: the rows are. The write gate (`maternity/services/gate.py`) rewrites it in the
+same transaction as every change, and `revision` is the record's `revision` it was built at, so a read can
+tell a document that is behind (one written before the gate existed, or by the bulk loader) and build it
+afresh. `manage.py verify_documents` compares every document with one built from the rows.
+"""
+
+from django.db import models
+
+from .record import Pregnancy
+
+
+class RecordDocument(models.Model):
+    record = models.OneToOneField(
+        Pregnancy, on_delete=models.CASCADE, primary_key=True, related_name="document"
+    )
+    revision = models.PositiveBigIntegerField(help_text="The record's revision this document shows.")
+    body = models.TextField(help_text="The whole record as GET record returns it, as compact JSON.")
+
+    class Meta:
+        verbose_name = "record document"
+
+    def __str__(self) -> str:
+        return f"Document of {self.record_id} at revision {self.revision}"
