@@ -55,6 +55,30 @@ def _static_files_unhashed(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _documents_never_drift(request):
+    """After every test that used the database: each record's stored document that claims the record's
+    current revision equals one built afresh from the rows. So every write any test makes, through any
+    path, is also a test that the write gate kept the document right (maternity/documents.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")  # so this checks before rollback
+    yield
+    from django.db.models import F
+
+    from maternity.documents import document_differences
+    from maternity.models import RecordDocument
+
+    current = RecordDocument.objects.filter(revision=F("record__revision"))
+    current = current.values_list("record_id", flat=True)
+    assert document_differences(list(current)) == [], "stored documents differ from the rows"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Client secrets are hashed like passwords; production keeps the slow default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
