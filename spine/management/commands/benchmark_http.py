@@ -85,7 +85,7 @@ class Command(BaseCommand):
 
             return make
 
-        rates, cpu_lines = {}, []
+        rates, cpu_lines, server_ms = {}, [], {}
         self.stdout.write(
             f"\n{'call':22s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s}  "
             "statuses"
@@ -108,9 +108,10 @@ class Command(BaseCommand):
                 f"{format_statuses(stats.total_statuses())}"
             )
             per_request = [seconds_used * 1000 / max(1, stats.count()) for seconds_used in used]
+            server_ms[operation] = sum(per_request[:2])
             cpu_lines.append(
                 f"{label:22s} {per_request[0]:8.2f} {per_request[1]:11.2f} {per_request[2]:15.2f} "
-                f"{sum(per_request[:2]):11.2f}"
+                f"{server_ms[operation]:11.2f} {server_ms[operation] / server_ms['health_live']:10.1f}x"
             )
             if operation == "put_resource":
                 self.stdout.write(f"{'':22s} version conflicts (409): {stats.statuses['put_resource'][409]}")
@@ -123,9 +124,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "\nCPU time per request (ms), whoever else uses the machine; server = gunicorn + PostgreSQL, so "
-            "two dedicated cores would serve about 2000 / server requests a second:\n"
-            f"{'call':22s} {'gunicorn':>8s} {'PostgreSQL':>11s} {'load generator':>15s} {'server':>11s}\n"
-            + "\n".join(cpu_lines)
+            "two dedicated cores would serve about 2000 / server requests a second; vs floor = server CPU / "
+            "the floor's:\n"
+            f"{'call':22s} {'gunicorn':>8s} {'PostgreSQL':>11s} {'load generator':>15s} {'server':>11s} "
+            f"{'vs floor':>11s}\n" + "\n".join(cpu_lines)
         )
 
         memory["after the measured calls"] = {pid: rss_kb(pid) for pid in pids}
