@@ -18,13 +18,23 @@ NOT_VISIBLE = "No maternity record with that id is visible to you."  # for absen
 
 
 def visible_records(actor: Actor) -> QuerySet[Pregnancy]:
-    if actor.user_type == UserType.SYSTEM:
+    return visible_records_of(
+        user_type=actor.user_type,
+        group_id=actor.care_location.group_id if actor.care_location is not None else None,
+        user_id=actor.user.pk if actor.user is not None else None,
+    )
+
+
+def visible_records_of(*, user_type: str, group_id: int | None, user_id: int | None) -> QuerySet[Pregnancy]:
+    """`visible_records` for an actor given by its kind, its Care Location's group and its user (for
+    queries compiled once per kind of actor, `maternity/compiled_queries.py`)."""
+    if user_type == UserType.SYSTEM:
         return Pregnancy.objects.all()
-    if actor.user_type == UserType.PATIENT:
-        if actor.user is None:
+    if user_type == UserType.PATIENT:
+        if user_id is None:
             return Pregnancy.objects.none()
-        return Pregnancy.objects.filter(person__user=actor.user)
-    condition = stakeholder_condition(actor, "pk")
+        return Pregnancy.objects.filter(person__user_id=user_id)
+    condition = stakeholder_condition_of(group_id=group_id, user_id=user_id, record_field="pk")
     return Pregnancy.objects.filter(condition) if condition is not None else Pregnancy.objects.none()
 
 
@@ -33,23 +43,31 @@ def stakeholder_condition(actor: Actor, record_field: str) -> Q | None:
     queryset that names a record (its location's group grant, or her own break-glass grant). Checked per
     row through the grants' indexes, so it costs the same however many records there are. None: no way in.
     """
+    return stakeholder_condition_of(
+        group_id=actor.care_location.group_id if actor.care_location is not None else None,
+        user_id=actor.user.pk if actor.user is not None else None,
+        record_field=record_field,
+    )
+
+
+def stakeholder_condition_of(*, group_id: int | None, user_id: int | None, record_field: str) -> Q | None:
     grants = []
-    if actor.care_location is not None:
+    if group_id is not None:
         grants.append(
             Exists(
                 PregnancyGroupPermission.objects.filter(
                     content_object=OuterRef(record_field),
-                    group_id=actor.care_location.group_id,
+                    group_id=group_id,
                     permission__codename=ACCESS_CODENAME,
                 )
             )
         )
-    if actor.user is not None:
+    if user_id is not None:
         grants.append(
             Exists(
                 PregnancyUserPermission.objects.filter(
                     content_object=OuterRef(record_field),
-                    user=actor.user,
+                    user_id=user_id,
                     permission__codename=ACCESS_CODENAME,
                 )
             )

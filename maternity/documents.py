@@ -1,10 +1,11 @@
 """The stored record document (`RecordDocument`): built, kept current by the write gate, read, verified.
 
 The document is exactly what `GET record` returns for a caller who sees every resource type. Its JSON shape
-is the API's (the spine's serializers), so this module asks the builder named by the setting
-`RECORD_DOCUMENT_BUILDER` for it: a function `(record_id, names) -> (revision, parts)` that reads the rows
+is the API's (the spine's serializers), so this module asks the builder module named by the setting
+`RECORD_DOCUMENT_BUILDER` for it: `document_parts(record_id, names) -> (revision, parts)` reads the rows
 and returns the record's `revision` and the document's `metadata` with the named resource types (every
-type when `names` is None). maternity imports no spine code; the setting says where the shape lives.
+type when `names` is None); `documents_built(record_ids) -> {id: (revision, document)}` builds many at
+once. maternity imports no spine code; the setting says where the shape lives.
 
 - Writes: the write gate (`services/gate.py`) calls `document_write` before its transaction commits, with
   the resource types the transaction changed. When the stored document is the one the transaction began
@@ -18,35 +19,42 @@ type when `names` is None). maternity imports no spine code; the setting says wh
 import json
 from collections.abc import Iterable
 from functools import cache
+from importlib import import_module
 from uuid import UUID
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.utils.module_loading import import_string
 
 from .models import Pregnancy, RecordDocument
 
 
 @cache
 def _builder():
-    return import_string(settings.RECORD_DOCUMENT_BUILDER)
+    return import_module(settings.RECORD_DOCUMENT_BUILDER)
 
 
 def document_build(record_id: UUID | str, names: Iterable[str] | None = None) -> tuple[int, dict]:
     """(revision, parts) fresh from the rows: the metadata and the named resource types (None: all)."""
-    return _builder()(record_id, None if names is None else set(names))
+    return _builder().document_parts(record_id, None if names is None else set(names))
 
 
 def dumps(document: dict) -> str:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def document_write(record_id: UUID | str, *, names: set[str], revisions_moved: int) -> None:
+NOT_LOADED = object()
+
+
+def document_write(
+    record_id: UUID | str, *, names: set[str], revisions_moved: int, stored=NOT_LOADED
+) -> None:
     """Rewrite the stored document inside the writing transaction (the record's row is locked). Only the
     changed parts are built when the stored document is at the revision the transaction began from
-    (its revision + `revisions_moved` is the record's now); otherwise the whole document."""
-    stored = RecordDocument.objects.filter(record_id=record_id).values_list("revision", "body").first()
+    (its revision + `revisions_moved` is the record's now); otherwise the whole document. `stored`:
+    (revision, body) or None as the transaction found it, when the caller has it already."""
+    if stored is NOT_LOADED:
+        stored = RecordDocument.objects.filter(record_id=record_id).values_list("revision", "body").first()
     try:
         revision, parts = document_build(record_id, names)
     except Pregnancy.DoesNotExist:  # made and undone inside the transaction
@@ -55,7 +63,7 @@ def document_write(record_id: UUID | str, *, names: set[str], revisions_moved: i
         document = {**json.loads(stored[1]), **parts}
     else:
         revision, document = document_build(record_id)
-    _store(record_id, revision, dumps(document), newer_only=False)
+    _store(record_id, revision, dumps(document), over="any")
 
 
 def document_current(record_id: UUID | str, revision: int, body: str | None) -> str:
@@ -66,20 +74,25 @@ def document_current(record_id: UUID | str, revision: int, body: str | None) -> 
     built_at, document = document_build(record_id)
     text = dumps(document)
     if built_at == revision:  # the rows did not move while it was built: safe to keep
-        _store(record_id, built_at, text, newer_only=True)
+        _store(record_id, built_at, text, over="older")
     return text
 
 
-def _store(record_id, revision: int, body: str, *, newer_only: bool) -> None:
-    """Insert or replace the document; with `newer_only`, never over a document at a later revision (a
-    reader filling it must not undo a writer's newer one)."""
+WRITES_OVER = {  # which stored document a write may replace
+    "any": "",  # the write gate's, under the record's lock
+    "older": "WHERE {table}.revision < excluded.revision",  # a reader filling in: never a writer's newer one
+    "older or same": "WHERE {table}.revision <= excluded.revision",  # a repair, beside live writers
+}
+
+
+def _store(record_id, revision: int, body: str, *, over: str) -> None:
+    """Insert or replace the stored document (`over`: which one it may replace, `WRITES_OVER`)."""
     table = connection.ops.quote_name(RecordDocument._meta.db_table)
-    condition = f"WHERE {table}.revision < excluded.revision" if newer_only else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (record_id, revision, body) VALUES (%s, %s, %s) "
             f"ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, body = excluded.body "
-            f"{condition}",
+            + WRITES_OVER[over].format(table=table),
             [_db_id(record_id), revision, body],
         )
 
@@ -89,18 +102,32 @@ def _db_id(record_id) -> str:
     return str(value) if connection.vendor == "postgresql" else value.hex
 
 
-def document_differences(record_ids: Iterable, *, repair: bool = False) -> list[UUID]:
-    """The records whose stored document is missing, behind or differs from a fresh build (repaired
-    when asked)."""
-    different = []
-    for record_id in record_ids:
-        stored = RecordDocument.objects.filter(record_id=record_id).values_list("revision", "body").first()
-        revision, document = document_build(record_id)
-        if stored is None or stored[0] != revision or json.loads(stored[1]) != json.loads(dumps(document)):
-            different.append(record_id)
-            if repair:
-                _store(record_id, revision, dumps(document), newer_only=False)
-    return different
+def documents_compare(record_ids: list, *, repair: bool = False) -> dict:
+    """{record id: "missing" | "behind" | "different"} for the records whose stored document is not the
+    one the rows give now, built in one batch; with `repair`, each is rewritten (never over a newer one)."""
+    rows = RecordDocument.objects.filter(record_id__in=record_ids)
+    rows = rows.values_list("record_id", "revision", "body")
+    stored = {record_id: (revision, body) for record_id, revision, body in rows}
+    problems = {}
+    for record_id, (revision, document) in _builder().documents_built(record_ids).items():
+        text = dumps(document)
+        found = stored.get(record_id)
+        if found is None:
+            problems[record_id] = "missing"
+        elif found[0] != revision:
+            problems[record_id] = "behind"
+        elif json.loads(found[1]) != json.loads(text):
+            problems[record_id] = "different"
+        else:
+            continue
+        if repair:
+            _store(record_id, revision, text, over="older or same")
+    return problems
+
+
+def document_differences(record_ids: Iterable, *, repair: bool = False) -> list:
+    """The records (of `record_ids`) whose stored document is missing, behind or different."""
+    return list(documents_compare(list(record_ids), repair=repair))
 
 
 def record_ids_in_batches(batch_size: int):

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from .access import NOT_VISIBLE, visible_records
+from .access import NOT_VISIBLE, visible_records, visible_records_of
 from .actors import Actor
+from .compiled_queries import CompiledQuery
 from .errors import NotFound
 from .identifiers import NationalId
 from .models import Person, Pregnancy, RecordStatus
@@ -82,23 +82,32 @@ class StoredDocument:
     body: str | None
 
 
+def _stored_document_query(*, record_id, system, value, user_type, group_id=None, user_id=None):
+    return (
+        visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
+        .filter(pk=record_id, person__identifier_system=system, person__identifier_value=value)
+        .values_list("pk", "person_id", "revision", "document__revision", "document__body")[:1]
+    )
+
+
+_STORED_DOCUMENT = CompiledQuery(_stored_document_query)
+
+
 def stored_document_for(*, actor: Actor, record_id: UUID | str, national_id: NationalId) -> StoredDocument:
     """The record's stored document, if the actor may see the record and it is the patient's: visibility,
-    the patient match and the document in one query. NotFound otherwise, as for no record at all."""
+    the patient match and the document in one query, compiled once per kind of actor. NotFound otherwise,
+    as for no record at all."""
     try:
-        row = (
-            visible_records(actor)
-            .filter(
-                pk=record_id,
-                person__identifier_system=national_id.system,
-                person__identifier_value=national_id.value,
-            )
-            .values_list("pk", "person_id", "revision", "document__revision", "document__body")
-            .first()
-        )
-    except (ValueError, ValidationError):
-        row = None
+        record_uuid = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+    except ValueError:
+        raise NotFound(NOT_VISIBLE) from None
+    values = {"record_id": record_uuid, "system": national_id.system, "value": national_id.value}
+    if actor.care_location is not None:
+        values["group_id"] = actor.care_location.group_id
+    if actor.user is not None:
+        values["user_id"] = actor.user.pk
+    row = _STORED_DOCUMENT.first(fixed={"user_type": actor.user_type}, **values)
     if row is None:
         raise NotFound(NOT_VISIBLE)
     pk, person_id, revision, stored_revision, body = row
-    return StoredDocument(pk, person_id, revision, body if stored_revision == revision else None)
+    return StoredDocument(UUID(str(pk)), person_id, revision, body if stored_revision == revision else None)

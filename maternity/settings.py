@@ -223,7 +223,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)
 JSON_MAX_DEPTH = 32
 
 # Where the record document's JSON shape lives (maternity/documents.py): the API's serializers.
-RECORD_DOCUMENT_BUILDER = "spine.documents.document_parts"
+RECORD_DOCUMENT_BUILDER = "spine.documents"
 
 # Production safety: on unless DEBUG.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

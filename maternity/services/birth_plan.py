@@ -106,5 +106,5 @@ def birth_plan_acknowledge(*, record_id: UUID | str, version: int, actor: Actor)
     plan._change_reason = ACKNOWLEDGED
     plan.save(update_fields=["acknowledged_at", "acknowledged_by_name"])
     Pregnancy.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
-    record_changed(record.pk, RESOURCE_TYPE)
+    record_changed(record, RESOURCE_TYPE)
     return plan

@@ -14,11 +14,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from django.db import transaction
 
 from .. import documents
+from ..models import Pregnancy, RecordDocument
 
 
 class WriteOutsideGate(RuntimeError):
@@ -29,6 +29,8 @@ class WriteOutsideGate(RuntimeError):
 class _Changed:
     names: set[str] = field(default_factory=set)  # the resource types changed ("record": the root only)
     revisions_moved: int = 0
+    stored: tuple[int, str] | None = None  # the document as the transaction found it, when it was loaded
+    stored_loaded: bool = False
 
 
 class _Gate(threading.local):
@@ -51,7 +53,10 @@ def record_write() -> Iterator[None]:
             if outermost:
                 for record_id, changed in _gate.changed.items():
                     documents.document_write(
-                        record_id, names=changed.names, revisions_moved=changed.revisions_moved
+                        record_id,
+                        names=changed.names,
+                        revisions_moved=changed.revisions_moved,
+                        stored=changed.stored if changed.stored_loaded else documents.NOT_LOADED,
                     )
     finally:
         _gate.depth -= 1
@@ -59,10 +64,20 @@ def record_write() -> Iterator[None]:
             _gate.changed = {}
 
 
-def record_changed(record_id: UUID | str, resource_type: str, *, revision_moved: bool = True) -> None:
-    """Note a change for the gate's document rewrite. Call it where the record's revision moves."""
+def record_changed(record: Pregnancy, resource_type: str, *, revision_moved: bool = True) -> None:
+    """Note a change for the gate's document rewrite. Call it where the record's revision moves. When the
+    record was locked with its document (`versioning.lock_record_for_write`), the gate need not read the
+    document again."""
     if _gate.depth == 0:
-        raise WriteOutsideGate(f"{resource_type} of record {record_id} changed outside the write gate.")
-    changed = _gate.changed.setdefault(str(record_id), _Changed())
+        raise WriteOutsideGate(f"{resource_type} of record {record.pk} changed outside the write gate.")
+    changed = _gate.changed.get(str(record.pk))
+    if changed is None:
+        changed = _gate.changed[str(record.pk)] = _Changed()
+        if Pregnancy.document.is_cached(record):  # no query: it came with the lock
+            try:
+                changed.stored = (record.document.revision, record.document.body)
+            except RecordDocument.DoesNotExist:
+                changed.stored = None
+            changed.stored_loaded = True
     changed.names.add(resource_type)
     changed.revisions_moved += int(revision_moved)

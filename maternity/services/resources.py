@@ -1,12 +1,14 @@
 """Create, update and mark entered-in-error the resources of a record (DESIGN rules 4, 7, 8, 11)."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from ..actors import Actor
 from ..clinical import agreed_edd
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
-from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, UserType
+from ..identifiers import NationalId
+from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
 from ..models.base import Resource
 from ..resources import RESOURCE_TYPES, ResourceType
 from .end_dates import pregnancy_end_check
@@ -46,6 +48,18 @@ def key_demographics_check(record: Pregnancy, actor: Actor, what: str = "mother"
         )
 
 
+BIRTHS_AFTER_DELIVERY = (
+    "Birth details are recorded after the delivery: change the record's status to DELIVERED (with the "
+    "delivery date) first, then add each baby's details."
+)
+
+
+def births_after_delivery_check(record: Pregnancy, rt: ResourceType) -> None:
+    """A baby's birth is added only to a delivered record, by every caller."""
+    if rt.name == "births" and record.status != RecordStatus.DELIVERED:
+        raise NotAllowed(BIRTHS_AFTER_DELIVERY)
+
+
 def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
     resource_writer_check(resource_type=rt.name, actor=actor)
     if rt.key_demographics:
@@ -70,6 +84,7 @@ def create_in_locked_record(
     """Create a resource inside a transaction that already holds the record's lock (no writer checks:
     the services that call this have made them, or write system resources such as notes)."""
     at = at or now()
+    births_after_delivery_check(record, rt)
     if not rt.is_list and rt.model.objects.filter(record=record).exists():
         raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
     instance = rt.model(record=record, version=1, **_content(rt, data))
@@ -105,14 +120,28 @@ def merge_in_locked_record(
     return instance
 
 
+Parse = Callable[[], tuple[dict[str, Any], int | None]]
+
+
 @record_write()
 def resource_create(
-    *, record_id: UUID | str, resource_type: str, data: dict[str, Any], actor: Actor
+    *,
+    record_id: UUID | str,
+    resource_type: str,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    parse: Parse | None = None,
+    national_id: NationalId | None = None,
 ) -> Resource:
+    """A new resource. `parse` (instead of `data`) reads the request body once every check has passed,
+    so a caller who may not write learns nothing from the body's errors. `national_id`: the record must
+    be this patient's (the API's nhn-patient-nin)."""
     rt = resource_type_get(resource_type)
-    record = lock_record_for_write(record_id, actor)
+    record = lock_record_for_write(record_id, actor, national_id=national_id)
     _check_writer(rt, record, actor)
-    return create_in_locked_record(record=record, rt=rt, data=data, actor=actor)
+    if parse is not None:
+        data, _ = parse()
+    return create_in_locked_record(record=record, rt=rt, data=data or {}, actor=actor)
 
 
 @record_write()
@@ -120,17 +149,23 @@ def resource_update(
     *,
     record_id: UUID | str,
     resource_type: str,
-    version: int,
-    data: dict[str, Any],
     actor: Actor,
+    version: int | None = None,
+    data: dict[str, Any] | None = None,
+    parse: Parse | None = None,
     resource_id: UUID | str | None = None,
+    national_id: NationalId | None = None,
 ) -> Resource:
+    """A new version of a resource: `version` must be its current one. `parse` and `national_id` as for
+    `resource_create`; `parse` returns the data and the version."""
     rt = resource_type_get(resource_type)
-    record = lock_record_for_write(record_id, actor)
+    record = lock_record_for_write(record_id, actor, national_id=national_id)
     _check_writer(rt, record, actor)
+    if parse is not None:
+        data, version = parse()
     instance = _get_resource(rt, record, resource_id)
     _check_version(rt, instance, version)
-    for name, value in _content(rt, data).items():
+    for name, value in _content(rt, data or {}).items():
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
@@ -150,12 +185,13 @@ def resource_enter_in_error(
     resource_id: UUID | str,
     actor: Actor,
     version: int | None = None,
+    national_id: NationalId | None = None,
 ) -> Resource:
     """The NHN DELETE of a list item: mark it entered-in-error; the item and its history are kept."""
     rt = resource_type_get(resource_type)
     if not rt.is_list:
         raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
-    record = lock_record_for_write(record_id, actor)
+    record = lock_record_for_write(record_id, actor, national_id=national_id)
     _check_writer(rt, record, actor)
     instance = _get_resource(rt, record, resource_id)
     if version is not None:
@@ -177,6 +213,8 @@ def _get_resource(rt: ResourceType, record: Pregnancy, resource_id) -> Resource:
             instance = None
     else:
         instance = queryset.first()
+    if instance is not None:
+        instance.record = record  # the locked row, with its person: no query to follow the link
     if instance is None:
         where = f" with id {resource_id}" if rt.is_list else ""
         raise ResourceNotFound(f"This record has no {rt.name} resource{where}.")

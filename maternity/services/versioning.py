@@ -8,26 +8,36 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from ..access import NOT_VISIBLE, can_access
+from ..access import NOT_VISIBLE, visible_records
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
+from ..identifiers import NationalId
 from ..models import Pregnancy, RecordEvent, RecordStatus
 from ..models.stamp import Stamped
 from .gate import record_changed
 
 
-def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
+def lock_record_for_write(
+    record_id: UUID | str, actor: Actor, *, national_id: NationalId | None = None
+) -> Pregnancy:
     """Lock the record row for this transaction, so version checks and writes of one record serialise.
-    Non-stakeholders get NotFound, as for a record that does not exist."""
+    One query finds it, checks the actor may see it (and, given `national_id`, that it is that patient's)
+    and locks it. Non-stakeholders get NotFound, as for a record that does not exist. A record that is no
+    longer active is read-only except for corrections by its active Care Location."""
     try:
         record = (
-            Pregnancy.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("active_care_location", "person")
+            visible_records(actor)
+            .select_for_update(of=("self",), no_key=True)
+            .select_related("active_care_location", "person", "document")
             .get(pk=record_id)
         )
     except (Pregnancy.DoesNotExist, ValueError, ValidationError):
         raise NotFound(NOT_VISIBLE) from None
-    if not can_access(actor, record):
+    person = record.person
+    if national_id is not None and (person.identifier_system, person.identifier_value) != (
+        national_id.system,
+        national_id.value,
+    ):
         raise NotFound(NOT_VISIBLE)
     if (
         record.status != RecordStatus.ACTIVE
@@ -42,6 +52,7 @@ def lock_record_for_write(record_id: UUID | str, actor: Actor) -> Pregnancy:
 
 def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:
     """Model-level validation (field validators, choices, required fields) as a domain error."""
+    exclude = [*(exclude or []), "updated_by_user"]  # the stamp's user is the actor's, not input: no query
     try:
         instance.clean_fields(exclude=exclude)
         instance.clean()
@@ -64,7 +75,7 @@ def record_event(
     *, record: Pregnancy, resource_type: str, resource_id, version: int, action: str, actor: Actor, now
 ) -> RecordEvent:
     Pregnancy.objects.filter(pk=record.pk).update(record_last_updated=now, revision=F("revision") + 1)
-    record_changed(record.pk, resource_type)
+    record_changed(record, resource_type)
     return RecordEvent.objects.create(
         record=record,
         resource_type=resource_type,

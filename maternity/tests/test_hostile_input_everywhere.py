@@ -289,11 +289,19 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
     for resource_type, data in [
         ("antenatalAppointments", {"appointment_date": today - timedelta(days=7)}),
         ("symphysisFundalHeights", {"measurement": 30, "measurement_date": today - timedelta(days=7)}),
-        ("births", {"birth_time": timezone.now()}),
     ]:
         services.resource_create(
             record_id=record.pk, resource_type=resource_type, data=data, actor=midwife_actor
         )
+    born = timezone.now() - timedelta(hours=1)  # a birth comes after the delivery; then back to ACTIVE
+    services.record_status_update(
+        record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True,
+        actor=midwife_actor,
+    )  # fmt: skip
+    services.resource_create(
+        record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=midwife_actor
+    )
+    services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=midwife_actor)
     services.care_pull(record_id=record.pk, actor=midwife_actor)  # a note, and a second care episode
     token = fetch_token(client_a.client_id, client_a.client_secret)
     application = client_a.client.application

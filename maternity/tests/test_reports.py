@@ -59,7 +59,8 @@ def make(
     end: str | None = None,
 ):
     """A record with the given EDD, appointments (date, week, days, entered in error), SFH measurements
-    (date, cm) and births (time, live, mode, entered in error); then its status changed to `end`."""
+    (date, cm) and births (time, live, mode, entered in error), added after a delivery; then its status
+    changed to `end`."""
     current = {("due_date" if lmp_based else "due_date_based_on_ultrasound"): edd} if edd else {}
     record = services.record_create(
         national_id=parse_national_id(new_nin()),
@@ -81,21 +82,23 @@ def make(
             error("antenatalAppointments", item)
     for on, cm in sfh:
         add("symphysisFundalHeights", {"measurement_date": on, "measurement": cm})
-    for born, live, mode, in_error in births:
-        item = add("births", {"birth_time": born, "live_birth": live, "mode_of_birth": mode})
-        if in_error:
-            error("births", item)
-    if end == RecordStatus.DELIVERED:
+    version = 1
+    if births or end == RecordStatus.DELIVERED:  # births are added after the delivery
         services.record_status_update(
             record_id=record.pk,
-            version=1,
-            status=end,
+            version=version,
+            status=RecordStatus.DELIVERED,
             actor=actor,
             delivery_date=births[0][0] if births else at(2024, 1, 1),
             live_birth=True,
         )
-    elif end:
-        services.record_status_update(record_id=record.pk, version=1, status=end, actor=actor)
+        version += 1
+    for born, live, mode, in_error in births:
+        item = add("births", {"birth_time": born, "live_birth": live, "mode_of_birth": mode})
+        if in_error:
+            error("births", item)
+    if end and end != RecordStatus.DELIVERED:
+        services.record_status_update(record_id=record.pk, version=version, status=end, actor=actor)
     return record
 
 

@@ -228,6 +228,24 @@ LIST_DATA = {
 }
 
 
+def deliver(api, record_id: str, when: str) -> None:
+    status = {"status": "DELIVERED", "deliveryDate": when, "liveBirth": True}
+    response = api.post(f"record/{record_id}/updateStatus", {"version": 1, "recordStatus": status})
+    assert response.status_code == 200, response.content
+
+
+def test_a_birth_is_refused_before_the_delivery_for_every_caller_and_changes_nothing(
+    api, record_id, db_state
+):
+    before = db_state()
+
+    response = api.post(f"record/{record_id}/births", LIST_DATA["births"][0])
+
+    assert outcome(response) == (403, "DHG-0010", "DHG-0010")
+    assert "after the delivery" in response.json()["errorMessage"]
+    assert db_state() == before
+
+
 def _contains(document: dict, expected: dict) -> bool:
     """Every field sent comes back as sent (coded values come back with display and codeSystem added)."""
     for key, value in expected.items():
@@ -385,6 +403,8 @@ def test_nested_coded_values_in_lists_are_filled_in(api, record_id):
 @pytest.mark.parametrize("list_type", list(LIST_DATA))
 def test_each_list_type_adds_updates_and_marks_items_entered_in_error(api, record_id, list_type):
     first, second = LIST_DATA[list_type]
+    if list_type == "births":
+        deliver(api, record_id, first["birthTime"])
     created = api.post(f"record/{record_id}/{list_type}", first)
     assert created.status_code == 201, created.content
     item = created.json()
@@ -415,6 +435,7 @@ def test_each_list_type_adds_updates_and_marks_items_entered_in_error(api, recor
 
 def test_times_are_accepted_with_any_offset_and_sent_back_in_utc_like_nhns_examples(api, record_id):
     body = {"birthTime": "2025-10-15T03:12:00+02:00", "liveBirth": True}
+    deliver(api, record_id, body["birthTime"])
     response = api.post(f"record/{record_id}/births", body)
     assert response.status_code == 201, response.content
     assert response.json()["birthTime"] == "2025-10-15T01:12:00Z"

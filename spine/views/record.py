@@ -266,44 +266,50 @@ class ResourceView(RecordAPIView):
         return Response(self.get_serializer(instance).data, status=status_code)
 
     def post(self, request, record_id):
-        actor = self.actor()
         self.check_type_allowed(self.resource_type)
-        record = self.load_record(actor, record_id)
-        self.check_writer(self.resource_type, actor)
-        data, _ = self._parse(update=False)
-        instance = services.resource_create(
-            record_id=record.pk, resource_type=self.resource_type, data=data, actor=actor
+        instance = self.as_stakeholder(
+            record_id,
+            lambda patient: services.resource_create(
+                record_id=record_id,
+                resource_type=self.resource_type,
+                parse=lambda: self._parse(update=False),
+                actor=self.actor(),
+                national_id=patient,
+            ),
         )
         response = self._respond(instance, status.HTTP_201_CREATED)
         if RESOURCE_TYPES[self.resource_type].is_list:
             response["Location"] = (
-                f"/api/maternity-record/v1/record/{record.pk}/{self.resource_type}/{instance.pk}"
+                f"/api/maternity-record/v1/record/{instance.record_id}/{self.resource_type}/{instance.pk}"
             )
         return response
 
     def put(self, request, record_id, resource_id=None):
-        actor = self.actor()
         self.check_type_allowed(self.resource_type)
-        record = self.load_record(actor, record_id)
-        self.check_writer(self.resource_type, actor)
-        data, version = self._parse(update=True)
-        instance = services.resource_update(
-            record_id=record.pk,
-            resource_type=self.resource_type,
-            resource_id=resource_id,
-            version=version,
-            data=data,
-            actor=actor,
+        instance = self.as_stakeholder(
+            record_id,
+            lambda patient: services.resource_update(
+                record_id=record_id,
+                resource_type=self.resource_type,
+                resource_id=resource_id,
+                parse=lambda: self._parse(update=True),
+                actor=self.actor(),
+                national_id=patient,
+            ),
         )
         return self._respond(instance)
 
     def delete(self, request, record_id, resource_id):
-        actor = self.actor()
         self.check_type_allowed(self.resource_type)
-        record = self.load_record(actor, record_id)
-        self.check_writer(self.resource_type, actor)
-        instance = services.resource_enter_in_error(
-            record_id=record.pk, resource_type=self.resource_type, resource_id=resource_id, actor=actor
+        instance = self.as_stakeholder(
+            record_id,
+            lambda patient: services.resource_enter_in_error(
+                record_id=record_id,
+                resource_type=self.resource_type,
+                resource_id=resource_id,
+                actor=self.actor(),
+                national_id=patient,
+            ),
         )
         return self._respond(instance)
 

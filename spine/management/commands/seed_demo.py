@@ -252,6 +252,10 @@ def earlier(person: DemoPerson, actor: Actor, rng: random.Random, edd: date) -> 
         resources={name: data[name] for name in ("mother", "currentPregnancy", "clinicalTests")},
     )
     visits(record, person, actor, rng, edd, until=born.date())
+    services.record_status_update(
+        record_id=record.pk, version=record.version, status=RecordStatus.DELIVERED, actor=actor,
+        delivery_date=born, live_birth=True,
+    )  # fmt: skip
     services.resource_create(
         record_id=record.pk,
         resource_type="births",
@@ -261,10 +265,6 @@ def earlier(person: DemoPerson, actor: Actor, rng: random.Random, edd: date) -> 
             "gestation_days": 4, "live_birth": True, "mode_of_birth": "SPONTANEOUS_VAGINAL",
             "apgar_1_minute": 9, "apgar_5_minutes": 10, "apgar_10_minutes": 10,
         },
-    )  # fmt: skip
-    services.record_status_update(
-        record_id=record.pk, version=record.version, status=RecordStatus.DELIVERED, actor=actor,
-        delivery_date=born, live_birth=True,
     )  # fmt: skip
 
 

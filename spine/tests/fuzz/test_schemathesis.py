@@ -429,15 +429,20 @@ def world(client_a, client_b, midwife_actor, offline) -> World:
         resources={singleton.name: {} for singleton in SINGLETONS if singleton.name != "birthPlan"}
         | {"currentPregnancy": {"due_date_based_on_ultrasound": edd}},
     )
+    born = datetime.now(UTC) - timedelta(days=1)  # (not after today: end_dates)
     for name, data in {
         "antenatalAppointments": {"appointment_date": edd - timedelta(days=100)},
         "symphysisFundalHeights": {"measurement": 25, "measurement_date": edd - timedelta(days=100)},
-        "births": {"birth_time": datetime.now(UTC) - timedelta(days=1)},  # (not after today: end_dates)
     }.items():
         services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=midwife_actor)
-    # A status change and back: system notes, and a record that has been through both.
+    # Delivered, a birth (births come after the delivery), then back to ACTIVE: system notes, and a record
+    # that has been through a status change and its correction.
     services.record_status_update(
-        record_id=record.pk, version=1, status="ENTERED_IN_ERROR", actor=midwife_actor
+        record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True,
+        actor=midwife_actor,
+    )  # fmt: skip
+    services.resource_create(
+        record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=midwife_actor
     )
     services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=midwife_actor)
     # A record client A does not see: fuzzed ids and keys may point at it.
