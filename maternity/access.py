@@ -25,6 +25,16 @@ def visible_records(actor: Actor) -> QuerySet[Pregnancy]:
     )
 
 
+def actor_arguments(actor: Actor) -> tuple[dict, dict]:
+    """`visible_records_of`'s arguments for this actor, split for a `CompiledQuery`: (fixed, values)."""
+    values = {}
+    if actor.care_location is not None:
+        values["group_id"] = actor.care_location.group_id
+    if actor.user is not None:
+        values["user_id"] = actor.user.pk
+    return {"user_type": actor.user_type}, values
+
+
 def visible_records_of(*, user_type: str, group_id: int | None, user_id: int | None) -> QuerySet[Pregnancy]:
     """`visible_records` for an actor given by its kind, its Care Location's group and its user (for
     queries compiled once per kind of actor, `maternity/compiled_queries.py`)."""

@@ -10,12 +10,15 @@ A query whose SQL shape depends on its values (a professional with or without a 
 the shape; each shape is compiled once.
 """
 
+import threading
 import uuid
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 
 class _StandIn:
@@ -50,34 +53,80 @@ def _slot_of(parameter: Any, stand_ins: dict[str, Any]) -> tuple[str, Callable[[
     return None
 
 
+@dataclass
+class _Compiled:
+    sql: str
+    slots: list
+    compiler: Any = None  # for model instances: how Django turns a row into objects
+    init_list: list = field(default_factory=list)
+    populators: list = field(default_factory=list)
+    model_fields: slice | None = None
+
+
 class CompiledQuery:
-    """`build(**fixed, **values) -> QuerySet` (a `values_list`), compiled once per shape: per set of
-    `fixed` arguments (which shape the SQL, such as the kind of actor) and of `values` names given."""
+    """`build(**fixed, **values) -> QuerySet`, compiled once per shape: per set of `fixed` arguments
+    (which shape the SQL, such as the kind of actor) and of `values` names given. `first` returns a row of
+    a `values_list` queryset; `first_object` the model instance (with its `select_related` objects) of a
+    model queryset, as the ORM would build it. Compiled per thread: the compiler belongs to the thread's
+    database connection."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
-        self._compiled: dict[tuple, tuple[str, list]] = {}
+        self._local = threading.local()
 
-    def _compile(self, fixed: dict[str, Hashable], values: dict[str, Any]) -> tuple[str, list]:
+    def _compiled_for(
+        self, fixed: dict[str, Hashable], values: dict[str, Any], *, objects: bool
+    ) -> _Compiled:
+        cache = self._local.__dict__.setdefault("compiled", {})
+        key = (connection.vendor, objects, tuple(sorted(fixed.items())), tuple(sorted(values)))
+        compiled = cache.get(key)
+        if compiled is None:
+            compiled = cache[key] = self._compile(fixed, values, objects=objects)
+        return compiled
+
+    def _compile(self, fixed: dict[str, Hashable], values: dict[str, Any], *, objects: bool) -> _Compiled:
         make = _StandIn()
         stand_ins = {name: make.value_like(value) for name, value in values.items()}
         queryset = self._build(**fixed, **stand_ins)
-        sql, parameters = queryset.query.get_compiler(connection=connection).as_sql()
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, parameters = compiler.as_sql()
         slots = []
         for parameter in parameters:
             slot = _slot_of(parameter, stand_ins)
             slots.append(slot if slot is not None else (None, parameter))  # a constant of the query
-        return sql, slots
+        compiled = _Compiled(sql, slots)
+        if objects:  # as django.db.models.query.ModelIterable does
+            select, klass_info = compiler.select, compiler.klass_info
+            fields = klass_info["select_fields"]
+            compiled.compiler = compiler
+            compiled.model_fields = slice(fields[0], fields[-1] + 1)
+            compiled.init_list = [column[0].target.attname for column in select[compiled.model_fields]]
+            compiled.populators = get_related_populators(klass_info, select, connection.alias)
+        return compiled
+
+    def _row(self, compiled: _Compiled, values: dict[str, Any]) -> tuple | None:
+        parameters = [
+            convert(values[name]) if name is not None else convert for name, convert in compiled.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, parameters)
+            return cursor.fetchone()
 
     def first(self, *, fixed: dict[str, Hashable] | None = None, **values) -> tuple | None:
         """The first row for these values, or None."""
         fixed = fixed or {}
-        key = (connection.vendor, tuple(sorted(fixed.items())), tuple(sorted(values)))
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(fixed, values)
-        sql, slots = compiled
-        parameters = [convert(values[name]) if name is not None else convert for name, convert in slots]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return cursor.fetchone()
+        return self._row(self._compiled_for(fixed, values, objects=False), values)
+
+    def first_object(self, *, fixed: dict[str, Hashable] | None = None, **values):
+        """The first model instance for these values, or None."""
+        fixed = fixed or {}
+        compiled = self._compiled_for(fixed, values, objects=True)
+        row = self._row(compiled, values)
+        if row is None:
+            return None
+        [row] = compiled.compiler.results_iter([[row]])  # the fields' converters (e.g. UUIDs on SQLite)
+        model = compiled.compiler.klass_info["model"]
+        instance = model.from_db(connection.alias, compiled.init_list, row[compiled.model_fields])
+        for populator in compiled.populators:
+            populator.populate(row, instance)
+        return instance

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from .access import NOT_VISIBLE, visible_records, visible_records_of
+from .access import NOT_VISIBLE, actor_arguments, visible_records, visible_records_of
 from .actors import Actor
 from .compiled_queries import CompiledQuery
 from .errors import NotFound
@@ -82,31 +82,36 @@ class StoredDocument:
     body: str | None
 
 
-def _stored_document_query(*, record_id, system, value, user_type, group_id=None, user_id=None):
+def _stored_document_query(*, record_id, system, value, user_type, with_body, group_id=None, user_id=None):
+    body = "document__body" if with_body else "document__revision"  # a revalidation needs only the stamp
     return (
         visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
         .filter(pk=record_id, person__identifier_system=system, person__identifier_value=value)
-        .values_list("pk", "person_id", "revision", "document__revision", "document__body")[:1]
+        .values_list("pk", "person_id", "revision", "document__revision", body)[:1]
     )
 
 
 _STORED_DOCUMENT = CompiledQuery(_stored_document_query)
 
 
-def stored_document_for(*, actor: Actor, record_id: UUID | str, national_id: NationalId) -> StoredDocument:
+def stored_document_for(
+    *, actor: Actor, record_id: UUID | str, national_id: NationalId, with_body: bool = True
+) -> StoredDocument:
     """The record's stored document, if the actor may see the record and it is the patient's: visibility,
     the patient match and the document in one query, compiled once per kind of actor. NotFound otherwise,
-    as for no record at all."""
+    as for no record at all. Without the body (`with_body=False`, for a revalidation) `body` is None."""
     try:
         record_uuid = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
     except ValueError:
         raise NotFound(NOT_VISIBLE) from None
-    values = {"record_id": record_uuid, "system": national_id.system, "value": national_id.value}
-    if actor.care_location is not None:
-        values["group_id"] = actor.care_location.group_id
-    if actor.user is not None:
-        values["user_id"] = actor.user.pk
-    row = _STORED_DOCUMENT.first(fixed={"user_type": actor.user_type}, **values)
+    fixed, values = actor_arguments(actor)
+    row = _STORED_DOCUMENT.first(
+        fixed={**fixed, "with_body": with_body},
+        record_id=record_uuid,
+        system=national_id.system,
+        value=national_id.value,
+        **values,
+    )
     if row is None:
         raise NotFound(NOT_VISIBLE)
     pk, person_id, revision, stored_revision, body = row

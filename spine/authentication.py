@@ -13,7 +13,19 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 
+from maternity.compiled_queries import CompiledQuery
+
 INVALID = "The access token is invalid or has expired."
+
+_TOKEN = CompiledQuery(  # compiled once: this runs on every request of a client system
+    lambda *, checksum: (
+        get_access_token_model()
+        .objects.select_related(
+            "application__spine_client__care_location", "application__spine_client__service_user"
+        )
+        .filter(token_checksum=checksum)[:1]
+    )
+)
 
 
 class SpineClientAuthentication(OAuth2Authentication):
@@ -30,14 +42,7 @@ class SpineClientAuthentication(OAuth2Authentication):
         if scheme.lower() != "bearer" or not value.strip():
             raise exceptions.AuthenticationFailed(INVALID)
         checksum = hashlib.sha256(value.strip().encode("utf-8", "surrogateescape")).hexdigest()
-        token = (
-            get_access_token_model()
-            .objects.select_related(
-                "application__spine_client__care_location", "application__spine_client__service_user"
-            )
-            .filter(token_checksum=checksum)
-            .first()
-        )
+        token = _TOKEN.first_object(checksum=checksum)
         if token is None or token.expires is None or token.expires <= timezone.now():
             raise exceptions.AuthenticationFailed(INVALID)
         client = getattr(token.application, "spine_client", None) if token.application_id else None

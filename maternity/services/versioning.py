@@ -8,13 +8,26 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from ..access import NOT_VISIBLE, visible_records
+from ..access import NOT_VISIBLE, actor_arguments, visible_records_of
 from ..actors import Actor
+from ..compiled_queries import CompiledQuery
 from ..errors import Invalid, NotAllowed, NotFound
 from ..identifiers import NationalId
 from ..models import Pregnancy, RecordEvent, RecordStatus
 from ..models.stamp import Stamped
 from .gate import record_changed
+
+
+def _locked_record(*, record_id, user_type, group_id=None, user_id=None):
+    return (
+        visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("active_care_location", "person", "document")
+        .filter(pk=record_id)[:1]
+    )
+
+
+_LOCKED_RECORD = CompiledQuery(_locked_record)  # compiled once per kind of actor
 
 
 def lock_record_for_write(
@@ -25,14 +38,13 @@ def lock_record_for_write(
     and locks it. Non-stakeholders get NotFound, as for a record that does not exist. A record that is no
     longer active is read-only except for corrections by its active Care Location."""
     try:
-        record = (
-            visible_records(actor)
-            .select_for_update(of=("self",), no_key=True)
-            .select_related("active_care_location", "person", "document")
-            .get(pk=record_id)
-        )
-    except (Pregnancy.DoesNotExist, ValueError, ValidationError):
+        record_uuid = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+    except ValueError:
         raise NotFound(NOT_VISIBLE) from None
+    fixed, values = actor_arguments(actor)
+    record = _LOCKED_RECORD.first_object(fixed=fixed, record_id=record_uuid, **values)
+    if record is None:
+        raise NotFound(NOT_VISIBLE)
     person = record.person
     if national_id is not None and (person.identifier_system, person.identifier_value) != (
         national_id.system,

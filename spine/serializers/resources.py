@@ -4,6 +4,8 @@ Model fields are the wire names in snake_case; `ResourceSerializer` turns them i
 groups the wire format nests (e.g. `assistedConception`), refuses unknown fields and adds `metadata`.
 """
 
+import copy
+
 from django.db import models
 from rest_framework import serializers
 
@@ -52,12 +54,22 @@ class ResourceSerializer(serializers.ModelSerializer):
         return [f.name for f in self.Meta.model.content_fields()]
 
     def get_fields(self):
+        """The fields, built from the model once per class and copied for each serializer (DRF builds
+        them afresh for every instance, which cost a millisecond or more per resource each time)."""
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = self._build_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
+
+    def _build_fields(self):
         renames = getattr(self.Meta, "renames", {})
         fields = {}
         for name, field in super().get_fields().items():
             wire = renames.get(name) or camel(name)
             if wire != name and field.source is None:
                 field.source = name
+                field._kwargs["source"] = name  # DRF copies a field by constructing it again from these
             fields[wire] = field
         return fields
 

@@ -174,18 +174,22 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
         self.audit.person_id = result.record.person_id
         return result
 
-    def load_document(self, actor: Actor, record_id: str) -> StoredDocument:
+    def load_document(self, actor: Actor, record_id: str, *, with_body: bool = True) -> StoredDocument:
         """The record's stored document, as `load_record` finds the record (the same rules), in one query."""
         national_id = patient_national_id(self.request)
         keys = pregnancy_keys(self.request, national_id)
         try:
-            found = stored_document_for(actor=actor, record_id=record_id, national_id=national_id)
+            found = stored_document_for(
+                actor=actor, record_id=record_id, national_id=national_id, with_body=with_body
+            )
         except NotFound:
             if keys is None or not services.record_access_by_keys(
                 record_id=record_id, keys=keys, actor=actor
             ):
                 raise
             self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
-            found = stored_document_for(actor=actor, record_id=record_id, national_id=national_id)
+            found = stored_document_for(
+                actor=actor, record_id=record_id, national_id=national_id, with_body=with_body
+            )
         self.audit.person_id = found.person_id
         return found

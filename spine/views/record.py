@@ -185,10 +185,13 @@ class RecordView(RecordAPIView):
     @extend_schema(responses={200: RecordDocumentSerializer, 304: None, **ERRORS}, summary="The whole record")
     def get(self, request, record_id):
         """The stored document (`maternity/documents.py`): one query finds it with the visibility check."""
-        found = self.load_document(self.actor(), record_id)
+        revalidating = request.headers.get("If-None-Match", "")
+        found = self.load_document(self.actor(), record_id, with_body=not revalidating)
         etag = record_etag(found.record_id, found.revision, self.visible_types())
-        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        if revalidating and etag_matches(revalidating, etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        if revalidating:  # it changed: now the document
+            found = self.load_document(self.actor(), record_id)
         return _document(self, found)
 
 
