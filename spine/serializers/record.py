@@ -1,5 +1,7 @@
 """The whole record document (GET record) and the request bodies of the record endpoints."""
 
+import threading
+
 from django.db.models import Prefetch
 from rest_framework import serializers
 
@@ -36,12 +38,26 @@ def record_document(record: Pregnancy, resource_types=None) -> dict:
     for rt in SINGLETONS:
         if rt.name in allowed:
             instance = getattr(record, rt.accessor, None)
-            document[rt.name] = SERIALIZERS[rt.name](instance).data if instance is not None else None
+            document[rt.name] = resource_representation(rt.name, instance) if instance is not None else None
     for rt in LISTS:
         if rt.name in allowed:
-            items = getattr(record, rt.accessor).all()
-            document[rt.name] = SERIALIZERS[rt.name](items, many=True).data
+            document[rt.name] = [
+                resource_representation(rt.name, item) for item in getattr(record, rt.accessor).all()
+            ]
     return document
+
+
+_output = threading.local()
+
+
+def resource_representation(resource_type: str, instance) -> dict:
+    """One resource in the wire shape. Writing needs no new serializer each time (DRF copies every field
+    of a new one): one serializer per type and thread writes them all."""
+    serializers = _output.__dict__.setdefault("serializers", {})
+    serializer = serializers.get(resource_type)
+    if serializer is None:
+        serializer = serializers[resource_type] = SERIALIZERS[resource_type]()
+    return serializer.to_representation(instance)
 
 
 class RecordStatusSerializer(StrictMixin, serializers.Serializer):

@@ -38,6 +38,7 @@ from ..serializers.record import (
     UpdateStatusSerializer,
     metadata_version,
     request_object,
+    resource_representation,
 )
 from ..serializers.resources import SERIALIZERS
 from .base import BODY_ERRORS, ERRORS, RecordApiSchema, RecordAPIView
@@ -266,7 +267,7 @@ class ResourceView(RecordAPIView):
         return dict(serializer.validated_data), version
 
     def _respond(self, instance, status_code=200) -> Response:
-        return Response(self.get_serializer(instance).data, status=status_code)
+        return Response(resource_representation(self.resource_type, instance), status=status_code)
 
     def post(self, request, record_id):
         self.check_type_allowed(self.resource_type)
