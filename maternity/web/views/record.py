@@ -20,7 +20,7 @@ from ...errors import NotAllowed, NotFound, ResourceNotFound
 from ...identifiers import SYSTEM_LABELS
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
 from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
-from ...services.resources import resource_writer_check
+from ...services.resources import births_after_delivery_check, resource_writer_check
 from ..acting import professional_view
 from ..forms import specs
 from ..sfh_chart import sfh_chart_svg, sfh_points
@@ -120,7 +120,7 @@ def write_refusal(
             action_url=optional_url("web:pull-care", record.pk),
             action_label="Pull active care",
         )
-    if rt.name == "births" and adding and record.status != RecordStatus.DELIVERED:
+    if adding and _refused(births_after_delivery_check, record, rt):
         return Refusal(
             "Record the delivery first",
             "Birth details are recorded after the delivery: change the record's status to delivered (with "
@@ -131,6 +131,15 @@ def write_refusal(
             action_label="Change status",
         )
     return None
+
+
+def _refused(check, *args) -> bool:
+    """Whether a service's rule check refuses: the page explains the refusal its own way."""
+    try:
+        check(*args)
+    except NotAllowed:
+        return True
+    return False
 
 
 def form_queryset():
