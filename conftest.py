@@ -229,6 +229,18 @@ def stranger_api(client_b, nin):
     return RecordApi(fetch_token(client_b.client_id, client_b.client_secret), nin)
 
 
+def a_birth_then_active_again(record, actor: Actor, born) -> None:
+    """Deliver `record` (version 1) at `born`, add that baby (births follow the delivery), then correct the
+    record back to ACTIVE: a record with a birth, a status change and its note, still active."""
+    services.record_status_update(
+        record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True, actor=actor
+    )
+    services.resource_create(
+        record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=actor
+    )
+    services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=actor)
+
+
 @pytest.fixture
 def midwife_actor(location_a):
     return Actor(

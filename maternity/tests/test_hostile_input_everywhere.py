@@ -32,7 +32,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
-from conftest import fetch_token
+from conftest import a_birth_then_active_again, fetch_token
 from maternity import services
 from maternity.models import (
     AccessAction,
@@ -293,15 +293,7 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
         services.resource_create(
             record_id=record.pk, resource_type=resource_type, data=data, actor=midwife_actor
         )
-    born = timezone.now() - timedelta(hours=1)  # a birth comes after the delivery; then back to ACTIVE
-    services.record_status_update(
-        record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True,
-        actor=midwife_actor,
-    )  # fmt: skip
-    services.resource_create(
-        record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=midwife_actor
-    )
-    services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=midwife_actor)
+    a_birth_then_active_again(record, midwife_actor, timezone.now() - timedelta(hours=1))
     services.care_pull(record_id=record.pk, actor=midwife_actor)  # a note, and a second care episode
     token = fetch_token(client_a.client_id, client_a.client_secret)
     application = client_a.client.application

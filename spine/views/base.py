@@ -13,7 +13,6 @@ from maternity.errors import NotAllowed, NotFound
 from maternity.models import Pregnancy
 from maternity.resources import RESOURCE_TYPES
 from maternity.selectors import StoredDocument, stored_document_for
-from maternity.services.resources import resource_writer_check
 
 from ..audit import AuditedViewMixin
 from ..context import patient_national_id, pregnancy_keys, request_actor
@@ -132,64 +131,50 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
         if resource_type in RESOURCE_TYPES and resource_type not in self.visible_types():
             raise NotAllowed(f"{resource_type} is outside this client system's record filter.")
 
-    def check_writer(self, resource_type: str, actor: Actor) -> None:
-        """Refuse before parsing the body, so the answer is "not allowed", not a complaint about fields."""
-        resource_writer_check(resource_type=resource_type, actor=actor)
-
-    def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
-        """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""
+    def _as_stakeholder(self, actor: Actor, record_id: str, find):
+        """`find(national_id)` for the patient in nhn-patient-nin. When it is NotFound but the caller sent
+        the record's pregnancy keys, the caller becomes a stakeholder (DESIGN rule 2) and it runs again."""
         national_id = patient_national_id(self.request)
         keys = pregnancy_keys(self.request, national_id)  # malformed keys are refused even when not needed
         try:
-            record = get_record_for(actor, record_id, queryset=queryset)
+            return find(national_id)
         except NotFound:
             if keys is None or not services.record_access_by_keys(
                 record_id=record_id, keys=keys, actor=actor
             ):
                 raise
             self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
+            return find(national_id)
+
+    def load_record(self, actor: Actor, record_id: str, queryset=None) -> Pregnancy:
+        """The record, if the actor may see it and it belongs to the patient in nhn-patient-nin."""
+
+        def find(national_id):
             record = get_record_for(actor, record_id, queryset=queryset)
-        person = record.person
-        if (person.identifier_system, person.identifier_value) != (national_id.system, national_id.value):
-            raise NotFound(NOT_VISIBLE)
+            person = record.person
+            if (person.identifier_system, person.identifier_value) != (national_id.system, national_id.value):
+                raise NotFound(NOT_VISIBLE)
+            return record
+
+        record = self._as_stakeholder(actor, record_id, find)
         self.audit.person_id = record.person_id
         return record
 
     def as_stakeholder(self, record_id: str, write):
-        """Run `write(national_id)`, a service call that checks every rule itself (the write gate). When
-        the record is not visible but the caller sent its pregnancy keys, it becomes a stakeholder (DESIGN
-        rule 2) and the write runs again. The result's record is noted for the audit entry."""
-        national_id = patient_national_id(self.request)
-        keys = pregnancy_keys(self.request, national_id)  # malformed keys are refused even when not needed
-        actor = self.actor()
-        try:
-            result = write(national_id)
-        except NotFound:
-            if keys is None or not services.record_access_by_keys(
-                record_id=record_id, keys=keys, actor=actor
-            ):
-                raise
-            self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
-            result = write(national_id)
+        """Run `write(national_id)`, a service call that checks every rule itself (the write gate), as a
+        stakeholder (`_as_stakeholder`). The result's record is noted for the audit entry."""
+        result = self._as_stakeholder(self.actor(), record_id, write)
         self.audit.person_id = result.record.person_id
         return result
 
     def load_document(self, actor: Actor, record_id: str, *, with_body: bool = True) -> StoredDocument:
         """The record's stored document, as `load_record` finds the record (the same rules), in one query."""
-        national_id = patient_national_id(self.request)
-        keys = pregnancy_keys(self.request, national_id)
-        try:
-            found = stored_document_for(
+        found = self._as_stakeholder(
+            actor,
+            record_id,
+            lambda national_id: stored_document_for(
                 actor=actor, record_id=record_id, national_id=national_id, with_body=with_body
-            )
-        except NotFound:
-            if keys is None or not services.record_access_by_keys(
-                record_id=record_id, keys=keys, actor=actor
-            ):
-                raise
-            self.audit.detail = "Became a stakeholder by sending the pregnancy keys."
-            found = stored_document_for(
-                actor=actor, record_id=record_id, national_id=national_id, with_body=with_body
-            )
+            ),
+        )
         self.audit.person_id = found.person_id
         return found

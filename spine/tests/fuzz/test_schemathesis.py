@@ -39,7 +39,7 @@ from hypothesis.errors import Flaky
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.stateful.control import TransitionController
 
-from conftest import fetch_token, new_nin
+from conftest import a_birth_then_active_again, fetch_token, new_nin
 from maternity import services
 from maternity.identifiers import parse_national_id
 from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
@@ -435,16 +435,8 @@ def world(client_a, client_b, midwife_actor, offline) -> World:
         "symphysisFundalHeights": {"measurement": 25, "measurement_date": edd - timedelta(days=100)},
     }.items():
         services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=midwife_actor)
-    # Delivered, a birth (births come after the delivery), then back to ACTIVE: system notes, and a record
-    # that has been through a status change and its correction.
-    services.record_status_update(
-        record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True,
-        actor=midwife_actor,
-    )  # fmt: skip
-    services.resource_create(
-        record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=midwife_actor
-    )
-    services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=midwife_actor)
+    # Delivered, a birth, then back to ACTIVE: system notes, and a record through a status change.
+    a_birth_then_active_again(record, midwife_actor, born)
     # A record client A does not see: fuzzed ids and keys may point at it.
     services.record_create(national_id=parse_national_id(new_nin()), actor=client_b.client.actor())
     subscription = subscription_create(client=client_a.client, url="https://127.0.0.1:8443/hooks")
