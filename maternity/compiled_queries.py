@@ -8,14 +8,23 @@ the rules it encodes (e.g. `access.stakeholder_condition`) live in one place.
 
 A query whose SQL shape depends on its values (a professional with or without a Care Location, say) names
 the shape; each shape is compiled once.
+
+On PostgreSQL each compiled query is also a server-side prepared statement (`PREPARE` once per database
+connection, then `EXECUTE`), so PostgreSQL plans it once per connection instead of on every request: for
+the record read that was three quarters of its database time (docs/performance.md). Behind a pooler in
+transaction mode (PgBouncer), a statement prepared on one server connection is not there on the next, so
+the setting `DATABASE_PREPARED_STATEMENTS` (environment variable of the same name) turns this off.
 """
 
+import hashlib
+import re
 import threading
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
@@ -61,6 +70,73 @@ class _Compiled:
     init_list: list = field(default_factory=list)
     populators: list = field(default_factory=list)
     model_fields: slice | None = None
+    converters: dict = field(default_factory=dict)  # the fields' converters, by column (found once)
+    prepared: "_Prepared | None" = None  # PostgreSQL: the statement as prepared once per connection
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A server-side prepared statement for a compiled query's SQL: its name (the SQL's digest, so one
+    SQL is prepared once per connection whichever query compiled it), `PREPARE` and `EXECUTE` with the
+    same parameters as the SQL."""
+
+    name: str
+    prepare: str
+    execute: str
+
+    @classmethod
+    def of(cls, sql: str) -> "_Prepared":
+        count = 0
+
+        def number(match: re.Match) -> str:
+            nonlocal count
+            if match.group() == "%%":
+                return "%%"  # stays escaped: psycopg2 formats the whole PREPARE ...; EXECUTE ... text
+            count += 1
+            return f"${count}"
+
+        name = "cq_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+        _STATEMENTS[name] = sql
+        body = _PLACEHOLDER.sub(number, sql)
+        arguments = f"({', '.join(['%s'] * count)})" if count else ""
+        return cls(name, f"PREPARE {name} AS {body}", f"EXECUTE {name}{arguments}")
+
+
+_STATEMENTS: dict[str, str] = {}  # prepared statement name -> its SQL, for `readable`
+
+
+def readable(sql: str) -> str:
+    """The SQL behind an `EXECUTE` of a compiled query (as a query log or a test sees it); other SQL as
+    it is."""
+    if sql.startswith(("EXECUTE cq_", "PREPARE cq_")):
+        name = sql.split(maxsplit=2)[1].split("(")[0]
+        return _STATEMENTS.get(name, sql)
+    return sql
+
+
+def _prepared_names() -> set[str]:
+    """The statements prepared on this thread's database connection (a new connection has none)."""
+    raw = connection.connection
+    known = connection.__dict__.get("_compiled_prepared")
+    if known is None or known[0] is not raw:
+        known = connection.__dict__["_compiled_prepared"] = (raw, set())
+    return known[1]
+
+
+def _execute(cursor, compiled: "_Compiled", parameters: list) -> None:
+    prepared = compiled.prepared
+    if prepared is None:
+        cursor.execute(compiled.sql, parameters)
+        return
+    names = _prepared_names()
+    if prepared.name in names:
+        cursor.execute(prepared.execute, parameters)
+    else:  # one round trip: prepare it and run it
+        cursor.execute(f"{prepared.prepare}; {prepared.execute}", parameters)
+        names.add(prepared.name)
 
 
 class CompiledQuery:
@@ -95,6 +171,8 @@ class CompiledQuery:
             slot = _slot_of(parameter, stand_ins)
             slots.append(slot if slot is not None else (None, parameter))  # a constant of the query
         compiled = _Compiled(sql, slots)
+        if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+            compiled.prepared = _Prepared.of(sql)
         if objects:  # as django.db.models.query.ModelIterable does
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
@@ -102,6 +180,7 @@ class CompiledQuery:
             compiled.model_fields = slice(fields[0], fields[-1] + 1)
             compiled.init_list = [column[0].target.attname for column in select[compiled.model_fields]]
             compiled.populators = get_related_populators(klass_info, select, connection.alias)
+            compiled.converters = compiler.get_converters([column[0] for column in select])
         return compiled
 
     def _row(self, compiled: _Compiled, values: dict[str, Any]) -> tuple | None:
@@ -109,7 +188,7 @@ class CompiledQuery:
             convert(values[name]) if name is not None else convert for name, convert in compiled.slots
         ]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, parameters)
+            _execute(cursor, compiled, parameters)
             return cursor.fetchone()
 
     def first(self, *, fixed: dict[str, Hashable] | None = None, **values) -> tuple | None:
@@ -124,9 +203,51 @@ class CompiledQuery:
         row = self._row(compiled, values)
         if row is None:
             return None
-        [row] = compiled.compiler.results_iter([[row]])  # the fields' converters (e.g. UUIDs on SQLite)
+        if compiled.converters:  # the fields' converters (e.g. UUIDs on SQLite)
+            [row] = compiled.compiler.apply_converters([row], compiled.converters)
         model = compiled.compiler.klass_info["model"]
         instance = model.from_db(connection.alias, compiled.init_list, row[compiled.model_fields])
         for populator in compiled.populators:
             populator.populate(row, instance)
         return instance
+
+
+class CompiledInsert:
+    """`save(instance)` inserts a new row of one model with the INSERT the ORM writes for it, compiled once
+    per thread (and prepared on PostgreSQL), and sets the instance's primary key from the database: for
+    rows written on every request (the audit entry). Values are converted by each field, as the ORM does.
+    No signals are sent and the model's `save` is not called: for models that need neither."""
+
+    def __init__(self, model):
+        self.model = model
+        self._local = threading.local()
+
+    def _compiled(self) -> tuple[_Compiled, list]:
+        cache = self._local.__dict__.setdefault("compiled", {})
+        found = cache.get(connection.vendor)
+        if found is None:
+            from django.db.models.sql import InsertQuery
+
+            meta = self.model._meta
+            fields = [field for field in meta.local_concrete_fields if not field.primary_key]
+            query = InsertQuery(self.model)
+            query.insert_values(fields, [self.model()])
+            compiler = query.get_compiler(connection=connection)
+            compiler.returning_fields = [meta.pk]
+            [(sql, _)] = compiler.as_sql()
+            compiled = _Compiled(sql, [])
+            if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+                compiled.prepared = _Prepared.of(sql)
+            found = cache[connection.vendor] = (compiled, fields)
+        return found
+
+    def save(self, instance) -> None:
+        compiled, fields = self._compiled()
+        parameters = [
+            field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            _execute(cursor, compiled, parameters)
+            [pk] = cursor.fetchone()
+        instance.pk = instance._meta.pk.to_python(pk)
+        instance._state.adding, instance._state.db = False, connection.alias

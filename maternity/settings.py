@@ -147,6 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
 else:  # SQLite, in development: maternity/feed_entries.py makes FeedEntry's unique indexes itself
     SILENCED_SYSTEM_CHECKS = ["models.W039"]
+# The few queries every request makes are prepared once per connection on PostgreSQL, so the server plans
+# them once (maternity/compiled_queries.py). Off behind a pooler in transaction mode (PgBouncer), where the
+# next transaction may get another server connection.
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0 or rediss:// for TLS). The rate limits

@@ -6,7 +6,10 @@ from uuid import UUID
 from django.contrib.auth.models import AbstractBaseUser
 
 from ..actors import Actor
+from ..compiled_queries import CompiledInsert
 from ..models import AccessLog, AccessOutcome
+
+_INSERT = CompiledInsert(AccessLog)  # one entry per request: the INSERT is compiled once
 
 
 def outcome_for_status(status_code: int) -> str:
@@ -39,7 +42,7 @@ def access_log_write(
     if user is not None and not user.is_authenticated:
         user = None
     location = actor.care_location if actor else None
-    return AccessLog.objects.create(
+    entry = AccessLog(
         action=action,
         outcome=outcome,
         status_code=status_code,
@@ -63,6 +66,8 @@ def access_log_write(
         client_event_id=_text(actor.client_event_id if actor else ""),
         ip=ip,
     )
+    _INSERT.save(entry)
+    return entry
 
 
 def _text(value: str) -> str:

@@ -3,14 +3,14 @@
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import new_nin
 from maternity import services
-from maternity.compiled_queries import CompiledQuery
+from maternity.compiled_queries import CompiledInsert, CompiledQuery, readable
 from maternity.identifiers import parse_national_id
-from maternity.models import Pregnancy
+from maternity.models import AccessAction, AccessLog, AccessOutcome, Pregnancy
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,119 @@ def test_a_value_that_cannot_be_told_apart_must_be_fixed(record):
 
     with pytest.raises(TypeError, match="boolean"):
         query.first(flag=True)
+
+
+def test_first_object_builds_the_instance_and_its_related_objects_as_the_orm_does(record):
+    query = CompiledQuery(
+        lambda *, record_id: Pregnancy.objects.select_related("person").filter(pk=record_id)[:1]
+    )
+    expected = Pregnancy.objects.select_related("person").get(pk=record.pk)
+
+    found = query.first_object(record_id=record.pk)
+
+    assert found.pk == expected.pk and isinstance(found.pk, uuid.UUID)
+    assert found.record_last_updated == expected.record_last_updated
+    assert found.person.identifier_value == expected.person.identifier_value
+    assert query.first_object(record_id=uuid.uuid4()) is None
+
+
+# --- Prepared once per connection on PostgreSQL ----------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+
+
+def server_prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'cq\\_%%'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def status_query() -> CompiledQuery:
+    return CompiledQuery(
+        lambda *, record_id: Pregnancy.objects.filter(pk=record_id).values_list("status", "version")[:1]
+    )
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_postgresql_prepares_it_once_per_connection_and_then_only_executes_it(record):
+    query = status_query()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+        assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+        assert query.first(record_id=uuid.uuid4()) is None
+
+    sent = [entry["sql"] for entry in queries]
+    assert sent[0].startswith("PREPARE cq_") and "; EXECUTE cq_" in sent[0]
+    assert [text.split("(")[0] for text in sent[1:]] == [sent[0].split("; ")[1].split("(")[0]] * 2
+    assert readable(sent[1]).startswith('SELECT "maternity_pregnancy"."status"')
+    assert sent[0].split()[1] in server_prepared()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # it closes the connection, which a test transaction cannot outlive
+@postgres_only
+def test_a_new_connection_prepares_it_again(record):
+    query = status_query()
+    query.first(record_id=record.pk)
+    connection.close()  # as Django does when a connection is too old or broken
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+
+    assert queries[0]["sql"].startswith("PREPARE cq_")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_a_statement_prepared_in_a_transaction_that_rolled_back_is_still_there(record):
+    query = status_query()
+    try:
+        with transaction.atomic():
+            assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+
+    assert queries[0]["sql"].startswith("EXECUTE cq_")
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_with_prepared_statements_off_it_sends_the_sql_itself(record, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False  # behind PgBouncer in transaction mode
+    query = status_query()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(record_id=record.pk) == ("ACTIVE", 1)
+
+    assert queries[0]["sql"].startswith('SELECT "maternity_pregnancy"."status"')
+
+
+def test_a_compiled_insert_writes_the_row_the_orm_would_and_sets_its_key(midwife_actor):
+    insert = CompiledInsert(AccessLog)
+    entry = AccessLog(
+        action=AccessAction.READ,
+        outcome=AccessOutcome.ALLOWED,
+        status_code=200,
+        record_id=uuid.uuid4(),
+        org_name="Fjordvik 50% unit",  # a percent sign in a value
+        ip="127.0.0.1",
+    )
+
+    insert.save(entry)
+    insert.save(second := AccessLog(action=AccessAction.READ, outcome=AccessOutcome.DENIED))
+
+    stored = AccessLog.objects.get(pk=entry.pk)
+    assert (stored.record_id, stored.org_name, stored.ip, stored.status_code) == (
+        entry.record_id,
+        "Fjordvik 50% unit",
+        "127.0.0.1",
+        200,
+    )
+    assert stored.at == entry.at
+    assert second.pk > entry.pk and not second._state.adding

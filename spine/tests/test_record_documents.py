@@ -16,6 +16,7 @@ from django.utils import timezone
 from conftest import RecordApi, new_nin
 from maternity import services
 from maternity.actors import Actor
+from maternity.compiled_queries import readable
 from maternity.documents import document_build, document_differences, dumps
 from maternity.identifiers import parse_national_id
 from maternity.models import Pregnancy, RecordDocument, StakeholderReason, UserType
@@ -292,7 +293,7 @@ def test_revalidation_costs_the_same_queries_and_is_still_audited(api, record_id
     # The token (with its client system), the record's stamp (visibility, the patient, no body) and the
     # audit entry.
     assert len(queries) == 3, [query["sql"][:80] for query in queries]
-    assert "body" not in queries[1]["sql"]
+    assert "body" not in readable(queries[1]["sql"])
 
 
 # --- Concurrent writers -------------------------------------------------------------------------------------

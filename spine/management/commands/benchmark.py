@@ -25,6 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from maternity.compiled_queries import readable
 from maternity.identifiers import NO_FNR
 from maternity.models import CareLocation, MedicalConditions, Person, Pregnancy, PregnancyGroupPermission
 from maternity.web.caseload import PAGE_SIZE, caseload_size
@@ -259,7 +260,7 @@ class Command(BaseCommand):
         with CaptureQueriesContext(connection) as queries:
             self._check(name, send(records[0]), status)
         query_count = len(queries)  # now: the log is emptied when the next request starts
-        sql = [query["sql"] for query in queries.captured_queries]
+        sql = [readable(query["sql"]) for query in queries.captured_queries]
         samples = []
         for record in records:
             started = time.perf_counter()
