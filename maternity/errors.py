@@ -29,7 +29,13 @@ class AlreadyExists(RecordError):
 
 
 class NotAllowed(RecordError):
+    """`rule` names the rule that refused (e.g. "read-only"), for pages that explain each in their words."""
+
     code = "DHG-0010"
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str = ""):
+        super().__init__(message, field=field)
+        self.rule = rule
 
 
 class Invalid(RecordError):

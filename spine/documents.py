@@ -1,16 +1,34 @@
 """The record document's shape, for the stored document (`maternity/documents.py`, setting
 `RECORD_DOCUMENT_BUILDER`): the same serializers that answered GET record before documents were stored."""
 
-from maternity.resources import RESOURCE_TYPES
+from uuid import UUID
+
+from maternity.compiled_queries import CompiledQuery
+from maternity.models import Pregnancy
+from maternity.resources import LISTS, RESOURCE_TYPES
 
 from .serializers.record import record_document, record_document_queryset
+
+_LIST_NAMES = {rt.name for rt in LISTS}
+
+# The record with some singletons: the query a write's document rewrite makes, compiled once per set of types
+_RECORD_WITH_SINGLETONS = CompiledQuery(
+    lambda *, types, record_id: record_document_queryset(list(types)).filter(pk=record_id)[:1]
+)
 
 
 def document_parts(record_id, names: set[str] | None) -> tuple[int, dict]:
     """The record's revision, and its metadata with the named resource types (None: the whole document).
     One query for the record and the named singletons, one per named list type."""
     types = list(RESOURCE_TYPES) if names is None else [name for name in RESOURCE_TYPES if name in names]
-    record = record_document_queryset(types).get(pk=record_id)
+    if _LIST_NAMES.isdisjoint(types):  # the usual write: one query, compiled once
+        record = _RECORD_WITH_SINGLETONS.first_object(
+            fixed={"types": tuple(types)}, record_id=UUID(str(record_id))
+        )
+        if record is None:
+            raise Pregnancy.DoesNotExist
+    else:
+        record = record_document_queryset(types).get(pk=record_id)
     return record.revision, record_document(record, types)
 
 

@@ -10,7 +10,7 @@ from .end_dates import pregnancy_end_check, record_status_dates_check
 from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
-from .resources import resource_create, resource_enter_in_error, resource_update
+from .resources import resource_create, resource_enter_in_error, resource_update, resource_write_check
 from .staff import staff_create, staff_remove, staff_set_location_admin, staff_update
 from .stakeholders import stakeholder_grant, stakeholder_grant_for, stakeholder_grant_user
 
@@ -40,6 +40,7 @@ __all__ = [
     "resource_create",
     "resource_enter_in_error",
     "resource_update",
+    "resource_write_check",
     "stakeholder_grant",
     "staff_create",
     "staff_remove",

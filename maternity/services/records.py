@@ -1,5 +1,7 @@
 """Create a record and change its status (DESIGN rules 1, 5, 7, 10)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -105,22 +107,42 @@ STATUS_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    version: int
+    status: str
+    delivery_date: datetime | None = None
+    live_birth: bool | None = None
+    termination_date: datetime | None = None
+
+
 @record_write()
 def record_status_update(
     *,
     record_id: UUID | str,
-    version: int,
-    status: str,
     actor: Actor,
+    version: int | None = None,
+    status: str | None = None,
     delivery_date: datetime | None = None,
     live_birth: bool | None = None,
     termination_date: datetime | None = None,
+    parse: Callable[[], StatusChange] | None = None,
+    national_id: NationalId | None = None,
 ) -> Pregnancy:
     """ACTIVE -> DELIVERED (deliveryDate, liveBirth) | TERMINATED (terminationDate) | ENTERED_IN_ERROR.
     A record that is no longer active may be corrected only by its active Care Location (enforced by the
     record lock), including back to ACTIVE when the person has no other active record. The delivery or
     termination date must be possible for this pregnancy (`end_dates`: not before it began, not after
-    today)."""
+    today). `parse` (instead of the values) reads the request body once the caller is known to see the
+    record, and `national_id` says whose record it must be (the API's nhn-patient-nin), as for resources."""
+    if not actor.is_professional:
+        raise NotAllowed("Only health care professionals can change the status of a record.")
+    record = lock_record_for_write(record_id, actor, national_id=national_id)
+    if parse is not None:
+        change = parse()
+        version, status = change.version, change.status
+        delivery_date, live_birth = change.delivery_date, change.live_birth
+        termination_date = change.termination_date
     if status not in STATUS_FIELDS:
         raise Invalid(
             f"Unknown record status '{status}'. Valid: {', '.join(STATUS_FIELDS)}.",
@@ -138,10 +160,6 @@ def record_status_update(
                 f"recordStatus.{camel} is required when the status is {status}.",
                 field=f"recordStatus.{camel}",
             )
-    if not actor.is_professional:
-        raise NotAllowed("Only health care professionals can change the status of a record.")
-
-    record = lock_record_for_write(record_id, actor)
     if version != record.version:
         raise VersionConflict(
             f"The record has changed since you read it: you sent version {version}, the current version is "

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ..actors import Actor
 from ..clinical import agreed_edd
+from ..compiled_queries import CompiledQuery
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
 from ..identifiers import NationalId
 from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
@@ -13,7 +14,7 @@ from ..models.base import Resource
 from ..resources import RESOURCE_TYPES, ResourceType
 from .end_dates import pregnancy_end_check
 from .gate import record_write
-from .versioning import lock_record_for_write, now, save_resource_version, validate
+from .versioning import lock_record_for_write, now, read_only_check, save_resource_version, validate
 
 
 def resource_type_get(name: str) -> ResourceType:
@@ -33,7 +34,7 @@ def resource_writer_check(*, resource_type: str, actor: Actor) -> ResourceType:
             frozenset({UserType.PATIENT}): "the pregnant person",
             frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): "health care professionals",
         }.get(rt.written_by, "the system")
-        raise NotAllowed(f"{rt.name} is written by {who} only.")
+        raise NotAllowed(f"{rt.name} is written by {who} only.", rule="writer")
     return rt
 
 
@@ -44,7 +45,8 @@ def key_demographics_check(record: Pregnancy, actor: Actor, what: str = "mother"
         raise NotAllowed(
             f"{what} holds key demographics: only the active Care Location "
             f"({record.active_care_location.name}) may change it. Pull active care first if you now care "
-            "for this pregnancy."
+            "for this pregnancy.",
+            rule="key-demographics",
         )
 
 
@@ -57,7 +59,22 @@ BIRTHS_AFTER_DELIVERY = (
 def births_after_delivery_check(record: Pregnancy, rt: ResourceType) -> None:
     """A baby's birth is added only to a delivered record, by every caller."""
     if rt.name == "births" and record.status != RecordStatus.DELIVERED:
-        raise NotAllowed(BIRTHS_AFTER_DELIVERY)
+        raise NotAllowed(BIRTHS_AFTER_DELIVERY, rule="births")
+
+
+def resource_write_check(
+    *, record: Pregnancy, resource_type: str, actor: Actor, adding: bool = False
+) -> None:
+    """Every rule on who may write this resource type of this record, as the write gate applies them (the
+    record's visibility aside): the kind of writer, read-only records, key demographics and, when `adding`,
+    births only after the delivery. Pages ask it to explain a refusal before anyone types (`NotAllowed.rule`
+    says which rule refused)."""
+    rt = resource_writer_check(resource_type=resource_type, actor=actor)
+    read_only_check(record, actor)
+    if rt.key_demographics:
+        key_demographics_check(record, actor, rt.name)
+    if adding:
+        births_after_delivery_check(record, rt)
 
 
 def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
@@ -204,15 +221,29 @@ def resource_enter_in_error(
     return instance
 
 
+# A record's singleton, or one of its list items: compiled once per resource type
+_RESOURCE = CompiledQuery(
+    lambda *, model, record_id, resource_id=None: (
+        model.objects.filter(record_id=record_id)
+        .filter(**({} if resource_id is None else {"pk": resource_id}))
+        .order_by("pk")[:1]
+    )
+)
+
+
 def _get_resource(rt: ResourceType, record: Pregnancy, resource_id) -> Resource:
-    queryset = rt.model.objects.filter(record=record)
     if rt.is_list:
         try:
-            instance = queryset.filter(pk=UUID(str(resource_id))).first()
+            resource_uuid = UUID(str(resource_id))
         except ValueError:
-            instance = None
+            resource_uuid = None
+        instance = (
+            _RESOURCE.first_object(fixed={"model": rt.model}, record_id=record.pk, resource_id=resource_uuid)
+            if resource_uuid is not None
+            else None
+        )
     else:
-        instance = queryset.first()
+        instance = _RESOURCE.first_object(fixed={"model": rt.model}, record_id=record.pk)
     if instance is not None:
         instance.record = record  # the locked row, with its person: no query to follow the link
     if instance is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..access import NOT_VISIBLE, actor_arguments, visible_records_of
 from ..actors import Actor
-from ..compiled_queries import CompiledQuery
+from ..compiled_queries import CompiledInsert, CompiledQuery
 from ..errors import Invalid, NotAllowed, NotFound
 from ..identifiers import NationalId
 from ..models import Pregnancy, RecordEvent, RecordStatus
@@ -51,15 +51,22 @@ def lock_record_for_write(
         national_id.value,
     ):
         raise NotFound(NOT_VISIBLE)
+    read_only_check(record, actor)
+    return record
+
+
+def read_only_check(record: Pregnancy, actor: Actor) -> None:
+    """A record that is no longer active is read-only except for corrections by its active Care Location
+    (DESIGN rule 10)."""
     if (
         record.status != RecordStatus.ACTIVE
         and actor.care_location_id_or_none != record.active_care_location_id
     ):
         raise NotAllowed(
             f"The record is {record.status}: it is read-only except for corrections by the active Care "
-            f"Location ({record.active_care_location.name})."
+            f"Location ({record.active_care_location.name}).",
+            rule="read-only",
         )
-    return record
 
 
 def validate(instance: models.Model, *, exclude: list[str] | None = None) -> None:
@@ -88,7 +95,7 @@ def record_event(
 ) -> RecordEvent:
     Pregnancy.objects.filter(pk=record.pk).update(record_last_updated=now, revision=F("revision") + 1)
     record_changed(record, resource_type)
-    return RecordEvent.objects.create(
+    event = RecordEvent(
         record=record,
         resource_type=resource_type,
         resource_id=resource_id,
@@ -104,6 +111,11 @@ def record_event(
         client_event_id=actor.client_event_id,
         request_id=actor.request_id,
     )
+    _EVENT_INSERT.save(event)
+    return event
+
+
+_EVENT_INSERT = CompiledInsert(RecordEvent)  # one or more per write: compiled once
 
 
 def save_resource_version(

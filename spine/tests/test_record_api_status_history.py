@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from conftest import RecordApi, fetch_token, new_nin
 from maternity import services
 from maternity.models import Note, Pregnancy, RecordEvent, RecordStatus, StakeholderReason
 
@@ -423,3 +424,35 @@ def test_a_non_active_record_is_read_only_for_stakeholders_other_than_the_active
         assert "DELIVERED" in response.json()["errorMessage"]
     assert db_state() == before
     assert stakeholder_b_api.get(f"record/{record_id}").status_code == 200
+
+
+# --- The write gate decides, before the body is read --------------------------------------------------------
+
+
+def test_a_stranger_with_a_malformed_status_body_gets_404_not_the_body_errors(
+    stranger_api, record_id, db_state
+):
+    before = db_state()
+    response = stranger_api.post(f"record/{record_id}/updateStatus", {"version": "one", "recordStatus": 7})
+    assert outcome(response) == (404, "DHG-0015", "DHG-0015")
+    assert db_state() == before
+
+
+def test_a_status_change_for_another_patients_record_is_404(client_a, record_id, db_state):
+    other = RecordApi(fetch_token(client_a.client_id, client_a.client_secret), new_nin())
+    before = db_state()
+    response = _status(other, record_id, 1, DELIVERED)
+    assert outcome(response) == (404, "DHG-0015", "DHG-0015")
+    assert db_state() == before
+
+
+def test_a_delivered_record_is_read_only_for_a_stakeholder_that_is_not_the_active_location(
+    api, stranger_api, record_id, record, location_b, db_state
+):
+    services.stakeholder_grant(record=record, care_location=location_b, reason=StakeholderReason.API_ACCESS)
+    assert _status(api, record_id, 1, DELIVERED).status_code == 200
+    before = db_state()
+    response = _status(stranger_api, record_id, 2, {"status": "ENTERED_IN_ERROR"})
+    assert outcome(response) == (403, "DHG-0010", "DHG-0010")
+    assert "read-only" in response.json()["errorMessage"]
+    assert db_state() == before

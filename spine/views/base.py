@@ -162,9 +162,10 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
 
     def as_stakeholder(self, record_id: str, write):
         """Run `write(national_id)`, a service call that checks every rule itself (the write gate), as a
-        stakeholder (`_as_stakeholder`). The result's record is noted for the audit entry."""
+        stakeholder (`_as_stakeholder`). The record written (the result, or the result's record) is noted
+        for the audit entry."""
         result = self._as_stakeholder(self.actor(), record_id, write)
-        self.audit.person_id = result.record.person_id
+        self.audit.person_id = (result if isinstance(result, Pregnancy) else result.record).person_id
         return result
 
     def load_document(self, actor: Actor, record_id: str, *, with_body: bool = True) -> StoredDocument:

@@ -20,6 +20,7 @@ from maternity.selectors import (
     person_for,
     stored_document_for,
 )
+from maternity.services.records import StatusChange
 
 from ..context import patient_national_id
 from ..serializers.metadata import (
@@ -205,21 +206,25 @@ class UpdateStatusView(RecordAPIView):
         summary="Change the record's status (deliver, terminate, entered in error)",
     )
     def post(self, request, record_id):
-        actor = self.actor()
-        record = self.load_record(actor, record_id)
-        body = UpdateStatusSerializer(data=request_object(request.data))
+        record = self.as_stakeholder(
+            record_id,
+            lambda patient: services.record_status_update(
+                record_id=record_id, parse=self._parse, actor=self.actor(), national_id=patient
+            ),
+        )
+        return Response({"metadata": record_metadata(record)})
+
+    def _parse(self) -> StatusChange:
+        body = UpdateStatusSerializer(data=request_object(self.request.data))
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["recordStatus"]
-        record = services.record_status_update(
-            record_id=record.pk,
+        return StatusChange(
             version=body.validated_data["version"],
             status=wanted["status"],
             delivery_date=wanted.get("deliveryDate"),
             live_birth=wanted.get("liveBirth"),
             termination_date=wanted.get("terminationDate"),
-            actor=actor,
         )
-        return Response({"metadata": record_metadata(record)})
 
 
 class ResourceSchema(RecordApiSchema):

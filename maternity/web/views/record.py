@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ... import flags
+from ... import flags, services
 from ...access import ACCESS_CODENAME, get_record_for
 from ...actors import Actor
 from ...clinical import format_gestation, gestation_days
@@ -20,7 +20,6 @@ from ...errors import NotAllowed, NotFound, ResourceNotFound
 from ...identifiers import SYSTEM_LABELS
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
 from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
-from ...services.resources import births_after_delivery_check, resource_writer_check
 from ..acting import professional_view
 from ..forms import specs
 from ..sfh_chart import sfh_chart_svg, sfh_points
@@ -89,57 +88,67 @@ class Refusal:
 def write_refusal(
     record: Pregnancy, rt: ResourceType, actor: Actor, *, adding: bool = False
 ) -> Refusal | None:
-    """For showing the reason before anyone types; the services enforce the same rules on every write."""
+    """For showing the reason before anyone types. The service's own check decides
+    (`services.resource_write_check`, the rules the write gate applies); the page only words its refusal."""
     try:
-        resource_writer_check(resource_type=rt.name, actor=actor)
-    except NotAllowed:
-        title = specs.section(rt).title
-        if rt.name == "birthPlan":
-            return Refusal(
-                title, "The birth plan is written by the pregnant person herself, in her portal.", "writer"
-            )
-        return Refusal(
-            title, f"{title} are written by the system when something happens to the record.", "writer"
-        )
-    active = record.active_care_location
-    here = actor.care_location
-    if record.status != RecordStatus.ACTIVE and actor.care_location_id_or_none != active.pk:
-        return Refusal(
-            "The record is read-only",
-            f"The record is {record.get_status_display().lower()}: only its active Care Location, "
-            f"{active.name}, may correct it.",
-            "read-only",
-        )
-    if rt.key_demographics and actor.care_location_id_or_none != active.pk:
-        return Refusal(
-            "Only the active Care Location can change key demographics",
-            f"Name, address, language and the other key demographics may be changed only by the active Care "
-            f"Location, {active.name}. You are working for {here.name if here else 'no Care Location'}. If "
-            "you now care for this pregnancy, pull active care first.",
-            "key-demographics",
-            action_url=optional_url("web:pull-care", record.pk),
-            action_label="Pull active care",
-        )
-    if adding and _refused(births_after_delivery_check, record, rt):
-        return Refusal(
-            "Record the delivery first",
-            "Birth details are recorded after the delivery: change the record's status to delivered (with "
-            "the delivery date) first, then add each baby's details.",
-            "births",
-            status=409,
-            action_url=optional_url("web:status", record.pk),
-            action_label="Change status",
-        )
+        services.resource_write_check(record=record, resource_type=rt.name, actor=actor, adding=adding)
+    except NotAllowed as refusal:
+        return _REFUSALS[refusal.rule](record, rt, actor)
     return None
 
 
-def _refused(check, *args) -> bool:
-    """Whether a service's rule check refuses: the page explains the refusal its own way."""
-    try:
-        check(*args)
-    except NotAllowed:
-        return True
-    return False
+def _not_a_writer(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+    title = specs.section(rt).title
+    if rt.name == "birthPlan":
+        return Refusal(
+            title, "The birth plan is written by the pregnant person herself, in her portal.", "writer"
+        )
+    return Refusal(
+        title, f"{title} are written by the system when something happens to the record.", "writer"
+    )
+
+
+def _read_only(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+    return Refusal(
+        "The record is read-only",
+        f"The record is {record.get_status_display().lower()}: only its active Care Location, "
+        f"{record.active_care_location.name}, may correct it.",
+        "read-only",
+    )
+
+
+def _key_demographics(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+    here = actor.care_location
+    return Refusal(
+        "Only the active Care Location can change key demographics",
+        f"Name, address, language and the other key demographics may be changed only by the active Care "
+        f"Location, {record.active_care_location.name}. You are working for "
+        f"{here.name if here else 'no Care Location'}. If you now care for this pregnancy, pull active care "
+        "first.",
+        "key-demographics",
+        action_url=optional_url("web:pull-care", record.pk),
+        action_label="Pull active care",
+    )
+
+
+def _births_after_delivery(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+    return Refusal(
+        "Record the delivery first",
+        "Birth details are recorded after the delivery: change the record's status to delivered (with "
+        "the delivery date) first, then add each baby's details.",
+        "births",
+        status=409,
+        action_url=optional_url("web:status", record.pk),
+        action_label="Change status",
+    )
+
+
+_REFUSALS = {  # NotAllowed.rule -> how this page explains it
+    "writer": _not_a_writer,
+    "read-only": _read_only,
+    "key-demographics": _key_demographics,
+    "births": _births_after_delivery,
+}
 
 
 def form_queryset():
