@@ -120,9 +120,10 @@ def readable(sql: str) -> str:
 def _prepared_names() -> set[str]:
     """The statements prepared on this thread's database connection (a new connection has none)."""
     raw = connection.connection
-    known = connection.__dict__.get("_compiled_prepared")
+    known = getattr(connection, "_compiled_prepared", None)  # on the thread's own connection, not the proxy
     if known is None or known[0] is not raw:
-        known = connection.__dict__["_compiled_prepared"] = (raw, set())
+        known = (raw, set())
+        connection._compiled_prepared = known
     return known[1]
 
 

@@ -1,5 +1,6 @@
 """A queryset compiled once (maternity/compiled_queries.py) gives the rows the ORM gives, for any values."""
 
+import threading
 import uuid
 
 import pytest
@@ -192,3 +193,32 @@ def test_a_compiled_insert_writes_the_row_the_orm_would_and_sets_its_key(midwife
     )
     assert stored.at == entry.at
     assert second.pk > entry.pk and not second._state.adding
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # each thread has its own connection, which sees committed rows
+@postgres_only
+def test_threads_on_their_own_connections_each_prepare_it_once(record):
+    """As gunicorn's threads do: every thread's connection gets its own statement, taking turns."""
+    query = status_query()
+    turns = threading.Barrier(2)
+    answers, errors = [], []
+
+    def work():
+        try:
+            for _ in range(4):
+                turns.wait(timeout=10)  # the two threads alternate query by query
+                answers.append(query.first(record_id=record.pk))
+        except Exception as error:  # noqa: BLE001 (reported below, whatever it is)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert answers == [("ACTIVE", 1)] * 8
