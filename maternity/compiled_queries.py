@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
@@ -213,6 +213,17 @@ class CompiledQuery:
         return instance
 
 
+def _plain_text(field) -> bool:
+    """A CharField or TextField whose conversions are Django's own, which turn a str into itself."""
+    kind = type(field)
+    return (
+        isinstance(field, (models.CharField, models.TextField))
+        and kind.get_db_prep_save is models.Field.get_db_prep_save
+        and kind.get_db_prep_value is models.Field.get_db_prep_value
+        and kind.get_prep_value in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+    )
+
+
 class CompiledInsert:
     """`save(instance)` inserts a new row of one model with the INSERT the ORM writes for it, compiled once
     per thread (and prepared on PostgreSQL), and sets the instance's primary key from the database: for
@@ -239,14 +250,18 @@ class CompiledInsert:
             compiled = _Compiled(sql, [])
             if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
                 compiled.prepared = _Prepared.of(sql)
-            found = cache[connection.vendor] = (compiled, fields)
+            found = cache[connection.vendor] = (compiled, [(field, _plain_text(field)) for field in fields])
         return found
 
     def save(self, instance) -> None:
         compiled, fields = self._compiled()
-        parameters = [
-            field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
-        ]
+        parameters = []
+        for column, plain_text in fields:
+            value = getattr(instance, column.attname)
+            # A str for a plain text field is what the field's conversion would return: skip it
+            parameters.append(
+                value if plain_text and type(value) is str else column.get_db_prep_save(value, connection)
+            )
         with connection.cursor() as cursor:
             _execute(cursor, compiled, parameters)
             [pk] = cursor.fetchone()

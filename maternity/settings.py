@@ -132,6 +132,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that costs no round trip (maternity/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "maternity.postgresql"
     DATABASES["default"]["OPTIONS"] = {
         # An unreachable server fails the request within seconds (a 503), instead of hanging it.
         "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
