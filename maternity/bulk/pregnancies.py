@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.utils import timezone
+
 from maternity import models as m
 from maternity.identifiers import NO_FNR
 
@@ -89,7 +91,8 @@ RESOURCE_MODELS = {
 
 
 class PregnancyWriter:
-    """Adds the rows of pregnancies to `tables`. Times are UTC; `today` is the day the data is made for."""
+    """Adds the rows of pregnancies to `tables`. Times are UTC; `today` is the day the data is made for, in
+    the deployment's time zone (between midnight there and midnight UTC the two differ)."""
 
     def __init__(
         self, tables: dict[str, Table], locations: list[Location], permission_id: int, *, now: datetime
@@ -98,7 +101,7 @@ class PregnancyWriter:
         self.locations = locations
         self.permission_id = permission_id
         self.now = now
-        self.today = now.date()
+        self.today = timezone.localtime(now).date()  # the day here, as the app counts it (not UTC's)
         self.stamps = {
             location.id: {k: encode(v) for k, v in location.stamp().items()} for location in locations
         }

@@ -212,3 +212,18 @@ def test_indexes_dropped_for_a_large_load_come_back_on_every_table_and_audit_par
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_generators_today_is_the_local_day_as_the_app_counts_it(settings):
+    """Between midnight in Oslo and midnight UTC the two days differ: the visits 'so far' must be those
+    up to the local day, the one the caseload and the tests call today."""
+    from datetime import UTC, date, datetime
+
+    from maternity.bulk.pregnancies import PregnancyWriter
+
+    settings.TIME_ZONE = "Europe/Oslo"
+    late_evening_utc = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)  # 00:30 on 6 December in Oslo
+
+    writer = PregnancyWriter({}, [], permission_id=1, now=late_evening_utc)
+
+    assert writer.today == date(2026, 12, 6)
