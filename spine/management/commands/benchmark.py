@@ -276,7 +276,11 @@ class Command(BaseCommand):
             raise CommandError(f"{name}: {response.status_code} {response.content[:400]!r}")
 
     def _sample_records(self, *, group_id: int | None, count: int, exclude_group: int | None = None) -> list:
-        """`count` random ACTIVE records the group is a stakeholder of (or, with `exclude_group`, is not)."""
+        """`count` random ACTIVE records the group is a stakeholder of (or, with `exclude_group`, is not).
+        The same `--seed` draws the same records from the same data (PostgreSQL's `random()` is seeded for
+        this session), so a second run reads records the first one brought into memory."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(%s)", [self.rng.random()])
         grants = PregnancyGroupPermission.objects
         if group_id is not None:
             ids = list(
