@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery
 
 
 class _StandIn:
@@ -86,6 +87,14 @@ class _Prepared:
     name: str
     prepare: str
     execute: str
+
+    @classmethod
+    def on_this_connection(cls, sql: str) -> "_Prepared | None":
+        """The statement to prepare for `sql`, or None where statements are not prepared (not PostgreSQL, or
+        `DATABASE_PREPARED_STATEMENTS` off)."""
+        if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+            return None
+        return cls.of(sql)
 
     @classmethod
     def of(cls, sql: str) -> "_Prepared":
@@ -171,9 +180,7 @@ class CompiledQuery:
         for parameter in parameters:
             slot = _slot_of(parameter, stand_ins)
             slots.append(slot if slot is not None else (None, parameter))  # a constant of the query
-        compiled = _Compiled(sql, slots)
-        if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
-            compiled.prepared = _Prepared.of(sql)
+        compiled = _Compiled(sql, slots, prepared=_Prepared.on_this_connection(sql))
         if objects:  # as django.db.models.query.ModelIterable does
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
@@ -238,8 +245,6 @@ class CompiledInsert:
         cache = self._local.__dict__.setdefault("compiled", {})
         found = cache.get(connection.vendor)
         if found is None:
-            from django.db.models.sql import InsertQuery
-
             meta = self.model._meta
             fields = [field for field in meta.local_concrete_fields if not field.primary_key]
             query = InsertQuery(self.model)
@@ -247,9 +252,7 @@ class CompiledInsert:
             compiler = query.get_compiler(connection=connection)
             compiler.returning_fields = [meta.pk]
             [(sql, _)] = compiler.as_sql()
-            compiled = _Compiled(sql, [])
-            if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
-                compiled.prepared = _Prepared.of(sql)
+            compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql))
             found = cache[connection.vendor] = (compiled, [(field, _plain_text(field)) for field in fields])
         return found
 

@@ -77,12 +77,6 @@ def resource_write_check(
         births_after_delivery_check(record, rt)
 
 
-def _check_writer(rt: ResourceType, record: Pregnancy, actor: Actor) -> None:
-    resource_writer_check(resource_type=rt.name, actor=actor)
-    if rt.key_demographics:
-        key_demographics_check(record, actor, rt.name)
-
-
 def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
     """The full set of content fields for a new version: what was sent, everything else cleared.
     (A PUT replaces the resource; NHN removes data by PUTting nulls.)"""
@@ -155,7 +149,7 @@ def resource_create(
     be this patient's (the API's nhn-patient-nin)."""
     rt = resource_type_get(resource_type)
     record = lock_record_for_write(record_id, actor, national_id=national_id)
-    _check_writer(rt, record, actor)
+    resource_write_check(record=record, resource_type=rt.name, actor=actor)
     if parse is not None:
         data, _ = parse()
     return create_in_locked_record(record=record, rt=rt, data=data or {}, actor=actor)
@@ -177,7 +171,7 @@ def resource_update(
     `resource_create`; `parse` returns the data and the version."""
     rt = resource_type_get(resource_type)
     record = lock_record_for_write(record_id, actor, national_id=national_id)
-    _check_writer(rt, record, actor)
+    resource_write_check(record=record, resource_type=rt.name, actor=actor)
     if parse is not None:
         data, version = parse()
     instance = _get_resource(rt, record, resource_id)
@@ -209,7 +203,7 @@ def resource_enter_in_error(
     if not rt.is_list:
         raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
     record = lock_record_for_write(record_id, actor, national_id=national_id)
-    _check_writer(rt, record, actor)
+    resource_write_check(record=record, resource_type=rt.name, actor=actor)
     instance = _get_resource(rt, record, resource_id)
     if version is not None:
         _check_version(rt, instance, version)
@@ -232,18 +226,13 @@ _RESOURCE = CompiledQuery(
 
 
 def _get_resource(rt: ResourceType, record: Pregnancy, resource_id) -> Resource:
+    ids = {"record_id": record.pk}
     if rt.is_list:
         try:
-            resource_uuid = UUID(str(resource_id))
+            ids["resource_id"] = UUID(str(resource_id))
         except ValueError:
-            resource_uuid = None
-        instance = (
-            _RESOURCE.first_object(fixed={"model": rt.model}, record_id=record.pk, resource_id=resource_uuid)
-            if resource_uuid is not None
-            else None
-        )
-    else:
-        instance = _RESOURCE.first_object(fixed={"model": rt.model}, record_id=record.pk)
+            ids = None  # no such item
+    instance = _RESOURCE.first_object(fixed={"model": rt.model}, **ids) if ids else None
     if instance is not None:
         instance.record = record  # the locked row, with its person: no query to follow the link
     if instance is None:
