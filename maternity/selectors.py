@@ -1,6 +1,7 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from .actors import Actor
 from .compiled_queries import CompiledQuery
 from .errors import NotFound
 from .identifiers import NationalId
-from .models import Person, Pregnancy, RecordStatus
+from .models import AccessLog, Person, Pregnancy, RecordStatus, UserType
 from .pregnancy_keys import person_filter
 
 
@@ -57,6 +58,38 @@ def visible_records_page(
         records = records.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=record_id))
     page = list(records[: limit + 1])
     return page[:limit], len(page) > limit
+
+
+# An audit entry names its record from the request that created it on, so none about a record is older than
+# the record (a margin for the clock of another app server). A look-up of her as a person that named no
+# record belongs to a pregnancy's trail from when that pregnancy could have begun: nobody is booked later
+# than 42+6 weeks, 300 days after her last period. Bounding both by time is also what lets PostgreSQL read
+# only the audit trail's monthly partitions of the record's lifetime, not all of them (docs/performance.md).
+CLOCK_MARGIN = timedelta(hours=1)
+LONGEST_BEFORE_BOOKING = timedelta(days=300)
+
+
+def record_audit_entries(record: Pregnancy) -> QuerySet[AccessLog]:
+    """Every audit entry about the record, newest first: the professionals' access log."""
+    return AccessLog.objects.filter(record_id=record.pk, at__gte=record.created_at - CLOCK_MARGIN).order_by(
+        "-at", "-id"
+    )
+
+
+def patient_audit_entries(record: Pregnancy, *, her_user_id: int) -> QuerySet[AccessLog]:
+    """What her access log lists for this pregnancy, newest first: every entry about the record, and every
+    search or look-up of her as a person that named no single record since the pregnancy could have begun
+    (it could have been for it). Her own use of the portal is left out: she knows she was there."""
+    about_record = Q(record_id=record.pk, at__gte=record.created_at - CLOCK_MARGIN)
+    about_her = Q(
+        record__isnull=True, person_id=record.person_id, at__gte=record.created_at - LONGEST_BEFORE_BOOKING
+    )
+    return (
+        AccessLog.objects.filter(about_record | about_her)
+        .exclude(user_type=UserType.PATIENT, user_id=her_user_id)
+        .select_related("user__practitioner")
+        .order_by("-at", "-id")
+    )
 
 
 def pregnancies_of_person(*, actor: Actor, national_id: NationalId, date_of_birth) -> list[Pregnancy]:

@@ -5,6 +5,7 @@ out; newest first, a page at a time; the same queries however long the trail."""
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -158,6 +159,24 @@ def test_lookups_of_her_by_national_id_are_listed_but_nothing_about_other_people
     )
     (lookup,) = entries(portal.get(log_url(record)))
     assert "Checked whether you have a maternity record" in lookup
+
+
+def test_a_lookup_of_her_before_this_pregnancy_could_have_begun_is_not_on_its_log(portal, record, epj):
+    """A look-up that named no record belongs to every pregnancy it could have been for: one made 290 days
+    before this pregnancy was booked could have been for it; one 310 days before could not (nobody is booked
+    later than 42+6 weeks)."""
+    for days, reason in ((310, "before it began"), (290, "early in this pregnancy")):
+        AccessLog.objects.create(
+            at=record.created_at - timedelta(days=days),
+            action=AccessAction.PATIENT_LOOKUP,
+            outcome=AccessOutcome.ALLOWED,
+            person_id=record.person_id,
+            user_type=epj.user_type,
+            org_name="St Olavs hospital",
+            reason=reason,
+        )
+    (lookup,) = entries(portal.get(log_url(record)))
+    assert "early in this pregnancy" in lookup
 
 
 def test_newest_first_a_page_at_a_time(portal, record, ingrid):

@@ -1,41 +1,30 @@
 """Who has looked at her record: every audit entry about this pregnancy, newest first, and every search or
-look-up of her as a person that named no single record (it could have been for any of her pregnancies).
-Break-glass accesses stand out with the reason given. Her own use of the portal is left out: she knows she
-was here, and every page she opens would otherwise push the others down the list.
+look-up of her as a person that named no single record since this pregnancy could have begun.
+Break-glass accesses stand out with the reason given. Which entries, and from when: `patient_audit_entries`
+in maternity/selectors.py.
 
 A page of entries costs the same two queries (count and page) however long the trail is; the practitioner's
 name comes in the same query through the account's profile."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from maternity.access import ACCESS_CODENAME, get_record_for
 from maternity.models import (
     AccessAction,
-    AccessLog,
     Pregnancy,
     PregnancyGroupPermission,
     PregnancyUserPermission,
     RecordStatus,
     StakeholderReason,
-    UserType,
 )
+from maternity.selectors import patient_audit_entries
 
 from ..access_words import access, grant_reason, professional_name
 from ..acting import patient_view
 
 PAGE_SIZE = 25
-
-
-def entries_about(record: Pregnancy, *, her_user_id: int):
-    return (
-        AccessLog.objects.filter(Q(record_id=record.pk) | Q(record__isnull=True, person_id=record.person_id))
-        .exclude(user_type=UserType.PATIENT, user_id=her_user_id)
-        .select_related("user__practitioner")
-        .order_by("-at", "-id")
-    )
 
 
 def _location_name(group) -> str:
@@ -85,7 +74,7 @@ def access_log(request, record_id):
         request.actor, record_id, queryset=Pregnancy.objects.exclude(status=RecordStatus.ENTERED_IN_ERROR)
     )
     request.page_audit.person_id = record.person_id
-    page = Paginator(entries_about(record, her_user_id=request.user.pk), PAGE_SIZE).get_page(
+    page = Paginator(patient_audit_entries(record, her_user_id=request.user.pk), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {

@@ -8,7 +8,8 @@ from django.utils import timezone
 from ... import services
 from ...access import get_record_for
 from ...errors import Invalid, NotAllowed, RecordError, VersionConflict
-from ...models import AccessAction, AccessLog, RecordStatus
+from ...models import AccessAction, RecordStatus
+from ...selectors import record_audit_entries
 from ..acting import professional_view
 from ..forms.care import PullCareForm, StatusForm
 
@@ -116,6 +117,5 @@ def access_log(request, record_id):
     """Who read and changed this record, newest first; break-glass accesses stand out with their reason."""
     record = get_record_for(request.actor, record_id)
     request.page_audit.person_id = record.person_id
-    entries = AccessLog.objects.filter(record_id=record.pk).order_by("-at", "-id")
-    page = Paginator(entries, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(record_audit_entries(record), ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
     return render(request, "maternity/care/access_log.html", {"record": record, "page": page})
