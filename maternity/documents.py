@@ -130,15 +130,27 @@ def document_differences(record_ids: Iterable, *, repair: bool = False) -> list:
     return list(documents_compare(list(record_ids), repair=repair))
 
 
-def record_ids_in_batches(batch_size: int):
-    """Every record's id, in batches, by primary key (a keyset walk: each batch costs the same)."""
+def record_ids_in_batches(batch_size: int, *, start: UUID | None = None, stop: UUID | None = None):
+    """Every record's id (from `start`, before `stop`), in batches, by primary key (a keyset walk: each
+    batch costs the same)."""
     last = None
     while True:
         ids = Pregnancy.objects.order_by("pk")
         if last is not None:
             ids = ids.filter(pk__gt=last)
+        elif start is not None:
+            ids = ids.filter(pk__gte=start)
+        if stop is not None:
+            ids = ids.filter(pk__lt=stop)
         batch = list(ids.values_list("pk", flat=True)[:batch_size])
         if not batch:
             return
         yield batch
         last = batch[-1]
+
+
+def record_id_ranges(count: int) -> list[tuple[UUID | None, UUID | None]]:
+    """The record ids' key space cut into `count` equal (start, stop) ranges, for walks side by side (ids
+    are random UUIDs, so each range holds about as many records)."""
+    bounds = [UUID(int=(part << 128) // count) for part in range(1, count)]
+    return list(zip([None, *bounds], [*bounds, None], strict=True))

@@ -2,12 +2,15 @@
 that differ; exit 1 while any differs."""
 
 import io
+from uuid import UUID
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
 
 from conftest import new_nin
 from maternity import services
+from maternity.documents import record_id_ranges
 from maternity.identifiers import parse_national_id
 from maternity.models import Pregnancy, RecordDocument
 
@@ -65,3 +68,36 @@ def test_missing_behind_and_different_documents_are_found_then_repaired(records)
     assert verify("--repair")[0] == 1
     assert verify() == (0, verify()[1])
     assert "every document matches its rows" in verify()[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="workers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_workers_side_by_side_check_and_repair_every_record_once(midwife_actor):
+    made = [
+        services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor)
+        for _ in range(12)
+    ]
+    RecordDocument.objects.filter(record_id__in=[record.pk for record in made[:7]]).delete()
+
+    code, out = verify("--repair", "--workers", "2")
+
+    assert code == 1
+    assert "12 records checked" in out and "7 missing, 0 behind, 0 different (repaired)" in out
+    code, out = verify("--workers", "2")
+    assert code == 0
+    assert "12 records checked" in out and "every document matches its rows" in out
+    assert RecordDocument.objects.count() == 12
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is SQLite's")
+def test_workers_are_refused_on_sqlite(records):
+    with pytest.raises(CommandError, match="--workers needs PostgreSQL"):
+        call_command("verify_documents", "--workers", "2", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_id_ranges_cover_the_key_space_once_in_order():
+    ranges = record_id_ranges(4)
+    assert ranges[0][0] is None and ranges[-1][1] is None
+    assert all(stop == start for (_, stop), (start, _) in zip(ranges, ranges[1:], strict=False))
+    assert ranges[1][0] == UUID("40000000-0000-0000-0000-000000000000")
