@@ -12,6 +12,7 @@ from maternity.models import AccessLog, Person
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 CALLS = [
+    "first GET of a record",
     "GET record",
     "PUT resource",
     "find by keys (break glass)",
