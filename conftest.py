@@ -17,7 +17,10 @@ from maternity.identifiers import make_norwegian_fnr, parse_national_id
 from maternity.models import UserType
 from spine.services import spine_client_create
 
-pytest_plugins = ["maternity.tests.browser.session"]  # one Chromium for every browser test
+pytest_plugins = [
+    "maternity.tests.browser.session",  # one Chromium for every browser test
+    "loadtools.tests.gunicorn_server",  # gunicorn on the test database, for the load and fault tests
+]
 
 
 def pytest_collection_modifyitems(config, items):

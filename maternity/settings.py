@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "maternity",
     "spine",
     "portal",
+    "loadtools",  # benchmarks and load tools (manage.py benchmark..., loadtest), not the product
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from spine.loadtesting.server import GunicornServer
+from loadtools.server import GunicornServer
 
 HASHED = re.compile(r"/static/.+\.[0-9a-f]{12}\.(css|js)$")
 YEAR = 365 * 24 * 3600

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from spine.loadtesting.client import load_data_create
+from loadtools.client import load_data_create
 
 from .postgres import PrivatePostgres
 

@@ -13,11 +13,11 @@ import time
 import pytest
 from django.db import connections
 
-from spine.loadtesting.client import ApiClient, token_fetch
-from spine.loadtesting.runner import run_clients
-from spine.loadtesting.scenarios import LoadClient, ReadClient
-from spine.loadtesting.stats import Stats
-from spine.loadtesting.verify import feed_cursor_now, verify
+from loadtools.client import ApiClient, token_fetch
+from loadtools.runner import run_clients
+from loadtools.scenarios import LoadClient, ReadClient
+from loadtools.stats import Stats
+from loadtools.verify import feed_cursor_now, verify
 
 from .postgres import raw_connection
 

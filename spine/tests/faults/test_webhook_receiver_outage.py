@@ -15,10 +15,10 @@ import time
 import pytest
 from django.utils import timezone
 
+from loadtools.client import ApiClient, token_fetch
+from loadtools.scenarios import SINGLETONS, LoadClient
+from loadtools.stats import Stats
 from maternity.models import RecordEvent
-from spine.loadtesting.client import ApiClient, token_fetch
-from spine.loadtesting.scenarios import SINGLETONS, LoadClient
-from spine.loadtesting.stats import Stats
 from spine.models import SubscriptionState, WebhookSubscription
 from spine.services import spine_client_create, subscription_create
 from spine.tests.test_deliver_events_command import WorkerProcess, wait_until

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from loadtools.client import ApiClient, token_fetch
 from maternity.event_positions import COUNTER_TABLE
 from maternity.models import AccessLog, ClinicalTests, Pregnancy, RecordEvent
-from spine.loadtesting.client import ApiClient, token_fetch
 
 from .postgres import raw_connection
 

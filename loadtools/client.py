@@ -21,10 +21,10 @@ from maternity.actors import Actor
 from maternity.clinical import PREGNANCY_DAYS
 from maternity.identifiers import parse_national_id
 from maternity.models import CareLocation, Pregnancy, RecordStatus, UserType
+from spine.management.commands.seed_demo import PEOPLE, planned_gestation_days, resources, visits
 from spine.services import spine_client_create
 
-from ..management.commands.seed_demo import PEOPLE, planned_gestation_days, resources, visits
-from ..management.synthetic import free_nins, remove_location
+from .synthetic import free_nins, remove_location
 
 API = "/api/maternity-record/v1"
 SOURCE_SYSTEM = "Load EPJ 1.0"

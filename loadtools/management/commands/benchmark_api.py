@@ -15,11 +15,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from loadtools.synthetic import free_nins, remove_location
 from maternity import services
 from maternity.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
-
-from ..synthetic import free_nins, remove_location
 
 API = "/api/maternity-record/v1"
 

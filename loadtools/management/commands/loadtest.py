@@ -14,9 +14,9 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from spine.loadtesting.client import load_data
-from spine.loadtesting.loadtest import load_run
-from spine.loadtesting.server import GunicornServer, database_url, loopback_url
+from loadtools.client import load_data
+from loadtools.loadtest import load_run
+from loadtools.server import GunicornServer, database_url, loopback_url
 
 
 class Command(BaseCommand):

@@ -10,11 +10,11 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 
-from spine.loadtesting.client import ApiClient, load_data_create, token_fetch
-from spine.loadtesting.loadtest import load_run
-from spine.loadtesting.scenarios import RecordClient
-from spine.loadtesting.stats import Stats
-from spine.loadtesting.verify import feed_cursor_now, verify
+from loadtools.client import ApiClient, load_data_create, token_fetch
+from loadtools.loadtest import load_run
+from loadtools.scenarios import RecordClient
+from loadtools.stats import Stats
+from loadtools.verify import feed_cursor_now, verify
 
 pytestmark = [
     pytest.mark.load,

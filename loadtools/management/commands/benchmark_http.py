@@ -20,11 +20,11 @@ import resource
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from spine.loadtesting.client import ApiClient, load_data, token_fetch
-from spine.loadtesting.runner import run_clients
-from spine.loadtesting.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
-from spine.loadtesting.server import GunicornServer, cpu_seconds, database_url, rss_kb
-from spine.loadtesting.stats import format_statuses, percentile
+from loadtools.client import ApiClient, load_data, token_fetch
+from loadtools.runner import run_clients
+from loadtools.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
+from loadtools.server import GunicornServer, cpu_seconds, database_url, rss_kb
+from loadtools.stats import format_statuses, percentile
 
 CAVEAT = (
     "Caveat: the load generator (Python threads), gunicorn and PostgreSQL share this machine's CPUs; the "
