@@ -8,6 +8,7 @@ from .care import care_location_create, practitioner_create
 from .deletion import record_delete, record_delete_refusal
 from .end_dates import pregnancy_end_check, record_status_dates_check
 from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
+from .portal_accounts import portal_account_get_or_create
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
 from .resources import resource_create, resource_enter_in_error, resource_update, resource_write_check
@@ -24,6 +25,7 @@ __all__ = [
     "birth_plan_save",
     "break_glass_reason_check",
     "care_pull",
+    "portal_account_get_or_create",
     "pregnancy_create_by_keys",
     "pregnancy_end_check",
     "pregnancy_update",
