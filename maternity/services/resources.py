@@ -102,9 +102,14 @@ def create_in_locked_record(
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.CREATED, actor=actor, at=at
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.CREATED,
+        actor=actor,
+        at=at,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -125,9 +130,14 @@ def merge_in_locked_record(
     validate(instance, exclude=["record"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor, at=at
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.UPDATED,
+        actor=actor,
+        at=at,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -182,9 +192,13 @@ def resource_update(
     validate(instance, exclude=["record"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.UPDATED,
+        actor=actor,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -258,8 +272,9 @@ def _check_dates(record: Pregnancy, instance: Resource) -> None:
         pregnancy_end_check(record=record, at=instance.birth_time, field="birthTime", what="The birth time")
 
 
-def _after_change(record: Pregnancy, instance: Resource) -> None:
-    """Derived state on the record root: the agreed EDD follows the current pregnancy's dates."""
+def _derived(instance: Resource) -> dict[str, Any]:
+    """Derived state on the record root: the agreed EDD follows the current pregnancy's dates. Written with
+    the change's revision, as a history row of the root when it moves (`versioning.record_event`)."""
     if isinstance(instance, CurrentPregnancy):
         edd = agreed_edd(
             corrected=instance.due_date_corrected_date,
@@ -267,5 +282,5 @@ def _after_change(record: Pregnancy, instance: Resource) -> None:
             lmp_based=instance.due_date,
             lmp=instance.date_last_period,
         )
-        Pregnancy.objects.filter(pk=record.pk).update(agreed_edd=edd)
-        record.agreed_edd = edd
+        return {"agreed_edd": edd}
+    return {}
