@@ -176,9 +176,11 @@ def resource_update(
     parse: Parse | None = None,
     resource_id: UUID | str | None = None,
     national_id: NationalId | None = None,
+    bookkeeping: dict[str, Any] | None = None,
 ) -> Resource:
     """A new version of a resource: `version` must be its current one. `parse` and `national_id` as for
-    `resource_create`; `parse` returns the data and the version."""
+    `resource_create`; `parse` returns the data and the version. `bookkeeping`: fields outside the content
+    that the calling service sets on the new version too (a birth plan's new version is unread)."""
     rt = resource_type_get(resource_type)
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     resource_write_check(record=record, resource_type=rt.name, actor=actor)
@@ -186,7 +188,7 @@ def resource_update(
         data, version = parse()
     instance = _get_resource(rt, record, resource_id)
     _check_version(rt, instance, version)
-    for name, value in _content(rt, data or {}).items():
+    for name, value in {**_content(rt, data or {}), **(bookkeeping or {})}.items():
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
