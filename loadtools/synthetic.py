@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from maternity.identifiers import make_norwegian_fnr
-from maternity.models import Person, Pregnancy, RecordEvent
+from maternity.models import CareLocation, Person, Pregnancy, RecordEvent
 from maternity.resources import RESOURCE_TYPES
 
 
@@ -28,8 +28,8 @@ def free_nins(count: int, start: date = date(1990, 1, 1)):
 
 @transaction.atomic
 def remove_location(location) -> None:
-    """The location, its client systems (with their subscriptions) and every record it created, with
-    their history and events."""
+    """The location (with its history), its client systems (with their subscriptions) and every record it
+    created, with their history and events."""
     records = list(Pregnancy.objects.filter(created_by_location=location).values_list("pk", flat=True))
     for rt in RESOURCE_TYPES.values():
         rt.model.history.filter(record_id__in=records).delete()
@@ -42,6 +42,7 @@ def remove_location(location) -> None:
         client.delete()
         client.application.delete()
         client.service_user.delete()
-    group = location.group
+    group, location_id = location.group, location.pk
     location.delete()
+    CareLocation.history.filter(id=location_id).delete()
     group.delete()

@@ -8,22 +8,19 @@ with no record here is refused. Signing out also ends her session at the provide
 """
 
 import logging
-import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from maternity import services
 from maternity.identifiers import InvalidIdentifier, parse_national_id
-from maternity.models import Person
 from maternity.web.oidc import check_id_token_claims
 
 log = logging.getLogger(__name__)
@@ -95,7 +92,6 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims):
         return national_id_from(claims) is not None
 
-    @transaction.atomic
     def get_or_create_user(self, access_token, id_token, payload):
         """Her portal account, made at her first sign-in; None when no record here has her national ID."""
         claims = self.get_userinfo(access_token, id_token, payload)
@@ -103,22 +99,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         if national_id is None:
             log.warning("Portal sign-in refused: no valid %s claim", settings.PORTAL_OIDC_NATIONAL_ID_CLAIM)
             return None
-        person = (
-            Person.objects.select_for_update()
-            .filter(identifier_system=national_id.system, identifier_value=national_id.value)
-            .first()
+        user = services.portal_account_get_or_create(
+            national_id=national_id,
+            first_name=str(claims.get("given_name") or ""),
+            last_name=str(claims.get("family_name") or ""),
         )
-        if person is None:
-            return None
-        if person.user_id is None:
-            user = get_user_model().objects.create_user(
-                username=f"patient-{secrets.token_hex(8)}",
-                first_name=str(claims.get("given_name") or "")[:150],
-                last_name=str(claims.get("family_name") or "")[:150],
-            )
-            person.user = user
-            person.save(update_fields=["user"])
-        return person.user if person.user.is_active else None
+        return user if user is not None and user.is_active else None
 
 
 class PortalLoginStart(OIDCAuthenticationRequestView):

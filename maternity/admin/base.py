@@ -1,10 +1,11 @@
 """What the admin's pages share: read-only model admins, and actions that also open for one object."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,6 +19,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's pages: every version with who and when. Its page for one past version is an edit
+    form that, on POST, saves that version back (a revert around the services, which for a record would
+    skip the version check and the RecordEvent). Here it only shows the version, and an id that cannot be
+    one is 404, not a server error."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        try:
+            self.model._meta.pk.to_python(object_id)
+            int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404("No such version.") from None
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 def object_action_url(model_admin, slug: str, view):

@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..errors import NotAllowed, NotFound, RecordError
@@ -20,7 +19,7 @@ from ..models import (
     PregnancyGroupPermission,
 )
 from ..services.deletion import record_delete_summary
-from .base import ReadOnlyAdmin, object_action_url, one_object
+from .base import HistoryAdmin, ReadOnlyAdmin, object_action_url, one_object
 from .scope import administered_location_ids, client_ip, is_location_admin
 
 
@@ -39,7 +38,7 @@ class DeleteRecordForm(forms.Form):
 
 
 @admin.register(Pregnancy)
-class PregnancyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["id", "person", "status", "agreed_edd", "active_care_location", "record_last_updated"]
     list_filter = ["status", "active_care_location"]
     search_fields = ["person__identifier_value", "id"]
@@ -71,14 +70,7 @@ class PregnancyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
             )
         )
 
-    # History: simple-history's page for one past version is an edit form that, on POST, saves that
-    # version back (a revert around the services, with no version check or RecordEvent). Here it only
-    # shows the version, read-only.
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    # History (HistoryAdmin): each past version shown, read-only, never saved back.
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

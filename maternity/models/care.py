@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class CareLocationKind(models.TextChoices):
@@ -15,7 +16,9 @@ class CareLocationKind(models.TextChoices):
 
 
 class CareLocation(models.Model):
-    """A place that cares for pregnant people. Its staff and client systems are members of `group`."""
+    """A place that cares for pregnant people. Its staff and client systems are members of `group`. Every
+    change to its details (name, organisation number, kind, active) is a version with who and when; who
+    administers it is not (the admin's own log keeps that)."""
 
     name = models.CharField(max_length=200)
     org_nr = models.CharField("organisation number", max_length=40, unique=True)
@@ -28,6 +31,8 @@ class CareLocation(models.Model):
         related_name="administered_locations",
         help_text="Care Location admins: manage this location in the admin.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

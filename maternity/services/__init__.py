@@ -4,14 +4,21 @@ version with who and when, and writes its RecordEvent. Views, serializers and fo
 from .active_care import care_pull
 from .audit import access_log_write
 from .birth_plan import birth_plan_acknowledge, birth_plan_save
-from .care import care_location_create, practitioner_create
+from .care import care_location_create, care_location_delete, care_location_update, practitioner_create
 from .deletion import record_delete, record_delete_refusal
 from .end_dates import pregnancy_end_check, record_status_dates_check
 from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
+from .portal_accounts import portal_account_get_or_create
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
 from .resources import resource_create, resource_enter_in_error, resource_update, resource_write_check
-from .staff import staff_create, staff_remove, staff_set_location_admin, staff_update
+from .staff import (
+    staff_create,
+    staff_remove,
+    staff_set_location_admin,
+    staff_set_location_admins,
+    staff_update,
+)
 from .stakeholders import stakeholder_grant, stakeholder_grant_for, stakeholder_grant_user
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "birth_plan_save",
     "break_glass_reason_check",
     "care_pull",
+    "portal_account_get_or_create",
     "pregnancy_create_by_keys",
     "pregnancy_end_check",
     "pregnancy_update",
@@ -32,6 +40,8 @@ __all__ = [
     "stakeholder_grant_for",
     "stakeholder_grant_user",
     "care_location_create",
+    "care_location_delete",
+    "care_location_update",
     "practitioner_create",
     "record_create",
     "record_create_check_types",
@@ -45,5 +55,6 @@ __all__ = [
     "staff_create",
     "staff_remove",
     "staff_set_location_admin",
+    "staff_set_location_admins",
     "staff_update",
 ]

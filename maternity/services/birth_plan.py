@@ -14,8 +14,8 @@ wrote, not a change to it:
   change with it;
 - the page action is in the audit trail (the professional view writes a WRITE entry).
 
-Her next save clears the acknowledgement in the same transaction, before the new version is written, so
-that version (and its history row) says "not read" until a midwife reads it again.
+Her next save clears the acknowledgement as part of her new version, so that version (and its history
+row) says "not read" until a midwife reads it again.
 """
 
 from typing import Any
@@ -32,6 +32,7 @@ from .versioning import lock_record_for_write, now
 
 RESOURCE_TYPE = "birthPlan"
 ACKNOWLEDGED = "ACKNOWLEDGED"  # the history row's change reason
+UNREAD = {"acknowledged_at": None, "acknowledged_by_name": ""}  # her new version, until a midwife reads it
 
 
 def birth_plan_content(plan: BirthPlan | None) -> dict[str, Any]:
@@ -65,9 +66,13 @@ def birth_plan_save(
     plan = BirthPlan.objects.filter(record=record).first()
     if plan is not None and plan.version == version and _unchanged(plan, data):
         return plan
-    BirthPlan.objects.filter(record=record).update(acknowledged_at=None, acknowledged_by_name="")
     return resource_update(
-        record_id=record.pk, resource_type=RESOURCE_TYPE, version=version, data=data, actor=actor
+        record_id=record.pk,
+        resource_type=RESOURCE_TYPE,
+        version=version,
+        data=data,
+        actor=actor,
+        bookkeeping=UNREAD,
     )
 
 

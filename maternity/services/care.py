@@ -1,14 +1,81 @@
+"""Care Locations and the practitioners who work at them. A location's details are versioned: each write
+here saves a version with who made it (`by`) and when (django-simple-history)."""
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
+from ..errors import AlreadyExists
 from ..models import CareLocation, Practitioner
+from .versioning import validate
+
+
+def _group_name(org_nr: str) -> str:
+    return f"Care Location {org_nr}"
+
+
+def _check(location: CareLocation) -> None:
+    validate(location, exclude=["group"])
+    if CareLocation.objects.filter(org_nr=location.org_nr).exclude(pk=location.pk).exists():
+        raise AlreadyExists(
+            f"Another Care Location has the organisation number {location.org_nr}.", field="org_nr"
+        )
+
+
+def _save_version(location: CareLocation, *, by: AbstractBaseUser | None) -> None:
+    location._history_user = by
+    location.save()
 
 
 @transaction.atomic
-def care_location_create(*, name: str, org_nr: str, kind: str = "OTHER") -> CareLocation:
-    group = Group.objects.create(name=f"Care Location {org_nr}")
-    return CareLocation.objects.create(name=name, org_nr=org_nr, kind=kind, group=group)
+def care_location_create(
+    *,
+    name: str,
+    org_nr: str,
+    kind: str = "OTHER",
+    active: bool = True,
+    by: AbstractBaseUser | None = None,
+) -> CareLocation:
+    """A new location with its own group for its staff and client systems."""
+    location = CareLocation(name=name, org_nr=org_nr, kind=kind, active=active)
+    _check(location)
+    location.group = Group.objects.create(name=_group_name(org_nr))
+    _save_version(location, by=by)
+    return location
+
+
+@transaction.atomic
+def care_location_update(
+    *,
+    care_location: CareLocation,
+    name: str,
+    org_nr: str,
+    kind: str,
+    active: bool,
+    by: AbstractBaseUser | None,
+) -> CareLocation:
+    """New details for the location, as one version (none when nothing changed). Its group's name follows
+    the organisation number, so a new location may take the old number."""
+    location = CareLocation.objects.select_for_update().get(pk=care_location.pk)
+    if (location.name, location.org_nr, location.kind, location.active) == (name, org_nr, kind, active):
+        return location
+    renumbered = location.org_nr != org_nr
+    location.name, location.org_nr, location.kind, location.active = name, org_nr, kind, active
+    _check(location)
+    _save_version(location, by=by)
+    if renumbered:
+        Group.objects.filter(pk=location.group_id).update(name=_group_name(org_nr))
+    return location
+
+
+@transaction.atomic
+def care_location_delete(*, care_location: CareLocation, by: AbstractBaseUser | None) -> None:
+    """Delete a location that nothing refers to (a record, a care episode or a client system protects
+    it: the database refuses). Its history keeps a last row saying who deleted it and when. Its group is
+    left as it is, with whoever is in it."""
+    location = CareLocation.objects.select_for_update().get(pk=care_location.pk)
+    location._history_user = by
+    location.delete()
 
 
 @transaction.atomic

@@ -102,9 +102,14 @@ def create_in_locked_record(
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.CREATED, actor=actor, at=at
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.CREATED,
+        actor=actor,
+        at=at,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -125,9 +130,14 @@ def merge_in_locked_record(
     validate(instance, exclude=["record"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor, at=at
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.UPDATED,
+        actor=actor,
+        at=at,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -166,9 +176,11 @@ def resource_update(
     parse: Parse | None = None,
     resource_id: UUID | str | None = None,
     national_id: NationalId | None = None,
+    bookkeeping: dict[str, Any] | None = None,
 ) -> Resource:
     """A new version of a resource: `version` must be its current one. `parse` and `national_id` as for
-    `resource_create`; `parse` returns the data and the version."""
+    `resource_create`; `parse` returns the data and the version. `bookkeeping`: fields outside the content
+    that the calling service sets on the new version too (a birth plan's new version is unread)."""
     rt = resource_type_get(resource_type)
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     resource_write_check(record=record, resource_type=rt.name, actor=actor)
@@ -176,15 +188,19 @@ def resource_update(
         data, version = parse()
     instance = _get_resource(rt, record, resource_id)
     _check_version(rt, instance, version)
-    for name, value in _content(rt, data or {}).items():
+    for name, value in {**_content(rt, data or {}), **(bookkeeping or {})}.items():
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
     _check_dates(record, instance)
     save_resource_version(
-        instance, record=record, resource_type=rt.name, action=EventAction.UPDATED, actor=actor
+        instance,
+        record=record,
+        resource_type=rt.name,
+        action=EventAction.UPDATED,
+        actor=actor,
+        derived=_derived(instance),
     )
-    _after_change(record, instance)
     return instance
 
 
@@ -258,8 +274,9 @@ def _check_dates(record: Pregnancy, instance: Resource) -> None:
         pregnancy_end_check(record=record, at=instance.birth_time, field="birthTime", what="The birth time")
 
 
-def _after_change(record: Pregnancy, instance: Resource) -> None:
-    """Derived state on the record root: the agreed EDD follows the current pregnancy's dates."""
+def _derived(instance: Resource) -> dict[str, Any]:
+    """Derived state on the record root: the agreed EDD follows the current pregnancy's dates. Written with
+    the change's revision, as a history row of the root when it moves (`versioning.record_event`)."""
     if isinstance(instance, CurrentPregnancy):
         edd = agreed_edd(
             corrected=instance.due_date_corrected_date,
@@ -267,5 +284,5 @@ def _after_change(record: Pregnancy, instance: Resource) -> None:
             lmp_based=instance.due_date,
             lmp=instance.date_last_period,
         )
-        Pregnancy.objects.filter(pk=record.pk).update(agreed_edd=edd)
-        record.agreed_edd = edd
+        return {"agreed_edd": edd}
+    return {}

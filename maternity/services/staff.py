@@ -98,6 +98,18 @@ def staff_set_location_admin(*, user, care_location: CareLocation, admin: bool) 
 
 
 @transaction.atomic
+def staff_set_location_admins(*, care_location: CareLocation, users) -> None:
+    """Exactly these users administer the location from now: each one who joins or leaves its admins does
+    so as `staff_set_location_admin` decides (only its staff may join)."""
+    current = {user.pk: user for user in care_location.admins.all()}
+    wanted = {user.pk: user for user in users}
+    for pk in sorted(wanted.keys() - current.keys()):
+        staff_set_location_admin(user=wanted[pk], care_location=care_location, admin=True)
+    for pk in sorted(current.keys() - wanted.keys()):
+        staff_set_location_admin(user=current[pk], care_location=care_location, admin=False)
+
+
+@transaction.atomic
 def staff_remove(*, user, care_locations: list[CareLocation], by) -> bool:
     """Take the user off these locations (their group and admins). When no Care Location is left, the
     user is deactivated and can no longer sign in. Returns whether they were deactivated."""

@@ -91,9 +91,24 @@ def save_version(instance: Stamped, *, actor: Actor, now, reason: str) -> None:
 
 
 def record_event(
-    *, record: Pregnancy, resource_type: str, resource_id, version: int, action: str, actor: Actor, now
+    *,
+    record: Pregnancy,
+    resource_type: str,
+    resource_id,
+    version: int,
+    action: str,
+    actor: Actor,
+    now,
+    derived: dict | None = None,
 ) -> RecordEvent:
-    Pregnancy.objects.filter(pk=record.pk).update(record_last_updated=now, revision=F("revision") + 1)
+    """Move the record's revision and append the event. `derived`: fields of the record root that follow
+    from this change (the agreed EDD follows currentPregnancy's dates), written in the same UPDATE."""
+    derived = {name: value for name, value in (derived or {}).items() if getattr(record, name) != value}
+    Pregnancy.objects.filter(pk=record.pk).update(
+        record_last_updated=now, revision=F("revision") + 1, **derived
+    )
+    if derived:
+        _derived_version(record, derived, actor=actor, now=now, cause=f"{resource_type} v{version}")
     record_changed(record, resource_type)
     event = RecordEvent(
         record=record,
@@ -118,10 +133,35 @@ def record_event(
 _EVENT_INSERT = CompiledInsert(RecordEvent)  # one or more per write: compiled once
 
 
+def _derived_version(record: Pregnancy, derived: dict, *, actor: Actor, now, cause: str) -> None:
+    """The root's history row for fields derived from a resource: who and when as `history_user` and
+    `history_date`, and the change reason names the resource version it follows (whose own row has the
+    full who). Not a new version of the root, which moves with its status only (its `version` and
+    `updated_by_*` stay), so no RecordEvent of its own. One INSERT, after the UPDATE that wrote them."""
+    for name, value in derived.items():
+        setattr(record, name, value)
+    history = Pregnancy.history.model
+    history(
+        history_date=now,
+        history_user=actor.user,
+        history_change_reason=f"{', '.join(sorted(derived))} from {cause}",
+        history_type="~",
+        **{field.attname: getattr(record, field.attname) for field in history.tracked_fields},
+    ).save()
+
+
 def save_resource_version(
-    instance: Stamped, *, record: Pregnancy, resource_type: str, action: str, actor: Actor, at=None
+    instance: Stamped,
+    *,
+    record: Pregnancy,
+    resource_type: str,
+    action: str,
+    actor: Actor,
+    at=None,
+    derived: dict | None = None,
 ):
-    """Save a new version of a resource (or of the record root) and append its RecordEvent."""
+    """Save a new version of a resource (or of the record root) and append its RecordEvent. `derived`:
+    the root's fields that follow from it (`record_event`)."""
     at = at or now()
     save_version(instance, actor=actor, now=at, reason=action)
     record_event(
@@ -132,6 +172,7 @@ def save_resource_version(
         action=action,
         actor=actor,
         now=at,
+        derived=derived,
     )
 
 

@@ -8,6 +8,8 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import new_nin
 from maternity import services
@@ -100,6 +102,24 @@ def test_her_change_clears_the_read_mark(record, plan, her, midwife_actor):
     assert version_2.acknowledged_at is None
     # the read mark of version 1 stays in the history
     assert BirthPlan.history.filter(id=plan.pk, version=1, acknowledged_at__isnull=False).exists()
+
+
+def test_clearing_the_read_mark_is_part_of_her_new_version_with_who_and_when(
+    record, plan, her, midwife_actor
+):
+    services.birth_plan_acknowledge(record_id=record.pk, version=1, actor=midwife_actor)
+
+    with CaptureQueriesContext(connection) as queries:
+        saved = services.birth_plan_save(
+            record_id=record.pk, version=1, data={"place_of_birth": "At home"}, actor=her
+        )
+
+    plan_updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "maternity_birthplan"')]
+    assert len(plan_updates) == 1  # her version, read mark cleared in it: no write outside a version
+    version_2 = BirthPlan.history.get(id=plan.pk, version=2)
+    assert (version_2.acknowledged_at, version_2.acknowledged_by_name) == (None, "")
+    assert version_2.history_user == her.user
+    assert saved.last_updated <= version_2.history_date <= timezone.now()
 
 
 def test_a_new_version_can_be_marked_read_again(record, plan, her, midwife_actor):

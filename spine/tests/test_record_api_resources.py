@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import RecordApi, fetch_token
 from maternity.models import (
@@ -758,6 +760,62 @@ def test_the_agreed_edd_is_set_when_the_record_is_created_with_a_current_pregnan
     assert response.status_code == 201, response.content
     record = Pregnancy.objects.get(pk=response.json()["metadata"]["recordId"])
     assert record.agreed_edd == date(2025, 2, 1) + timedelta(days=280)
+    created, edd = record.history.order_by("history_id")
+    assert (created.history_change_reason, created.agreed_edd) == ("CREATED", None)
+    assert (edd.history_change_reason, edd.agreed_edd) == (
+        "agreed_edd from currentPregnancy v1",
+        record.agreed_edd,
+    )
+
+
+def test_a_client_system_moving_the_agreed_edd_leaves_a_version_of_the_record_with_who_and_when(
+    api, record_id, client_a
+):
+    lmp = date(2025, 1, 10)
+    assert (
+        api.post(f"record/{record_id}/currentPregnancy", {"dateLastPeriod": lmp.isoformat()}).status_code
+        == 201
+    )
+
+    row = Pregnancy.history.filter(id=record_id).first()
+    event = RecordEvent.objects.get(resource_type="currentPregnancy")
+    assert row.agreed_edd == lmp + timedelta(days=280)
+    assert row.history_user == client_a.client.service_user
+    assert row.history_date == event.occurred_at
+    assert row.history_change_reason == "agreed_edd from currentPregnancy v1"
+    # Not a new version of the root (its version moves with its status only), so no event of its own.
+    assert (row.version, row.updated_by_name) == (1, "Kari Jordmor")
+    assert list(RecordEvent.objects.filter(resource_type="record").values_list("version", flat=True)) == [1]
+
+
+def test_a_write_that_leaves_the_agreed_edd_as_it_was_adds_no_version_of_the_record(api, record_id):
+    path = f"record/{record_id}/currentPregnancy"
+    assert api.post(path, {"dateLastPeriod": "2025-01-10"}).status_code == 201
+    versions = Pregnancy.history.filter(id=record_id).count()
+
+    body = {"metadata": {"version": 1}, "dateLastPeriod": "2025-01-10", "numberOfFetuses": 1}
+    assert api.put(path, body).status_code == 200
+
+    assert Pregnancy.history.filter(id=record_id).count() == versions
+
+
+def test_moving_the_agreed_edd_costs_one_query_more_than_a_write_that_leaves_it(api, record_id):
+    """The root's history row is that one query: the agreed EDD itself is written with the revision."""
+    path = f"record/{record_id}/currentPregnancy"
+    assert api.post(path, {"dateLastPeriod": "2025-01-10"}).status_code == 201
+    assert api.post(f"record/{record_id}/mother", {"name": "Kari"}).status_code == 201
+
+    def queries(resource_type: str, body: dict) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.put(f"record/{record_id}/{resource_type}", body).status_code == 200
+        return len(captured)
+
+    another_resource = queries("mother", {"metadata": {"version": 1}, "name": "Kari Nordmann"})
+    edd_unchanged = queries("currentPregnancy", {"metadata": {"version": 1}, "dateLastPeriod": "2025-01-10"})
+    edd_moved = queries("currentPregnancy", {"metadata": {"version": 2}, "dateLastPeriod": "2025-01-17"})
+
+    assert edd_unchanged == another_resource
+    assert edd_moved == another_resource + 1
 
 
 def test_a_resource_write_moves_record_last_updated_but_not_the_record_version(api, record_id):
