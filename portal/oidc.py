@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from maternity.identifiers import InvalidIdentifier, parse_national_id
 from maternity.models import Person
-from maternity.web.oidc import check_id_token_claims
+from maternity.rules.identifiers import InvalidIdentifier, parse_national_id
+from maternity.signin.oidc import check_id_token_claims
 
 log = logging.getLogger(__name__)
 

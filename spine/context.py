@@ -9,10 +9,10 @@ from urllib.parse import unquote
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, InvalidNationalId, NotAllowed
-from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
-from maternity.json_depth import json_loads
+from maternity.http.json_depth import json_loads
 from maternity.models import UserType
-from maternity.pregnancy_keys import PregnancyKeys
+from maternity.rules.identifiers import InvalidIdentifier, NationalId, parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
 from maternity.web.acting import web_actor
 
 # C0 controls (NUL, tab, CR, LF, ESC ...), DEL and C1 controls: in a name or an id they only serve to forge

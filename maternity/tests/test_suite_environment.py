@@ -17,7 +17,7 @@ READ = re.compile(r"""(?:\benv[a-z]*\(|os\.environ\.get\(|os\.environ\[)\s*["'](
 
 
 def variables_the_settings_read() -> set[str]:
-    return set(READ.findall((BASE_DIR / "maternity" / "settings.py").read_text()))
+    return set(READ.findall((BASE_DIR / "config" / "settings.py").read_text()))
 
 
 def variables_pytest_ini_fixes() -> set[str]:

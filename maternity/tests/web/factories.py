@@ -7,8 +7,8 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import CareLocation, Pregnancy, UserType
+from maternity.rules.identifiers import parse_national_id
 
 
 def actor_for(user, location: CareLocation, name: str = "Kari Jordmor") -> Actor:

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 
 from conftest import new_nin
 from maternity import services
-from maternity.clinical import edd_from_crl, edd_from_lmp
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, CurrentPregnancy, Mother, Pregnancy
+from maternity.rules.clinical import edd_from_crl, edd_from_lmp
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import signed_in
 from .factories import days_from_today, edd_at, make_pregnancy

@@ -12,17 +12,19 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ... import flags, services
-from ...access import ACCESS_CODENAME, get_record_for
+from maternity.charts.sfh import sfh_chart_svg, sfh_points
+from maternity.presentation import specs
+from maternity.reads.access import ACCESS_CODENAME, get_record_for
+from maternity.rules import flags
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.identifiers import SYSTEM_LABELS
+from maternity.rules.resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
+
+from ... import services
 from ...actors import Actor
-from ...clinical import format_gestation, gestation_days
 from ...errors import NotAllowed, NotFound, ResourceNotFound
-from ...identifiers import SYSTEM_LABELS
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
-from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
 from ..acting import professional_view
-from ..forms import specs
-from ..sfh_chart import sfh_chart_svg, sfh_points
 
 # --- shared by every record page ------------------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from . import models as m
-from .models.base import ListResource, Resource
-from .models.stamp import UserType
+from maternity import models as m
+from maternity.models.base import ListResource, Resource
+from maternity.models.stamp import UserType
 
 PROFESSIONAL = frozenset({UserType.HEALTH_CARE_PROFESSIONAL})
 PATIENT = frozenset({UserType.PATIENT})

@@ -6,13 +6,13 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from .access import NOT_VISIBLE, actor_arguments, visible_records, visible_records_of
-from .actors import Actor
-from .compiled_queries import CompiledQuery
-from .errors import NotFound
-from .identifiers import NationalId
-from .models import AccessLog, Person, Pregnancy, RecordStatus, UserType
-from .pregnancy_keys import person_filter
+from maternity.actors import Actor
+from maternity.database.compiled_queries import CompiledQuery
+from maternity.errors import NotFound
+from maternity.models import AccessLog, Person, Pregnancy, RecordStatus, UserType
+from maternity.reads.access import NOT_VISIBLE, actor_arguments, visible_records, visible_records_of
+from maternity.rules.identifiers import NationalId
+from maternity.rules.pregnancy_keys import person_filter
 
 
 def person_for(national_id: NationalId) -> Person | None:

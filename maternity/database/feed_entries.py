@@ -17,8 +17,8 @@ SQLite (development) has one writer at a time and position = sequence, so plain 
 
 from django.db import connection, transaction
 
-from .event_positions import COUNTER_TABLE
-from .triggers import run_for_vendor
+from maternity.database.event_positions import COUNTER_TABLE
+from maternity.database.triggers import run_for_vendor
 
 ENTRY = "maternity_feedentry"
 EVENT = "maternity_recordevent"

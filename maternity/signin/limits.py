@@ -1,4 +1,5 @@
-"""Rate limits on the sign-in pages (maternity/rate_limits.py): the password sign-ins (the professionals' and
+"""Rate limits on the sign-in pages (maternity/http/rate_limits.py): the password sign-ins (the
+professionals' and
 the admin's) and the OpenID Connect sign-ins (the professionals' and the portal's). Over a limit the page
 answers 429 with Retry-After and says in plain words when to try again; nothing is checked or changed."""
 
@@ -6,7 +7,7 @@ from functools import wraps
 
 from django.shortcuts import render
 
-from .. import rate_limits
+from maternity.http import rate_limits
 
 STAFF_HELP = "If you did not make these attempts, tell your Care Location's administrator."
 PORTAL_HELP = "If it keeps happening, ask your midwife."

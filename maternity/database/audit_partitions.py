@@ -21,7 +21,7 @@ from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from .models import AccessLog
+from maternity.models import AccessLog
 
 TABLE = AccessLog._meta.db_table
 DEFAULT_PARTITION = f"{TABLE}_default"

@@ -17,7 +17,7 @@ The counter is not a Django model, so test flushes leave it alone and positions 
 
 from django.db import connection
 
-from .triggers import run_for_vendor
+from maternity.database.triggers import run_for_vendor
 
 NOTIFY_CHANNEL = "record_events"
 COUNTER_TABLE = "maternity_event_position_counter"

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from .models import Pregnancy, RecordDocument
+from maternity.models import Pregnancy, RecordDocument
 
 
 @cache

@@ -13,10 +13,10 @@ from functools import reduce
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
-from .access import visible_records
-from .actors import Actor
-from .event_positions import committed_through
-from .models import FeedEntry, RecordEvent, UserType
+from maternity.actors import Actor
+from maternity.database.event_positions import committed_through
+from maternity.models import FeedEntry, RecordEvent, UserType
+from maternity.reads.access import visible_records
 
 ROOT = "record"  # events of the record root (status, care pulled) pass every record filter
 

@@ -9,7 +9,7 @@ in Care Location order, so two pulls in opposite directions wait for each other 
 
 from django.db import connection, transaction
 
-from .triggers import run_for_vendor
+from maternity.database.triggers import run_for_vendor
 
 SIZE = "maternity_caseloadsize"
 RECORD = "maternity_pregnancy"

@@ -7,8 +7,8 @@ sides changed to different values needs a person to choose. Nothing is decided s
 
 from dataclasses import dataclass
 
-from ...resources import ResourceType
-from . import specs
+from maternity.presentation import specs
+from maternity.rules.resources import ResourceType
 
 MINE = "mine"
 THEIRS = "theirs"

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from .actors import Actor
+from maternity.actors import Actor
 
 log = logging.getLogger("maternity.security")
 
@@ -101,7 +101,9 @@ def rate_limits_count(subjects: dict[str, str]) -> Attempt:
         if rate is None or not subject:
             continue
         count, seconds = rate
-        digest = salted_hmac("maternity.rate_limits", f"{limit}\0{subject}", algorithm="sha256").hexdigest()
+        digest = salted_hmac(
+            "maternity.http.rate_limits", f"{limit}\0{subject}", algorithm="sha256"
+        ).hexdigest()
         offset = int(digest[:8], 16) % seconds  # staggers this subject's windows
         window = math.floor((at - offset) / seconds)
         ends = (window + 1) * seconds + offset

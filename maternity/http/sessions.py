@@ -33,7 +33,7 @@ class SessionRenewalMiddleware:
         return response
 
 
-@receiver(user_logged_in, dispatch_uid="maternity.sessions.renewed_at_sign_in")
+@receiver(user_logged_in, dispatch_uid="maternity.http.sessions.renewed_at_sign_in")
 def renewed_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[RENEWED_AT] = int(time.time())

@@ -92,11 +92,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ and /favicon.ico, before anything else runs
-    "maternity.security_headers.SecurityHeadersMiddleware",
+    "maternity.http.security_headers.SecurityHeadersMiddleware",
     "spine.audit.ApiAuditMiddleware",  # one audit entry per API request, whatever answered it
-    "maternity.nul_characters.RefuseNulCharactersMiddleware",  # %00 in the path, query or a form: 400
+    "maternity.http.nul_characters.RefuseNulCharactersMiddleware",  # %00 in the path, query or a form: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "maternity.sessions.SessionRenewalMiddleware",
+    "maternity.http.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "maternity.web.audit.PageAuditMiddleware",
 ]
 
-ROOT_URLCONF = "maternity.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -123,7 +123,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "maternity.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -133,8 +133,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that costs no round trip (maternity/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "maternity.postgresql"
+    # Django's backend with a health check that costs no round trip (maternity/database/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "maternity.database.postgresql"
     DATABASES["default"]["OPTIONS"] = {
         # An unreachable server fails the request within seconds (a 503), instead of hanging it.
         "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
@@ -148,11 +148,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ),
         **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL's query string sets wins
     }
-else:  # SQLite, in development: maternity/feed_entries.py makes FeedEntry's unique indexes itself
+else:  # SQLite, in development: maternity/database/feed_entries.py makes FeedEntry's unique indexes itself
     SILENCED_SYSTEM_CHECKS = ["models.W039"]
 # The few queries every request makes are prepared once per connection on PostgreSQL, so the server plans
-# them once (maternity/compiled_queries.py). Off behind a pooler in transaction mode (PgBouncer), where the
-# next transaction may get another server connection.
+# them once (maternity/database/compiled_queries.py). Off behind a pooler in transaction mode (PgBouncer),
+# where the next transaction may get another server connection.
 DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,7 +174,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Rate limits (maternity/rate_limits.py; docs/security.md): (count, seconds) per what is counted; None: none.
+# Rate limits (maternity/http/rate_limits.py; docs/security.md): (count, seconds) per what is counted;
+# None: none.
 RATE_LIMITS = {
     # POST /o/token/ (and revoking a token): every request, per client_id and per IP address.
     "token-client": envrate("RATE_LIMIT_TOKEN_CLIENT", "20/m"),
@@ -225,11 +226,11 @@ WHITENOISE_ROOT = BASE_DIR / "public"  # served at the site's root: favicon.ico,
 
 # Request bodies: a whole record with every resource is a few tens of kB; refuse anything far larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DJANGO_MAX_BODY_BYTES", 256 * 1024)
-# How deeply any JSON read here may nest arrays and objects (maternity/json_depth.py): a FHIR Bundle, the
+# How deeply any JSON read here may nest arrays and objects (maternity/http/json_depth.py): a FHIR Bundle, the
 # deepest, needs about ten levels; ~1,000 would exhaust Python's stack while parsing.
 JSON_MAX_DEPTH = 32
 
-# Where the record document's JSON shape lives (maternity/documents.py): the API's serializers.
+# Where the record document's JSON shape lives (maternity/reads/documents.py): the API's serializers.
 RECORD_DOCUMENT_BUILDER = "spine.documents"
 
 # Production safety: on unless DEBUG.
@@ -244,9 +245,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Content Security Policy (maternity/security_headers.py), shaped like Django 6's SECURE_CSP so the built-in
-# middleware can take over. No inline scripts or styles anywhere: pages load only their own static files.
-# form-action also allows the portal's sign-out at its OpenID Connect provider (added per response).
+# Content Security Policy (maternity/http/security_headers.py), shaped like Django 6's SECURE_CSP so the
+# built-in middleware can take over. No inline scripts or styles anywhere: pages load only their own static
+# files. form-action also allows the portal's sign-out at its OpenID Connect provider (added per response).
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -275,10 +276,10 @@ PERMISSIONS_POLICY = {
 }
 
 # Sessions and cookies. A session ends after 30 minutes without a request (OWASP ASVS level 2: a clinical
-# record on shared ward computers; renewed by maternity/sessions.py) or when the browser closes. The cookies
-# are Secure, HttpOnly (session) and SameSite=Lax (not Strict: the sign-in provider redirects back here from
-# another site, and the session must come along). In production their names have the __Host- prefix: only
-# this host, over HTTPS, may set them.
+# record on shared ward computers; renewed by maternity/http/sessions.py) or when the browser closes. The
+# cookies are Secure, HttpOnly (session) and SameSite=Lax (not Strict: the sign-in provider redirects back
+# here from another site, and the session must come along). In production their names have the __Host-
+# prefix: only this host, over HTTPS, may set them.
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not DEBUG
@@ -380,7 +381,7 @@ if OIDC_ENABLED and not (OIDC_OP_ISSUER and OIDC_OP_AUTHORIZATION_ENDPOINT and O
         "OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
     )
 if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("maternity.web.oidc.PractitionerOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("maternity.signin.oidc.PractitionerOIDCBackend")
 
 # The pregnant person's sign-in to the portal (portal/oidc.py), on when PORTAL_OIDC_RP_CLIENT_ID is set.
 # `make run` points these at the local development provider (tools/oidc-provider) with the demo patients.

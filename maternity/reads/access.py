@@ -9,9 +9,9 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .actors import Actor
-from .errors import NotFound
-from .models import Pregnancy, PregnancyGroupPermission, PregnancyUserPermission, UserType
+from maternity.actors import Actor
+from maternity.errors import NotFound
+from maternity.models import Pregnancy, PregnancyGroupPermission, PregnancyUserPermission, UserType
 
 ACCESS_CODENAME = "access_pregnancy"
 NOT_VISIBLE = "No maternity record with that id is visible to you."  # for absent and hidden alike
@@ -37,7 +37,7 @@ def actor_arguments(actor: Actor) -> tuple[dict, dict]:
 
 def visible_records_of(*, user_type: str, group_id: int | None, user_id: int | None) -> QuerySet[Pregnancy]:
     """`visible_records` for an actor given by its kind, its Care Location's group and its user (for
-    queries compiled once per kind of actor, `maternity/compiled_queries.py`)."""
+    queries compiled once per kind of actor, `maternity/database/compiled_queries.py`)."""
     if user_type == UserType.SYSTEM:
         return Pregnancy.objects.all()
     if user_type == UserType.PATIENT:

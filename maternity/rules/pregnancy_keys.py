@@ -10,8 +10,8 @@ error never match. A record with no agreed EDD yet never matches a find ($create
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .identifiers import NationalId
-from .models import Pregnancy, RecordStatus
+from maternity.models import Pregnancy, RecordStatus
+from maternity.rules.identifiers import NationalId
 
 EDD_WINDOW = timedelta(days=21)
 

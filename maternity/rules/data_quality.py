@@ -18,8 +18,7 @@ from datetime import date
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from .clinical import gestation_days
-from .models import (
+from maternity.models import (
     AntenatalAppointment,
     CareLocation,
     ClinicalTests,
@@ -27,6 +26,7 @@ from .models import (
     RecordStatus,
     SymphysisFundalHeight,
 )
+from maternity.rules.clinical import gestation_days
 
 SFH_MIN_CM, SFH_MAX_CM = 10, 50  # outside this, a fundal height is a typing error
 SFH_MAX_GAP_CM = 10  # SFH in cm is about the gestation in weeks; more than 10 cm apart is implausible

@@ -15,7 +15,7 @@ from datetime import date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from ..clinical import (
+from maternity.rules.clinical import (
     SFH_CHART_CENTILES,
     SFH_MAX_WEEKS,
     SFH_MIN_WEEKS,

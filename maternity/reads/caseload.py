@@ -15,10 +15,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
-from ..actors import Actor
-from ..clinical import format_gestation, gestation_days
-from ..flags import Flag, caseload_flags
-from ..models import (
+from maternity.actors import Actor
+from maternity.models import (
     AntenatalAppointment,
     CareLocation,
     CaseloadSize,
@@ -26,6 +24,8 @@ from ..models import (
     RecordStatus,
     SymphysisFundalHeight,
 )
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.flags import Flag, caseload_flags
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
@@ -195,5 +195,6 @@ def caseload_page(
 
 def caseload_size(location: CareLocation) -> int:
     """How many ACTIVE pregnancies the location is the active Care Location of: one row, kept by the
-    database as pregnancies come and go (`maternity/caseload_sizes.py`), whatever the caseload's size."""
+    database as pregnancies come and go (`maternity/database/caseload_sizes.py`), whatever the caseload's
+    size."""
     return CaseloadSize.objects.filter(care_location=location).values_list("active", flat=True).first() or 0

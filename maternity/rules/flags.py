@@ -11,8 +11,20 @@ from datetime import date
 
 from django.utils.formats import date_format
 
-from .clinical import SFH_MAX_WEEKS, SFH_MIN_WEEKS, format_gestation, gestation_days, sfh_centile_of
-from .models import AntenatalAppointment, Pregnancy, ProteinInUrine, RhesusDType, SymphysisFundalHeight
+from maternity.models import (
+    AntenatalAppointment,
+    Pregnancy,
+    ProteinInUrine,
+    RhesusDType,
+    SymphysisFundalHeight,
+)
+from maternity.rules.clinical import (
+    SFH_MAX_WEEKS,
+    SFH_MIN_WEEKS,
+    format_gestation,
+    gestation_days,
+    sfh_centile_of,
+)
 
 HIGH_SYSTOLIC = 140  # mmHg: hypertension in pregnancy (NICE NG133, WHO)
 HIGH_DIASTOLIC = 90

@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 
-from ...clinical import format_gestation
-from ...codes import COUNTRY, FETAL_PRESENTATION, LANGUAGE, STIMULANT_FREQUENCY, STIMULANT_TYPE, CodeSystem
-from ...resources import RESOURCE_TYPES, ResourceType
+from maternity.rules.clinical import format_gestation
+from maternity.rules.codes import (
+    COUNTRY,
+    FETAL_PRESENTATION,
+    LANGUAGE,
+    STIMULANT_FREQUENCY,
+    STIMULANT_TYPE,
+    CodeSystem,
+)
+from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 
 NOT_RECORDED = "Not recorded"
 YES_NO = ("Yes", "No")

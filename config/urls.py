@@ -5,9 +5,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from mozilla_django_oidc import urls as oidc_urls
 
-from . import health
-from .security_headers import csp_update
-from .web.limits import oidc_limited, sign_in_limited
+from maternity.http import health
+from maternity.http.security_headers import csp_update
+from maternity.signin.limits import oidc_limited, sign_in_limited
 
 # The Swagger UI's page has an inline <style> and its stylesheet data: images; its script is a file of its own
 # (the split view), so scripts stay 'self' only.
@@ -39,4 +39,4 @@ urlpatterns = [
     path("", include("maternity.web.urls")),
 ]
 
-handler500 = "maternity.server_errors.server_error"  # a database outage is a 503; JSON callers get JSON
+handler500 = "maternity.http.server_errors.server_error"  # a database outage is a 503; JSON callers get JSON

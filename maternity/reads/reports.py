@@ -21,9 +21,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .clinical import SFH_MAX_WEEKS, SFH_MIN_WEEKS, format_gestation, gestation_days
-from .flags import sfh_outside_centiles
-from .models import (
+from maternity.models import (
     AntenatalAppointment,
     Birth,
     CareLocation,
@@ -32,6 +30,8 @@ from .models import (
     RecordStatus,
     SymphysisFundalHeight,
 )
+from maternity.rules.clinical import SFH_MAX_WEEKS, SFH_MIN_WEEKS, format_gestation, gestation_days
+from maternity.rules.flags import sfh_outside_centiles
 
 EXPECTED_WEEKS = 12
 # Gestation at booking, in completed weeks: (label, lowest week, highest week), both inclusive.
