@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "maternity.web.audit.PageAuditMiddleware",
+    "maternity.audit.pages.PageAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -16,9 +16,9 @@ from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.models import AccessAction, AntenatalAppointment, NoteKind, Pregnancy, RecordStatus
 from maternity.presentation import specs
 from maternity.reads.access import get_record_for
+from maternity.reads.record_page import record_page_queryset
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.resources import RESOURCE_TYPES
-from maternity.web.views.record import record_page_queryset
 
 from .. import plain_language as words
 from ..acting import patient_view

@@ -121,7 +121,7 @@ def test_the_chosen_way_wins_over_other_fields_filled_in(web_a, nin):
 
 
 def test_a_midwife_with_two_locations_creates_for_the_one_she_acts_for(location_b, location_c, nin):
-    from maternity.locations import SESSION_KEY
+    from maternity.signin.locations import SESSION_KEY
 
     from .conftest import practitioner
 

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.messages import get_messages
 
 from conftest import new_nin
-from maternity.locations import SESSION_KEY
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -17,6 +16,7 @@ from maternity.models import (
     PregnancyUserPermission,
 )
 from maternity.reads.access import can_access
+from maternity.signin.locations import SESSION_KEY
 
 from .conftest import practitioner, signed_in
 from .factories import actor_for, edd_at, make_pregnancy

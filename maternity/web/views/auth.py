@@ -8,8 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from maternity.signin.limits import sign_in_limited
-
-from ...locations import SESSION_KEY, locations_of
+from maternity.signin.locations import SESSION_KEY, locations_of
 
 
 @method_decorator(sign_in_limited, name="dispatch")

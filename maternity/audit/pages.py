@@ -8,7 +8,7 @@ DENIED, 400 and 409 as REJECTED.
 
 from dataclasses import dataclass
 
-from ..services.audit import access_log_write, outcome_for_status
+from maternity.services.audit import access_log_write, outcome_for_status
 
 
 @dataclass
