@@ -148,7 +148,7 @@ def reports_page(request):
     }
     return render(
         request,
-        "maternity/reads/reports/reports.html",
+        "maternity/reports/reports.html",
         {
             "nav": "reports",
             "report": report,
@@ -208,7 +208,7 @@ def data_quality_page(request):
     other = "-completeness" if sort == "completeness" else "completeness"
     return render(
         request,
-        "maternity/reads/reports/data_quality.html",
+        "maternity/reports/data_quality.html",
         {
             "nav": "reports",
             "summary": summary,
