@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 # Development settings (DEBUG on, a development secret key) for the commands that run the app on this
-# machine, and only those: the tests set their own (pytest.ini), and production sets DJANGO_DEBUG off.
+# machine, and only those: the tests set their own (pyproject.toml), and production sets DJANGO_DEBUG off.
 run migrate seed lint schema bench-data benchmark: export DJANGO_DEBUG ?= 1
 
 .PHONY: run test test-faults lint format install install-dev migrate seed schema bench-data benchmark clean
@@ -52,6 +52,7 @@ test-faults: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 

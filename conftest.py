@@ -13,8 +13,8 @@ from django.test import Client
 
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import make_norwegian_fnr, parse_national_id
 from maternity.models import UserType
+from maternity.rules.identifiers import make_norwegian_fnr, parse_national_id
 from spine.services import spine_client_create
 
 pytest_plugins = [
@@ -61,7 +61,7 @@ def _static_files_unhashed(tmp_path_factory):
 def _documents_never_drift(request):
     """After every test that used the database: each record's stored document that claims the record's
     current revision equals one built afresh from the rows. So every write any test makes, through any
-    path, is also a test that the write gate kept the document right (maternity/documents.py)."""
+    path, is also a test that the write gate kept the document right (maternity/reads/documents.py)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
         yield
@@ -73,8 +73,8 @@ def _documents_never_drift(request):
     yield
     from django.db.models import F
 
-    from maternity.documents import document_differences
     from maternity.models import RecordDocument
+    from maternity.reads.documents import document_differences
 
     current = RecordDocument.objects.filter(revision=F("record__revision"))
     current = current.values_list("record_id", flat=True)

@@ -18,9 +18,9 @@ from requests.adapters import HTTPAdapter
 
 from maternity import services
 from maternity.actors import Actor
-from maternity.clinical import PREGNANCY_DAYS
-from maternity.identifiers import parse_national_id
 from maternity.models import CareLocation, Pregnancy, RecordStatus, UserType
+from maternity.rules.clinical import PREGNANCY_DAYS
+from maternity.rules.identifiers import parse_national_id
 from spine.management.commands.seed_demo import PEOPLE, planned_gestation_days, resources, visits
 from spine.services import spine_client_create
 

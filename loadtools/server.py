@@ -91,7 +91,7 @@ class GunicornServer:
         }
         env.update(
             DATABASE_URL=self.database_url,
-            DJANGO_SETTINGS_MODULE="maternity.settings",
+            DJANGO_SETTINGS_MODULE="config.settings",
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY=self.secret_key,
             DJANGO_SECURE_SSL_REDIRECT="0",  # no TLS proxy in front on loopback
@@ -106,7 +106,7 @@ class GunicornServer:
         if self.reuse_port:  # each worker binds the port itself, so it must be known beforehand
             self.port = free_port()
         command = [
-            sys.executable, "-m", "gunicorn", "maternity.wsgi:application",
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--config", str(Path(__file__).with_name("gunicorn_conf.py")),
             "--bind", f"{HOST}:{self.port}",
             *(["--reuse-port"] if self.reuse_port else []),

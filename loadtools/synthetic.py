@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from maternity.identifiers import make_norwegian_fnr
 from maternity.models import CareLocation, Person, Pregnancy, RecordEvent
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.identifiers import make_norwegian_fnr
+from maternity.rules.resources import RESOURCE_TYPES
 
 
 def free_nins(count: int, start: date = date(1990, 1, 1)):

@@ -6,4 +6,6 @@ class MaternityConfig(AppConfig):
     verbose_name = "Maternity record"
 
     def ready(self):
-        from . import checks, sessions  # noqa: F401  (register the deploy checks; renew sessions at sign-in)
+        from maternity.http import (
+            checks,  # noqa: F401  (register the deploy checks; renew sessions at sign-in)
+        )

@@ -8,9 +8,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from maternity.actors import Actor
+from maternity.audit.pages import PageAudit
 from maternity.errors import NotFound
 from maternity.models import Person, UserType
-from maternity.web.audit import PageAudit
 
 LOGIN_URL = "portal:login"
 

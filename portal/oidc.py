@@ -20,8 +20,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from maternity import services
-from maternity.identifiers import InvalidIdentifier, parse_national_id
-from maternity.web.oidc import check_id_token_claims
+from maternity.rules.identifiers import InvalidIdentifier, parse_national_id
+from maternity.signin.oidc import check_id_token_claims
 
 log = logging.getLogger(__name__)
 

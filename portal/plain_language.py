@@ -1,7 +1,7 @@
 """The record in the pregnant person's own words: what each section is, what was recorded, by whom and when.
 
 She is not a clinician, so the portal says "Protein in your urine: a trace", not "Protein: Spor". Labels
-and values fall back to the professional wording (`maternity.web.forms.specs`) where that is already
+and values fall back to the professional wording (`maternity.presentation.specs`) where that is already
 plain; everything here is only about how things read, never about what she may see.
 """
 
@@ -9,11 +9,11 @@ import datetime
 
 from django.utils import formats, timezone
 
-from maternity.clinical import format_gestation, gestation_days
-from maternity.codes import COUNTRY, LANGUAGE
 from maternity.models import RecordStatus, UserType
-from maternity.resources import ResourceType
-from maternity.web.forms import specs
+from maternity.presentation import specs
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.codes import COUNTRY, LANGUAGE
+from maternity.rules.resources import ResourceType
 
 NOTHING_YET = "Nothing recorded yet."
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maternity.web.limits import PORTAL_HELP, oidc_limited
+from maternity.signin.limits import PORTAL_HELP, oidc_limited
 
 from . import oidc
 from .views import auth

@@ -16,8 +16,8 @@ import json
 import logging
 from dataclasses import dataclass
 
-from maternity import server_errors
 from maternity.actors import Actor
+from maternity.http import server_errors
 from maternity.models import AccessAction, AccessOutcome, UserType
 from maternity.services import access_log_write
 from maternity.services.audit import outcome_for_status

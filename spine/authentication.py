@@ -13,7 +13,7 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 
-from maternity.compiled_queries import CompiledQuery
+from maternity.database.compiled_queries import CompiledQuery
 
 INVALID = "The access token is invalid or has expired."
 

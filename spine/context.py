@@ -9,11 +9,11 @@ from urllib.parse import unquote
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, InvalidNationalId, NotAllowed
-from maternity.identifiers import InvalidIdentifier, NationalId, parse_national_id
-from maternity.json_depth import json_loads
+from maternity.http.json_depth import json_loads
 from maternity.models import UserType
-from maternity.pregnancy_keys import PregnancyKeys
-from maternity.web.acting import web_actor
+from maternity.rules.identifiers import InvalidIdentifier, NationalId, parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
+from maternity.signin.locations import signed_in_professional
 
 # C0 controls (NUL, tab, CR, LF, ESC ...), DEL and C1 controls: in a name or an id they only serve to forge
 # lines in logs and the audit trail, or to fail in PostgreSQL (NUL). No header value read here may hold one.
@@ -141,7 +141,7 @@ def _event_id(request) -> str:
 def professional_actor(request) -> Actor:
     """The Actor for a professional signed in to this app (a browser session), acting for the Care
     Location chosen at login. She is the person behind the request, so no X-Acting-User-* headers."""
-    actor = web_actor(request)
+    actor = signed_in_professional(request)
     if actor is None:
         raise NotAllowed(
             "Only health care professionals acting for a Care Location may use this API: sign in and "

@@ -1,11 +1,11 @@
-"""The record document's shape, for the stored document (`maternity/documents.py`, setting
+"""The record document's shape, for the stored document (`maternity/reads/documents.py`, setting
 `RECORD_DOCUMENT_BUILDER`): the same serializers that answered GET record before documents were stored."""
 
 from uuid import UUID
 
-from maternity.compiled_queries import CompiledQuery
+from maternity.database.compiled_queries import CompiledQuery
 from maternity.models import Pregnancy
-from maternity.resources import LISTS, RESOURCE_TYPES
+from maternity.rules.resources import LISTS, RESOURCE_TYPES
 
 from .serializers.record import record_document, record_document_queryset
 

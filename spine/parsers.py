@@ -1,4 +1,4 @@
-"""The APIs' JSON parser: DRF's, reading through maternity.json_depth, so a body nested deeper than
+"""The APIs' JSON parser: DRF's, reading through maternity.http.json_depth, so a body nested deeper than
 settings.JSON_MAX_DEPTH is a 400 in the API's own error shape, never a RecursionError. It is the default
 parser (settings.REST_FRAMEWORK) and the base of the FHIR JSON parser (spine/fhir/http.py)."""
 
@@ -6,7 +6,7 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
 
-from maternity.json_depth import TooDeep, json_loads
+from maternity.http.json_depth import TooDeep, json_loads
 
 
 class BodyTooDeep(ParseError):

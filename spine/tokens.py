@@ -1,5 +1,5 @@
 """The token endpoint, `POST /o/token/` (and `POST /o/revoke_token/`): django-oauth-toolkit's views,
-rate-limited per client_id and per address (maternity/rate_limits.py). Every request counts, not
+rate-limited per client_id and per address (maternity/http/rate_limits.py). Every request counts, not
 only failures: each one checks a client secret with the slow password hasher, and a client system needs a
 new token only when its last one expires (SPINE_TOKEN_SECONDS, an hour by default).
 
@@ -19,7 +19,7 @@ from oauth2_provider import views
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
-from maternity import rate_limits
+from maternity.http import rate_limits
 
 from .models import SpineClient
 

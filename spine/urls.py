@@ -3,7 +3,7 @@ trailing slash (spine/routes.py)."""
 
 from django.urls import re_path
 
-from maternity.resources import LISTS, SINGLETONS
+from maternity.rules.resources import LISTS, SINGLETONS
 
 from .routes import api_path
 from .views.history import RecordHistoryView

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
-from maternity.event_positions import COUNTER_TABLE
+from maternity.database.event_positions import COUNTER_TABLE
 
 from .pregnancies import Location, PregnancyWriter, make_tables
 

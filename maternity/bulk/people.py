@@ -4,8 +4,8 @@ database has yet, spread over birth dates for mothers aged about 18 to 46, and p
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from maternity.identifiers import make_norwegian_fnr
 from maternity.models import Person
+from maternity.rules.identifiers import make_norwegian_fnr
 
 FIRST_NAMES = [
     "Ingrid",

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 from maternity import models as m
-from maternity.identifiers import NO_FNR
+from maternity.rules.identifiers import NO_FNR
 
 from .copy_rows import Table, encode
 from .people import FIRST_NAMES, LAST_NAMES, STREETS, TOWNS

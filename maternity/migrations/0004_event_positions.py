@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from maternity import event_positions
+from maternity.database import event_positions
 
 
 def install(apps, schema_editor):

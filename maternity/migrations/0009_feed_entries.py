@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from maternity import feed_entries
+from maternity.database import feed_entries
 
 
 def install(apps, schema_editor):

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from maternity import caseload_sizes
+from maternity.database import caseload_sizes
 
 
 def install(apps, schema_editor):

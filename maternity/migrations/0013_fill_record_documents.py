@@ -2,7 +2,7 @@
 
 Not atomic: each batch commits on its own, so a million records need no downtime and no long lock (the
 application serves every record meanwhile: a read of a record whose document is missing or behind builds
-it, `maternity/documents.py`). It uses today's document builder, not a historical model: should a later
+it, `maternity/reads/documents.py`). It uses today's document builder, not a historical model: should a later
 schema make that impossible when this runs, it stops and says so, and `manage.py verify_documents
 --repair` (or the first read of each record) fills the rest.
 """
@@ -13,7 +13,7 @@ BATCH = 500
 
 
 def fill(apps, schema_editor):
-    from maternity.documents import document_differences, record_ids_in_batches
+    from maternity.reads.documents import document_differences, record_ids_in_batches
 
     done = 0
     try:

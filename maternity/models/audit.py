@@ -7,7 +7,8 @@ deleting a whole record leaves its audit entries, including the entry for the de
 Rows cannot be changed or deleted: the model and its queryset refuse, and on PostgreSQL a trigger does.
 
 On PostgreSQL the table is partitioned by month of `at` (migration 0006; upkeep in
-`maternity/audit_partitions.py` and `manage.py audit_partitions`; docs/data-growth.md). There the database's
+`maternity/database/audit_partitions.py` and `manage.py audit_partitions`; docs/data-growth.md). There the
+database's
 primary key is (id, at), as PostgreSQL requires the partition key in it; `id`, kept unique by its sequence,
 is the primary key Django knows.
 """

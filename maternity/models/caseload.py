@@ -2,7 +2,7 @@
 
 The caseload page shows that total on every page. Counted each time, it reads one index entry per
 pregnancy of the location: thousands at a national scale, growing with the location. Kept here instead,
-by a database trigger on Pregnancy (`maternity/caseload_sizes.py`), it is one row read. Only that
+by a database trigger on Pregnancy (`maternity/database/caseload_sizes.py`), it is one row read. Only that
 trigger (and its recount) writes these rows.
 """
 

@@ -4,7 +4,7 @@ It indexes the history endpoint (by `sequence`, the insert order) and feeds the 
 webhooks (by `position`, the commit order). `sequence` numbers are taken when a transaction inserts its
 event, so a transaction that started earlier can commit later with a smaller number: a feed that read
 "after sequence N" would skip it. `position` is given at commit instead, by a database trigger
-(`maternity/event_positions.py`), so positions appear strictly in order and a cursor never skips one.
+(`maternity/database/event_positions.py`), so positions appear strictly in order and a cursor never skips one.
 """
 
 import uuid

@@ -6,7 +6,7 @@ national scale) on each page. Kept here instead, a page is one index range read,
 the location or the country: (group, position) for a Care Location, (user, position) for a user who broke
 glass.
 
-Only the database writes these rows (`maternity/feed_entries.py`): as an event commits, one for each
+Only the database writes these rows (`maternity/database/feed_entries.py`): as an event commits, one for each
 stakeholder its record has; as a grant is added, one for each event its record already has; as a grant is
 removed, its rows go. Django never writes them, so no code path can forget to.
 """

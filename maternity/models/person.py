@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
+from maternity.rules.identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
 
 
 class Person(models.Model):

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..clinical import PREGNANCY_DAYS
+from maternity.rules.clinical import PREGNANCY_DAYS
+
 from .base import SingletonResource
 from .validators import between
 

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed
 from ..models import CareLocationEpisode, EventAction, NoteKind, Pregnancy, StakeholderReason
-from ..resources import RESOURCE_TYPES
 from .gate import record_write
 from .records import save_record_version
 from .resources import create_in_locked_record

@@ -5,8 +5,9 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from maternity.database.compiled_queries import CompiledInsert
+
 from ..actors import Actor
-from ..compiled_queries import CompiledInsert
 from ..models import AccessLog, AccessOutcome
 
 _INSERT = CompiledInsert(AccessLog)  # one entry per request: the INSERT is compiled once

@@ -1,6 +1,7 @@
 """The pregnant person's birth plan: she saves it, her midwife marks it read.
 
-The plan is the record's `birthPlan` resource, written by userType PATIENT only (`maternity/resources.py`)
+The plan is the record's `birthPlan` resource, written by userType PATIENT only
+(`maternity/rules/resources.py`)
 and versioned like every resource. Marking it read (the acknowledgement) is a receipt for the version she
 wrote, not a change to it:
 

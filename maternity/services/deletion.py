@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
 from ..models import (
@@ -24,7 +26,6 @@ from ..models import (
     PregnancyUserPermission,
     UserType,
 )
-from ..resources import RESOURCE_TYPES
 from .audit import access_log_write
 
 NATIONAL_TASK = "deleting it is a task for the national administration (a superuser)"

@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from ..clinical import PREGNANCY_DAYS, format_gestation
+from maternity.rules.clinical import PREGNANCY_DAYS, format_gestation
+
 from ..errors import Invalid
 from ..models import CurrentPregnancy, Pregnancy, RecordStatus
 

@@ -14,12 +14,13 @@ find checks it again itself.
 from dataclasses import dataclass
 from uuid import UUID
 
-from ..access import can_access
+from maternity.reads.access import can_access
+from maternity.rules.pregnancy_keys import PregnancyKeys, best_match, records_matching
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
 from ..models import BreakGlassReason, NoteKind, Pregnancy, StakeholderReason
-from ..pregnancy_keys import PregnancyKeys, best_match, records_matching
-from ..resources import RESOURCE_TYPES
 from .gate import record_write
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant_for

@@ -3,7 +3,7 @@
 It is the transaction of the change. Inside it, each new version calls `record_changed` (through
 `versioning.record_event`, or directly for a change that makes no version, such as a read mark on a birth
 plan); before the transaction commits, the gate rewrites the stored document of every record that changed
-(`maternity/documents.py`). A change outside the gate is refused (`WriteOutsideGate`), so no write path
+(`maternity/reads/documents.py`). A change outside the gate is refused (`WriteOutsideGate`), so no write path
 can leave the document behind: the tests would find it at once.
 
 Gates nest: a service that calls another service inside its own gate shares the outer transaction, and
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .. import documents
+from maternity.reads import documents
+
 from ..models import Pregnancy, RecordDocument
 
 

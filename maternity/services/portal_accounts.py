@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from ..identifiers import NationalId
+from maternity.rules.identifiers import NationalId
+
 from ..models import Person
 
 ACCOUNT_LINKED = "portal account linked"  # the Person's history row's change reason

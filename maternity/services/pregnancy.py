@@ -6,13 +6,14 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from maternity.rules.clinical import agreed_edd
+from maternity.rules.identifiers import NationalId
+from maternity.rules.pregnancy_keys import PregnancyKeys, records_matching
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ..actors import Actor
-from ..clinical import agreed_edd
 from ..errors import AlreadyExists, Invalid, NotAllowed
-from ..identifiers import NationalId
 from ..models import EventAction, Person, Pregnancy, RecordStatus, StakeholderReason
-from ..pregnancy_keys import PregnancyKeys, records_matching
-from ..resources import RESOURCE_TYPES
 from .active_care import care_pull
 from .gate import record_write
 from .records import ACTIVE_EXISTS, record_create, save_record_version

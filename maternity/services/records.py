@@ -8,11 +8,12 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
+from maternity.rules.identifiers import NationalId
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ..actors import Actor
 from ..errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
-from ..identifiers import NationalId
 from ..models import EventAction, NoteKind, Person, Pregnancy, RecordStatus, StakeholderReason
-from ..resources import RESOURCE_TYPES
 from .end_dates import record_status_dates_check
 from .gate import record_write
 from .resources import create_in_locked_record, resource_writer_check

@@ -4,14 +4,15 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from maternity.database.compiled_queries import CompiledQuery
+from maternity.rules.clinical import agreed_edd
+from maternity.rules.identifiers import NationalId
+from maternity.rules.resources import RESOURCE_TYPES, ResourceType
+
 from ..actors import Actor
-from ..clinical import agreed_edd
-from ..compiled_queries import CompiledQuery
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
-from ..identifiers import NationalId
 from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
 from ..models.base import Resource
-from ..resources import RESOURCE_TYPES, ResourceType
 from .end_dates import pregnancy_end_check
 from .gate import record_write
 from .versioning import lock_record_for_write, now, read_only_check, save_resource_version, validate

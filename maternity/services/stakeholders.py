@@ -4,7 +4,8 @@ has cared for a pregnancy, or found it, stays able to see it."""
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db import transaction
 
-from ..access import ACCESS_CODENAME
+from maternity.reads.access import ACCESS_CODENAME
+
 from ..actors import Actor
 from ..models import CareLocation, Pregnancy, PregnancyGroupPermission, PregnancyUserPermission
 

@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from ..access import NOT_VISIBLE, actor_arguments, visible_records_of
+from maternity.database.compiled_queries import CompiledInsert, CompiledQuery
+from maternity.reads.access import NOT_VISIBLE, actor_arguments, visible_records_of
+from maternity.rules.identifiers import NationalId
+
 from ..actors import Actor
-from ..compiled_queries import CompiledInsert, CompiledQuery
 from ..errors import Invalid, NotAllowed, NotFound
-from ..identifiers import NationalId
 from ..models import Pregnancy, RecordEvent, RecordStatus
 from ..models.stamp import Stamped
 from .gate import record_changed

@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, CareLocation, Pregnancy, UserType
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import RESOURCE_TYPES
 from spine.services import subscription_create
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.utils import InternalError
 from django.utils import timezone
 
-from maternity.audit_partitions import (
+from maternity.database.audit_partitions import (
     DEFAULT_PARTITION,
     TABLE,
     add_months,

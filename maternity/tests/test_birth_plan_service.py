@@ -15,8 +15,8 @@ from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound, ResourceNotFound, VersionConflict
-from maternity.identifiers import parse_national_id
 from maternity.models import BirthPlan, Pregnancy, RecordEvent, UserType
+from maternity.rules.identifiers import parse_national_id
 from maternity.services.birth_plan import ACKNOWLEDGED
 
 pytestmark = pytest.mark.django_db

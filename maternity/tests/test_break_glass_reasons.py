@@ -8,11 +8,15 @@ import pytest
 from django.db import connection
 
 from maternity import services
-from maternity.access import can_access
 from maternity.actors import Actor
-from maternity.audit_partitions import DEFAULT_PARTITION, TABLE, ensure_months, partition_name, partitions
+from maternity.database.audit_partitions import (
+    DEFAULT_PARTITION,
+    TABLE,
+    ensure_months,
+    partition_name,
+    partitions,
+)
 from maternity.errors import Invalid, UnknownCode
-from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -24,7 +28,9 @@ from maternity.models import (
     StakeholderReason,
     UserType,
 )
-from maternity.pregnancy_keys import PregnancyKeys
+from maternity.reads.access import can_access
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
 from maternity.services.finding import MAX_REASON, MIN_REASON, break_glass_reason_check
 
 DOB = date(1994, 5, 17)

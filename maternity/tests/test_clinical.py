@@ -4,7 +4,7 @@ from statistics import NormalDist
 
 import pytest
 
-from maternity.clinical import (
+from maternity.rules.clinical import (
     SFH_CHART_CENTILES,
     SFH_MAX_WEEKS,
     SFH_MIN_WEEKS,

@@ -1,4 +1,5 @@
-"""A queryset compiled once (maternity/compiled_queries.py) gives the rows the ORM gives, for any values."""
+"""A queryset compiled once (maternity/database/compiled_queries.py) gives the rows the ORM gives, for any
+values."""
 
 import threading
 import uuid
@@ -9,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import new_nin
 from maternity import services
-from maternity.compiled_queries import CompiledInsert, CompiledQuery, readable
-from maternity.identifiers import parse_national_id
+from maternity.database.compiled_queries import CompiledInsert, CompiledQuery, readable
 from maternity.models import AccessAction, AccessLog, AccessOutcome, Pregnancy
+from maternity.rules.identifiers import parse_national_id
 
 pytestmark = pytest.mark.django_db
 

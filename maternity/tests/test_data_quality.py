@@ -4,9 +4,9 @@ by hand on records written through the services."""
 from datetime import date
 
 from conftest import new_nin
-from maternity import data_quality as dq
 from maternity import services
-from maternity.identifiers import parse_national_id
+from maternity.rules import data_quality as dq
+from maternity.rules.identifiers import parse_national_id
 
 TODAY = date(2025, 3, 10)
 

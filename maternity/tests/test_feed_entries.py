@@ -8,12 +8,13 @@ import pytest
 from django.db import connection, connections, transaction
 
 from conftest import new_nin
-from maternity import feed_entries, services
+from maternity import services
 from maternity.actors import Actor
-from maternity.event_feed import visible_events
-from maternity.event_positions import committed_through
-from maternity.identifiers import parse_national_id
+from maternity.database import feed_entries
+from maternity.database.event_positions import committed_through
 from maternity.models import FeedEntry, Mother, PregnancyGroupPermission, RecordEvent, UserType
+from maternity.reads.event_feed import visible_events
+from maternity.rules.identifiers import parse_national_id
 from spine.tests.helpers import commit_positions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -4,8 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from maternity import flags
-from maternity.clinical import sfh_centile_value
 from maternity.models import (
     AntenatalAppointment,
     ClinicalTests,
@@ -13,6 +11,8 @@ from maternity.models import (
     RhesusDNegative,
     SymphysisFundalHeight,
 )
+from maternity.rules import flags
+from maternity.rules.clinical import sfh_centile_value
 
 TODAY = date(2025, 6, 2)
 

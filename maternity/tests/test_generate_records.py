@@ -13,12 +13,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from conftest import RecordApi, fetch_token
-from maternity import audit_partitions
 from maternity.actors import Actor
-from maternity.clinical import gestation_days
-from maternity.event_feed import visible_events
-from maternity.event_positions import committed_through
-from maternity.identifiers import parse_national_id
+from maternity.database import audit_partitions
+from maternity.database.event_positions import committed_through
 from maternity.models import (
     AccessLog,
     AntenatalAppointment,
@@ -33,7 +30,10 @@ from maternity.models import (
     SymphysisFundalHeight,
     UserType,
 )
-from maternity.resources import RESOURCE_TYPES
+from maternity.reads.event_feed import visible_events
+from maternity.rules.clinical import gestation_days
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -101,11 +101,11 @@ HOSTILE_INPUTS = [
 # Patterns no request reaches: an earlier pattern of the same URL answers it (the rate-limited wrappers of
 # the same views). The walk checks each URL resolves to its own pattern, so this list cannot go stale.
 SHADOWED = {
-    "admin/login/": "maternity/urls.py serves it first as sign_in_limited(admin.site.login)",
+    "admin/login/": "config/urls.py serves it first as sign_in_limited(admin.site.login)",
     "o/token/": "spine/urls_oauth.py serves it first, rate-limited (spine/tokens.py)",
     "o/revoke_token/": "spine/urls_oauth.py serves it first, rate-limited (spine/tokens.py)",
-    "oidc/authenticate/": "maternity/urls.py serves it first, rate-limited (oidc_limited)",
-    "oidc/callback/": "maternity/urls.py serves it first, rate-limited (oidc_limited)",
+    "oidc/authenticate/": "config/urls.py serves it first, rate-limited (oidc_limited)",
+    "oidc/callback/": "config/urls.py serves it first, rate-limited (oidc_limited)",
 }
 # The regular-expression patterns, filled by hand: a new one fails the walk until it is added here.
 REGEX_FILLS = {

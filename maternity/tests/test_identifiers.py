@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from maternity.identifiers import (
+from maternity.rules.identifiers import (
     NHS_NUMBER,
     NO_DNR,
     NO_FNR,

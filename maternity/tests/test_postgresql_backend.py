@@ -1,4 +1,5 @@
-"""The PostgreSQL backend's health check (maternity/postgresql/base.py): a kept connection that the server
+"""The PostgreSQL backend's health check (maternity/database/postgresql/base.py): a kept connection that the
+server
 ended is found and replaced before a request uses it, and a healthy one is checked with no round trip."""
 
 import time
@@ -33,7 +34,7 @@ def backend_pid() -> int:
 
 def test_the_backend_is_djangos_own_postgresql_backend():
     assert connection.vendor == "postgresql"
-    assert type(connections["default"]).__module__ == "maternity.postgresql.base"
+    assert type(connections["default"]).__module__ == "maternity.database.postgresql.base"
 
 
 def test_a_connection_the_server_ended_is_found_unusable_and_replaced_before_it_is_used():

@@ -6,11 +6,11 @@ import pytest
 
 from conftest import new_nin
 from maternity import services
-from maternity.access import can_access
 from maternity.errors import NotFound
-from maternity.identifiers import NationalId, parse_national_id
 from maternity.models import RecordStatus
-from maternity.pregnancy_keys import PregnancyKeys, best_match, records_matching
+from maternity.reads.access import can_access
+from maternity.rules.identifiers import NationalId, parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys, best_match, records_matching
 
 DOB = date(1994, 5, 17)
 EDD = date(2027, 3, 1)

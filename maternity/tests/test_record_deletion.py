@@ -10,7 +10,6 @@ from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
 from maternity.errors import Invalid, NotAllowed
-from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -23,7 +22,8 @@ from maternity.models import (
     StakeholderReason,
     UserType,
 )
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import RESOURCE_TYPES
 
 CHANGELIST = "/admin/maternity/pregnancy/"
 

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from conftest import new_nin
 from maternity import services
 from maternity.errors import AlreadyExists, Invalid
-from maternity.identifiers import parse_national_id
 from maternity.models import (
     CareLocationEpisode,
     Mother,
@@ -16,6 +15,7 @@ from maternity.models import (
     RecordEvent,
     RecordStatus,
 )
+from maternity.rules.identifiers import parse_national_id
 
 
 def counts():
@@ -107,7 +107,7 @@ def test_every_change_is_a_version_with_who_and_when(record, midwife_actor):
 def test_a_person_with_an_invalid_national_id_does_not_validate():
     from django.core.exceptions import ValidationError
 
-    from maternity.identifiers import NHS_NUMBER, NO_FNR
+    from maternity.rules.identifiers import NHS_NUMBER, NO_FNR
 
     with pytest.raises(ValidationError, match="check digit"):
         Person(identifier_system=NHS_NUMBER, identifier_value="9434765918").full_clean()

@@ -34,10 +34,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import new_nin
-from maternity import reports, services
+from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import RecordStatus, UserType
+from maternity.reads import reports
+from maternity.rules.identifiers import parse_national_id
 
 TODAY = date(2025, 3, 10)
 OSLO = ZoneInfo("Europe/Oslo")

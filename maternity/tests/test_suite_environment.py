@@ -1,12 +1,12 @@
 """The suite passes the same on every machine: whatever the developer's shell exports, the tests see the
-production settings pytest.ini gives them. DATABASE_URL is the one choice left to her (SQLite or
+production settings pyproject.toml gives them. DATABASE_URL is the one choice left to her (SQLite or
 PostgreSQL), and tests that need PostgreSQL say so and skip on SQLite."""
 
-import configparser
 import os
 import re
 import subprocess
 import sys
+import tomllib
 
 import pytest
 from django.conf import settings
@@ -17,29 +17,27 @@ READ = re.compile(r"""(?:\benv[a-z]*\(|os\.environ\.get\(|os\.environ\[)\s*["'](
 
 
 def variables_the_settings_read() -> set[str]:
-    return set(READ.findall((BASE_DIR / "maternity" / "settings.py").read_text()))
+    return set(READ.findall((BASE_DIR / "config" / "settings.py").read_text()))
 
 
-def variables_pytest_ini_fixes() -> set[str]:
-    ini = configparser.ConfigParser(interpolation=None)
-    ini.read(BASE_DIR / "pytest.ini")
-    names = set()
-    for line in ini["pytest"]["env"].splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            names.add(line.split("=", 1)[0].split(":")[-1])
-    return names
+def variables_the_suite_fixes() -> set[str]:
+    """The variables pyproject.toml's pytest section sets or unsets (`NAME=value`, `U:NAME`, `D:NAME=v`)."""
+    with open(BASE_DIR / "pyproject.toml", "rb") as file:
+        env = tomllib.load(file)["tool"]["pytest"]["ini_options"]["env"]
+    return {entry.split("=", 1)[0].split(":")[-1] for entry in env}
 
 
-def test_every_variable_the_settings_read_is_set_or_unset_by_pytest_ini():
+def test_every_variable_the_settings_read_is_set_or_unset_by_the_suite():
     read = variables_the_settings_read()
     assert "DJANGO_DEBUG" in read and "REDIS_URL" in read  # the pattern finds them at all
-    missing = read - variables_pytest_ini_fixes() - {"DATABASE_URL"}
-    assert not missing, f"Add these to pytest.ini's env (a test value, or U: to unset): {sorted(missing)}"
+    missing = read - variables_the_suite_fixes() - {"DATABASE_URL"}
+    assert not missing, (
+        f"Add these to pyproject.toml's pytest env (a test value, or U: to unset): {sorted(missing)}"
+    )
 
 
 def test_database_url_is_the_one_choice_left_to_the_developer():
-    assert "DATABASE_URL" not in variables_pytest_ini_fixes()
+    assert "DATABASE_URL" not in variables_the_suite_fixes()
 
 
 def test_a_developers_shell_cannot_switch_the_tests_to_development_settings():

@@ -13,32 +13,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ..actors import Actor
+from maternity.audit.pages import PageAudit
+from maternity.signin.locations import locations_of, signed_in_professional
+
 from ..errors import NotFound
-from ..locations import SESSION_KEY, acting_location, locations_of
-from ..models import Practitioner, UserType
-from .audit import PageAudit
-
-
-def web_actor(request) -> Actor | None:
-    """The Actor for the signed-in professional, or None when she has no practitioner profile or has
-    not chosen a Care Location (with more than one to choose from)."""
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    practitioner = Practitioner.objects.filter(user=user).first()
-    location = acting_location(user, request.session.get(SESSION_KEY))
-    if practitioner is None or location is None:
-        return None
-    return Actor(
-        user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-        user=user,
-        care_location=location,
-        name=practitioner.display_name,
-        hpr_nr=practitioner.hpr_nr,
-        hpr_role=practitioner.role_code,
-        source_system="maternity web",
-    )
+from ..models import Practitioner
 
 
 def professional_view(action: str):
@@ -53,7 +32,7 @@ def professional_view(action: str):
             request.page_audit = PageAudit(action=action, record_id=kwargs.get("record_id"))
             if not Practitioner.objects.filter(user=request.user).exists():
                 return render(request, "maternity/not_a_professional.html", status=403)
-            actor = web_actor(request)
+            actor = signed_in_professional(request)
             if actor is None:
                 if not locations_of(request.user):
                     return render(request, "maternity/no_location.html", status=403)

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason, UserType
+from maternity.rules.identifiers import parse_national_id
 from portal.views.access_log import PAGE_SIZE
 
 from .conftest import link_patient

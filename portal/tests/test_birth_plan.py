@@ -17,8 +17,8 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessLog, BirthPlan, RecordStatus, UserType
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import link_patient
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from conftest import new_nin
 from maternity import services
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, RecordStatus, UserType
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import link_patient
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessAction,
     AccessOutcome,
@@ -25,6 +24,7 @@ from maternity.models import (
     StakeholderReason,
     UserType,
 )
+from maternity.rules.identifiers import parse_national_id
 from spine.services import spine_client_create
 
 from .conftest import PHONE, assert_accessible, link_patient, signed_in_page

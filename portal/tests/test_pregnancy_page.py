@@ -16,9 +16,9 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, RecordStatus, StakeholderReason, UserType
-from maternity.pregnancy_keys import PregnancyKeys
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
 
 from .conftest import link_patient
 

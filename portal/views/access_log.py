@@ -1,7 +1,7 @@
 """Who has looked at her record: every audit entry about this pregnancy, newest first, and every search or
 look-up of her as a person that named no single record since this pregnancy could have begun.
 Break-glass accesses stand out with the reason given. Which entries, and from when: `patient_audit_entries`
-in maternity/selectors.py.
+in maternity/reads/selectors.py.
 
 A page of entries costs the same two queries (count and page) however long the trail is; the practitioner's
 name comes in the same query through the account's profile."""
@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from maternity.access import ACCESS_CODENAME, get_record_for
 from maternity.models import (
     AccessAction,
     Pregnancy,
@@ -19,7 +18,8 @@ from maternity.models import (
     RecordStatus,
     StakeholderReason,
 )
-from maternity.selectors import patient_audit_entries
+from maternity.reads.access import ACCESS_CODENAME, get_record_for
+from maternity.reads.selectors import patient_audit_entries
 
 from ..access_words import access, grant_reason, professional_name
 from ..acting import patient_view

@@ -5,7 +5,7 @@ The form carries the version it was read at. If the plan was saved somewhere els
 phone or tab), the service refuses (VersionConflict) and she gets a page that shows, topic by topic, what
 was saved since she started and what she entered; nothing she typed is lost (it travels with the page)
 and her choices are saved against the new version. The approach and the field-by-field rules are the
-professional UI's (`maternity.web.forms.conflicts`), in her words.
+professional UI's (`maternity.presentation.conflicts`), in her words.
 
 Only her own records (anyone else's is "not found"); a record that is no longer active shows the plan
 read-only, saying why. Viewing is audited as READ, saving as WRITE.
@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from maternity import services
-from maternity.access import get_record_for
 from maternity.errors import AlreadyExists, NotAllowed, NotFound, RecordError, VersionConflict
-from maternity.json_depth import json_loads
+from maternity.http.json_depth import json_loads
 from maternity.models import AccessAction, BirthPlan, Pregnancy, RecordStatus
+from maternity.presentation.conflicts import MINE, THEIRS, ConflictRow, merge
+from maternity.reads.access import get_record_for
 from maternity.services.birth_plan import birth_plan_content
-from maternity.web.forms.conflicts import MINE, THEIRS, ConflictRow, merge
 
 from ..acting import patient_view
 from ..forms.birth_plan import TOPICS, BirthPlanForm, carried

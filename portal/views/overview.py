@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from maternity.access import visible_records
 from maternity.models import AccessAction, Pregnancy, RecordStatus
+from maternity.reads.access import visible_records
 
 from .. import plain_language as words
 from ..acting import patient_view

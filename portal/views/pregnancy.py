@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from maternity.access import get_record_for
-from maternity.clinical import format_gestation, gestation_days
+from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.models import AccessAction, AntenatalAppointment, NoteKind, Pregnancy, RecordStatus
-from maternity.resources import RESOURCE_TYPES
-from maternity.web.forms import specs
-from maternity.web.sfh_chart import sfh_chart_svg, sfh_points
-from maternity.web.views.record import record_page_queryset
+from maternity.presentation import specs
+from maternity.reads.access import get_record_for
+from maternity.reads.record_page import record_page_queryset
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import plain_language as words
 from ..acting import patient_view

@@ -17,7 +17,7 @@ from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
 from maternity.errors import RecordError
 from maternity.models import CareLocation
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import services
 from ..models import SpineClient

@@ -20,8 +20,8 @@ from django.utils.text import Truncator
 
 from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
-from maternity.event_feed import ROOT, position_before
 from maternity.models import CareLocation, FeedEntry
+from maternity.reads.event_feed import ROOT, position_before
 
 from .. import services
 from ..models import SubscriptionState, WebhookSubscription
@@ -36,7 +36,7 @@ class SubqueryCount(Subquery):
 
 def events_waiting() -> SubqueryCount:
     """How many events a subscription has yet to deliver: the same rows as the feed its client reads
-    (`maternity.event_feed.visible_events`), after its cursor. Client systems are stakeholders through
+    (`maternity.reads.event_feed.visible_events`), after its cursor. Client systems are stakeholders through
     their Care Location's group (never single-user grants), so these are the group's feed entries; their
     record filter keeps the record root's events and those of the resource types it lists (all when
     empty). Written for the outer query, so a whole changelist page costs one query."""

@@ -20,8 +20,8 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
-from maternity.codes import LANGUAGE
-from maternity.identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+from maternity.rules.codes import LANGUAGE
+from maternity.rules.identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
 from maternity.services.finding import reason_codes_listed
 
 LOINC = "http://loinc.org"

@@ -11,14 +11,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from maternity import rate_limits, services
-from maternity.access import get_record_for
+from maternity import services
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound, RecordError, UnknownCode
+from maternity.http import rate_limits
 from maternity.models import AccessAction, Mother, Pregnancy
-from maternity.pregnancy_keys import PregnancyKeys
-from maternity.resources import RESOURCE_TYPES
-from maternity.selectors import pregnancies_of_person
+from maternity.reads.access import get_record_for
+from maternity.reads.selectors import pregnancies_of_person
+from maternity.rules.pregnancy_keys import PregnancyKeys
+from maternity.rules.resources import RESOURCE_TYPES
 from maternity.services.finding import MAX_REASON, MIN_REASON, reason_codes_listed
 
 from ..audit import AuditedViewMixin

@@ -5,7 +5,7 @@ from django.db import models
 
 from maternity.actors import Actor
 from maternity.models import CareLocation, UserType
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 
 
 class SpineClient(models.Model):

@@ -1,6 +1,6 @@
 """Webhook subscriptions: a client system's URL, and a server-side cursor over its event feed.
 
-A subscription is the event feed (`maternity.event_feed`) read for the client by a delivery worker
+A subscription is the event feed (`maternity.reads.event_feed`) read for the client by a delivery worker
 (`manage.py deliver_events`) and posted to its URL, signed per Standard Webhooks. Only the delivery
 service and the subscription services change these rows.
 """

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 from rest_framework import serializers
 
-from maternity.codes import CodeSystem
+from maternity.rules.codes import CodeSystem
 
 
 def json_type(value) -> str:

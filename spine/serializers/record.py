@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from maternity.errors import Invalid
 from maternity.models import Pregnancy, RecordStatus, UserType
-from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
+from maternity.rules.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 
 from .fields import StrictBooleanField, StrictIntegerField, StrictMixin, json_type
 from .metadata import LastUpdatedBySerializer, record_metadata

@@ -12,9 +12,9 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import BindingDict
 
-from maternity import codes
 from maternity import models as m
-from maternity.resources import BY_MODEL
+from maternity.rules import codes
+from maternity.rules.resources import BY_MODEL
 
 from .fields import (
     AliasChoiceField,

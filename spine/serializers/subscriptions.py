@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from maternity.event_feed import position_before
+from maternity.reads.event_feed import position_before
 
 from ..event_cursors import cursor_for, position_from
 from ..models import SubscriptionState, WebhookSubscription

@@ -10,7 +10,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from maternity.errors import Invalid, NotAllowed
 from maternity.models import CareLocation
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 
 from ..models import SpineClient
 

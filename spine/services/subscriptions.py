@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from maternity.database.event_positions import committed_through
 from maternity.errors import Invalid, NotAllowed
-from maternity.event_positions import committed_through
 
 from ..models import SpineClient, SubscriptionState, WebhookSubscription
 from ..webhooks.signing_keys import new_signing_secret, seal

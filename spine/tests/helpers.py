@@ -4,7 +4,7 @@ everything a write could change (to prove a refused write changed nothing)."""
 from django.db import connection
 
 from maternity.models import Person, Pregnancy, PregnancyGroupPermission, RecordEvent
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 
 
 def outcome(response) -> tuple:

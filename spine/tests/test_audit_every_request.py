@@ -14,8 +14,8 @@ from django.test import Client
 
 from conftest import API, FhirApi, RecordApi, new_nin
 from maternity import services
-from maternity.locations import SESSION_KEY
 from maternity.models import AccessLog, AccessOutcome
+from maternity.signin.locations import SESSION_KEY
 
 from .helpers import find_all_parameters
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from conftest import API, RecordApi, fetch_token
-from maternity.compiled_queries import readable
+from maternity.database.compiled_queries import readable
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.db import connection, connections, transaction
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.event_feed import events_page
-from maternity.identifiers import parse_national_id
 from maternity.models import Mother, RecordEvent, UserType
+from maternity.reads.event_feed import events_page
+from maternity.rules.identifiers import parse_national_id
 
 pytestmark = [
     pytest.mark.postgres,

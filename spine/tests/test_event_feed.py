@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from conftest import fetch_token, new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessLog, RecordEvent, UserType
+from maternity.rules.identifiers import parse_national_id
 from spine.services import spine_client_create
 
 from .helpers import commit_positions

@@ -9,7 +9,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 
-from maternity.identifiers import NHS_NUMBER, NZ_NHI
+from maternity.rules.identifiers import NHS_NUMBER, NZ_NHI
 from spine.fhir.build import PregnancySummary, operation_outcome, pregnancy_search_bundle
 from spine.fhir.http import FhirJsonRenderer
 

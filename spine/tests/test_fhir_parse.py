@@ -7,8 +7,8 @@ import io
 import pytest
 from rest_framework.exceptions import ParseError
 
-from maternity.codes import LANGUAGE
-from maternity.identifiers import (
+from maternity.rules.codes import LANGUAGE
+from maternity.rules.identifiers import (
     NHS_NUMBER,
     NO_DNR,
     NO_FNR,

@@ -16,10 +16,10 @@ from django.utils import timezone
 from conftest import FhirApi, RecordApi, fetch_token
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
-from maternity.locations import SESSION_KEY
 from maternity.models import AccessLog, Pregnancy, PregnancyGroupPermission, StakeholderReason, UserType
-from maternity.pregnancy_keys import PregnancyKeys
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
+from maternity.signin.locations import SESSION_KEY
 
 from .helpers import (
     active_care_observation,

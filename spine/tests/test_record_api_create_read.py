@@ -12,7 +12,7 @@ from maternity.models import (
     RecordStatus,
     VitalMeasurementsBeforePregnancy,
 )
-from maternity.resources import LISTS, SINGLETONS
+from maternity.rules.resources import LISTS, SINGLETONS
 
 from .helpers import outcome
 

@@ -15,7 +15,7 @@ from maternity.models import (
     Pregnancy,
     RecordEvent,
 )
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
 
 from .helpers import outcome

@@ -1,5 +1,5 @@
-"""The stored record document (maternity/documents.py) is what GET record serves: after every kind of write
-it is at the record's revision and equal to one built afresh from the rows.
+"""The stored record document (maternity/reads/documents.py) is what GET record serves: after every kind of
+write it is at the record's revision and equal to one built afresh from the rows.
 
 (Every other test that writes is checked the same way when it ends: `_documents_never_drift` in the root
 conftest.py.)"""
@@ -16,12 +16,12 @@ from django.utils import timezone
 from conftest import RecordApi, new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.compiled_queries import readable
-from maternity.documents import document_build, document_differences, dumps
-from maternity.identifiers import parse_national_id
+from maternity.database.compiled_queries import readable
 from maternity.models import Pregnancy, RecordDocument, StakeholderReason, UserType
-from maternity.pregnancy_keys import PregnancyKeys
-from maternity.resources import LISTS, RESOURCE_TYPES
+from maternity.reads.documents import document_build, document_differences, dumps
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.pregnancy_keys import PregnancyKeys
+from maternity.rules.resources import LISTS, RESOURCE_TYPES
 from maternity.services.gate import WriteOutsideGate
 from maternity.services.versioning import record_event
 

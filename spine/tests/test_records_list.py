@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import fetch_token, new_nin
 from maternity import services
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessLog
-from maternity.selectors import visible_records_page
+from maternity.reads.selectors import visible_records_page
+from maternity.rules.identifiers import parse_national_id
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,6 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from conftest import API, fetch_token
-from maternity.clinical import gestation_days, sfh_centile_value
-from maternity.identifiers import is_test_number, parse_national_id
 from maternity.models import (
     AntenatalAppointment,
     CareLocation,
@@ -24,6 +22,8 @@ from maternity.models import (
     RhesusDNegative,
     SymphysisFundalHeight,
 )
+from maternity.rules.clinical import gestation_days, sfh_centile_value
+from maternity.rules.identifiers import is_test_number, parse_national_id
 from spine.management.commands.seed_demo import LOCATIONS, PEOPLE, demo_nin, planned_gestation_days
 from spine.models import SpineClient
 

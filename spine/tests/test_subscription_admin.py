@@ -13,8 +13,8 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import RecordEvent, UserType
+from maternity.rules.identifiers import parse_national_id
 from maternity.tests import conftest as admin_users
 from spine.models import SpineClient, SubscriptionState, WebhookSubscription
 from spine.services import subscription_create

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from conftest import fetch_token, new_nin
 from maternity import services
+from maternity.database.event_positions import committed_through
 from maternity.errors import Invalid
-from maternity.event_positions import committed_through
-from maternity.identifiers import parse_national_id
-from maternity.locations import SESSION_KEY
 from maternity.models import AccessAction, AccessLog, AccessOutcome
+from maternity.rules.identifiers import parse_national_id
+from maternity.signin.locations import SESSION_KEY
 from spine.event_cursors import cursor_for, position_from
 from spine.models import SubscriptionState, WebhookSubscription
 from spine.services.subscriptions import subscription_create

@@ -10,8 +10,8 @@ from django.urls import URLPattern
 
 from conftest import API, FhirApi, new_nin
 from maternity import services
-from maternity.identifiers import parse_national_id
-from maternity.resources import LISTS, SINGLETONS
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import LISTS, SINGLETONS
 from spine import urls, urls_v1
 from spine.fhir import urls as fhir_urls
 

@@ -10,9 +10,9 @@ from django.db import connection
 
 from conftest import new_nin
 from maternity import services
-from maternity.documents import record_id_ranges
-from maternity.identifiers import parse_national_id
 from maternity.models import Pregnancy, RecordDocument
+from maternity.reads.documents import record_id_ranges
+from maternity.rules.identifiers import parse_national_id
 
 pytestmark = pytest.mark.django_db
 

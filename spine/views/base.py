@@ -7,12 +7,12 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from maternity import services
-from maternity.access import NOT_VISIBLE, get_record_for
 from maternity.actors import Actor
 from maternity.errors import NotAllowed, NotFound
 from maternity.models import Pregnancy
-from maternity.resources import RESOURCE_TYPES
-from maternity.selectors import StoredDocument, stored_document_for
+from maternity.reads.access import NOT_VISIBLE, get_record_for
+from maternity.reads.selectors import StoredDocument, stored_document_for
+from maternity.rules.resources import RESOURCE_TYPES
 
 from ..audit import AuditedViewMixin
 from ..context import patient_national_id, pregnancy_keys, request_actor

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from maternity.event_feed import events_page
 from maternity.models import AccessAction
+from maternity.reads.event_feed import events_page
 
 from ..audit import AuditedViewMixin
 from ..context import calling_client, request_actor

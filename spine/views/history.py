@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from maternity.models import AccessAction, EventAction, Pregnancy, UserType
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 
 from ..serializers.metadata import record_status, timestamp
 from ..serializers.resources import SERIALIZERS

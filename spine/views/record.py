@@ -9,17 +9,17 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from maternity import services
-from maternity.documents import document_current, dumps
 from maternity.errors import ResourceNotFound
 from maternity.models import AccessAction
-from maternity.resources import RESOURCE_TYPES
-from maternity.selectors import (
+from maternity.reads.documents import document_current, dumps
+from maternity.reads.selectors import (
     StoredDocument,
     patient_records,
     patient_status,
     person_for,
     stored_document_for,
 )
+from maternity.rules.resources import RESOURCE_TYPES
 from maternity.services.records import StatusChange
 
 from ..context import patient_national_id
@@ -186,7 +186,8 @@ class RecordView(RecordAPIView):
 
     @extend_schema(responses={200: RecordDocumentSerializer, 304: None, **ERRORS}, summary="The whole record")
     def get(self, request, record_id):
-        """The stored document (`maternity/documents.py`): one query finds it with the visibility check."""
+        """The stored document (`maternity/reads/documents.py`): one query finds it with the visibility
+        check."""
         revalidating = request.headers.get("If-None-Match", "")
         found = self.load_document(self.actor(), record_id, with_body=not revalidating)
         etag = record_etag(found.record_id, found.revision, self.visible_types())

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from maternity.errors import Invalid
 from maternity.models import AccessAction, RecordStatus
-from maternity.selectors import visible_records_page
+from maternity.reads.selectors import visible_records_page
 
 from ..audit import AuditedViewMixin
 from ..context import request_actor

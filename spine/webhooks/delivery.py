@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from maternity.event_feed import events_page, visible_events
-from maternity.event_positions import committed_through
+from maternity.database.event_positions import committed_through
+from maternity.reads.event_feed import events_page, visible_events
 
 from ..models import SubscriptionState, WebhookSubscription
 from .backoff import retry_delay

@@ -14,7 +14,7 @@ import time
 from django.db import close_old_connections, connection
 from django.db.utils import DatabaseError, InterfaceError
 
-from maternity.event_positions import NOTIFY_CHANNEL
+from maternity.database.event_positions import NOTIFY_CHANNEL
 
 from .delivery import deliver_next
 

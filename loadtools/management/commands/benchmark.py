@@ -29,10 +29,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from maternity.compiled_queries import readable
-from maternity.identifiers import NO_FNR
+from maternity.database.compiled_queries import readable
 from maternity.models import CareLocation, MedicalConditions, Person, Pregnancy, PregnancyGroupPermission
-from maternity.web.caseload import PAGE_SIZE, caseload_size
+from maternity.reads.caseload import PAGE_SIZE, caseload_size
+from maternity.rules.identifiers import NO_FNR
 from spine.event_cursors import cursor_for
 from spine.models import SpineClient
 from spine.services import spine_client_create, spine_client_rotate_secret

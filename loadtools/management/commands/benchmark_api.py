@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from loadtools.synthetic import free_nins, remove_location
 from maternity import services
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 from spine.services import spine_client_create
 
 API = "/api/maternity-record/v1"

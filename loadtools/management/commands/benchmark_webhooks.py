@@ -24,8 +24,8 @@ from django.test.utils import override_settings
 from loadtools.synthetic import free_nins, remove_location
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import Mother, RecordEvent, UserType
+from maternity.rules.identifiers import parse_national_id
 from spine.services import (
     spine_client_create,
     subscription_create,

@@ -12,7 +12,7 @@ from datetime import UTC
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from maternity.audit_partitions import (
+from maternity.database.audit_partitions import (
     DEFAULT_PARTITION,
     Upkeep,
     add_months,

@@ -15,13 +15,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
-from maternity import caseload_sizes
-from maternity.access import ACCESS_CODENAME
 from maternity.bulk.deferred_indexes import build_indexes, drop_secondary_indexes
 from maternity.bulk.loader import Chunk, Setup, load_chunk, months_covered, reserve_person_ids
 from maternity.bulk.people import free_national_ids
 from maternity.bulk.pregnancies import Location, make_tables
+from maternity.database import caseload_sizes
 from maternity.models import CareLocation, CareLocationKind
+from maternity.reads.access import ACCESS_CODENAME
 from maternity.services import care_location_create, practitioner_create
 
 _setup: Setup | None = None
@@ -183,7 +183,7 @@ class Command(BaseCommand):
 
     def _ensure_audit_partitions(self, now) -> None:
         try:
-            from maternity.audit_partitions import ensure_months
+            from maternity.database.audit_partitions import ensure_months
         except ImportError:  # the audit table is not partitioned
             return
         first, last = months_covered(now)

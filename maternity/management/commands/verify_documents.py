@@ -18,8 +18,8 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
-from maternity.documents import documents_compare, record_id_ranges, record_ids_in_batches
 from maternity.models import Pregnancy
+from maternity.reads.documents import documents_compare, record_id_ranges, record_ids_in_batches
 
 RANGES_PER_WORKER = 64  # small enough that progress moves, and that no worker is left with the long tail
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from conftest import new_nin
-from maternity.clinical import edd_from_crl, edd_from_lmp
 from maternity.models import AccessAction, AccessLog, CurrentPregnancy, Note, NoteKind, Pregnancy
+from maternity.rules.clinical import edd_from_crl, edd_from_lmp
 from maternity.tests.web.factories import actor_for, days_from_today, edd_at, make_pregnancy
 
 from .conftest import assert_accessible, make_midwife, sign_in

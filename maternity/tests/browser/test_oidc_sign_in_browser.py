@@ -41,7 +41,7 @@ def oidc_settings(settings, provider):
         setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "maternity.web.oidc.PractitionerOIDCBackend",
+        "maternity.signin.oidc.PractitionerOIDCBackend",
     ]
     return settings
 

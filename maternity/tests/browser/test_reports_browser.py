@@ -13,8 +13,8 @@ from django.core.management import call_command
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import CareLocation, UserType
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import assert_accessible, sign_in
 

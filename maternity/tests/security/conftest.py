@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from maternity import rate_limits
+from maternity.http import rate_limits
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
 SMALL_LIMITS = {

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from maternity.sessions import RENEWED_AT
+from maternity.http.sessions import RENEWED_AT
 from maternity.tests.browser.conftest import PASSWORD, make_midwife
 
 pytestmark = pytest.mark.django_db

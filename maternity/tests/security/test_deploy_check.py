@@ -9,7 +9,7 @@ import sys
 from django.conf import settings
 from django.core import checks
 
-from maternity.checks import rate_limit_cache_check
+from maternity.http.checks import rate_limit_cache_check
 
 from .conftest import REDIS_URL
 

@@ -1,4 +1,4 @@
-"""The rate-limit counter (maternity/rate_limits.py), against the real Redis: a fixed window per counted
+"""The rate-limit counter (maternity/http/rate_limits.py), against the real Redis: a fixed window per counted
 thing, atomic across processes, a refund for attempts that should not count, and open when the cache is
 down."""
 
@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from maternity import rate_limits
-from maternity.settings import envrate
+from config.settings import envrate
+from maternity.http import rate_limits
 
 
 def count(subject: str = "kari", limit: str = "login-username"):

@@ -7,12 +7,13 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import CareLocation, Pregnancy, UserType
+from maternity.rules.identifiers import parse_national_id
 
 
 def actor_for(user, location: CareLocation, name: str = "Kari Jordmor") -> Actor:
-    """The Actor a signed-in practitioner is in the browser (as `maternity.web.acting.web_actor` makes)."""
+    """The Actor a signed-in practitioner is in the browser (as
+    `maternity.signin.locations.signed_in_professional` makes)."""
     return Actor(
         user_type=UserType.HEALTH_CARE_PROFESSIONAL,
         user=user,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason
-from maternity.web.caseload import PAGE_SIZE, age_on
+from maternity.reads.caseload import PAGE_SIZE, age_on
 
 from .conftest import signed_in
 from .factories import (

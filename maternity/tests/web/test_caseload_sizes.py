@@ -8,9 +8,10 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models import Count
 
-from maternity import caseload_sizes, services
+from maternity import services
+from maternity.database import caseload_sizes
 from maternity.models import CaseloadSize, Pregnancy, RecordStatus, StakeholderReason
-from maternity.web.caseload import caseload_size
+from maternity.reads.caseload import caseload_size
 
 from .factories import deliver, make_pregnancy
 

@@ -8,9 +8,9 @@ from django.contrib.messages import get_messages
 
 from conftest import new_nin
 from maternity import services
-from maternity.clinical import edd_from_crl, edd_from_lmp
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, CurrentPregnancy, Mother, Pregnancy
+from maternity.rules.clinical import edd_from_crl, edd_from_lmp
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import signed_in
 from .factories import days_from_today, edd_at, make_pregnancy
@@ -121,7 +121,7 @@ def test_the_chosen_way_wins_over_other_fields_filled_in(web_a, nin):
 
 
 def test_a_midwife_with_two_locations_creates_for_the_one_she_acts_for(location_b, location_c, nin):
-    from maternity.locations import SESSION_KEY
+    from maternity.signin.locations import SESSION_KEY
 
     from .conftest import practitioner
 

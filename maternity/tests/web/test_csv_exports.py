@@ -1,4 +1,4 @@
-"""Every CSV export is written by `maternity.csv_export`, which neutralises cells a spreadsheet would run
+"""Every CSV export is written by `maternity.http.csv_export`, which neutralises cells a spreadsheet would run
 as formulas (OWASP "CSV Injection"): text that starts with =, +, -, @, a tab or a carriage return gets a
 single quote in front, every text cell is quoted, and numbers the code writes stay numbers."""
 
@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from maternity import data_quality, reports
-from maternity.csv_export import FORMULA_STARTS, csv_response, csv_safe_cell
+from maternity.http.csv_export import FORMULA_STARTS, csv_response, csv_safe_cell
+from maternity.reads import reports
+from maternity.rules import data_quality
 from maternity.web.views import reports as views
 
 from .factories import make_pregnancy
@@ -100,7 +101,7 @@ def test_every_export_the_pages_offer_goes_through_the_one_safe_writer(web_a, ac
 
 
 def test_no_other_module_writes_csv():
-    """A new export (an admin action, a report) must use maternity.csv_export, not the csv module."""
+    """A new export (an admin action, a report) must use maternity.http.csv_export, not the csv module."""
     root = Path(settings.BASE_DIR)
     writers = re.compile(r"\bcsv\.(writer|DictWriter)\b|^\s*(import csv|from csv import)", re.MULTILINE)
     offenders = [
@@ -109,4 +110,4 @@ def test_no_other_module_writes_csv():
         for path in (root / app).rglob("*.py")
         if "tests" not in path.parts and writers.search(path.read_text())
     ]
-    assert offenders == ["maternity/csv_export.py"]
+    assert offenders == ["maternity/http/csv_export.py"]

@@ -6,8 +6,6 @@ import pytest
 from django.contrib.messages import get_messages
 
 from conftest import new_nin
-from maternity.access import can_access
-from maternity.locations import SESSION_KEY
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -17,6 +15,8 @@ from maternity.models import (
     NoteKind,
     PregnancyUserPermission,
 )
+from maternity.reads.access import can_access
+from maternity.signin.locations import SESSION_KEY
 
 from .conftest import practitioner, signed_in
 from .factories import actor_for, edd_at, make_pregnancy

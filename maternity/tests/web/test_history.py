@@ -9,8 +9,8 @@ from django.test import Client
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessLog, AccessOutcome, CareLocationEpisode, StakeholderReason, UserType
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import midwife
 

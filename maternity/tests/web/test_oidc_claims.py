@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import SuspiciousOperation
 
-from maternity.web.oidc import check_id_token_claims
+from maternity.signin.oidc import check_id_token_claims
 
 ISSUER, CLIENT = "https://login.example.org", "maternity-web"
 NOW = 1_800_000_000

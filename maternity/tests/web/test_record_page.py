@@ -12,9 +12,9 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.actors import Actor
-from maternity.identifiers import parse_national_id
 from maternity.models import AccessAction, AccessLog, AccessOutcome, RecordStatus, StakeholderReason, UserType
-from maternity.web.forms.specs import SECTIONS
+from maternity.presentation.specs import SECTIONS
+from maternity.rules.identifiers import parse_national_id
 
 from .conftest import midwife
 

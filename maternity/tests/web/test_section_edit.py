@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from conftest import new_nin
 from maternity import services
-from maternity.identifiers import parse_national_id
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -26,7 +25,8 @@ from maternity.models import (
     SymphysisFundalHeight,
     VitalMeasurementsBeforePregnancy,
 )
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import RESOURCE_TYPES
 from spine.serializers.resources import StimulusSerializer
 
 from .conftest import midwife

@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from maternity import services
-from maternity.clinical import sfh_centile_value, sfh_median
+from maternity.charts.sfh import centile_text, ordinal, sfh_chart_svg, sfh_points
 from maternity.models import AccessLog, AccessOutcome
-from maternity.web.sfh_chart import centile_text, ordinal, sfh_chart_svg, sfh_points
+from maternity.rules.clinical import sfh_centile_value, sfh_median
 
 EDD = date(2026, 6, 1)  # 32+0 on 2026-04-06
 

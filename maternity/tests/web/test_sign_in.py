@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from maternity import services
-from maternity.locations import SESSION_KEY
+from maternity.signin.locations import SESSION_KEY
 from maternity.tests.browser.conftest import PASSWORD, make_midwife
 from maternity.tests.conftest import make_user
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from maternity import services
 from maternity.errors import NotAllowed
 from maternity.models import StakeholderReason
-from maternity.resources import RESOURCE_TYPES
+from maternity.rules.resources import RESOURCE_TYPES
 from maternity.web.views.record import write_refusal
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ...clinical import (
+from maternity.rules.clinical import (
     CRL_MAX_MM,
     CRL_MIN_MM,
     PREGNANCY_DAYS,
@@ -17,7 +17,8 @@ from ...clinical import (
     format_gestation,
     ga_days_from_crl,
 )
-from ...pregnancy_keys import PregnancyKeys
+from maternity.rules.pregnancy_keys import PregnancyKeys
+
 from .finding import DATE_INPUT, DateOfBirthField, NationalIdField, check_birth_date_matches
 
 LATEST_GESTATION_DAYS = 45 * 7  # a pregnancy booked today is not further on than this

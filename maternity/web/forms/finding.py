@@ -6,11 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ...clinical import PREGNANCY_DAYS
+from maternity.rules.clinical import PREGNANCY_DAYS
+from maternity.rules.identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
+from maternity.rules.pregnancy_keys import EDD_WINDOW, PregnancyKeys
+
 from ...errors import RecordError
-from ...identifiers import SYSTEM_LABELS, InvalidIdentifier, NationalId, parse_national_id
 from ...models import BreakGlassReason
-from ...pregnancy_keys import EDD_WINDOW, PregnancyKeys
 from ...services.finding import CODE_FIELD, MAX_REASON, MIN_REASON, TEXT_FIELD, break_glass_reason_check
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

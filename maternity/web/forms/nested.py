@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
-from ... import codes
+from maternity.rules import codes
 
 MAX_FETUSES = 8
 FETAL_HEART_RATE = (50, 240)

@@ -2,8 +2,8 @@
 
 Each content field of the model becomes a form field of the right kind: yes/no/unknown radios for the
 nullable booleans (null and false are different answers), selects for choices and coded values
-(`maternity/codes.py`), date and time inputs, numbers with the model's limits, and rows of inputs for the
-two nested lists (`nested.py`). The cleaned data is what the services take (`resources._content`); the
+(`maternity/rules/codes.py`), date and time inputs, numbers with the model's limits, and rows of inputs for
+the two nested lists (`nested.py`). The cleaned data is what the services take (`resources._content`); the
 services validate again, so the form is for clear messages, not the last word.
 
 `form_data(values)` turns stored values back into what the browser would send, so a conflict page can
@@ -17,10 +17,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
-from ...clinical import gestation_days
+from maternity.presentation import specs
+from maternity.rules.clinical import gestation_days
+from maternity.rules.resources import ResourceType
+
 from ...models import Pregnancy
-from ...resources import ResourceType
-from . import specs
 from .nested import MAX_FETUSES, FetusesField, FetusesWidget, StimuliField
 
 DATE_FORMAT = "%Y-%m-%d"

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ...locations import SESSION_KEY, locations_of
-from ..limits import sign_in_limited
+from maternity.signin.limits import sign_in_limited
+from maternity.signin.locations import SESSION_KEY, locations_of
 
 
 @method_decorator(sign_in_limited, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Local password accounts, and a button for the organisation's sign-in (OpenID Connect) when it is
-    configured. Failed attempts are rate-limited (maternity/web/limits.py)."""
+    configured. Failed attempts are rate-limited (maternity/signin/limits.py)."""
 
     template_name = "maternity/login.html"
     redirect_authenticated_user = True

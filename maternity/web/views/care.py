@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from maternity.reads.access import get_record_for
+from maternity.reads.selectors import record_audit_entries
+
 from ... import services
-from ...access import get_record_for
 from ...errors import Invalid, NotAllowed, RecordError, VersionConflict
 from ...models import AccessAction, RecordStatus
-from ...selectors import record_audit_entries
 from ..acting import professional_view
 from ..forms.care import PullCareForm, StatusForm
 

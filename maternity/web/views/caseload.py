@@ -5,9 +5,10 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils import timezone
 
+from maternity.reads.caseload import DEFAULT_SORT, MAX_SEARCH, SORT_COLUMNS, caseload_page, clean_sort
+
 from ...models import AccessAction
 from ..acting import professional_view
-from ..caseload import DEFAULT_SORT, MAX_SEARCH, SORT_COLUMNS, caseload_page, clean_sort
 
 SORT_WORDS = {
     "name": ("name, A to Z", "name, Z to A"),

@@ -5,11 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from maternity.reads.selectors import pregnancies_of_person
+from maternity.rules.pregnancy_keys import records_matching
+
 from ... import services
 from ...errors import AlreadyExists, NotAllowed, RecordError
 from ...models import AccessAction, RecordStatus
-from ...pregnancy_keys import records_matching
-from ...selectors import pregnancies_of_person
 from ..acting import professional_view
 from ..forms.create import CreateForm
 from ..forms.finding import FindForm

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ... import rate_limits, services
+from maternity.http import rate_limits
+
+from ... import services
 from ...errors import NotAllowed, NotFound, RecordError
 from ...models import AccessAction
 from ...services.finding import MAX_REASON, NO_MATCH
@@ -35,7 +37,7 @@ def find(request):
     """On a match, to the record. A professional who could not see it yet becomes a stakeholder of it
     herself (break glass: her colleagues do not get access through her), and her reason goes into the
     record (the pregnant person sees it). No match says only that. The reason is audited either way. Finds
-    are rate-limited per person (maternity/rate_limits.py): over the limit nothing is looked up."""
+    are rate-limited per person (maternity/http/rate_limits.py): over the limit nothing is looked up."""
     if request.method != "POST":
         request.page_audit = None  # an empty form: nobody looked for anyone
         return _page(request, FindForm())

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from django.shortcuts import render
 
+from maternity.presentation import specs
+from maternity.rules.resources import ResourceType
+
 from ...errors import ResourceNotFound
 from ...models import AccessAction, EventAction, Pregnancy
-from ...resources import ResourceType
-from ..forms import specs
 from .record import form_queryset, load_record, record_brief, record_view, resource_type_for, section_url
 
 EVENTS_SHOWN = 100

@@ -7,22 +7,24 @@ A record the professional may not see is "not found", exactly like an id that do
 from dataclasses import dataclass, field
 from functools import wraps
 
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ... import flags, services
-from ...access import ACCESS_CODENAME, get_record_for
+from maternity.charts.sfh import sfh_chart_svg, sfh_points
+from maternity.presentation import specs
+from maternity.reads.access import ACCESS_CODENAME, get_record_for
+from maternity.reads.record_page import record_page_queryset
+from maternity.rules import flags
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.identifiers import SYSTEM_LABELS
+from maternity.rules.resources import RESOURCE_TYPES, ResourceType
+
+from ... import services
 from ...actors import Actor
-from ...clinical import format_gestation, gestation_days
 from ...errors import NotAllowed, NotFound, ResourceNotFound
-from ...identifiers import SYSTEM_LABELS
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
-from ...resources import LISTS, RESOURCE_TYPES, SINGLETONS, ResourceType
 from ..acting import professional_view
-from ..forms import specs
-from ..sfh_chart import sfh_chart_svg, sfh_points
 
 # --- shared by every record page ------------------------------------------------------------------------
 
@@ -197,20 +199,6 @@ def age_on(born, today) -> int | None:
 
 
 # --- the record page ---------------------------------------------------------------------------------------
-
-
-def record_page_queryset():
-    """The record, its person, its locations and every singleton in one query; one more per list type.
-    However many appointments, measurements or versions the record has, the page costs the same."""
-    lists = [
-        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
-        if rt.name == "careLocations"
-        else rt.accessor
-        for rt in LISTS
-    ]
-    return Pregnancy.objects.select_related(
-        "person", "active_care_location", *[rt.accessor for rt in SINGLETONS]
-    ).prefetch_related(*lists)
 
 
 @dataclass

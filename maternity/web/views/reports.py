@@ -3,7 +3,7 @@ the list of its active records with what is missing or implausible in each.
 
 Only a practitioner acting for the location sees them (`professional_view`): the figures are always the
 acting location's own. Each table can be downloaded as CSV with `?export=<table>.csv`, written by
-`maternity.csv_export` (which neutralises cells that a spreadsheet would run as formulas).
+`maternity.http.csv_export` (which neutralises cells that a spreadsheet would run as formulas).
 """
 
 from datetime import date
@@ -15,11 +15,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ... import data_quality, reports
-from ...csv_export import csv_response
+from maternity.charts.reports import bar_chart_svg
+from maternity.http.csv_export import csv_response
+from maternity.reads import reports
+from maternity.rules import data_quality
+
 from ...models import AccessAction
 from ..acting import professional_view
-from ..report_charts import bar_chart_svg
 
 PAGE_SIZE = 25
 

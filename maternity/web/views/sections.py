@@ -16,6 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from maternity.http.json_depth import json_loads
+from maternity.presentation import specs
+from maternity.presentation.conflicts import MINE, THEIRS, conflict_rows, merge
+from maternity.rules.resources import ResourceType
+
 from ... import services
 from ...errors import (
     AlreadyExists,
@@ -26,11 +31,7 @@ from ...errors import (
     ResourceNotFound,
     VersionConflict,
 )
-from ...json_depth import json_loads
 from ...models import AccessAction, Pregnancy
-from ...resources import ResourceType
-from ..forms import specs
-from ..forms.conflicts import MINE, THEIRS, conflict_rows, merge
 from ..forms.sections import SectionForm, form_data, initial_values
 from .record import (
     Refusal,

@@ -3,9 +3,10 @@ of measurements and their centiles."""
 
 from django.shortcuts import render
 
+from maternity.charts.sfh import sfh_chart_svg, sfh_points
+from maternity.rules.resources import RESOURCE_TYPES
+
 from ...models import AccessAction
-from ...resources import RESOURCE_TYPES
-from ..sfh_chart import sfh_chart_svg, sfh_points
 from .record import (
     form_queryset,
     load_record,

@@ -20,9 +20,15 @@ from django.utils import timezone
 
 from maternity import services
 from maternity.actors import Actor
-from maternity.clinical import PREGNANCY_DAYS, edd_from_lmp, gestation_days, sfh_centile_value, sfh_median
-from maternity.identifiers import make_norwegian_fnr, parse_national_id
 from maternity.models import CareLocation, Pregnancy, RecordStatus, UserType
+from maternity.rules.clinical import (
+    PREGNANCY_DAYS,
+    edd_from_lmp,
+    gestation_days,
+    sfh_centile_value,
+    sfh_median,
+)
+from maternity.rules.identifiers import make_norwegian_fnr, parse_national_id
 from spine.services import spine_client_create
 
 SOURCE = "seed_demo"

@@ -1,7 +1,7 @@
 """A gunicorn worker killed (SIGKILL) in the middle of a write leaves no partial change.
 
 "The middle" is made exact: events take their feed position at COMMIT, from a one-row counter that a
-deferred trigger locks (maternity/event_positions.py). While this test holds that row locked, a PUT's
+deferred trigger locks (maternity/database/event_positions.py). While this test holds that row locked, a PUT's
 transaction does all its writes (resource, history row, record revision, RecordEvent) and then waits at
 COMMIT. The worker is killed there. PostgreSQL notices its client is gone within
 DATABASE_CLIENT_CHECK_MS (client_connection_check_interval, set in settings) and rolls the transaction
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from loadtools.client import ApiClient, token_fetch
-from maternity.event_positions import COUNTER_TABLE
+from maternity.database.event_positions import COUNTER_TABLE
 from maternity.models import AccessLog, ClinicalTests, Pregnancy, RecordEvent
 
 from .postgres import raw_connection

@@ -41,8 +41,8 @@ from schemathesis.generation.stateful.control import TransitionController
 
 from conftest import a_birth_then_active_again, fetch_token, new_nin
 from maternity import services
-from maternity.identifiers import parse_national_id
-from maternity.resources import LISTS, RESOURCE_TYPES, SINGLETONS
+from maternity.rules.identifiers import parse_national_id
+from maternity.rules.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 from spine.services.subscriptions import subscription_create
 from spine.tests.helpers import bundle, edd_observation, find_all_parameters, find_parameters, patient
 

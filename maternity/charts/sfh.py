@@ -1,0 +1,305 @@
+"""The symphysis-fundal height chart: the INTERGROWTH-21st standard's 3rd, 10th, 50th, 90th and 97th
+centiles with the measurements on top, drawn on the server as SVG (no JavaScript, prints as it shows).
+
+Nothing depends on colour: the centile lines differ by dash pattern and carry their names, a measurement
+outside the 3rd-97th band is a triangle instead of a dot, and the table next to the chart says the same
+in words. The SVG has a <title> and a <desc> that summarise it for screen readers.
+
+Gestation at a measurement comes from the agreed EDD (exact days) when there is one, else from the week
+the midwife wrote down (the same rule as the caseload's flag).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from maternity.rules.clinical import (
+    SFH_CHART_CENTILES,
+    SFH_MAX_WEEKS,
+    SFH_MIN_WEEKS,
+    format_gestation,
+    gestation_days,
+    sfh_centile_of,
+    sfh_centile_value,
+)
+
+WIDTH, HEIGHT = 720, 440
+LEFT, RIGHT, TOP, BOTTOM = 60, 70, 34, 56
+Y_MIN, Y_MAX = 10, 45
+LINE_STYLE = {  # centile: (stroke width, dash pattern)
+    3: (1.5, "2 3"),
+    10: (1.5, "7 4"),
+    50: (2.5, ""),
+    90: (1.5, "7 4"),
+    97: (1.5, "2 3"),
+}
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def centile_text(centile: float) -> str:
+    if centile < 1:
+        return "below the 1st"
+    if centile > 99:
+        return "above the 99th"
+    return ordinal(round(centile))
+
+
+def _band(centile: float) -> int:
+    """How many of the chart's centile lines lie below the measurement (0 = below the 3rd)."""
+    return sum(centile > line for line in SFH_CHART_CENTILES)
+
+
+@dataclass(frozen=True)
+class SfhPoint:
+    item: object  # the SymphysisFundalHeight
+    measured_on: date
+    cm: int
+    ga_days: int | None
+    centile: float | None  # None outside the standard's 16-40 weeks, or with no gestation
+    crossed_down: int = 0  # centile lines crossed downwards since the highest earlier measurement
+
+    @property
+    def gestation(self) -> str:
+        return format_gestation(self.ga_days) if self.ga_days is not None and self.ga_days >= 0 else ""
+
+    @property
+    def written_differs(self) -> bool:
+        """The week written at the measurement is not the one the agreed EDD gives."""
+        week = self.item.pregnancy_week
+        return week is not None and self.ga_days is not None and week != self.ga_days // 7
+
+    @property
+    def in_range(self) -> bool:
+        return self.centile is not None
+
+    @property
+    def centile_label(self) -> str:
+        if self.ga_days is None:
+            return "no gestation: not plotted"
+        if self.centile is None:
+            return f"outside the standard ({SFH_MIN_WEEKS}–{SFH_MAX_WEEKS} weeks): not plotted"
+        return f"{centile_text(self.centile)} centile"
+
+    @property
+    def flag(self) -> str:
+        if self.centile is None:
+            return ""
+        if self.centile < 3:
+            return "Below the 3rd centile"
+        if self.centile > 97:
+            return "Above the 97th centile"
+        return ""
+
+    @property
+    def crossing(self) -> str:
+        if self.crossed_down < 2:
+            return ""
+        return f"Fallen across {self.crossed_down} centile lines"
+
+
+def sfh_points(measurements, *, agreed_edd: date | None) -> list[SfhPoint]:
+    """The measurements (entered-in-error ones left out) in date order, with gestation and centile."""
+    points, highest = [], None
+    items = sorted(
+        (m for m in measurements if not m.entered_in_error),
+        key=lambda m: (m.measurement_date, m.last_updated),
+    )
+    for m in items:
+        if agreed_edd is not None:
+            ga_days = gestation_days(edd=agreed_edd, on=m.measurement_date)
+        elif m.pregnancy_week is not None:
+            ga_days = m.pregnancy_week * 7
+        else:
+            ga_days = None
+        centile = None
+        if ga_days is not None and SFH_MIN_WEEKS <= ga_days / 7 <= SFH_MAX_WEEKS:
+            centile = sfh_centile_of(m.measurement, ga_days / 7)
+        crossed = 0
+        if centile is not None:
+            band = _band(centile)
+            if highest is not None:
+                crossed = max(0, highest - band)
+            highest = band if highest is None else max(highest, band)
+        points.append(SfhPoint(m, m.measurement_date, m.measurement, ga_days, centile, crossed))
+    return points
+
+
+def _description(points: list[SfhPoint]) -> str:
+    plotted = [p for p in points if p.in_range]
+    if not points:
+        return (
+            "No symphysis-fundal height has been measured yet. The chart shows the standard's centiles only."
+        )
+    if not plotted:
+        return (
+            f"{len(points)} measurement(s), none between {SFH_MIN_WEEKS} and {SFH_MAX_WEEKS} weeks, "
+            "so none is plotted."
+        )
+    last = plotted[-1]
+    text = (
+        f"{len(plotted)} measurement(s) plotted from {plotted[0].gestation} to {last.gestation} weeks. "
+        f"Latest: {last.cm} cm at {last.gestation} weeks, {last.centile_label}."
+    )
+    outside = [p for p in plotted if p.flag]
+    if outside:
+        text += (
+            f" {len(outside)} outside the 3rd to 97th centile: "
+            + ", ".join(f"{p.cm} cm at {p.gestation} ({p.flag.lower()})" for p in outside)
+            + "."
+        )
+    falling = [p for p in plotted if p.crossing]
+    if falling:
+        text += " Growth falls across centile lines at " + ", ".join(p.gestation for p in falling) + "."
+    return text
+
+
+def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> SafeString:
+    """The chart as inline SVG. `chart_id` makes its ids unique on a page."""
+    plotted = [p for p in points if p.in_range]
+    y_min = min([Y_MIN, *[p.cm - 2 for p in plotted]])
+    y_max = max([Y_MAX, *[p.cm + 2 for p in plotted]])
+    y_min, y_max = 5 * (y_min // 5), 5 * -(-y_max // 5)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(weeks: float) -> float:
+        return round(LEFT + (weeks - SFH_MIN_WEEKS) / (SFH_MAX_WEEKS - SFH_MIN_WEEKS) * plot_w, 1)
+
+    def y(cm: float) -> float:
+        return round(TOP + (y_max - cm) / (y_max - y_min) * plot_h, 1)
+
+    parts = [
+        format_html(
+            '<svg class="sfh-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">',
+            WIDTH,
+            HEIGHT,
+            chart_id,
+            chart_id,
+        ),
+        format_html(
+            '<title id="{}-title">Symphysis-fundal height on the INTERGROWTH-21st chart</title>', chart_id
+        ),
+        format_html('<desc id="{}-desc">{}</desc>', chart_id, _description(points)),
+        format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#fff" stroke="#8a94a3"/>',
+            LEFT,
+            TOP,
+            plot_w,
+            plot_h,
+        ),
+    ]
+    # grid and ticks: every 2 weeks, every 5 cm
+    for weeks in range(SFH_MIN_WEEKS, SFH_MAX_WEEKS + 1, 2):
+        parts.append(
+            format_html(
+                '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#e1e5ea"/>'
+                '<text x="{0}" y="{3}" text-anchor="middle" fill="#1b1f24">{4}</text>',
+                x(weeks),
+                TOP,
+                TOP + plot_h,
+                TOP + plot_h + 18,
+                weeks,
+            )
+        )
+    for cm in range(y_min, y_max + 1, 5):
+        parts.append(
+            format_html(
+                '<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#e1e5ea"/>'
+                '<text x="{3}" y="{4}" text-anchor="end" fill="#1b1f24">{5}</text>',
+                LEFT,
+                y(cm),
+                LEFT + plot_w,
+                LEFT - 8,
+                y(cm) + 4,
+                cm,
+            )
+        )
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24" font-weight="600">'
+            "Gestation (weeks)</text>"
+            '<text transform="translate({},{}) rotate(-90)" text-anchor="middle" fill="#1b1f24" '
+            'font-weight="600">Symphysis-fundal height (cm)</text>',
+            LEFT + plot_w / 2,
+            HEIGHT - 12,
+            16,
+            TOP + plot_h / 2,
+        )
+    )
+    # the standard's centile curves, each named at its right end
+    steps = [SFH_MIN_WEEKS + i / 2 for i in range(2 * (SFH_MAX_WEEKS - SFH_MIN_WEEKS) + 1)]
+    for centile in SFH_CHART_CENTILES:
+        width, dash = LINE_STYLE[centile]
+        line = " ".join(f"{x(w)},{y(sfh_centile_value(w, centile))}" for w in steps)
+        parts.append(
+            format_html(
+                '<polyline class="centile c{}" points="{}" fill="none" stroke="#3d4652" stroke-width="{}"{}/>'
+                '<text x="{}" y="{}" fill="#1b1f24">{}</text>',
+                centile,
+                line,
+                width,
+                mark_safe(f' stroke-dasharray="{dash}"') if dash else "",
+                x(SFH_MAX_WEEKS) + 6,
+                y(sfh_centile_value(SFH_MAX_WEEKS, centile)) + 4,
+                ordinal(centile),
+            )
+        )
+    # the measurements: joined in order, dots inside the 3rd-97th band, triangles outside it
+    if len(plotted) > 1:
+        parts.append(
+            format_html(
+                '<polyline class="series" points="{}" fill="none" stroke="#1d4f91" stroke-width="1.5"/>',
+                " ".join(f"{x(p.ga_days / 7)},{y(p.cm)}" for p in plotted),
+            )
+        )
+    for p in plotted:
+        px, py = x(p.ga_days / 7), y(p.cm)
+        tip = f"{p.cm} cm at {p.gestation} weeks ({p.measured_on:%d.%m.%Y}): {p.centile_label}"
+        if p.flag:
+            shape = format_html(
+                '<polygon class="point outside" points="{},{} {},{} {},{}" fill="#fff" stroke="#1b1f24" '
+                'stroke-width="2"><title>{}. {}</title></polygon>',
+                px,
+                py - 7,
+                px - 7,
+                py + 6,
+                px + 7,
+                py + 6,
+                tip,
+                p.flag,
+            )
+        else:
+            shape = format_html(
+                '<circle class="point" cx="{}" cy="{}" r="5" fill="#1d4f91" stroke="#1b1f24">'
+                "<title>{}</title></circle>",
+                px,
+                py,
+                tip,
+            )
+        parts.append(shape)
+    # legend, in words and shapes
+    parts.append(
+        format_html(
+            '<g class="legend" fill="#1b1f24">'
+            '<circle cx="{}" cy="16" r="5" fill="#1d4f91" stroke="#1b1f24"/>'
+            '<text x="{}" y="20">measurement</text>'
+            '<polygon points="{},9 {},22 {},22" fill="#fff" stroke="#1b1f24" stroke-width="2"/>'
+            '<text x="{}" y="20">outside 3rd–97th centile</text>'
+            '<text x="{}" y="20">lines: 3rd, 10th, 50th, 90th, 97th centile</text></g>',
+            LEFT + 6,
+            LEFT + 16,
+            LEFT + 136,
+            LEFT + 129,
+            LEFT + 143,
+            LEFT + 150,
+            LEFT + 360,
+        )
+    )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))

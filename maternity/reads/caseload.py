@@ -1,0 +1,200 @@
+"""The caseload: the active pregnancies a Care Location looks after, one page at a time.
+
+One page costs the same few queries however many pregnancies there are: the total (one row the database
+keeps; a search counts its matches), the page's ids in order, the page's records (the person, mother,
+clinical tests and RhD-negative section joined in; the next appointment as a subquery), and one query
+each for the page's last appointment and last SFH measurement.
+The location's active records are found through the (active_care_location, status, agreed_edd, id) index,
+already in the default order; the appointment and SFH lookups use their (record, date) indexes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
+
+from maternity.actors import Actor
+from maternity.models import (
+    AntenatalAppointment,
+    CareLocation,
+    CaseloadSize,
+    Pregnancy,
+    RecordStatus,
+    SymphysisFundalHeight,
+)
+from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.flags import Flag, caseload_flags
+
+PAGE_SIZE = 25
+MAX_SEARCH = 100
+
+# Sort keys as they appear in the URL; "-" reverses. Unknown pregnancies' values (no name, no EDD, no
+# appointment booked) always come last; the record id breaks ties so pages never overlap.
+SORT_COLUMNS = {
+    "name": "Name",
+    "gestation": "Gestation",
+    "edd": "Agreed EDD",
+    "next": "Next appointment",
+}
+DEFAULT_SORT = "edd"  # due soonest first: the overdue, who most need seeing, come first
+
+
+def _ordering(sort: str) -> list:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "gestation":  # further on in pregnancy = earlier EDD
+        key, descending = "edd", not descending
+    expression = {
+        "name": Lower("mother__name"),
+        "edd": F("agreed_edd"),
+        "next": F("next_appointment"),
+    }[key]
+    first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    tie_breakers = [F("agreed_edd").asc(nulls_last=True)] if key != "edd" else []
+    return [first, *tie_breakers, "id"]
+
+
+def clean_sort(sort: str | None) -> str:
+    return sort if sort and sort.lstrip("-") in SORT_COLUMNS and sort.count("-") <= 1 else DEFAULT_SORT
+
+
+def search_filter(search: str) -> Q:
+    """A name (any part, any case) or a national ID (the whole number, or its start)."""
+    condition = Q(mother__name__icontains=search)
+    compact = "".join(search.split()).replace("-", "").upper()
+    if len(compact) >= 4 and compact.isalnum():
+        condition |= Q(person__identifier_value__startswith=compact)
+    return condition
+
+
+def caseload_records(*, actor: Actor, today: date, search: str = "", sort: str = DEFAULT_SORT) -> QuerySet:
+    """The active pregnancies whose active Care Location is the actor's, in the order asked for. The
+    active location is always a stakeholder (the services grant it before making a location active, and
+    grants are never taken back), so no grant is looked up here: that check read every grant of the
+    location on each page, thousands at a national scale. The (active_care_location, status, agreed_edd,
+    id) index gives the default order straight off the index."""
+    if actor.care_location is None:
+        return Pregnancy.objects.none()
+    records = Pregnancy.objects.filter(active_care_location=actor.care_location, status=RecordStatus.ACTIVE)
+    search = search.strip()[:MAX_SEARCH]
+    if search:
+        records = records.filter(search_filter(search))
+    sort = clean_sort(sort)
+    if sort.lstrip("-") == "next":
+        records = records.annotate(next_appointment=_next_appointment(today))
+    return records.order_by(*_ordering(sort))
+
+
+def _next_appointment(today: date) -> Subquery:
+    return Subquery(
+        AntenatalAppointment.objects.filter(
+            record=OuterRef("pk"), entered_in_error=False, appointment_date__gte=today
+        )
+        .order_by("appointment_date")
+        .values("appointment_date")[:1]
+    )
+
+
+def with_row_details(records: QuerySet, today: date) -> QuerySet:
+    """Everything a caseload row shows, for the records of one page."""
+    last_appointment = AntenatalAppointment.objects.filter(
+        entered_in_error=False, appointment_date__lte=today
+    ).order_by("-appointment_date", "-last_updated")[:1]
+    last_sfh = SymphysisFundalHeight.objects.filter(entered_in_error=False).order_by(
+        "-measurement_date", "-last_updated"
+    )[:1]
+    return (
+        records.select_related("person", "mother", "clinicaltests", "rhesusdnegative")
+        .annotate(next_appointment=_next_appointment(today))
+        .prefetch_related(
+            Prefetch("antenatalappointments", queryset=last_appointment, to_attr="last_appointments"),
+            Prefetch("symphysisfundalheights", queryset=last_sfh, to_attr="last_sfhs"),
+        )
+    )
+
+
+class PageByIds:
+    """What the Paginator slices: a page's ids first, in order (for the default order, from the index
+    alone, so rows skipped on the way to a later page cost an index entry each, not a row with its
+    joins and subqueries), then those records with everything their rows show."""
+
+    def __init__(self, records: QuerySet, today: date):
+        self.records, self.today = records, today
+
+    def count(self) -> int:
+        return self.records.count()
+
+    def __getitem__(self, page: slice) -> list[Pregnancy]:
+        ids = list(self.records.values_list("pk", flat=True)[page])
+        by_id = {
+            record.pk: record for record in with_row_details(Pregnancy.objects.filter(pk__in=ids), self.today)
+        }
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass
+class CaseloadRow:
+    record: Pregnancy
+    name: str
+    national_id: str
+    age: int | None
+    gestation: str  # "weeks+days" today, "" when there is no EDD
+    agreed_edd: date | None
+    next_appointment: date | None
+    flags: list[Flag] = field(default_factory=list)
+
+
+def age_on(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def caseload_row(record: Pregnancy, today: date) -> CaseloadRow:
+    mother = getattr(record, "mother", None)
+    gestation = ""
+    if record.agreed_edd is not None:
+        days = gestation_days(edd=record.agreed_edd, on=today)
+        gestation = format_gestation(days) if days >= 0 else ""
+    return CaseloadRow(
+        record=record,
+        name=(mother.name or "").strip() if mother else "",
+        national_id=record.person.identifier_value,
+        age=age_on(record.person.date_of_birth, today),
+        gestation=gestation,
+        agreed_edd=record.agreed_edd,
+        next_appointment=record.next_appointment,
+        flags=caseload_flags(
+            record=record,
+            last_appointment=next(iter(record.last_appointments), None),
+            last_sfh=next(iter(record.last_sfhs), None),
+            today=today,
+        ),
+    )
+
+
+def caseload_page(
+    *,
+    actor: Actor,
+    today: date,
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+    page: int | str | None = 1,
+    per_page: int = PAGE_SIZE,
+) -> tuple[Page, list[CaseloadRow]]:
+    """One page of the caseload (a page number out of range gives the nearest page) and its rows."""
+    records = caseload_records(actor=actor, today=today, search=search, sort=sort)
+    paginator = Paginator(PageByIds(records, today), per_page)
+    if not search.strip() and actor.care_location is not None:
+        paginator.count = caseload_size(actor.care_location)  # instead of counting the whole caseload
+    current = paginator.get_page(page)
+    return current, [caseload_row(record, today) for record in current.object_list]
+
+
+def caseload_size(location: CareLocation) -> int:
+    """How many ACTIVE pregnancies the location is the active Care Location of: one row, kept by the
+    database as pregnancies come and go (`maternity/database/caseload_sizes.py`), whatever the caseload's
+    size."""
+    return CaseloadSize.objects.filter(care_location=location).values_list("active", flat=True).first() or 0

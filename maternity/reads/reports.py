@@ -1,0 +1,277 @@
+"""The live figures of one Care Location (issue 7): what the reports page shows and exports.
+
+Every figure is a fixed number of SQL queries, however many records the location has: counts are
+aggregated in the database (`Count` with `filter`, grouped by date); the first appointment and the last SFH
+measurement of each record come as subqueries of the one query over the records. Only what cannot be
+aggregated portably (the median, the INTERGROWTH-21st centile) is worked out in Python over the rows of
+that one query.
+
+Which records belong to a location: those whose *active* Care Location it is (the location caring for
+her now, or the one that cared for her last when the record is no longer active). Records entered in error
+never count.
+
+Gestation at a date is worked out as everywhere else: from the agreed EDD (exact days), else from the
+week (and days) the midwife wrote down.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from maternity.models import (
+    AntenatalAppointment,
+    Birth,
+    CareLocation,
+    ModeOfBirth,
+    Pregnancy,
+    RecordStatus,
+    SymphysisFundalHeight,
+)
+from maternity.rules.clinical import SFH_MAX_WEEKS, SFH_MIN_WEEKS, format_gestation, gestation_days
+from maternity.rules.flags import sfh_outside_centiles
+
+EXPECTED_WEEKS = 12
+# Gestation at booking, in completed weeks: (label, lowest week, highest week), both inclusive.
+BOOKING_BANDS = [
+    ("Under 10 weeks", 0, 9),
+    ("10–12 weeks", 10, 12),
+    ("13–16 weeks", 13, 16),
+    ("17–20 weeks", 17, 20),
+    ("Over 20 weeks", 21, 60),
+]
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    count: int
+    start: date | None = None  # for a week of expected births
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # inclusive
+    end: date  # inclusive
+
+    @classmethod
+    def last_12_months(cls, today: date) -> "Period":
+        """From the same day a year ago to today, both included (28 February for a 29 February)."""
+        try:
+            start = today.replace(year=today.year - 1)
+        except ValueError:
+            start = today.replace(year=today.year - 1, day=28)
+        return cls(start, today)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as local-time instants: midnight of its first day up to (not including) midnight
+        after its last day."""
+        zone = timezone.get_current_timezone()
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min), zone),
+            timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), zone),
+        )
+
+
+def location_records(location: CareLocation) -> QuerySet[Pregnancy]:
+    return Pregnancy.objects.filter(active_care_location=location).exclude(
+        status=RecordStatus.ENTERED_IN_ERROR
+    )
+
+
+def active_records(location: CareLocation) -> QuerySet[Pregnancy]:
+    return Pregnancy.objects.filter(active_care_location=location, status=RecordStatus.ACTIVE)
+
+
+def active_pregnancies(location: CareLocation) -> int:
+    """Records with status ACTIVE whose active Care Location is this one."""
+    return active_records(location).count()
+
+
+def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_WEEKS) -> list[Tally]:
+    """Active records by agreed EDD, in `weeks` weeks of seven days from today (week 1 is today and the
+    six days after it). Records without an agreed EDD, or with one in the past, are not in it."""
+    last = today + timedelta(days=7 * weeks - 1)
+    per_day = dict(
+        active_records(location)
+        .filter(agreed_edd__gte=today, agreed_edd__lte=last)
+        .values("agreed_edd")
+        .annotate(n=Count("id"))
+        .values_list("agreed_edd", "n")
+    )
+    counts = [0] * weeks
+    for edd, n in per_day.items():
+        counts[(edd - today).days // 7] += n
+    return [
+        Tally(
+            f"{start:%d.%m}–{start + timedelta(days=6):%d.%m}",
+            counts[i],
+            start=start,
+            end=start + timedelta(days=6),
+        )
+        for i, start in enumerate(today + timedelta(days=7 * i) for i in range(weeks))
+    ]
+
+
+@dataclass(frozen=True)
+class Births:
+    period: Period
+    total: int
+    by_outcome: list[Tally]  # live birth, stillbirth, not recorded
+    by_mode: list[Tally]  # each mode of birth, then not recorded
+
+
+def births(location: CareLocation, period: Period) -> Births:
+    """Babies born in the period (one row per baby: twins count twice), by outcome and by mode of birth,
+    on the location's records. Births entered in error are left out."""
+    start, end = period.bounds()
+    counts = {
+        "total": Count("id"),
+        "live": Count("id", filter=Q(live_birth=True)),
+        "still": Count("id", filter=Q(live_birth=False)),
+        "outcome_unknown": Count("id", filter=Q(live_birth__isnull=True)),
+        "mode_unknown": Count("id", filter=Q(mode_of_birth__isnull=True) | Q(mode_of_birth="")),
+        **{f"mode_{mode.value}": Count("id", filter=Q(mode_of_birth=mode.value)) for mode in ModeOfBirth},
+    }
+    row = Birth.objects.filter(
+        record__in=location_records(location),
+        entered_in_error=False,
+        birth_time__gte=start,
+        birth_time__lt=end,
+    ).aggregate(**counts)
+    return Births(
+        period=period,
+        total=row["total"],
+        by_outcome=[
+            Tally("Live birth", row["live"]),
+            Tally("Stillbirth", row["still"]),
+            Tally(NOT_RECORDED, row["outcome_unknown"]),
+        ],
+        by_mode=[Tally(str(mode.label), row[f"mode_{mode.value}"]) for mode in ModeOfBirth]
+        + [Tally(NOT_RECORDED, row["mode_unknown"])],
+    )
+
+
+def gestation_on(
+    *, on: date, agreed_edd: date | None, week: int | None, days: int | None = None
+) -> int | None:
+    """Gestation in days on a date: from the agreed EDD, else the written week (+ days); None if neither,
+    or if that gives a date before the pregnancy began."""
+    if agreed_edd is not None:
+        result = gestation_days(edd=agreed_edd, on=on)
+    elif week is not None:
+        result = week * 7 + (days or 0)
+    else:
+        return None
+    return result if result >= 0 else None
+
+
+@dataclass(frozen=True)
+class Booking:
+    period: Period
+    booked: int  # records whose first appointment is in the period
+    bands: list[Tally]  # by gestation at that appointment, then "Not recorded"
+    median_days: int | None  # of those with a gestation, rounded down to whole days
+
+    @property
+    def median(self) -> str:
+        return format_gestation(self.median_days) if self.median_days is not None else ""
+
+
+def booking_gestation(location: CareLocation, period: Period) -> Booking:
+    """Gestation at booking: for each record of the location whose first antenatal appointment (entered
+    in error ones left out) is in the period, the gestation on that day, as counts in week bands and the
+    median. A first appointment without a gestation (no EDD, no week written) counts as not recorded."""
+    first = AntenatalAppointment.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
+        "appointment_date", "last_updated"
+    )
+    rows = (
+        location_records(location)
+        .annotate(
+            first_date=Subquery(first.values("appointment_date")[:1]),
+            first_week=Subquery(first.values("pregnancy_week")[:1]),
+            first_days=Subquery(first.values("days_after_full_pregnancy_week")[:1]),
+        )
+        .filter(first_date__gte=period.start, first_date__lte=period.end)
+        .values_list("agreed_edd", "first_date", "first_week", "first_days")
+    )
+    gestations = [gestation_on(on=on, agreed_edd=edd, week=week, days=days) for edd, on, week, days in rows]
+    known = [g for g in gestations if g is not None]
+    bands = [
+        Tally(label, sum(low * 7 <= g < (high + 1) * 7 for g in known)) for label, low, high in BOOKING_BANDS
+    ]
+    bands.append(Tally(NOT_RECORDED, len(gestations) - len(known)))
+    median = int(statistics.median(known)) if known else None
+    return Booking(period=period, booked=len(gestations), bands=bands, median_days=median)
+
+
+@dataclass(frozen=True)
+class SfhShare:
+    active: int  # active records
+    measured: int  # with a last SFH that the standard covers (16-40 weeks, gestation known)
+    below_3rd: int  # of those, the last measurement below the 3rd centile
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.below_3rd / self.measured, 1) if self.measured else None
+
+
+def sfh_below_3rd(location: CareLocation) -> SfhShare:
+    """Of the active records whose last SFH measurement (latest date; entered in error ones left out) the
+    INTERGROWTH-21st standard covers, how many are below its 3rd centile (the caseload's SFH flag)."""
+    last = SymphysisFundalHeight.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
+        "-measurement_date", "-last_updated"
+    )
+    rows = (
+        active_records(location)
+        .annotate(
+            sfh_cm=Subquery(last.values("measurement")[:1]),
+            sfh_date=Subquery(last.values("measurement_date")[:1]),
+            sfh_week=Subquery(last.values("pregnancy_week")[:1]),
+        )
+        .values_list("agreed_edd", "sfh_cm", "sfh_date", "sfh_week")
+    )
+    active = measured = below = 0
+    for edd, cm, on, week in rows:
+        active += 1
+        if cm is None:
+            continue
+        ga = gestation_on(on=on, agreed_edd=edd, week=week)
+        if ga is None or not SFH_MIN_WEEKS <= ga / 7 <= SFH_MAX_WEEKS:
+            continue
+        measured += 1
+        flag = sfh_outside_centiles(
+            measurement_cm=cm, measurement_date=on, agreed_edd=edd, pregnancy_week=week
+        )
+        below += flag is not None and flag.code == "sfh-low"
+    return SfhShare(active=active, measured=measured, below_3rd=below)
+
+
+@dataclass(frozen=True)
+class LocationReport:
+    location: CareLocation
+    today: date
+    period: Period
+    active: int
+    expected: list[Tally]
+    births: Births
+    booking: Booking
+    sfh: SfhShare
+
+
+def location_report(location: CareLocation, *, today: date, period: Period) -> LocationReport:
+    """Every figure of the reports page: five queries."""
+    return LocationReport(
+        location=location,
+        today=today,
+        period=period,
+        active=active_pregnancies(location),
+        expected=expected_births(location, today),
+        births=births(location, period),
+        booking=booking_gestation(location, period),
+        sfh=sfh_below_3rd(location),
+    )
