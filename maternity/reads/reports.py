@@ -105,6 +105,7 @@ def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_W
     )
     counts = [0] * weeks
     for edd, n in per_day.items():
+        assert edd is not None  # the filter above keeps agreed EDDs from today on
         counts[(edd - today).days // 7] += n
     return [
         Tally(

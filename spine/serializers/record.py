@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers
 
 from maternity.errors import Invalid
-from maternity.models import Pregnancy, RecordStatus, UserType
+from maternity.models import CareLocationEpisode, Pregnancy, RecordStatus, UserType
 from maternity.rules.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 
 from .fields import StrictBooleanField, StrictIntegerField, StrictMixin, json_type
@@ -21,7 +21,7 @@ def record_document_queryset(resource_types=None):
     allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
     singletons = [rt.accessor for rt in SINGLETONS if rt.name in allowed]
     lists = [
-        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
+        Prefetch(rt.accessor, queryset=CareLocationEpisode.objects.select_related("care_location"))
         if rt.name == "careLocations"
         else rt.accessor
         for rt in LISTS
