@@ -31,7 +31,7 @@ from ...errors import (
     ResourceNotFound,
     VersionConflict,
 )
-from ...models import AccessAction, Pregnancy
+from ...models import AccessAction, AntenatalAppointment, Pregnancy
 from ..forms.sections import SectionForm, form_data, initial_values
 from .record import (
     Refusal,
@@ -276,7 +276,7 @@ def _save(
     audit.detail = f"{rt.name} {saved.pk} saved as version {saved.version}"
     what = spec.item.capitalize() if rt.is_list else spec.title
     messages.success(request, f"{what} saved (version {saved.version}).")
-    if rt.name == "antenatalAppointments" and request.POST.get("then") == "sfh":
+    if isinstance(saved, AntenatalAppointment) and request.POST.get("then") == "sfh":
         sfh_add = section_url(record, resource_type_for("symphysisFundalHeights"), "item-add")
         return redirect(f"{sfh_add}?date={saved.appointment_date.isoformat()}")
     return redirect(_section_record_url(record, rt))
