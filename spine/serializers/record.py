@@ -1,6 +1,7 @@
 """The whole record document (GET record) and the request bodies of the record endpoints."""
 
 import threading
+from typing import Any
 
 from django.db.models import Prefetch
 from rest_framework import serializers
@@ -34,7 +35,7 @@ def record_document(record: Pregnancy, resource_types=None) -> dict:
     """`resource_types`: the wire names the caller may see (a client's record filter); others are left out
     (None: all)."""
     allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
-    document = {"metadata": record_metadata(record)}
+    document: dict[str, Any] = {"metadata": record_metadata(record)}
     for rt in SINGLETONS:
         if rt.name in allowed:
             instance = getattr(record, rt.accessor, None)
