@@ -8,6 +8,7 @@ SQLite file is used (fine for a demo, not for concurrent writers).
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -160,6 +161,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # count in it, so every app server process sees the same counts. Without REDIS_URL each process has its own
 # memory: fine for `make run`; with DEBUG off, `check --deploy` warns (maternity.W001).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -261,7 +263,7 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 # Browser features no page here uses, switched off (also for anything injected).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in [
         "accelerometer",

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -150,9 +151,15 @@ class GunicornServer:
             self.process.wait(10)
         shutil.rmtree(self.state_dir, ignore_errors=True)
 
+    def _started(self) -> subprocess.Popen:
+        if self.process is None:
+            raise RuntimeError("gunicorn has not been started.")
+        return self.process
+
     def _check_alive(self, deadline: float) -> None:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {self.process.returncode}\n{self.log_tail()}")
+        process = self._started()
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}\n{self.log_tail()}")
         if time.monotonic() > deadline:
             raise RuntimeError(f"gunicorn did not become ready in time\n{self.log_tail()}")
 
@@ -160,14 +167,14 @@ class GunicornServer:
     def worker_pids(self) -> list[int]:
         """The live workers that have loaded the application, oldest first."""
         ready = []
-        for pid in _children(self.process.pid):
+        for pid in _children(self._started().pid):
             marker = self.state_dir / f"worker-{pid}"
             if marker.exists():
                 ready.append((marker.stat().st_mtime, pid))
         return [pid for _, pid in sorted(ready)]
 
     def wait_for_workers(
-        self, count: int, *, timeout: float = 60, without: set[int] = frozenset()
+        self, count: int, *, timeout: float = 60, without: Collection[int] = frozenset()
     ) -> list[int]:
         """Wait until `count` workers (none of the pids in `without`) can serve; their pids."""
         deadline = time.monotonic() + timeout

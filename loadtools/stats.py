@@ -46,7 +46,7 @@ class Stats:
     def total_statuses(self, operation: str | None = None) -> Counter:
         if operation is not None:
             return Counter(self.statuses.get(operation, {}))
-        total = Counter()
+        total: Counter = Counter()
         for counts in self.statuses.values():
             total.update(counts)
         return total

@@ -11,7 +11,8 @@ from maternity.rules.resources import RESOURCE_TYPES
 
 def free_nins(count: int, start: date = date(1990, 1, 1)):
     """`count` valid synthetic national IDs that no person in the database has."""
-    found, day = [], 0
+    found: list[str] = []
+    day = 0
     while len(found) < count:
         birth_date = start + timedelta(days=day)
         day += 1

@@ -120,7 +120,7 @@ def _check_history(result: Verification, record: LoadRecord, history: list[dict]
 
 def _check_current(result: Verification, api: ApiClient, record: LoadRecord, history: list[dict]) -> None:
     """The record shows, for each resource, the last version of its history."""
-    latest = Counter()
+    latest: Counter[str] = Counter()  # resource id: its last version
     for entry in history:
         latest[entry["resourceId"]] = max(latest[entry["resourceId"]], entry["version"])
     document = _ok(api.request("GET", f"record/{record.record_id}", nin=record.nin))
@@ -137,7 +137,7 @@ def _check_current(result: Verification, api: ApiClient, record: LoadRecord, his
 
 
 def _check_feed(result: Verification, api: ApiClient, acks: list[Ack], cursor: str) -> None:
-    seen = Counter()
+    seen: Counter[tuple[str, int]] = Counter()  # (resource id, version): times it came
     last_version: dict[str, int] = {}
     event_ids = set()
     while True:

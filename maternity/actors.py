@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from .models import CareLocation, UserType
 
@@ -15,7 +15,7 @@ class Actor:
     `name`/`hpr_nr` describe the human behind the request (X-Acting-User-*)."""
 
     user_type: str
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     care_location: CareLocation | None = None
     name: str = ""
     hpr_nr: str = ""

@@ -8,7 +8,7 @@ from maternity.models import AccessAction, AccessLog, AccessOutcome, Stakeholder
 
 from .plain_language import role_word, section_title, when
 
-WHAT = {
+WHAT: dict[str, str] = {
     AccessAction.READ: "Opened your record",
     AccessAction.HISTORY: "Looked at earlier versions of your record",
     AccessAction.WRITE: "Changed your record",
@@ -25,16 +25,16 @@ WHAT = {
     AccessAction.EVENTS: "Received news of changes to your record",
     AccessAction.SUBSCRIPTION: "Changed how their system hears about changes",
 }
-SECTION_ACTIONS = {
+SECTION_ACTIONS: dict[str, str] = {
     AccessAction.READ: "Looked at",
     AccessAction.WRITE: "Changed",
     AccessAction.HISTORY: "Looked at earlier versions of",
 }
-REFUSED = {
+REFUSED: dict[str, str] = {
     AccessOutcome.DENIED: "They were not allowed to: nothing was shown to them or changed.",
     AccessOutcome.REJECTED: "Their request was turned down: nothing was changed.",
 }
-GRANT_REASONS = {
+GRANT_REASONS: dict[str, str] = {
     StakeholderReason.CREATED: "Created your record",
     StakeholderReason.ACTIVE_CARE: "Has looked after you",
     StakeholderReason.API_ACCESS: "Opened your record with your ID number, date of birth and due date",

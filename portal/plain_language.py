@@ -156,7 +156,13 @@ PRESENTATION = {
     "4": "lying at a slant (oblique)",
     "5": "changing position",
 }
-STIMULANT = {"1": "Smoking", "2": "Snus", "3": "Alcohol", "4": "E-cigarettes", "5": "Other drugs"}
+STIMULANT: dict[str | None, str] = {  # by code, looked up with a stored row's (which may have none)
+    "1": "Smoking",
+    "2": "Snus",
+    "3": "Alcohol",
+    "4": "E-cigarettes",
+    "5": "Other drugs",
+}
 STIMULANT_FREQUENCY = {"1": "never", "2": "rarely", "3": "sometimes", "4": "daily", "5": "stopped"}
 MODE_OF_BIRTH = {
     "SPONTANEOUS_VAGINAL": "Vaginal birth",

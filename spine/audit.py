@@ -15,6 +15,8 @@ taken care of, so none gets two.
 import json
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from maternity.actors import Actor
 from maternity.http import server_errors
@@ -25,18 +27,27 @@ from maternity.services.audit import outcome_for_status
 from .context import request_id
 from .errors import UNAVAILABLE_ERRORS
 
+if TYPE_CHECKING:  # the mixin's view, for the checker: `self.request` is DRF's Request
+    from rest_framework.views import APIView as _MixedIntoAPIView
+else:
+    _MixedIntoAPIView = object
+
 logger = logging.getLogger(__name__)
 
 # Every request under these is audited (docs/spine.md). Not /o/: the token endpoint touches no record, and
 # the audit trail has no action for it.
 API_PREFIXES = ("/api/maternity-record/", "/spine/")
-ACTION_BY_METHOD = {"GET": AccessAction.READ, "HEAD": AccessAction.READ, "OPTIONS": AccessAction.READ}
+ACTION_BY_METHOD: dict[str | None, str] = {  # by request.method
+    "GET": AccessAction.READ,
+    "HEAD": AccessAction.READ,
+    "OPTIONS": AccessAction.READ,
+}
 
 
 @dataclass
 class AuditNote:
     action: str | None = None
-    record_id: object = None
+    record_id: UUID | str | None = None  # as the URL or the view found it
     person_id: int | None = None
     resource_type: str = ""
     reason_code: str = ""  # the break-glass reason code
@@ -44,7 +55,7 @@ class AuditNote:
     detail: str = ""
 
 
-class AuditedViewMixin:
+class AuditedViewMixin(_MixedIntoAPIView):
     """For DRF views: call `self.acting()` for the actor (cached, so the entry names the same one)."""
 
     audit_action: str | None = None  # default: READ for GET, WRITE otherwise
@@ -71,7 +82,9 @@ class AuditedViewMixin:
     def write_audit(self, response, *, detail: str = "") -> None:
         """This request's one entry, from what the view learnt and the response it ended with."""
         request = self.request
-        request._request.audited = True  # taken care of, even if the write fails: never a second try
+        # taken care of, even if the write fails: never a second try (the middleware reads this attribute of
+        # ours, which the stubs do not know)
+        request._request.audited = True  # type: ignore[attr-defined]
         note = getattr(self, "audit", None) or AuditNote(record_id=self.kwargs.get("record_id"))
         status = response.status_code
         action = note.action or self.audit_action or ACTION_BY_METHOD.get(request.method, AccessAction.WRITE)

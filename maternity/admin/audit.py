@@ -57,7 +57,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 100
     actions = None
-    fields = [
+    fields = (
         "at",
         "action",
         "outcome",
@@ -81,7 +81,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "request_id",
         "client_event_id",
         "ip",
-    ]
+    )
     readonly_fields = fields
 
     # The references have no database constraint (the record may be deleted): show the ids as they are,

@@ -7,7 +7,9 @@ Encoding follows COPY's text format: tab-separated, `\\N` for NULL, backslash es
 
 import io
 import json
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import models
@@ -16,7 +18,7 @@ NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def encode(value) -> str:
+def encode(value: object) -> str:
     by_type = _BY_TYPE.get(type(value))
     if by_type is not None:
         return by_type(value)
@@ -37,7 +39,7 @@ def encode(value) -> str:
     raise TypeError(f"cannot COPY {value!r}")
 
 
-_BY_TYPE = {
+_BY_TYPE: dict[type, Callable[[Any], str]] = {
     str: lambda value: value.translate(_ESCAPES),
     int: str,
     float: str,

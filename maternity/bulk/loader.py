@@ -9,7 +9,7 @@ for a database nobody else is writing to at the time (a benchmark or staging dat
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 
@@ -46,7 +46,7 @@ class Chunk:
     number: int
     size: int
     first_person_id: int
-    national_ids: list[tuple[str, object]]  # (national ID, date of birth), at least `size` of them
+    national_ids: list[tuple[str, date]]  # (national ID, date of birth), at least `size` of them
     seed: int
 
 

@@ -16,7 +16,9 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from maternity import models as m
@@ -69,9 +71,15 @@ def make_tables() -> dict[str, Table]:
         "audit": Table(m.AccessLog),
     }
     for model in RESOURCE_MODELS.values():
-        tables[model._meta.model_name] = Table(model)
-        tables[model._meta.model_name + "_history"] = Table(model.history.model)
+        tables[_model_name(model)] = Table(model)
+        tables[_model_name(model) + "_history"] = Table(model.history.model)
     return tables
+
+
+def _model_name(model: type[Model]) -> str:
+    name = model._meta.model_name
+    assert name is not None  # Django sets it on every model class
+    return name
 
 
 RESOURCE_MODELS = {
@@ -93,6 +101,10 @@ RESOURCE_MODELS = {
 class PregnancyWriter:
     """Adds the rows of pregnancies to `tables`. Times are UTC; `today` is the day the data is made for, in
     the deployment's time zone (between midnight there and midnight UTC the two differ)."""
+
+    # Of the pregnancy being added (`add`)
+    record: dict[str, Any]
+    root_version: int
 
     def __init__(
         self, tables: dict[str, Table], locations: list[Location], permission_id: int, *, now: datetime
@@ -497,7 +509,7 @@ class PregnancyWriter:
     def start_chunk(self) -> None:
         self.events: list[tuple[datetime, dict]] = []
         self.stakeholders: dict[object, set[int]] = {}  # record id: the groups granted on it
-        self.finals: dict[tuple[str, object], dict] = {}
+        self.finals: dict[tuple[str, object], tuple[dict, Location]] = {}
 
     def write_current_rows(self) -> None:
         """The resources as they are now: the last version of each."""
@@ -525,7 +537,7 @@ class PregnancyWriter:
 
     @staticmethod
     def _table(resource_type: str) -> str:
-        return RESOURCE_MODELS[resource_type]._meta.model_name
+        return _model_name(RESOURCE_MODELS[resource_type])
 
     @staticmethod
     def _uuid(rng: random.Random) -> uuid.UUID:

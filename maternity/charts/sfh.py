@@ -9,12 +9,14 @@ Gestation at a measurement comes from the agreed EDD (exact days) when there is 
 the midwife wrote down (the same rule as the caseload's flag).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from maternity.models import SymphysisFundalHeight
 from maternity.rules.clinical import (
     SFH_CHART_CENTILES,
     SFH_MAX_WEEKS,
@@ -57,7 +59,7 @@ def _band(centile: float) -> int:
 
 @dataclass(frozen=True)
 class SfhPoint:
-    item: object  # the SymphysisFundalHeight
+    item: SymphysisFundalHeight
     measured_on: date
     cm: int
     ga_days: int | None
@@ -77,6 +79,13 @@ class SfhPoint:
     @property
     def in_range(self) -> bool:
         return self.centile is not None
+
+    @property
+    def weeks(self) -> float:
+        """The gestation in weeks, where the chart plots it (a point in range has a gestation)."""
+        if self.ga_days is None:
+            raise ValueError("A measurement without a gestation is not plotted.")
+        return self.ga_days / 7
 
     @property
     def centile_label(self) -> str:
@@ -103,7 +112,7 @@ class SfhPoint:
         return f"Fallen across {self.crossed_down} centile lines"
 
 
-def sfh_points(measurements, *, agreed_edd: date | None) -> list[SfhPoint]:
+def sfh_points(measurements: Iterable[SymphysisFundalHeight], *, agreed_edd: date | None) -> list[SfhPoint]:
     """The measurements (entered-in-error ones left out) in date order, with gestation and centile."""
     points, highest = [], None
     items = sorted(
@@ -255,11 +264,11 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
         parts.append(
             format_html(
                 '<polyline class="series" points="{}" fill="none" stroke="#1d4f91" stroke-width="1.5"/>',
-                " ".join(f"{x(p.ga_days / 7)},{y(p.cm)}" for p in plotted),
+                " ".join(f"{x(p.weeks)},{y(p.cm)}" for p in plotted),
             )
         )
     for p in plotted:
-        px, py = x(p.ga_days / 7), y(p.cm)
+        px, py = x(p.weeks), y(p.cm)
         tip = f"{p.cm} cm at {p.gestation} weeks ({p.measured_on:%d.%m.%Y}): {p.centile_label}"
         if p.flag:
             shape = format_html(

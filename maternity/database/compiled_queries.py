@@ -70,7 +70,7 @@ class _Compiled:
     compiler: Any = None  # for model instances: how Django turns a row into objects
     init_list: list = field(default_factory=list)
     populators: list = field(default_factory=list)
-    model_fields: slice | None = None
+    model_fields: slice = field(default_factory=lambda: slice(0))  # for model instances: the model's columns
     converters: dict = field(default_factory=dict)  # the fields' converters, by column (found once)
     prepared: "_Prepared | None" = None  # PostgreSQL: the statement as prepared once per connection
 
@@ -132,7 +132,8 @@ def _prepared_names() -> set[str]:
     known = getattr(connection, "_compiled_prepared", None)  # on the thread's own connection, not the proxy
     if known is None or known[0] is not raw:
         known = (raw, set())
-        connection._compiled_prepared = known
+        # our own attribute, on the thread's connection (the stubs know only Django's)
+        connection._compiled_prepared = known  # type: ignore[attr-defined]
     return known[1]
 
 
@@ -187,7 +188,10 @@ class CompiledQuery:
             compiled.compiler = compiler
             compiled.model_fields = slice(fields[0], fields[-1] + 1)
             compiled.init_list = [column[0].target.attname for column in select[compiled.model_fields]]
-            compiled.populators = get_related_populators(klass_info, select, connection.alias)
+            # the stubs describe Django 6, whose get_related_populators takes a fetch mode (5.2's does not)
+            compiled.populators = get_related_populators(  # type: ignore[call-arg]
+                klass_info, select, connection.alias
+            )
             compiled.converters = compiler.get_converters([column[0] for column in select])
         return compiled
 

@@ -1,5 +1,7 @@
 """System checks for `manage.py check --deploy`: the rate limits need a cache every app server shares."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
@@ -25,5 +27,6 @@ def w001(backend: str) -> Warning:
 def rate_limit_cache_check(app_configs, **kwargs) -> list[Warning]:
     if settings.DEBUG or not any(settings.RATE_LIMITS.values()):
         return []
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    default: dict[str, Any] = settings.CACHES.get("default", {})
+    backend = default.get("BACKEND", "")
     return [] if backend in SHARED_CACHES else [w001(backend or "no cache")]

@@ -65,13 +65,14 @@ def refusal(request: HttpRequest, where: str) -> HttpResponse:
     if path.startswith("/o/"):
         return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
     if path.startswith("/spine/fhir/"):
-        issue = {"severity": "error", "code": "invalid", "diagnostics": message}
+        issue: dict[str, str | list[str]] = {"severity": "error", "code": "invalid", "diagnostics": message}
         if where != "path":
             issue["expression"] = [where]
         body = {"resourceType": "OperationOutcome", "issue": [issue]}
         return JsonResponse(body, status=400, content_type="application/fhir+json")
     if path.startswith(("/api/", "/spine/")):
-        event_id = request.request_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+        event_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+        request.request_id = event_id  # type: ignore[attr-defined]  # the request's id, added by this project
         body = {"errorCode": "DHG-0012", "errorMessage": message, "eventId": event_id, "field": where}
         response = JsonResponse(body, status=400)
         response["nhn-error-code"] = "DHG-0012"

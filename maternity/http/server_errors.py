@@ -29,6 +29,7 @@ def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse
         if unavailable
         else "The server failed to answer this request."
     )
+    response: HttpResponse
     if request.path.startswith("/o/"):
         error = "temporarily_unavailable" if unavailable else "server_error"
         response = JsonResponse({"error": error, "error_description": message}, status=status)

@@ -1,9 +1,16 @@
 """Care Locations and the practitioners who work at them."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
 
 
 class CareLocationKind(models.TextChoices):
@@ -33,6 +40,11 @@ class CareLocation(models.Model):
     )
 
     history = HistoricalRecords()
+
+    if TYPE_CHECKING:  # set on an instance before a save, for django-simple-history's history row
+        _history_user: User | None
+        _history_date: datetime
+        _change_reason: str
 
     class Meta:
         ordering = ["name"]

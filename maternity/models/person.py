@@ -1,11 +1,18 @@
 """The pregnant person's identity. Demographics live in the record's versioned `mother` resource."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from maternity.rules.identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
 
 
 class Person(models.Model):
@@ -24,6 +31,11 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["user", "created_at"])
+
+    if TYPE_CHECKING:  # set on an instance before a save, for django-simple-history's history row
+        _history_user: User | None
+        _history_date: datetime
+        _change_reason: str
 
     class Meta:
         constraints = [

@@ -4,8 +4,15 @@ Every versioned model carries these columns, so every historical row says who ma
 after the user account is gone.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.models import User
 
 
 class UserType(models.TextChoices):
@@ -26,6 +33,11 @@ class Stamped(models.Model):
     updated_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    if TYPE_CHECKING:  # set on an instance before a save, for django-simple-history's history row
+        _history_user: User | None
+        _history_date: datetime
+        _change_reason: str
 
     class Meta:
         abstract = True

@@ -6,8 +6,10 @@ field the same thing.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.utils import formats, timezone
 
 from maternity.rules.clinical import format_gestation
@@ -26,7 +28,7 @@ YES_NO = ("Yes", "No")
 POSITIVE_NEGATIVE = ("Positive", "Negative")
 EDEMA_CHOICES = [(0, "0 (none)"), (1, "1"), (2, "2"), (3, "3")]
 # Choices whose model labels are not what a midwife writes ("Two" for 2+)
-CHOICES = {
+CHOICES: dict[str, Sequence[tuple[str | int, str]]] = {
     "protein_in_urine_test_result": [
         ("Neg", "Negative"),
         ("Spor", "Trace"),
@@ -340,11 +342,19 @@ def content_field_names(rt: ResourceType) -> list[str]:
     return [f.name for f in rt.model.content_fields()]
 
 
+def own_field(rt: ResourceType, name: str) -> models.Field:
+    """The model's field `name`: one of its own columns, never a relation from another model."""
+    found = rt.model._meta.get_field(name)
+    if not isinstance(found, models.Field):
+        raise LookupError(f"{name} is not a field of {rt.name}.")
+    return found
+
+
 def label(rt: ResourceType, name: str) -> str:
     spec = section(rt)
     if name in spec.labels:
         return spec.labels[name]
-    verbose = str(rt.model._meta.get_field(name).verbose_name)
+    verbose = str(own_field(rt, name).verbose_name)
     return verbose[:1].upper() + verbose[1:]
 
 
@@ -367,7 +377,7 @@ def display(rt: ResourceType, name: str, value) -> str:
     if value is None or value == "" or value == []:
         return NOT_RECORDED
     spec = section(rt)
-    model_field = rt.model._meta.get_field(name)
+    model_field = own_field(rt, name)
     if name in spec.codes:
         system = spec.codes[name]
         return f"{system.codes.get(value, 'unknown code')} ({value})"

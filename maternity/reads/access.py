@@ -4,6 +4,8 @@ Stakeholder Care Locations (through their group) and users who broke glass see a
 person sees her own. Everyone else gets NotFound: never a 403, never a hint the record exists.
 """
 
+import operator
+from functools import reduce
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -48,7 +50,7 @@ def visible_records_of(*, user_type: str, group_id: int | None, user_id: int | N
     return Pregnancy.objects.filter(condition) if condition is not None else Pregnancy.objects.none()
 
 
-def stakeholder_condition(actor: Actor, record_field: str) -> Q | None:
+def stakeholder_condition(actor: Actor, record_field: str) -> Exists | Q | None:
     """ "The professional actor is a stakeholder of the record in `record_field`", for the filter of any
     queryset that names a record (its location's group grant, or her own break-glass grant). Checked per
     row through the grants' indexes, so it costs the same however many records there are. None: no way in.
@@ -60,7 +62,9 @@ def stakeholder_condition(actor: Actor, record_field: str) -> Q | None:
     )
 
 
-def stakeholder_condition_of(*, group_id: int | None, user_id: int | None, record_field: str) -> Q | None:
+def stakeholder_condition_of(
+    *, group_id: int | None, user_id: int | None, record_field: str
+) -> Exists | Q | None:
     grants = []
     if group_id is not None:
         grants.append(
@@ -82,10 +86,7 @@ def stakeholder_condition_of(*, group_id: int | None, user_id: int | None, recor
                 )
             )
         )
-    condition = None
-    for grant in grants:
-        condition = grant if condition is None else condition | grant
-    return condition
+    return reduce(operator.or_, grants) if grants else None
 
 
 def get_record_for(actor: Actor, record_id: UUID | str, *, queryset: QuerySet | None = None) -> Pregnancy:

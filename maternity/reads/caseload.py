@@ -10,9 +10,10 @@ already in the default order; the appointment and SFH lookups use their (record,
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from maternity.actors import Actor
@@ -26,6 +27,9 @@ from maternity.models import (
 )
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.flags import Flag, caseload_flags
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
@@ -41,16 +45,17 @@ SORT_COLUMNS = {
 DEFAULT_SORT = "edd"  # due soonest first: the overdue, who most need seeing, come first
 
 
-def _ordering(sort: str) -> list:
+def _ordering(sort: str) -> list[OrderBy | str]:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key == "gestation":  # further on in pregnancy = earlier EDD
         key, descending = "edd", not descending
-    expression = {
+    expressions: dict[str, F | Lower] = {
         "name": Lower("mother__name"),
         "edd": F("agreed_edd"),
         "next": F("next_appointment"),
-    }[key]
+    }
+    expression = expressions[key]
     first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
     tie_breakers = [F("agreed_edd").asc(nulls_last=True)] if key != "edd" else []
     return [first, *tie_breakers, "id"]
@@ -115,6 +120,14 @@ def with_row_details(records: QuerySet, today: date) -> QuerySet:
     )
 
 
+class RowDetails(TypedDict):
+    """What `with_row_details` adds to each record."""
+
+    next_appointment: date | None
+    last_appointments: list[AntenatalAppointment]
+    last_sfhs: list[SymphysisFundalHeight]
+
+
 class PageByIds:
     """What the Paginator slices: a page's ids first, in order (for the default order, from the index
     alone, so rows skipped on the way to a later page cost an index entry each, not a row with its
@@ -126,12 +139,12 @@ class PageByIds:
     def count(self) -> int:
         return self.records.count()
 
-    def __getitem__(self, page: slice) -> list[Pregnancy]:
+    def __getitem__(self, page: slice) -> "list[WithAnnotations[Pregnancy, RowDetails]]":
         ids = list(self.records.values_list("pk", flat=True)[page])
         by_id = {
             record.pk: record for record in with_row_details(Pregnancy.objects.filter(pk__in=ids), self.today)
         }
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return [cast("WithAnnotations[Pregnancy, RowDetails]", by_id[pk]) for pk in ids if pk in by_id]
 
 
 @dataclass
@@ -152,7 +165,7 @@ def age_on(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def caseload_row(record: Pregnancy, today: date) -> CaseloadRow:
+def caseload_row(record: "WithAnnotations[Pregnancy, RowDetails]", today: date) -> CaseloadRow:
     mother = getattr(record, "mother", None)
     gestation = ""
     if record.agreed_edd is not None:
@@ -186,7 +199,11 @@ def caseload_page(
 ) -> tuple[Page, list[CaseloadRow]]:
     """One page of the caseload (a page number out of range gives the nearest page) and its rows."""
     records = caseload_records(actor=actor, today=today, search=search, sort=sort)
-    paginator = Paginator(PageByIds(records, today), per_page)
+    # Django's Paginator asks only for count() and slices: the stub wants a whole sequence
+    paginator: Paginator[WithAnnotations[Pregnancy, RowDetails]] = Paginator(
+        PageByIds(records, today),  # type: ignore[arg-type]
+        per_page,
+    )
     if not search.strip() and actor.care_location is not None:
         paginator.count = caseload_size(actor.care_location)  # instead of counting the whole caseload
     current = paginator.get_page(page)

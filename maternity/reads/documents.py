@@ -17,9 +17,12 @@ once. maternity imports no spine code; the setting says where the shape lives.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from enum import Enum
 from functools import cache
 from importlib import import_module
+from types import ModuleType
+from typing import Final, Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -30,7 +33,7 @@ from maternity.models import Pregnancy, RecordDocument
 
 
 @cache
-def _builder():
+def _builder() -> ModuleType:
     return import_module(settings.RECORD_DOCUMENT_BUILDER)
 
 
@@ -43,18 +46,28 @@ def dumps(document: dict) -> str:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-NOT_LOADED = object()
+class _Stored(Enum):
+    NOT_LOADED = "not loaded"
+
+
+NOT_LOADED: Final = _Stored.NOT_LOADED  # `document_write`: the caller has not read the stored document
 
 
 def document_write(
-    record_id: UUID | str, *, names: set[str], revisions_moved: int, stored=NOT_LOADED
+    record_id: UUID | str,
+    *,
+    names: set[str],
+    revisions_moved: int,
+    stored: tuple[int, str] | None | Literal[_Stored.NOT_LOADED] = NOT_LOADED,
 ) -> None:
     """Rewrite the stored document inside the writing transaction (the record's row is locked). Only the
     changed parts are built when the stored document is at the revision the transaction began from
     (its revision + `revisions_moved` is the record's now); otherwise the whole document. `stored`:
     (revision, body) or None as the transaction found it, when the caller has it already."""
     if stored is NOT_LOADED:
-        stored = RecordDocument.objects.filter(record_id=record_id).values_list("revision", "body").first()
+        stored = (
+            RecordDocument.objects.filter(record_id=_uuid(record_id)).values_list("revision", "body").first()
+        )
     try:
         revision, parts = document_build(record_id, names)
     except Pregnancy.DoesNotExist:  # made and undone inside the transaction
@@ -85,7 +98,7 @@ WRITES_OVER = {  # which stored document a write may replace
 }
 
 
-def _store(record_id, revision: int, body: str, *, over: str) -> None:
+def _store(record_id: UUID | str, revision: int, body: str, *, over: str) -> None:
     """Insert or replace the stored document (`over`: which one it may replace, `WRITES_OVER`)."""
     table = connection.ops.quote_name(RecordDocument._meta.db_table)
     with connection.cursor() as cursor:
@@ -97,18 +110,23 @@ def _store(record_id, revision: int, body: str, *, over: str) -> None:
         )
 
 
-def _db_id(record_id) -> str:
-    value = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+def _uuid(record_id: UUID | str) -> UUID:
+    return record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+
+
+def _db_id(record_id: UUID | str) -> str:
+    value = _uuid(record_id)
     return str(value) if connection.vendor == "postgresql" else value.hex
 
 
-def documents_compare(record_ids: list, *, repair: bool = False) -> dict:
+def documents_compare(record_ids: list[UUID], *, repair: bool = False) -> dict[UUID, str]:
     """{record id: "missing" | "behind" | "different"} for the records whose stored document is not the
     one the rows give now, built in one batch; with `repair`, each is rewritten (never over a newer one)."""
-    rows = RecordDocument.objects.filter(record_id__in=record_ids)
-    rows = rows.values_list("record_id", "revision", "body")
+    rows = RecordDocument.objects.filter(record_id__in=record_ids).values_list(
+        "record_id", "revision", "body"
+    )
     stored = {record_id: (revision, body) for record_id, revision, body in rows}
-    problems = {}
+    problems: dict[UUID, str] = {}
     for record_id, (revision, document) in _builder().documents_built(record_ids).items():
         text = dumps(document)
         found = stored.get(record_id)
@@ -125,12 +143,14 @@ def documents_compare(record_ids: list, *, repair: bool = False) -> dict:
     return problems
 
 
-def document_differences(record_ids: Iterable, *, repair: bool = False) -> list:
+def document_differences(record_ids: Iterable[UUID], *, repair: bool = False) -> list[UUID]:
     """The records (of `record_ids`) whose stored document is missing, behind or different."""
     return list(documents_compare(list(record_ids), repair=repair))
 
 
-def record_ids_in_batches(batch_size: int, *, start: UUID | None = None, stop: UUID | None = None):
+def record_ids_in_batches(
+    batch_size: int, *, start: UUID | None = None, stop: UUID | None = None
+) -> Iterator[list[UUID]]:
     """Every record's id (from `start`, before `stop`), in batches, by primary key (a keyset walk: each
     batch costs the same)."""
     last = None

@@ -8,6 +8,7 @@ position N" never skips an event that committed late.
 import operator
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 
 from django.db import connection
@@ -57,7 +58,7 @@ def visible_events(
 
 def _feed_positions(
     actor: Actor, resource_types: Collection[str] | None, *, after: int, through: int, limit: int | None
-) -> QuerySet[FeedEntry] | list[int]:
+) -> QuerySet[FeedEntry, int] | list[int]:
     entries = FeedEntry.objects.filter(position__gt=after, position__lte=through)
     if resource_types is not None:
         entries = entries.filter(resource_type__in=[ROOT, *resource_types])
@@ -76,7 +77,7 @@ def _feed_positions(
     return group_range.union(user_range)
 
 
-def _first(entries: QuerySet[FeedEntry], limit: int | None) -> QuerySet[FeedEntry]:
+def _first(entries: QuerySet[FeedEntry], limit: int | None) -> QuerySet[FeedEntry, int]:
     positions = entries.order_by("position").values_list("position", flat=True)
     return positions[:limit] if limit is not None else positions
 
@@ -92,11 +93,13 @@ def events_page(
     more = len(page) > limit
     page = page[:limit]
     if more:
-        through = page[-1].position
+        last = page[-1].position
+        assert last is not None  # the page holds events with a position only (`visible_events`)
+        through = last
     return EventPage(events=page, through=max(through, after), more=more)
 
 
-def position_before(moment) -> int:
+def position_before(moment: datetime) -> int:
     """The last position committed before `moment`: redelivering after it sends everything since.
     (Commit times grow with position; a BRIN index on PostgreSQL keeps this cheap.)"""
     last = RecordEvent.objects.filter(committed_at__lt=moment).aggregate(last=Max("position"))["last"]

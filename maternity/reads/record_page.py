@@ -1,17 +1,17 @@
 """The record as the pages show it (the midwives' record page and the pregnant person's): one query for the
 record, its person, its locations and every singleton, and one more per list type."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from maternity.models import Pregnancy
+from maternity.models import CareLocationEpisode, Pregnancy
 from maternity.rules.resources import LISTS, SINGLETONS
 
 
-def record_page_queryset():
+def record_page_queryset() -> QuerySet[Pregnancy]:
     """The record, its person, its locations and every singleton in one query; one more per list type.
     However many appointments, measurements or versions the record has, the page costs the same."""
     lists = [
-        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
+        Prefetch(rt.accessor, queryset=CareLocationEpisode.objects.select_related("care_location"))
         if rt.name == "careLocations"
         else rt.accessor
         for rt in LISTS

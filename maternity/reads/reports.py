@@ -49,8 +49,14 @@ NOT_RECORDED = "Not recorded"
 class Tally:
     label: str
     count: int
-    start: date | None = None  # for a week of expected births
-    end: date | None = None
+
+
+@dataclass(frozen=True)
+class WeekTally(Tally):
+    """A week of expected births."""
+
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def active_pregnancies(location: CareLocation) -> int:
     return active_records(location).count()
 
 
-def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_WEEKS) -> list[Tally]:
+def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_WEEKS) -> list[WeekTally]:
     """Active records by agreed EDD, in `weeks` weeks of seven days from today (week 1 is today and the
     six days after it). Records without an agreed EDD, or with one in the past, are not in it."""
     last = today + timedelta(days=7 * weeks - 1)
@@ -105,9 +111,10 @@ def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_W
     )
     counts = [0] * weeks
     for edd, n in per_day.items():
+        assert edd is not None  # the filter above keeps agreed EDDs from today on
         counts[(edd - today).days // 7] += n
     return [
-        Tally(
+        WeekTally(
             f"{start:%d.%m}–{start + timedelta(days=6):%d.%m}",
             counts[i],
             start=start,
@@ -257,7 +264,7 @@ class LocationReport:
     today: date
     period: Period
     active: int
-    expected: list[Tally]
+    expected: list[WeekTally]
     births: Births
     booking: Booking
     sfh: SfhShare

@@ -1,7 +1,8 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -37,7 +38,8 @@ def patient_status(*, actor: Actor, national_id: NationalId) -> dict:
     latest = patient_records(actor=actor, national_id=national_id).last() if person else None
     return {
         "has_given_consent": person.has_given_consent if person else True,
-        "has_active_record": bool(person) and person.pregnancies.filter(status=RecordStatus.ACTIVE).exists(),
+        "has_active_record": person is not None
+        and person.pregnancies.filter(status=RecordStatus.ACTIVE).exists(),
         "latest_record": latest,
     }
 
@@ -92,7 +94,9 @@ def patient_audit_entries(record: Pregnancy, *, her_user_id: int) -> QuerySet[Ac
     )
 
 
-def pregnancies_of_person(*, actor: Actor, national_id: NationalId, date_of_birth) -> list[Pregnancy]:
+def pregnancies_of_person(
+    *, actor: Actor, national_id: NationalId, date_of_birth: date | None
+) -> list[Pregnancy]:
     """The person's pregnancies that the actor is a stakeholder of (Spine $find-all-pregnancies): ID and
     date of birth exact, entered-in-error records left out, oldest first."""
     return list(
@@ -115,7 +119,16 @@ class StoredDocument:
     body: str | None
 
 
-def _stored_document_query(*, record_id, system, value, user_type, with_body, group_id=None, user_id=None):
+def _stored_document_query(
+    *,
+    record_id: UUID,
+    system: str,
+    value: str,
+    user_type: str,
+    with_body: bool,
+    group_id: int | None = None,
+    user_id: int | None = None,
+) -> QuerySet[Pregnancy, tuple[UUID, int, int, int | None, Any]]:
     body = "document__body" if with_body else "document__revision"  # a revalidation needs only the stamp
     return (
         visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)

@@ -25,7 +25,7 @@ class PregnancyKeys:
 
 def person_filter(national_id: NationalId, date_of_birth: date | None = None) -> dict:
     """Filter arguments for the pregnancies of the person with this ID (and date of birth)."""
-    found = {
+    found: dict[str, str | date] = {
         "person__identifier_system": national_id.system,
         "person__identifier_value": national_id.value,
     }
@@ -52,13 +52,16 @@ def records_matching(keys: PregnancyKeys) -> list[Pregnancy]:
         .exclude(status=RecordStatus.ENTERED_IN_ERROR)
         .select_related("person", "active_care_location")
     )
-    matches.sort(
-        key=lambda record: (
+
+    def best_first(record: Pregnancy) -> tuple[int, bool, float]:
+        assert record.agreed_edd is not None  # it is in the EDD window
+        return (
             abs((record.agreed_edd - keys.edd).days),
             record.status != RecordStatus.ACTIVE,
             -record.created_at.timestamp(),
         )
-    )
+
+    matches.sort(key=best_first)
     return matches
 
 

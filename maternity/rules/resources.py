@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from maternity import models as m
-from maternity.models.base import ListResource, Resource
+from maternity.models.base import ListResource, SingletonResource
 from maternity.models.stamp import UserType
 
 PROFESSIONAL = frozenset({UserType.HEALTH_CARE_PROFESSIONAL})
@@ -14,7 +14,7 @@ SYSTEM_ONLY: frozenset[str] = frozenset()
 @dataclass(frozen=True)
 class ResourceType:
     name: str  # the wire name, e.g. "currentPregnancy"
-    model: type[Resource]
+    model: type[SingletonResource] | type[ListResource]
     written_by: frozenset[str] = PROFESSIONAL
     key_demographics: bool = False  # only the active Care Location may write it
 
@@ -26,6 +26,7 @@ class ResourceType:
     def accessor(self) -> str:
         """The reverse accessor on Pregnancy (select_related for singletons, prefetch_related for lists)."""
         name = self.model._meta.model_name
+        assert name is not None  # Django sets it on every model class
         return f"{name}s" if self.is_list else name
 
     @property

@@ -51,6 +51,7 @@ def care_pull(*, record_id: UUID | str, actor: Actor, start_time: datetime | Non
         .order_by("-start_time", "-last_updated")
         .first()
     )
+    assert latest is not None  # there is at least the episode created above
     when = timezone.localtime(start_time).strftime("%Y-%m-%d %H:%M %Z")
     if latest.care_location_id != previous.pk:
         record.active_care_location = latest.care_location

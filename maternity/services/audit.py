@@ -3,7 +3,7 @@ refused), outside the work's transaction, so a refused or rolled-back attempt is
 
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from maternity.database.compiled_queries import CompiledInsert
 
@@ -26,7 +26,7 @@ def access_log_write(
     action: str,
     outcome: str,
     actor: Actor | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | AnonymousUser | None = None,
     record_id: UUID | str | None = None,
     person_id: int | None = None,
     resource_type: str = "",
@@ -40,7 +40,7 @@ def access_log_write(
     """Append one audit entry. `actor` says who acted; without one (an anonymous or unidentified caller)
     `user` may still name the account that tried."""
     user = actor.user if actor else user
-    if user is not None and not user.is_authenticated:
+    if isinstance(user, AnonymousUser):  # not signed in: no account to name
         user = None
     location = actor.care_location if actor else None
     entry = AccessLog(
@@ -77,7 +77,7 @@ def _text(value: str) -> str:
     return value.replace("\x00", "\ufffd")
 
 
-def _uuid_or_none(value) -> UUID | None:
+def _uuid_or_none(value: object) -> UUID | None:
     """A record id from a URL may be anything; only a real UUID is kept as a reference."""
     if value is None or isinstance(value, UUID):
         return value

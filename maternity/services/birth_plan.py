@@ -19,7 +19,7 @@ Her next save clears the acknowledgement as part of her new version, so that ver
 row) says "not read" until a midwife reads it again.
 """
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import F
@@ -50,7 +50,9 @@ def reader_name(actor: Actor) -> str:
         parts.append(actor.care_location.name)
     name = ", ".join(parts)
     max_length = BirthPlan._meta.get_field("acknowledged_by_name").max_length
-    return name if len(name) <= max_length else name[: max_length - 1] + "…"
+    if max_length is None or len(name) <= max_length:
+        return name
+    return name[: max_length - 1] + "…"
 
 
 @record_write()
@@ -62,18 +64,25 @@ def birth_plan_save(
     version and keeps her midwife's read mark; a real change clears it."""
     record = lock_record_for_write(record_id, actor)  # first, so the plan row is locked after the record
     resource_writer_check(resource_type=RESOURCE_TYPE, actor=actor)
+    # cast: the birthPlan resource type's model is BirthPlan (RESOURCE_TYPES)
     if version is None:
-        return resource_create(record_id=record.pk, resource_type=RESOURCE_TYPE, data=data, actor=actor)
+        return cast(
+            BirthPlan,
+            resource_create(record_id=record.pk, resource_type=RESOURCE_TYPE, data=data, actor=actor),
+        )
     plan = BirthPlan.objects.filter(record=record).first()
     if plan is not None and plan.version == version and _unchanged(plan, data):
         return plan
-    return resource_update(
-        record_id=record.pk,
-        resource_type=RESOURCE_TYPE,
-        version=version,
-        data=data,
-        actor=actor,
-        bookkeeping=UNREAD,
+    return cast(
+        BirthPlan,
+        resource_update(
+            record_id=record.pk,
+            resource_type=RESOURCE_TYPE,
+            version=version,
+            data=data,
+            actor=actor,
+            bookkeeping=UNREAD,
+        ),
     )
 
 

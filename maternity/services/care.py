@@ -2,7 +2,7 @@
 here saves a version with who made it (`by`) and when (django-simple-history)."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from ..errors import AlreadyExists
@@ -22,7 +22,7 @@ def _check(location: CareLocation) -> None:
         )
 
 
-def _save_version(location: CareLocation, *, by: AbstractBaseUser | None) -> None:
+def _save_version(location: CareLocation, *, by: User | None) -> None:
     location._history_user = by
     location.save()
 
@@ -34,7 +34,7 @@ def care_location_create(
     org_nr: str,
     kind: str = "OTHER",
     active: bool = True,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> CareLocation:
     """A new location with its own group for its staff and client systems."""
     location = CareLocation(name=name, org_nr=org_nr, kind=kind, active=active)
@@ -52,7 +52,7 @@ def care_location_update(
     org_nr: str,
     kind: str,
     active: bool,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> CareLocation:
     """New details for the location, as one version (none when nothing changed). Its group's name follows
     the organisation number, so a new location may take the old number."""
@@ -69,7 +69,7 @@ def care_location_update(
 
 
 @transaction.atomic
-def care_location_delete(*, care_location: CareLocation, by: AbstractBaseUser | None) -> None:
+def care_location_delete(*, care_location: CareLocation, by: User | None) -> None:
     """Delete a location that nothing refers to (a record, a care episode or a client system protects
     it: the database refuses). Its history keeps a last row saying who deleted it and when. Its group is
     left as it is, with whoever is in it."""
@@ -88,7 +88,7 @@ def practitioner_create(
     role_code: str = "JO",
     password: str | None = None,
     email: str = "",
-):
+) -> User:
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
     first, _, last = display_name.partition(" ")
     user.first_name, user.last_name = first, last

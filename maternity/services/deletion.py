@@ -9,7 +9,7 @@ deleted it, when, why and how much.
 
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -31,9 +31,7 @@ from .audit import access_log_write
 NATIONAL_TASK = "deleting it is a task for the national administration (a superuser)"
 
 
-def _refusal_and_location(
-    user: AbstractBaseUser | None, record: Pregnancy
-) -> tuple[str | None, CareLocation | None]:
+def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[str | None, CareLocation | None]:
     """Why `user` may not delete `record` (None when they may), and the Care Location they administer that is
     the record's only stakeholder, if there is one."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -67,7 +65,7 @@ def _refusal_and_location(
     return None, location
 
 
-def record_delete_refusal(*, user: AbstractBaseUser | None, record: Pregnancy) -> str | None:
+def record_delete_refusal(*, user: User | None, record: Pregnancy) -> str | None:
     """None when `user` may delete the whole record, else one sentence saying why not.
 
     Allowed: an active superuser; or an active admin of a Care Location whose group is the record's only
@@ -78,7 +76,7 @@ def record_delete_refusal(*, user: AbstractBaseUser | None, record: Pregnancy) -
 def _counts(record: Pregnancy) -> dict[str, int]:
     resources = versions = 0
     for rt in RESOURCE_TYPES.values():
-        resources += rt.model.objects.filter(record=record).count()
+        resources += rt.model._default_manager.filter(record=record).count()
         versions += rt.model.history.filter(record_id=record.pk).count()
     versions += Pregnancy.history.filter(id=record.pk).count()
     group_grants = PregnancyGroupPermission.objects.filter(content_object=record)
@@ -112,7 +110,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 @transaction.atomic
-def record_delete(*, record_id: UUID | str, user: AbstractBaseUser, reason: str) -> dict[str, int]:
+def record_delete(*, record_id: UUID | str, user: User, reason: str) -> dict[str, int]:
     """Delete the whole record: every resource, every version of it and of the record root, its events and
     its stakeholder grants. Writes one DELETE entry in the audit trail first (it outlives the record) and
     returns the counts deleted. The person stays: she may have other records, and her identity is not

@@ -27,7 +27,7 @@ from ..models import CurrentPregnancy, Pregnancy, RecordStatus
 LONGEST_PREGNANCY_DAYS = 45 * 7 + 6  # 45+6
 
 # The status change's fields: (the service's argument, its name on the record API, in words)
-STATUS_DATES = {
+STATUS_DATES: dict[str, tuple[str, str, str]] = {
     RecordStatus.DELIVERED: ("delivery_date", "recordStatus.deliveryDate", "The delivery date"),
     RecordStatus.TERMINATED: ("termination_date", "recordStatus.terminationDate", "The termination date"),
 }

@@ -35,7 +35,7 @@ class _Changed:
 
 
 class _Gate(threading.local):
-    def __init__(self):
+    def __init__(self) -> None:
         self.depth = 0
         self.changed: dict[str, _Changed] = {}
 

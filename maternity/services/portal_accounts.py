@@ -8,7 +8,7 @@ says what changed, and `history_user` is the account, because she made the chang
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from maternity.rules.identifiers import NationalId
@@ -23,7 +23,7 @@ _NAME_LENGTH = 150  # first_name and last_name of Django's user
 @transaction.atomic
 def portal_account_get_or_create(
     *, national_id: NationalId, first_name: str = "", last_name: str = ""
-) -> AbstractBaseUser | None:
+) -> User | None:
     """Her portal account: the one linked to the Person with this national ID, or a new one linked now
     (named from her identity provider's claims). None when no Person here has the national ID: only a
     person with a record gets an account. The account may be inactive: whether it signs in is the

@@ -88,7 +88,7 @@ def record_create(
     return record
 
 
-def save_record_version(record: Pregnancy, *, action: str, actor: Actor, at) -> None:
+def save_record_version(record: Pregnancy, *, action: str, actor: Actor, at: datetime) -> None:
     """A new version of the record root. The partial unique index on ACTIVE decides a race between two
     writers making records of one person active."""
     try:
@@ -100,7 +100,7 @@ def save_record_version(record: Pregnancy, *, action: str, actor: Actor, at) -> 
         raise AlreadyExists(ACTIVE_EXISTS) from None
 
 
-STATUS_FIELDS = {
+STATUS_FIELDS: dict[str, tuple[str, ...]] = {
     RecordStatus.ACTIVE: (),
     RecordStatus.DELIVERED: ("delivery_date", "live_birth"),
     RecordStatus.TERMINATED: ("termination_date",),

@@ -1,7 +1,8 @@
 """Create, update and mark entered-in-error the resources of a record (DESIGN rules 4, 7, 8, 11)."""
 
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 from uuid import UUID
 
 from maternity.database.compiled_queries import CompiledQuery
@@ -12,7 +13,7 @@ from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
 from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
-from ..models.base import Resource
+from ..models.base import ListResource, Resource
 from .end_dates import pregnancy_end_check
 from .gate import record_write
 from .versioning import lock_record_for_write, now, read_only_check, save_resource_version, validate
@@ -31,10 +32,11 @@ def resource_writer_check(*, resource_type: str, actor: Actor) -> ResourceType:
     """Refuse a resource type this kind of caller never writes (callers may ask before parsing a body)."""
     rt = resource_type_get(resource_type)
     if actor.user_type not in rt.written_by:
-        who = {
+        writers: dict[frozenset[str], str] = {
             frozenset({UserType.PATIENT}): "the pregnant person",
             frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): "health care professionals",
-        }.get(rt.written_by, "the system")
+        }
+        who = writers.get(rt.written_by, "the system")
         raise NotAllowed(f"{rt.name} is written by {who} only.", rule="writer")
     return rt
 
@@ -91,13 +93,13 @@ def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_in_locked_record(
-    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at=None
+    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at: datetime | None = None
 ) -> Resource:
     """Create a resource inside a transaction that already holds the record's lock (no writer checks:
     the services that call this have made them, or write system resources such as notes)."""
     at = at or now()
     births_after_delivery_check(record, rt)
-    if not rt.is_list and rt.model.objects.filter(record=record).exists():
+    if not rt.is_list and rt.model._default_manager.filter(record=record).exists():
         raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
     instance = rt.model(record=record, version=1, **_content(rt, data))
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
@@ -115,13 +117,13 @@ def create_in_locked_record(
 
 
 def merge_in_locked_record(
-    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at=None
+    *, record: Pregnancy, rt: ResourceType, data: dict[str, Any], actor: Actor, at: datetime | None = None
 ) -> Resource:
     """Set some fields of a singleton inside a transaction that holds the record's lock, keeping the
     others: a new version when it exists, else a new resource. For writers that send parts of a resource
     without a version (the spine's FHIR operations); the record lock keeps concurrent writers apart."""
     at = at or now()
-    instance = rt.model.objects.filter(record=record).first()
+    instance = rt.model._default_manager.filter(record=record).first()
     if instance is None:
         return create_in_locked_record(record=record, rt=rt, data=data, actor=actor, at=at)
     current = {f.name: getattr(instance, f.name) for f in rt.model.content_fields()}
@@ -221,7 +223,7 @@ def resource_enter_in_error(
         raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     resource_write_check(record=record, resource_type=rt.name, actor=actor)
-    instance = _get_resource(rt, record, resource_id)
+    instance = cast(ListResource, _get_resource(rt, record, resource_id))  # a list item: rt.is_list
     if version is not None:
         _check_version(rt, instance, version)
     instance.entered_in_error = True
@@ -235,32 +237,32 @@ def resource_enter_in_error(
 # A record's singleton, or one of its list items: compiled once per resource type
 _RESOURCE = CompiledQuery(
     lambda *, model, record_id, resource_id=None: (
-        model.objects.filter(record_id=record_id)
+        model._default_manager.filter(record_id=record_id)
         .filter(**({} if resource_id is None else {"pk": resource_id}))
         .order_by("pk")[:1]
     )
 )
 
 
-def _get_resource(rt: ResourceType, record: Pregnancy, resource_id) -> Resource:
+def _get_resource(rt: ResourceType, record: Pregnancy, resource_id: UUID | str | None) -> Resource:
     ids = {"record_id": record.pk}
     if rt.is_list:
         try:
             ids["resource_id"] = UUID(str(resource_id))
         except ValueError:
-            ids = None  # no such item
+            ids = {}  # no such item
     instance = _RESOURCE.first_object(fixed={"model": rt.model}, **ids) if ids else None
     if instance is not None:
         instance.record = record  # the locked row, with its person: no query to follow the link
     if instance is None:
         where = f" with id {resource_id}" if rt.is_list else ""
         raise ResourceNotFound(f"This record has no {rt.name} resource{where}.")
-    if rt.is_list and instance.entered_in_error:
+    if isinstance(instance, ListResource) and instance.entered_in_error:  # rt.is_list
         raise EnteredInError(f"This {rt.name} item was marked entered-in-error and can no longer be changed.")
     return instance
 
 
-def _check_version(rt: ResourceType, instance: Resource, version: int) -> None:
+def _check_version(rt: ResourceType, instance: Resource, version: int | None) -> None:
     if version != instance.version:
         raise VersionConflict(
             f"{rt.name} has changed since you read it: you sent version {version}, the current version is "

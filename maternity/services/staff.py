@@ -1,7 +1,10 @@
 """Writes for a Care Location's staff: take someone on, change their professional details, make them a
 location admin or not, and let them go (from one location, or altogether when it was their last)."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,7 +46,7 @@ def staff_create(
     role_code: str = "JO",
     email: str = "",
     location_admin: bool = False,
-):
+) -> User:
     """A new user with a practitioner profile in the location's group, signing in with `password` (set by
     the admin and handed over in person; it must pass the password validators)."""
     username, display_name = username.strip(), display_name.strip()
@@ -80,7 +83,7 @@ def staff_update(
 
 
 @transaction.atomic
-def staff_set_location_admin(*, user, care_location: CareLocation, admin: bool) -> None:
+def staff_set_location_admin(*, user: User, care_location: CareLocation, admin: bool) -> None:
     """Make the user an admin of the location (which lets them into the admin), or no longer one. Someone
     who administers no location any more leaves the admin, unless they are a superuser."""
     if admin and not CareLocation.objects.filter(pk=care_location.pk, group__user=user).exists():
@@ -98,7 +101,7 @@ def staff_set_location_admin(*, user, care_location: CareLocation, admin: bool) 
 
 
 @transaction.atomic
-def staff_set_location_admins(*, care_location: CareLocation, users) -> None:
+def staff_set_location_admins(*, care_location: CareLocation, users: Iterable[User]) -> None:
     """Exactly these users administer the location from now: each one who joins or leaves its admins does
     so as `staff_set_location_admin` decides (only its staff may join)."""
     current = {user.pk: user for user in care_location.admins.all()}
@@ -110,7 +113,7 @@ def staff_set_location_admins(*, care_location: CareLocation, users) -> None:
 
 
 @transaction.atomic
-def staff_remove(*, user, care_locations: list[CareLocation], by) -> bool:
+def staff_remove(*, user: User, care_locations: list[CareLocation], by: User) -> bool:
     """Take the user off these locations (their group and admins). When no Care Location is left, the
     user is deactivated and can no longer sign in. Returns whether they were deactivated."""
     if user.pk == by.pk:

@@ -1,7 +1,7 @@
 """Granting stakeholder access (DESIGN rules 1, 2, 6). Grants are never revoked by the app: a location that
 has cared for a pregnancy, or found it, stays able to see it."""
 
-from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from maternity.reads.access import ACCESS_CODENAME
@@ -29,9 +29,7 @@ def stakeholder_grant(
 
 
 @transaction.atomic
-def stakeholder_grant_user(
-    *, record: Pregnancy, user: AbstractBaseUser, reason: str, detail: str = ""
-) -> bool:
+def stakeholder_grant_user(*, record: Pregnancy, user: User, reason: str, detail: str = "") -> bool:
     """Make a single user a stakeholder (a person who broke glass in a browser)."""
     _, created = PregnancyUserPermission.objects.get_or_create(
         content_object=record,

@@ -1,11 +1,14 @@
 """The steps every write shares: lock the record, check the caller may write, save a version with who
 and when, and append the RecordEvent. Used by the record and resource services only."""
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from maternity.database.compiled_queries import CompiledInsert, CompiledQuery
@@ -15,11 +18,14 @@ from maternity.rules.identifiers import NationalId
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
 from ..models import Pregnancy, RecordEvent, RecordStatus
+from ..models.base import Resource
 from ..models.stamp import Stamped
 from .gate import record_changed
 
 
-def _locked_record(*, record_id, user_type, group_id=None, user_id=None):
+def _locked_record(
+    *, record_id: UUID, user_type: str, group_id: int | None = None, user_id: int | None = None
+) -> QuerySet[Pregnancy]:
     return (
         visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
         .select_for_update(of=("self",), no_key=True)
@@ -81,7 +87,7 @@ def validate(instance: models.Model, *, exclude: list[str] | None = None) -> Non
         raise Invalid(f"{field}: {' '.join(messages)}", field=field) from None
 
 
-def save_version(instance: Stamped, *, actor: Actor, now, reason: str) -> None:
+def save_version(instance: Stamped, *, actor: Actor, now: datetime, reason: str) -> None:
     """Stamp the instance with who and when and save it; django-simple-history adds the history row."""
     for name, value in actor.stamp().items():
         setattr(instance, name, value)
@@ -95,12 +101,12 @@ def record_event(
     *,
     record: Pregnancy,
     resource_type: str,
-    resource_id,
+    resource_id: UUID,
     version: int,
     action: str,
     actor: Actor,
-    now,
-    derived: dict | None = None,
+    now: datetime,
+    derived: dict[str, Any] | None = None,
 ) -> RecordEvent:
     """Move the record's revision and append the event. `derived`: fields of the record root that follow
     from this change (the agreed EDD follows currentPregnancy's dates), written in the same UPDATE."""
@@ -134,7 +140,9 @@ def record_event(
 _EVENT_INSERT = CompiledInsert(RecordEvent)  # one or more per write: compiled once
 
 
-def _derived_version(record: Pregnancy, derived: dict, *, actor: Actor, now, cause: str) -> None:
+def _derived_version(
+    record: Pregnancy, derived: Mapping[str, Any], *, actor: Actor, now: datetime, cause: str
+) -> None:
     """The root's history row for fields derived from a resource: who and when as `history_user` and
     `history_date`, and the change reason names the resource version it follows (whose own row has the
     full who). Not a new version of the root, which moves with its status only (its `version` and
@@ -152,15 +160,15 @@ def _derived_version(record: Pregnancy, derived: dict, *, actor: Actor, now, cau
 
 
 def save_resource_version(
-    instance: Stamped,
+    instance: Resource | Pregnancy,
     *,
     record: Pregnancy,
     resource_type: str,
     action: str,
     actor: Actor,
-    at=None,
-    derived: dict | None = None,
-):
+    at: datetime | None = None,
+    derived: dict[str, Any] | None = None,
+) -> None:
     """Save a new version of a resource (or of the record root) and append its RecordEvent. `derived`:
     the root's fields that follow from it (`record_event`)."""
     at = at or now()
@@ -177,5 +185,5 @@ def save_resource_version(
     )
 
 
-def now():
+def now() -> datetime:
     return timezone.now()

@@ -2,7 +2,7 @@
 locations whose group they are in; with more than one, the one chosen at login is kept in the session under
 SESSION_KEY."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from maternity.actors import Actor
 from maternity.models import CareLocation, Practitioner, UserType
@@ -10,13 +10,13 @@ from maternity.models import CareLocation, Practitioner, UserType
 SESSION_KEY = "care_location_id"
 
 
-def locations_of(user: AbstractBaseUser) -> list[CareLocation]:
-    if not user.is_authenticated:
+def locations_of(user: User | AnonymousUser) -> list[CareLocation]:
+    if isinstance(user, AnonymousUser):  # not signed in
         return []
     return list(CareLocation.objects.filter(group__user=user, active=True).order_by("name"))
 
 
-def acting_location(user: AbstractBaseUser, chosen_id: int | str | None) -> CareLocation | None:
+def acting_location(user: User | AnonymousUser, chosen_id: int | str | None) -> CareLocation | None:
     """The chosen location if the user belongs to it; else their only location; else None."""
     locations = locations_of(user)
     for location in locations:

@@ -229,6 +229,7 @@ def _conflict(request, record, *, base_version, mine: dict, error: str = "", sta
     """What was saved since she started against what she entered, topic by topic. Audited as refused
     (409) until she saves her choices."""
     current = _plan(record)
+    assert current is not None  # a conflict is with a saved plan, and a plan is never deleted
     rows = _rows(base=_history_content(current, base_version), theirs=birth_plan_content(current), mine=mine)
     for row in rows:
         row.pick = (picks or {}).get(row.name)

@@ -252,7 +252,9 @@ def growth(record: Pregnancy) -> dict:
     rows = [
         {
             "point": point,
-            "gestation": words.gestation_words(point.ga_days) if point.gestation else "",
+            "gestation": words.gestation_words(point.ga_days)
+            if point.gestation and point.ga_days is not None
+            else "",
             "band": words.sfh_band(point.centile),
             "centile": point.centile_label if point.in_range else "",
             "by_whom": words.recorded_by(point.item),

@@ -4,6 +4,8 @@ Read-only: client systems register subscriptions over the API (the signing secre
 and every change goes through `spine.services`, which lock the row against the delivery worker.
 """
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -25,6 +27,15 @@ from maternity.reads.event_feed import ROOT, position_before
 
 from .. import services
 from ..models import SubscriptionState, WebhookSubscription
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Lag(TypedDict):
+    """What the list's queryset adds to each subscription (`get_queryset`)."""
+
+    lag: int
 
 
 class SubqueryCount(Subquery):
@@ -92,7 +103,8 @@ class RedeliverForm(forms.Form):
             (self.MOMENT, "committed after a date and time"),
             (self.BEGINNING, "from the very beginning"),
         ]
-        self.fields["start"].choices = choices
+        start = cast(forms.ChoiceField, self.fields["start"])  # the field declared above
+        start.choices = choices
 
     def clean(self):
         cleaned = super().clean()
@@ -123,7 +135,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["url", "client__name"]
     search_help_text = "Part of the receiver URL or of the client system's name."
     actions = ["pause", "resume", "redeliver"]  # and Django's "delete selected", through delete_queryset
-    fields = [
+    fields = (
         "client",
         "care_location",
         "url",
@@ -142,7 +154,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         "last_error",
         "created_at",
         "updated_at",
-    ]
+    )
     readonly_fields = fields
     redeliver_template = "admin/spine/webhooksubscription/redeliver.html"
 
@@ -207,7 +219,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         return subscription.get_state_display()
 
     @admin.display(description="events waiting", ordering="lag")
-    def lag(self, subscription: WebhookSubscription) -> int:
+    def lag(self, subscription: "WithAnnotations[WebhookSubscription, Lag]") -> int:
         return subscription.lag
 
     @admin.display(description="last error")

@@ -5,10 +5,16 @@ classes, so the library validates it, and returned as a JSON-ready dict (dates a
 import datetime
 from dataclasses import dataclass
 
-from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.humanname import HumanName
+from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.observation import Observation
-from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.reference import Reference
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
 from .parse import (
@@ -29,9 +35,9 @@ def operation_outcome(
     *, diagnostics: str, code: str = "processing", severity: str = "error", expression: str | None = None
 ) -> dict:
     """An OperationOutcome with one issue: the body of every FHIR error (and of 207 warnings)."""
-    issue: dict[str, object] = {"severity": severity, "code": code, "diagnostics": diagnostics}
-    if expression:
-        issue["expression"] = [expression]
+    issue = OperationOutcomeIssue(
+        severity=severity, code=code, diagnostics=diagnostics, expression=[expression] if expression else None
+    )
     return _json(OperationOutcome(issue=[issue]))
 
 
@@ -66,10 +72,10 @@ def pregnancy_search_bundle(summaries: list[PregnancySummary], *, base_url: str)
 def _summary_patient(summary: PregnancySummary) -> Patient:
     return Patient(
         id=summary.record_id,
-        meta={"profile": [PROFILE_PATIENT]},
-        identifier=[{"system": summary.identifier_system, "value": summary.identifier_value}],
+        meta=Meta(profile=[PROFILE_PATIENT]),
+        identifier=[Identifier(system=summary.identifier_system, value=summary.identifier_value)],
         active=summary.status == ACTIVE,
-        name=[{"text": summary.name}] if summary.name else None,
+        name=[HumanName(text=summary.name)] if summary.name else None,
         birthDate=summary.date_of_birth,
     )
 
@@ -77,26 +83,32 @@ def _summary_patient(summary: PregnancySummary) -> Patient:
 def _agreed_edd(summary: PregnancySummary) -> Observation:
     return Observation(
         id=f"{summary.record_id}-edd",
-        meta={"profile": [PROFILE_EDD_AGREED]},
+        meta=Meta(profile=[PROFILE_EDD_AGREED]),
         status="final",
-        code={"coding": [{"system": LOINC, "code": LOINC_EDD_AGREED, "display": "Delivery date Estimated"}]},
-        subject={"reference": f"Patient/{summary.record_id}"},
-        valueDateTime=summary.agreed_edd,
+        code=CodeableConcept(
+            coding=[Coding(system=LOINC, code=LOINC_EDD_AGREED, display="Delivery date Estimated")]
+        ),
+        subject=Reference(reference=f"Patient/{summary.record_id}"),
+        # A FHIR dateTime may be a date: fhir_core validates one, though its annotation says datetime
+        valueDateTime=summary.agreed_edd,  # type: ignore[arg-type]
     )
 
 
 def _active_care_location(summary: PregnancySummary) -> Observation:
-    performer: dict[str, object] = {}
-    if summary.active_care_location:
-        performer["display"] = summary.active_care_location
-    if summary.active_care_org_nr:
-        performer["identifier"] = {"system": ORGANIZATION_NUMBER, "value": summary.active_care_org_nr}
+    performer = None
+    if summary.active_care_location or summary.active_care_org_nr:
+        performer = Reference(
+            display=summary.active_care_location or None,
+            identifier=Identifier(system=ORGANIZATION_NUMBER, value=summary.active_care_org_nr)
+            if summary.active_care_org_nr
+            else None,
+        )
     return Observation(
         id=f"{summary.record_id}-acl",
-        meta={"profile": [PROFILE_ACTIVE_CARE_LOCATION]},
+        meta=Meta(profile=[PROFILE_ACTIVE_CARE_LOCATION]),
         status="final",
-        code={"coding": [{"system": SNOMED, "code": SNOMED_ACTIVE_CARE_LOCATION}]},
-        subject={"reference": f"Patient/{summary.record_id}"},
+        code=CodeableConcept(coding=[Coding(system=SNOMED, code=SNOMED_ACTIVE_CARE_LOCATION)]),
+        subject=Reference(reference=f"Patient/{summary.record_id}"),
         performer=[performer] if performer else None,
     )
 
@@ -105,7 +117,7 @@ def _entry(resource: Patient | Observation, base_url: str, mode: str) -> BundleE
     return BundleEntry(
         fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}",
         resource=resource,
-        search={"mode": mode},
+        search=BundleEntrySearch(mode=mode),
     )
 
 

@@ -7,9 +7,10 @@ Every refusal is a FhirInvalid naming the place (FHIRPath-like) and what to chan
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
@@ -205,7 +206,7 @@ _OLD_OBSERVATION_PROFILE_NAMES: dict[str, EddKind | str] = {
     "BNetPregObs_EDDbyDate": EddKind.DATE,
     "BNetPregObs_ActiveCareLocation": _ACTIVE_CARE_LOCATION,
 }
-_OBSERVATION_CODES: dict[tuple[str, str], EddKind | str] = {
+_OBSERVATION_CODES: dict[tuple[str | None, str | None], EddKind | str] = {  # (system, code)
     (LOINC, LOINC_EDD_AGREED): EddKind.AGREED,
     (LOINC, LOINC_EDD_BY_SCAN): EddKind.SCAN,
     (LOINC, LOINC_EDD_BY_DATE): EddKind.DATE,
@@ -252,7 +253,11 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
             patient, patient_at = _read_patient(resource, where), where
         elif isinstance(resource, Observation):
             kind = _observation_kind(resource, where)
-            if kind == _ACTIVE_CARE_LOCATION:
+            if isinstance(kind, EddKind):
+                if kind in edds:
+                    raise _refuse(where, f"a second EDD Observation of kind {kind}: send one", code="invalid")
+                edds[kind] = _read_edd(resource, kind, where)
+            else:  # _ACTIVE_CARE_LOCATION
                 if care_start is not None:
                     raise _refuse(
                         where,
@@ -260,10 +265,6 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
                         code="invalid",
                     )
                 care_start, care_start_at = _read_care_start(resource, where), where
-            else:
-                if kind in edds:
-                    raise _refuse(where, f"a second EDD Observation of kind {kind}: send one", code="invalid")
-                edds[kind] = _read_edd(resource, kind, where)
         else:
             raise _refuse(
                 where,
@@ -278,7 +279,7 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
     )
 
 
-def _check_bundle_type(bundle_type: str) -> None:
+def _check_bundle_type(bundle_type: str | None) -> None:
     if bundle_type in _ACCEPTED_BUNDLE_TYPES:
         return
     if bundle_type in _OTHER_BUNDLE_TYPES:
@@ -363,7 +364,8 @@ def _read_edd(observation: Observation, kind: EddKind, where: str) -> Edd:
             "an EDD Observation carries the date in valueDateTime (FHIR R4 Observation has no valueDate)",
             code="required",
         )
-    value = observation.valueDateTime
+    # a date, or a partial date as text, as well as a datetime (fhir_core validates all three)
+    value: datetime.datetime | datetime.date | str = observation.valueDateTime
     if isinstance(value, datetime.datetime):
         value = value.date()
     return Edd(kind=kind, date=_full_date(value, f"{where}.valueDateTime"))
@@ -415,6 +417,7 @@ def _patient_national_id(patient: Patient, where: str) -> NationalId | None:
     if not national:
         return None
     index, identifier = national[0]
+    assert identifier.system is not None  # one of SYSTEM_LABELS
     at = f"{where}.identifier[{index}]"
     if not identifier.value:
         raise _refuse(f"{at}.value", "the national identifier has no value", code="required")
@@ -465,7 +468,7 @@ def _mother_name(patient: Patient) -> str:
 
 def _mother_language(patient: Patient, where: str) -> str:
     """The preferred communication language (else the first), as a Volven 3303 code."""
-    communications = patient.communication
+    communications = patient.communication or []  # the caller asks only when there is one
     index = next((i for i, c in enumerate(communications) if c.preferred), 0)
     at = f"{where}.communication[{index}].language.coding"
     codings = [(i, c.code) for i, c in enumerate(communications[index].language.coding or []) if c.code]
@@ -629,7 +632,7 @@ def _json_type(value: object) -> str:
     )
 
 
-_PARAMETER_READERS = {
+_PARAMETER_READERS: dict[str, tuple[str, Callable[[Any, str], object]]] = {
     "national-id": ("valueIdentifier", _read_national_id_parameter),
     "dob": ("valueDate", _full_date),
     "edd": ("valueDate", _full_date),

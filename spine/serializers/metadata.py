@@ -40,7 +40,7 @@ def resource_metadata(resource: Resource) -> dict:
 
 
 def record_status(record: Pregnancy) -> dict:
-    status = {"status": record.status}
+    status: dict[str, object] = {"status": record.status}
     if record.status == RecordStatus.DELIVERED:
         status |= {"deliveryDate": timestamp(record.delivery_date), "liveBirth": record.live_birth}
     elif record.status == RecordStatus.TERMINATED:

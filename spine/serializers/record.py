@@ -1,12 +1,13 @@
 """The whole record document (GET record) and the request bodies of the record endpoints."""
 
 import threading
+from typing import Any
 
 from django.db.models import Prefetch
 from rest_framework import serializers
 
 from maternity.errors import Invalid
-from maternity.models import Pregnancy, RecordStatus, UserType
+from maternity.models import CareLocationEpisode, Pregnancy, RecordStatus, UserType
 from maternity.rules.resources import LISTS, RESOURCE_TYPES, SINGLETONS
 
 from .fields import StrictBooleanField, StrictIntegerField, StrictMixin, json_type
@@ -21,7 +22,7 @@ def record_document_queryset(resource_types=None):
     allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
     singletons = [rt.accessor for rt in SINGLETONS if rt.name in allowed]
     lists = [
-        Prefetch(rt.accessor, queryset=rt.model.objects.select_related("care_location"))
+        Prefetch(rt.accessor, queryset=CareLocationEpisode.objects.select_related("care_location"))
         if rt.name == "careLocations"
         else rt.accessor
         for rt in LISTS
@@ -34,7 +35,7 @@ def record_document(record: Pregnancy, resource_types=None) -> dict:
     """`resource_types`: the wire names the caller may see (a client's record filter); others are left out
     (None: all)."""
     allowed = set(RESOURCE_TYPES if resource_types is None else resource_types)
-    document = {"metadata": record_metadata(record)}
+    document: dict[str, Any] = {"metadata": record_metadata(record)}
     for rt in SINGLETONS:
         if rt.name in allowed:
             instance = getattr(record, rt.accessor, None)

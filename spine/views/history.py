@@ -68,7 +68,11 @@ class HistoryEntrySerializer(serializers.Serializer):
         },
     )
     nhnEventId = serializers.CharField(allow_null=True)
-    data = serializers.DictField(allow_null=True, help_text="The resource as it was at this version.")
+    # A field named "data": DRF's serializer metaclass takes it out of the class, so Serializer.data stays the
+    # property the stubs describe
+    data = serializers.DictField(  # type: ignore[assignment]
+        allow_null=True, help_text="The resource as it was at this version."
+    )
 
 
 class RecordHistoryView(RecordAPIView):

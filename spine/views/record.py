@@ -46,7 +46,7 @@ from .base import BODY_ERRORS, ERRORS, RecordApiSchema, RecordAPIView
 
 
 class PatientLookupMixin:
-    audit_action = AccessAction.PATIENT_LOOKUP
+    audit_action: str | None = AccessAction.PATIENT_LOOKUP
 
     def national_id(self):
         national_id = patient_national_id(self.request)

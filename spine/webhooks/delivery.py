@@ -98,6 +98,7 @@ def _work(subscription: WebhookSubscription) -> Step:
 
 
 def _succeeded(subscription: WebhookSubscription, sent: int, now) -> Step:
+    assert subscription.pending_through is not None  # the batch just sent (`_work`)
     subscription.cursor, subscription.pending_through = subscription.pending_through, None
     subscription.delivered_events += sent
     subscription.last_success_at = now

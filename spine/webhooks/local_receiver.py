@@ -40,11 +40,11 @@ class Receiver:
     max_in_flight: dict[str, int] = field(default_factory=dict)  # path -> most concurrent requests seen
     on_arrival: Callable[[Arrival], None] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._in_flight: dict[str, int] = {}
         self._seen: set[str] = set()
-        self._server = None
+        self._server: ThreadingHTTPServer | None = None
         self._port = 0
 
     # -- running -------------------------------------------------------------------------------------

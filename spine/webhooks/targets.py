@@ -59,7 +59,7 @@ def address_check(host: str, port: int) -> None:
     if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS:
         return
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])  # an IPv4 or IPv6 address: text
         for candidate in (address, *_embedded_ipv4(address)):
             if not candidate.is_global or candidate.is_multicast:
                 raise TargetRefused(f"the host {host} resolves to {address}, which is not a public address.")

@@ -21,6 +21,8 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,10 +39,21 @@ from spine.event_cursors import cursor_for
 from spine.models import SpineClient
 from spine.services import spine_client_create, spine_client_rotate_secret
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 API = "/api/maternity-record/v1"
 BENCH_CLIENT = "Benchmark client (synthetic)"
 FEED_LAG = 5000  # the feed poll starts this many events behind the head: a client a little behind
 FIRST_READ = "first GET of a record"
+
+
+class SampleKeys(TypedDict):
+    """What `_sample_records` sets on each record: her keys and her portal account, if any."""
+
+    nin: str
+    dob: date | None
+    user_id: int | None
 
 
 @dataclass
@@ -228,8 +241,8 @@ class Command(BaseCommand):
     def _client_and_token(http: Client, location: CareLocation) -> tuple[SpineClient, str]:
         client = SpineClient.objects.filter(care_location=location, name=BENCH_CLIENT).first()
         if client is None:
-            client = spine_client_create(care_location=location, name=BENCH_CLIENT)
-            secret = client.client_secret
+            new = spine_client_create(care_location=location, name=BENCH_CLIENT)
+            client, secret = new.client, new.client_secret
         else:  # a new secret each run: only its hash is kept
             secret = spine_client_rotate_secret(client=client).client_secret
         token = http.post(
@@ -288,7 +301,9 @@ class Command(BaseCommand):
         if response.status_code != status:
             raise CommandError(f"{name}: {response.status_code} {response.content[:400]!r}")
 
-    def _sample_records(self, *, group_id: int | None, count: int, exclude_group: int | None = None) -> list:
+    def _sample_records(
+        self, *, group_id: int | None, count: int, exclude_group: int | None = None
+    ) -> "list[WithAnnotations[Pregnancy, SampleKeys]]":
         """`count` random ACTIVE records the group is a stakeholder of (or, with `exclude_group`, is not).
         The same `--seed` draws the same records from the same data (PostgreSQL's `random()` is seeded for
         this session), so a second run reads records the first one brought into memory."""
@@ -302,17 +317,21 @@ class Command(BaseCommand):
                 .values_list("content_object_id", flat=True)[:count]
             )
         else:
+            if exclude_group is None:
+                raise ValueError("Without a group to draw from, give the group whose records to leave out.")
             ids = list(
                 Pregnancy.objects.filter(status="ACTIVE", agreed_edd__isnull=False)
                 .exclude(pregnancygrouppermission__group_id=exclude_group)
                 .order_by("?")
                 .values_list("pk", flat=True)[: count * 2]
             )
-        records = list(
+        sampled = (
             Pregnancy.objects.filter(pk__in=ids)
             .select_related("person")
             .only("id", "agreed_edd", "person__identifier_value", "person__date_of_birth", "person__user_id")
         )
+        # each with her keys and portal account beside it (set below)
+        records = cast("list[WithAnnotations[Pregnancy, SampleKeys]]", list(sampled))
         if not records:
             raise CommandError("No suitable records: run generate_records first.")
         self.rng.shuffle(records)

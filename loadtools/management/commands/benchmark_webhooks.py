@@ -115,7 +115,7 @@ class Command(BaseCommand):
         """Records to change: `per_location` for each location, one per writer, so writers do not queue
         on one record's lock (that would measure lock waits, not delivery)."""
         nins = iter(free_nins(len(locations) * per_location))
-        by_writer = [[] for _ in range(per_location)]
+        by_writer: list[list[tuple[uuid.UUID, Actor]]] = [[] for _ in range(per_location)]
         for location in locations:
             actor = _actor(location)
             for writer in range(per_location):
@@ -174,10 +174,12 @@ class Command(BaseCommand):
     def _events_since(self, records, moment: float) -> dict[str, datetime]:
         record_ids = [record_id for mine in records for record_id, _ in mine]
         events = RecordEvent.objects.filter(record__in=record_ids, committed_at__gte=_aware(moment))
-        return {str(event_id): at for event_id, at in events.values_list("event_id", "committed_at")}
+        rows = events.values_list("event_id", "committed_at")
+        return {str(event_id): at for event_id, at in rows if at is not None}  # (each is: committed since)
 
     def _report(self, phase: str, receiver: ReceiverProcess, events: dict, started: float, written):
-        received, messages = {}, 0
+        received: dict[str, float] = {}
+        messages = 0
         for arrival in receiver.accepted():
             mine = [event["eventId"] for event in arrival.events if event["eventId"] in events]
             messages += bool(mine)

@@ -196,4 +196,6 @@ def _init_worker(setup: Setup) -> None:
 
 
 def _load_one(chunk: Chunk) -> tuple[int, dict[str, int]]:
+    if _setup is None:
+        raise RuntimeError("The worker has no setup: the pool starts it with _init_worker.")
     return chunk.size, load_chunk(_setup, chunk)

@@ -1,5 +1,7 @@
 """Forms for changing a record's status and pulling active care."""
 
+from typing import cast
+
 from django import forms
 
 from ...models import RecordStatus
@@ -30,7 +32,8 @@ class StatusForm(forms.Form):
         if current != RecordStatus.ACTIVE:
             choices = [(RecordStatus.ACTIVE, "Active again (a correction)"), *choices]
         choices.append((RecordStatus.ENTERED_IN_ERROR, "Entered in error (the record should not exist)"))
-        self.fields["status"].choices = [(value, label) for value, label in choices if value != current]
+        status = cast(forms.ChoiceField, self.fields["status"])  # the field declared above
+        status.choices = [(value, label) for value, label in choices if value != current]
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ carry what someone typed through another round trip and validate it again.
 """
 
 import datetime
+from typing import Any, TypedDict
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -22,7 +23,7 @@ from maternity.rules.clinical import gestation_days
 from maternity.rules.resources import ResourceType
 
 from ...models import Pregnancy
-from .nested import MAX_FETUSES, FetusesField, FetusesWidget, StimuliField
+from .nested import MAX_FETUSES, FetusesField, FetusesWidget, StimuliField, StimuliWidget
 
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -38,7 +39,7 @@ class YesNoUnknownField(forms.NullBooleanField):
         raise forms.ValidationError("Choose one of the answers offered.", code="invalid")
 
 
-def _limits(model_field: models.Field) -> dict:
+def _limits(model_field: models.Field) -> dict[str, Any]:
     limits = {}
     for validator in model_field.validators:
         if isinstance(validator, MinValueValidator):
@@ -48,10 +49,16 @@ def _limits(model_field: models.Field) -> dict:
     return limits
 
 
+class _Common(TypedDict):
+    label: str
+    help_text: str
+    required: bool
+
+
 def _form_field(rt: ResourceType, name: str, record: Pregnancy) -> forms.Field:
     spec = specs.section(rt)
-    model_field = rt.model._meta.get_field(name)
-    common = {"label": specs.label(rt, name), "help_text": spec.help.get(name, ""), "required": False}
+    model_field = specs.own_field(rt, name)
+    common = _Common(label=specs.label(rt, name), help_text=spec.help.get(name, ""), required=False)
     if name in spec.codes:
         choices = sorted(spec.codes[name].codes.items(), key=lambda item: item[1])
         return forms.TypedChoiceField(
@@ -76,9 +83,9 @@ def _form_field(rt: ResourceType, name: str, record: Pregnancy) -> forms.Field:
             **common,
         )
     if model_field.choices or name in specs.CHOICES:
-        choices = specs.CHOICES.get(name) or model_field.choices
+        field_choices = specs.CHOICES.get(name) or model_field.choices or []
         return forms.TypedChoiceField(
-            choices=[("", specs.NOT_RECORDED), *choices],
+            choices=[("", specs.NOT_RECORDED), *field_choices],
             coerce=model_field.to_python,
             empty_value=None,
             **common,
@@ -90,13 +97,15 @@ def _form_field(rt: ResourceType, name: str, record: Pregnancy) -> forms.Field:
         )
     if isinstance(model_field, models.DateField):
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT), **common)
-    extra = {}
+    extra: dict[str, Any] = {}
     if isinstance(model_field, models.TextField):
         extra["widget"] = forms.Textarea(attrs={"rows": 3})
     regexes = [v for v in model_field.validators if isinstance(v, RegexValidator)]
     if regexes:
         extra["validators"] = regexes
     field = model_field.formfield(**{**common, **_limits(model_field), **extra})
+    if field is None:  # only an AutoField has none, and an id is no content field
+        raise LookupError(f"{name} of {rt.name} has no form field.")
     if isinstance(field, forms.CharField):
         field.empty_value = None
     return field
@@ -177,8 +186,9 @@ def form_data(form: SectionForm, values: dict) -> dict[str, str]:
     data = {}
     for name, field in form.fields.items():
         value = values.get(name)
-        if isinstance(field, FetusesField | StimuliField):
-            data.update(field.widget.data_from_value(name, field.prepare_value(value)))
+        widget = field.widget
+        if isinstance(widget, FetusesWidget | StimuliWidget):  # a FetusesField or a StimuliField
+            data.update(widget.data_from_value(name, field.prepare_value(value)))
         else:
             data[name] = _input_value(field, value)
     return data

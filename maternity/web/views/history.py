@@ -5,6 +5,7 @@ Versions come from django-simple-history: each saved version is one historical r
 who/when/system columns as the resource, so the page needs no other source.
 """
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.shortcuts import render
@@ -13,7 +14,8 @@ from maternity.presentation import specs
 from maternity.rules.resources import ResourceType
 
 from ...errors import ResourceNotFound
-from ...models import AccessAction, EventAction, Pregnancy
+from ...models import AccessAction, CareLocationEpisode, EventAction, Pregnancy
+from ...models.base import Resource
 from .record import form_queryset, load_record, record_brief, record_view, resource_type_for, section_url
 
 EVENTS_SHOWN = 100
@@ -161,9 +163,11 @@ def section_history(request, record_id, resource_type):
 def _list_history(request, record: Pregnancy, rt: ResourceType):
     """A list section: its items (entered-in-error ones too), each with a link to its own history, and
     the latest changes to any of them."""
-    items = rt.model.objects.filter(record=record)
+    items: Iterable[Resource]
     if rt.name == "careLocations":
-        items = items.select_related("care_location")
+        items = CareLocationEpisode.objects.filter(record=record).select_related("care_location")
+    else:
+        items = rt.model._default_manager.filter(record=record)
     events = list(record.events.filter(resource_type=rt.name).order_by("-sequence")[:EVENTS_SHOWN])
     titles = {}
     base = section_url(record, rt, "section-history")

@@ -31,7 +31,7 @@ from ...errors import (
     ResourceNotFound,
     VersionConflict,
 )
-from ...models import AccessAction, Pregnancy
+from ...models import AccessAction, AntenatalAppointment, Pregnancy
 from ..forms.sections import SectionForm, form_data, initial_values
 from .record import (
     Refusal,
@@ -46,7 +46,7 @@ from .record import (
 
 
 def get_item(record: Pregnancy, rt: ResourceType, item_id):
-    item = rt.model.objects.filter(record=record, pk=item_id).first()
+    item = rt.model._default_manager.filter(record=record, pk=item_id).first()
     if item is None:
         raise ResourceNotFound(f"This record has no such {specs.section(rt).item}.")
     return item
@@ -84,7 +84,7 @@ def section_edit(request, record_id, resource_type):
     """A singleton section: its form (empty when nothing is recorded yet)."""
     rt = resource_type_for(resource_type, is_list=False)
     record = load_record(request, record_id, queryset=form_queryset())
-    instance = rt.model.objects.filter(record=record).first()
+    instance = rt.model._default_manager.filter(record=record).first()
     return _edit(request, record, rt, instance)
 
 
@@ -276,7 +276,7 @@ def _save(
     audit.detail = f"{rt.name} {saved.pk} saved as version {saved.version}"
     what = spec.item.capitalize() if rt.is_list else spec.title
     messages.success(request, f"{what} saved (version {saved.version}).")
-    if rt.name == "antenatalAppointments" and request.POST.get("then") == "sfh":
+    if isinstance(saved, AntenatalAppointment) and request.POST.get("then") == "sfh":
         sfh_add = section_url(record, resource_type_for("symphysisFundalHeights"), "item-add")
         return redirect(f"{sfh_add}?date={saved.appointment_date.isoformat()}")
     return redirect(_section_record_url(record, rt))
@@ -358,8 +358,8 @@ def _confirm_error_page(request, record, rt, item, *, error: str = "", status: i
 
 def _current(record: Pregnancy, rt: ResourceType, instance):
     if rt.is_list:
-        return rt.model.objects.get(record=record, pk=instance.pk)
-    return rt.model.objects.get(record=record)
+        return rt.model._default_manager.get(record=record, pk=instance.pk)
+    return rt.model._default_manager.get(record=record)
 
 
 def _conflict(

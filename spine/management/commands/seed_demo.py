@@ -165,6 +165,7 @@ def resources(person: DemoPerson, actor: Actor, rng: random.Random, edd: date) -
     scanned = gestation_days(edd=edd, on=timezone.localdate()) >= 12 * 7
     lmp = edd + timedelta(days=person.scan_shift if scanned else 0) - timedelta(days=PREGNANCY_DAYS)
     location = actor.care_location
+    assert location is not None  # the demo's midwives each act for a location (`location_create`)
     data: dict[str, dict[str, Any]] = {
         "mother": {
             "name": person.name, "address": person.address, "post_number": person.post[0],
