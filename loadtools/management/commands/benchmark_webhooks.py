@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.test.utils import override_settings
 
+from loadtools.receiver_process import ReceiverProcess
 from loadtools.synthetic import free_nins, remove_location
 from maternity import services
 from maternity.actors import Actor
@@ -32,7 +33,6 @@ from spine.services import (
     subscription_pause,
     subscription_resume,
 )
-from spine.webhooks.local_receiver import ReceiverProcess
 
 
 def percentile(samples: list[float], share: float) -> float:
