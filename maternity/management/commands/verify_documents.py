@@ -16,22 +16,13 @@ import time
 from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 
+from maternity.management import document_workers
 from maternity.models import Pregnancy
 from maternity.reads.documents import documents_compare, record_id_ranges, record_ids_in_batches
 
 RANGES_PER_WORKER = 64  # small enough that progress moves, and that no worker is left with the long tail
-
-
-def _check_range(bounds, *, batch: int, repair: bool) -> tuple[int, dict]:
-    """(records checked, {record id: problem}) for the records in one range of ids."""
-    start, stop = bounds
-    checked, problems = 0, {}
-    for ids in record_ids_in_batches(batch, start=start, stop=stop):
-        problems.update(documents_compare(ids, repair=repair))
-        checked += len(ids)
-    return checked, problems
 
 
 class Command(BaseCommand):
@@ -85,7 +76,8 @@ class Command(BaseCommand):
             for ids in record_ids_in_batches(batch):
                 yield len(ids), documents_compare(ids, repair=repair)
             return
-        connections.close_all()  # each process opens its own
-        check = partial(_check_range, batch=batch, repair=repair)
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        check = partial(document_workers.check_range, batch=batch, repair=repair)
+        database = {"NAME": connection.settings_dict["NAME"]}  # under the tests: their test database
+        spawn = multiprocessing.get_context("spawn")
+        with spawn.Pool(workers, initializer=document_workers.setup, initargs=(database,)) as pool:
             yield from pool.imap_unordered(check, record_id_ranges(workers * RANGES_PER_WORKER))
