@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ and /favicon.ico, before anything else runs
     "maternity.http.security_headers.SecurityHeadersMiddleware",
-    "spine.audit.ApiAuditMiddleware",  # one audit entry per API request, whatever answered it
+    "maternity.audit.middleware.AuditMiddleware",  # one audit entry per API request and audited page
     "maternity.http.nul_characters.RefuseNulCharactersMiddleware",  # %00 in the path, query or a form: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maternity.http.sessions.SessionRenewalMiddleware",
@@ -104,7 +104,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "maternity.audit.pages.PageAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

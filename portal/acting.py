@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from maternity.actors import Actor
-from maternity.audit.pages import PageAudit
+from maternity.audit.note import start_audit
 from maternity.errors import NotFound
 from maternity.models import Person, UserType
 
@@ -33,11 +33,11 @@ def patient_view(action: str):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), LOGIN_URL)
-            request.page_audit = PageAudit(action=action, record_id=kwargs.get("record_id"))
+            audit = start_audit(request, action, record_id=kwargs.get("record_id"))
             actor = patient_actor(request)
             if actor is None:
                 return render(request, "portal/not_linked.html", status=403)
-            request.actor = actor
+            request.actor = audit.actor = actor
             try:
                 return view(request, *args, **kwargs)
             except NotFound:

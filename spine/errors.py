@@ -4,12 +4,12 @@ with the code echoed in the `nhn-error-code` header. Bad input is a 4xx, never a
 import logging
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
 from maternity.errors import RecordError
+from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
 from .context import echoable_event_id, request_id
 from .parsers import BodyTooDeep
@@ -36,11 +36,6 @@ def event_id_of(request) -> str:
     if request is None:
         return ""
     return echoable_event_id(request) or request_id(request)
-
-
-# The database is down, restarting or unreachable (or the transaction hit a deadlock): worth retrying.
-UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
-RETRY_AFTER_SECONDS = "5"
 
 
 def unavailable_response(request):

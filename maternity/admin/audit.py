@@ -6,16 +6,15 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.text import Truncator
 
-from .. import services
+from ..audit.note import start_audit
 from ..models import (
     AccessAction,
     AccessLog,
-    AccessOutcome,
     CareLocation,
     PregnancyGroupPermission,
 )
 from .base import ReadOnlyAdmin
-from .scope import administered_location_ids, client_ip, is_location_admin, location_filter_id
+from .scope import administered_location_ids, is_location_admin, location_filter_id
 
 
 class AuditCareLocationFilter(admin.SimpleListFilter):
@@ -162,10 +161,5 @@ class AccessLogAdmin(ReadOnlyAdmin):
 
 
 def _log_audit_read(request, detail: str, *, denied: bool = False) -> None:
-    services.access_log_write(
-        action=AccessAction.AUDIT_READ,
-        outcome=AccessOutcome.DENIED if denied else AccessOutcome.ALLOWED,
-        user=request.user,
-        detail=detail,
-        ip=client_ip(request),
-    )
+    """This page's note for the audit middleware; a denied look is recorded as the 404 it amounts to."""
+    start_audit(request, AccessAction.AUDIT_READ, detail=detail, status_code=404 if denied else None)

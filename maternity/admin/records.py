@@ -12,8 +12,6 @@ from django.urls import reverse
 from .. import services
 from ..errors import NotAllowed, NotFound, RecordError
 from ..models import (
-    AccessAction,
-    AccessOutcome,
     Person,
     Pregnancy,
     PregnancyGroupPermission,
@@ -123,7 +121,13 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
         for record in records:
             refusal = services.record_delete_refusal(user=request.user, record=record)
             if refusal:
-                _log_refused_delete(request, record, refusal)
+                services.record_delete_refused(
+                    user=request.user,
+                    record_id=record.pk,
+                    person_id=record.person_id,
+                    refusal=refusal,
+                    ip=client_ip(request),
+                )
             items.append(
                 {
                     "record": record,
@@ -149,9 +153,10 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
 
     def _delete_one(self, request, record: Pregnancy, reason: str) -> None:
         try:
-            counts = services.record_delete(record_id=record.pk, user=request.user, reason=reason)
-        except NotAllowed as error:
-            _log_refused_delete(request, record, error.message)
+            counts = services.record_delete(
+                record_id=record.pk, user=request.user, reason=reason, ip=client_ip(request)
+            )
+        except NotAllowed as error:  # the service has audited the refusal
             self.message_user(request, f"Record {record.pk} was not deleted: {error.message}", messages.ERROR)
         except NotFound:
             self.message_user(request, f"Record {record.pk} no longer exists.", messages.WARNING)
@@ -165,19 +170,6 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
                 f"{counts['stakeholders']} stakeholders.",
                 messages.SUCCESS,
             )
-
-
-def _log_refused_delete(request, record: Pregnancy, refusal: str) -> None:
-    services.access_log_write(
-        action=AccessAction.DELETE,
-        outcome=AccessOutcome.DENIED,
-        user=request.user,
-        record_id=record.pk,
-        person_id=record.person_id,
-        status_code=403,
-        detail=f"Refused to delete record {record.pk}: {refusal}",
-        ip=client_ip(request),
-    )
 
 
 # The audit trail: read-only for everyone; reading it is itself audited.

@@ -3,7 +3,7 @@
 The APIs answer their own errors (spine/errors.py, spine/fhir/errors.py); this covers the rest, such as
 the token endpoint and the pages. A database that is down or unreachable is not a bug but an outage:
 503 with Retry-After, so clients and load balancers try again later. JSON callers get JSON, never an
-HTML page: the token endpoint in OAuth's error shape, the APIs in theirs.
+HTML page: the token endpoint in OAuth's error shape, the APIs in theirs (FHIR's an OperationOutcome).
 """
 
 import sys
@@ -12,13 +12,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
+# The database is down, restarting or unreachable (or the transaction hit a deadlock): worth retrying.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = "5"
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return failure_response(
-        request, unavailable=isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
-    )
+    return failure_response(request, unavailable=isinstance(sys.exc_info()[1], UNAVAILABLE_ERRORS))
 
 
 def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse:
@@ -33,8 +33,15 @@ def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse
     if request.path.startswith("/o/"):
         error = "temporarily_unavailable" if unavailable else "server_error"
         response = JsonResponse({"error": error, "error_description": message}, status=status)
+    elif request.path.startswith("/spine/fhir/"):
+        code = "transient" if unavailable else "exception"
+        issue = {"severity": "error", "code": code, "diagnostics": message}
+        body = {"resourceType": "OperationOutcome", "issue": [issue]}
+        response = JsonResponse(body, status=status, content_type="application/fhir+json")
     elif request.path.startswith(("/api/", "/spine/")):
         code = "DHG-0006" if unavailable else "DHG-0001"
+        if unavailable and request.method not in ("GET", "HEAD", "OPTIONS"):
+            message += " Read the resource before you retry: the change may have been saved."
         body = {"errorCode": code, "errorMessage": message, "eventId": getattr(request, "request_id", "")}
         response = JsonResponse(body, status=status)
         response["nhn-error-code"] = code

@@ -5,7 +5,7 @@ from .active_care import care_pull
 from .audit import access_log_write
 from .birth_plan import birth_plan_acknowledge, birth_plan_save
 from .care import care_location_create, care_location_delete, care_location_update, practitioner_create
-from .deletion import record_delete, record_delete_refusal
+from .deletion import record_delete, record_delete_refusal, record_delete_refused
 from .end_dates import pregnancy_end_check, record_status_dates_check
 from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
 from .portal_accounts import portal_account_get_or_create
@@ -24,6 +24,7 @@ from .stakeholders import stakeholder_grant, stakeholder_grant_for, stakeholder_
 __all__ = [
     "record_delete",
     "record_delete_refusal",
+    "record_delete_refused",
     "Created",
     "Found",
     "access_log_write",

@@ -109,12 +109,43 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@transaction.atomic
-def record_delete(*, record_id: UUID | str, user: User, reason: str) -> dict[str, int]:
+def record_delete(*, record_id: UUID | str, user: User, reason: str, ip: str | None = None) -> dict[str, int]:
     """Delete the whole record: every resource, every version of it and of the record root, its events and
     its stakeholder grants. Writes one DELETE entry in the audit trail first (it outlives the record) and
     returns the counts deleted. The person stays: she may have other records, and her identity is not
-    part of this one."""
+    part of this one.
+
+    Each record of a bulk delete is its own entry, allowed or refused: a refusal (this user may not delete
+    this record) is written as DENIED after the attempt is rolled back, and then raised."""
+    try:
+        return _record_delete(record_id=record_id, user=user, reason=reason, ip=ip)
+    except NotAllowed as refusal:
+        person_id = Pregnancy.objects.filter(pk=record_id).values_list("person_id", flat=True).first()
+        record_delete_refused(
+            user=user, record_id=record_id, person_id=person_id, refusal=refusal.message, ip=ip
+        )
+        raise
+
+
+def record_delete_refused(
+    *, user: User, record_id: UUID | str, person_id: int | None, refusal: str, ip: str | None = None
+) -> None:
+    """The DENIED entry of an attempt to delete a record this user may not delete (also when the admin
+    only shows the refusal before anything is confirmed)."""
+    access_log_write(
+        action=AccessAction.DELETE,
+        outcome=AccessOutcome.DENIED,
+        user=user,
+        record_id=record_id,
+        person_id=person_id,
+        status_code=403,
+        detail=f"Refused to delete record {record_id}: {refusal}",
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def _record_delete(*, record_id: UUID | str, user: User, reason: str, ip: str | None) -> dict[str, int]:
     try:
         record = Pregnancy.objects.select_for_update(of=("self",)).select_related("person").get(pk=record_id)
     except (Pregnancy.DoesNotExist, ValueError, ValidationError):
@@ -148,6 +179,7 @@ def record_delete(*, record_id: UUID | str, user: User, reason: str) -> dict[str
             f"{_plural(counts['resources'], 'resource')}, {_plural(counts['versions'], 'version')}, "
             f"{_plural(counts['events'], 'event')}, {_plural(counts['stakeholders'], 'stakeholder')}."
         ),
+        ip=ip,
     )
 
     # Deleting the rows first: django-simple-history adds a "deleted" version for each, removed with the

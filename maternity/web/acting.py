@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from maternity.audit.pages import PageAudit
+from maternity.audit.note import start_audit
 from maternity.signin.locations import locations_of, signed_in_professional
 
 from ..errors import NotFound
@@ -22,14 +22,14 @@ from ..models import Practitioner
 
 def professional_view(action: str):
     """Wrap a page: sign-in, practitioner and Care Location checks, and its audit entry (`action`, with
-    whatever the view adds to `request.page_audit`)."""
+    whatever the view adds to `request.audit`)."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.page_audit = PageAudit(action=action, record_id=kwargs.get("record_id"))
+            audit = start_audit(request, action, record_id=kwargs.get("record_id"))
             if not Practitioner.objects.filter(user=request.user).exists():
                 return render(request, "maternity/not_a_professional.html", status=403)
             actor = signed_in_professional(request)
@@ -38,7 +38,7 @@ def professional_view(action: str):
                     return render(request, "maternity/no_location.html", status=403)
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('web:choose-location')}?{query}")
-            request.actor = actor
+            request.actor = audit.actor = actor
             try:
                 return view(request, *args, **kwargs)
             except NotFound as error:  # absent or not visible: the same page, never a hint

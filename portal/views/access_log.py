@@ -73,7 +73,7 @@ def access_log(request, record_id):
     record = get_record_for(
         request.actor, record_id, queryset=Pregnancy.objects.exclude(status=RecordStatus.ENTERED_IN_ERROR)
     )
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     page = Paginator(patient_audit_entries(record, her_user_id=request.user.pk), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -77,8 +77,8 @@ def _her_record(request, record_id) -> Pregnancy:
     not hers to plan with)."""
     queryset = Pregnancy.objects.select_related("birthplan").exclude(status=RecordStatus.ENTERED_IN_ERROR)
     record = get_record_for(request.actor, record_id, queryset=queryset)
-    request.page_audit.person_id = record.person_id
-    request.page_audit.resource_type = RESOURCE_TYPE
+    request.audit.person_id = record.person_id
+    request.audit.resource_type = RESOURCE_TYPE
     return record
 
 
@@ -106,7 +106,7 @@ def _page_url(record: Pregnancy) -> str:
 @patient_view(AccessAction.READ)
 def birth_plan(request, record_id):
     if request.method == "POST":
-        request.page_audit.action = AccessAction.WRITE
+        request.audit.action = AccessAction.WRITE
     record = _her_record(request, record_id)
     plan = _plan(record)
     if request.method != "POST":
@@ -133,7 +133,7 @@ def birth_plan(request, record_id):
 def _save(request, record: Pregnancy, plan, form: BirthPlanForm, *, values: dict, version: int | None):
     """Save through the service; a version saved meanwhile becomes the conflict page, a refusal the form
     again with the reason and everything she typed."""
-    audit = request.page_audit
+    audit = request.audit
     data = {name: values.get(name) for name in TOPICS}
     try:
         saved = services.birth_plan_save(record_id=record.pk, version=version, data=data, actor=request.actor)
@@ -170,9 +170,9 @@ def _context(record: Pregnancy, plan) -> dict:
 
 def _form_page(request, record, plan, form, *, version, status: int = 200):
     if status >= 400:
-        request.page_audit.status_code = status
+        request.audit.status_code = status
         # topic names only: what she wrote stays out of the audit trail
-        request.page_audit.detail = request.page_audit.detail or "invalid: " + ", ".join(
+        request.audit.detail = request.audit.detail or "invalid: " + ", ".join(
             "form" if name == "__all__" else name for name in form.errors
         )
     context = _context(record, plan) | {"form": form, "version": version}
@@ -183,8 +183,8 @@ def _closed_page(request, record, plan, *, status: int = 200):
     """A record that is no longer active: her plan as it was, and why it cannot change."""
     reason = CLOSED.get(record.status, "This record can no longer be changed.")
     if status >= 400:
-        request.page_audit.status_code = status
-        request.page_audit.detail = f"record is {record.status}"
+        request.audit.status_code = status
+        request.audit.detail = f"record is {record.status}"
     answers = [
         (TOPICS[name].label, value)
         for name, value in birth_plan_content(plan).items()
@@ -233,7 +233,7 @@ def _conflict(request, record, *, base_version, mine: dict, error: str = "", sta
     rows = _rows(base=_history_content(current, base_version), theirs=birth_plan_content(current), mine=mine)
     for row in rows:
         row.pick = (picks or {}).get(row.name)
-    audit = request.page_audit
+    audit = request.audit
     audit.status_code = status
     audit.detail = (
         f"version conflict on {RESOURCE_TYPE}: started from version {base_version or 'none'}, "
@@ -258,7 +258,7 @@ def _resolve(request, record, plan):
     """Her answer on the conflict page: keep everything she entered, keep the saved version, or topic by
     topic; saved against the version the page showed (a conflict again if it has moved again)."""
     post = request.POST
-    audit = request.page_audit
+    audit = request.audit
     try:
         their_version = _posted_version(post.get("version"))
         base_version = _posted_version(post.get("base_version"))

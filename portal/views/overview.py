@@ -40,7 +40,7 @@ def ended_at(record: Pregnancy):
 @require_safe
 @patient_view(AccessAction.LIST)
 def home(request):
-    request.page_audit.person_id = request.user.person.pk
+    request.audit.person_id = request.user.person.pk
     today = timezone.localdate()
     current, earlier = [], []
     for record in her_pregnancies(request.actor):

@@ -76,7 +76,7 @@ def her_record(request, record_id) -> Pregnancy:
     error: a record made by mistake, perhaps under the wrong person, is not hers to follow)."""
     queryset = record_page_queryset().exclude(status=RecordStatus.ENTERED_IN_ERROR)
     record = get_record_for(request.actor, record_id, queryset=queryset)
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     return record
 
 

@@ -8,8 +8,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from maternity import errors as record_errors
+from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
-from ..errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 from ..parsers import BodyTooDeep
 from .build import operation_outcome
 from .parse import FhirInvalid

@@ -96,9 +96,9 @@ class FhirView(AuditedViewMixin, GenericAPIView):
         return fhir_exception_handler
 
     def actor(self) -> Actor:
-        if self._actor is None:
-            self._actor = request_actor(self.request, writing=True, source_system_required=False)
-        return self._actor
+        if self.audit.actor is None:
+            self.audit.actor = request_actor(self.request, writing=True, source_system_required=False)
+        return self.audit.actor
 
     def visible_types(self) -> list[str]:
         client = getattr(self.request, "spine_client", None)

@@ -191,7 +191,7 @@ def test_an_unknown_path_whose_audit_entry_cannot_be_written_answers_503(web, mo
     def audit_fails(**entry):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("spine.audit.access_log_write", audit_fails)
+    monkeypatch.setattr("maternity.audit.middleware.access_log_write", audit_fails)
     response = web.get(f"{API}/no/such/thing")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json()["errorCode"] == "DHG-0006"

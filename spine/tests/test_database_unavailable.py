@@ -60,7 +60,7 @@ def test_a_read_whose_audit_entry_cannot_be_written_is_not_shown(api, record_id,
     def audit_fails(**entry):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("spine.audit.access_log_write", audit_fails)
+    monkeypatch.setattr("maternity.audit.middleware.access_log_write", audit_fails)
     response = api.get(f"record/{record_id}")
     assert_unavailable(response)
     assert "mother" not in response.json()

@@ -116,10 +116,10 @@ class RecordAPIView(AuditedViewMixin, GenericAPIView):
     schema = RecordApiSchema()
 
     def actor(self) -> Actor:
-        if self._actor is None:
+        if self.audit.actor is None:
             writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
-            self._actor = request_actor(self.request, writing=writing)
-        return self._actor
+            self.audit.actor = request_actor(self.request, writing=writing)
+        return self.audit.actor
 
     def visible_types(self) -> list[str]:
         """The resource types this client may read and write (its record filter; empty means all).

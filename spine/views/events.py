@@ -54,11 +54,11 @@ class EventFeedView(AuditedViewMixin, GenericAPIView):
     )
     def get(self, request):
         client = calling_client(request)
-        self._actor = request_actor(request, writing=False, source_system_required=False)
+        self.audit.actor = request_actor(request, writing=False, source_system_required=False)
         after = request.query_params.get("after")
         limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         page = events_page(
-            actor=self._actor,
+            actor=self.audit.actor,
             after=0 if after is None else position_from(client, after),
             limit=limit,
             resource_types=client.record_filter or None,  # empty filter: every type

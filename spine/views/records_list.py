@@ -85,14 +85,14 @@ class RecordListView(AuditedViewMixin, GenericAPIView):
         },
     )
     def get(self, request):
-        self._actor = request_actor(request, writing=False, source_system_required=False)
+        self.audit.actor = request_actor(request, writing=False, source_system_required=False)
         status = request.query_params.get("status")
         if status is not None and status not in RecordStatus.values:
             raise Invalid(f"status must be one of {', '.join(RecordStatus.values)}.", field="status")
         after = request.query_params.get("after")
         limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         records, more = visible_records_page(
-            actor=self._actor,
+            actor=self.audit.actor,
             limit=limit,
             after=None if after is None else decode_cursor(after),
             status=status,

@@ -68,7 +68,7 @@ class SubscriptionAPIView(AuditedViewMixin, GenericAPIView):
     def calling_client(self) -> SpineClient:
         """The client system asking (403 for anyone else), recorded as the actor of the audit entry."""
         client = calling_client(self.request)
-        self._actor = request_actor(self.request, writing=False, source_system_required=False)
+        self.audit.actor = request_actor(self.request, writing=False, source_system_required=False)
         return client
 
     def subscription(self, client: SpineClient) -> WebhookSubscription:

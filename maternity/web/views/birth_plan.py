@@ -19,7 +19,7 @@ RESOURCE_TYPE = "birthPlan"
 @require_POST
 @professional_view(AccessAction.WRITE)
 def birth_plan_read(request, record_id):
-    audit = request.page_audit
+    audit = request.audit
     audit.resource_type = RESOURCE_TYPE
     record = load_record(request, record_id)  # NotFound for a non-stakeholder: the not-found page
     back = f"{reverse('web:record', args=[record.pk])}#section-{RESOURCE_TYPE}"
@@ -49,7 +49,7 @@ def birth_plan_read(request, record_id):
 
 def _refused(request, back: str, status: int, message: str):
     """Back to the section, with the reason; audited with the refusal's status."""
-    request.page_audit.status_code = status
-    request.page_audit.detail = message
+    request.audit.status_code = status
+    request.audit.detail = message
     messages.error(request, message)
     return redirect(back)

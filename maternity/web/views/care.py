@@ -26,14 +26,14 @@ STATUS_FIELDS = {
 def status_change(request, record_id):
     """Choose the new status and its details, then confirm on a second page that says what it means."""
     record = get_record_for(request.actor, record_id)
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     if request.method != "POST":
-        request.page_audit.action = AccessAction.READ
+        request.audit.action = AccessAction.READ
         form = StatusForm(current=record.status, initial={"version": record.version})
         return _status_page(request, record, form)
     form = StatusForm(request.POST, current=record.status)
     if not form.is_valid():
-        request.page_audit.status_code = 400
+        request.audit.status_code = 400
         return _status_page(request, record, form, status=400)
     data = form.cleaned_data
     try:  # an impossible date is said at once, not after the confirmation (the change checks it again)
@@ -44,12 +44,12 @@ def status_change(request, record_id):
             termination_date=data.get("termination_date"),
         )
     except Invalid as error:
-        request.page_audit.status_code = 400
-        request.page_audit.detail = error.message
+        request.audit.status_code = 400
+        request.audit.detail = error.message
         form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
         return _status_page(request, record, form, status=400)
     if request.POST.get("confirmed") != "yes":
-        request.page_audit.action = AccessAction.READ
+        request.audit.action = AccessAction.READ
         return render(
             request, "maternity/care/status_confirm.html", {"record": record, "form": form, "data": data}
         )
@@ -64,17 +64,17 @@ def status_change(request, record_id):
             termination_date=data.get("termination_date"),
         )
     except VersionConflict:
-        request.page_audit.status_code = 409
+        request.audit.status_code = 409
         messages.warning(
             request, "Someone changed this record while you were looking. Check it, then try again."
         )
         return redirect("web:record", record.pk)
     except RecordError as error:
-        request.page_audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        request.page_audit.detail = error.message
+        request.audit.status_code = 403 if isinstance(error, NotAllowed) else 400
+        request.audit.detail = error.message
         form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
-        return _status_page(request, record, form, status=request.page_audit.status_code)
-    request.page_audit.detail = f"{record.status} -> {data['status']}"
+        return _status_page(request, record, form, status=request.audit.status_code)
+    request.audit.detail = f"{record.status} -> {data['status']}"
     messages.success(request, f"The record is now {RecordStatus(data['status']).label.lower()}.")
     return redirect("web:record", record.pk)
 
@@ -87,23 +87,23 @@ def _status_page(request, record, form, status=200):
 def pull_care(request, record_id):
     """Take over active care for the acting Care Location (or record an earlier episode)."""
     record = get_record_for(request.actor, record_id)
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     if request.method != "POST":
-        request.page_audit.action = AccessAction.READ
+        request.audit.action = AccessAction.READ
         return _pull_page(request, record, PullCareForm())
     form = PullCareForm(request.POST)
     if not form.is_valid():
-        request.page_audit.status_code = 400
+        request.audit.status_code = 400
         return _pull_page(request, record, form, status=400)
     try:
         services.care_pull(
             record_id=record.pk, actor=request.actor, start_time=form.cleaned_data.get("start_time")
         )
     except RecordError as error:
-        request.page_audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        request.page_audit.detail = error.message
+        request.audit.status_code = 403 if isinstance(error, NotAllowed) else 400
+        request.audit.detail = error.message
         form.add_error("start_time" if error.field == "startTime" else None, error.message)
-        return _pull_page(request, record, form, status=request.page_audit.status_code)
+        return _pull_page(request, record, form, status=request.audit.status_code)
     messages.success(request, f"{request.actor.care_location.name} now cares for this pregnancy.")
     return redirect("web:record", record.pk)
 
@@ -117,6 +117,6 @@ def _pull_page(request, record, form, status=200):
 def access_log(request, record_id):
     """Who read and changed this record, newest first; break-glass accesses stand out with their reason."""
     record = get_record_for(request.actor, record_id)
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     page = Paginator(record_audit_entries(record), ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
     return render(request, "maternity/care/access_log.html", {"record": record, "page": page})

@@ -42,7 +42,7 @@ def caseload(request):
     page, rows = caseload_page(
         actor=request.actor, today=today, search=search, sort=sort, page=request.GET.get("page")
     )
-    request.page_audit.detail = " ".join(
+    request.audit.detail = " ".join(
         filter(
             None,
             [

@@ -51,9 +51,9 @@ def _conflict(request, form: CreateForm, error: AlreadyExists) -> dict:
 @professional_view(AccessAction.CREATE)
 def create(request):
     if request.method != "POST":
-        request.page_audit = None  # an empty form: nothing read or written
+        request.audit = None  # an empty form: nothing read or written
         return _page(request, CreateForm())
-    audit = request.page_audit
+    audit = request.audit
     form = CreateForm(request.POST)
     if not form.is_valid():
         audit.status_code = 400

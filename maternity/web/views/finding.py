@@ -23,8 +23,8 @@ def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False,
 def _too_many(request, form: FindForm, attempt):
     """Over the break-glass limit: nothing is looked up; the refusal is audited (REJECTED, 429)."""
     attempt.log_refusal(request, "finds by keys")
-    request.page_audit.status_code = 429
-    request.page_audit.detail = (
+    request.audit.status_code = 429
+    request.audit.detail = (
         f"Refused: too many finds by keys in a short time (rate limit); retry after {attempt.retry_after} s."
     )
     response = _page(request, form, status=429, wait_minutes=attempt.retry_after_minutes)
@@ -39,9 +39,9 @@ def find(request):
     record (the pregnant person sees it). No match says only that. The reason is audited either way. Finds
     are rate-limited per person (maternity/http/rate_limits.py): over the limit nothing is looked up."""
     if request.method != "POST":
-        request.page_audit = None  # an empty form: nobody looked for anyone
+        request.audit = None  # an empty form: nobody looked for anyone
         return _page(request, FindForm())
-    audit = request.page_audit
+    audit = request.audit
     form = FindForm(request.POST)
     audit.reason_code = (request.POST.get("reason_code") or "").strip()[:40]
     audit.reason = (request.POST.get("reason") or "").strip()[:MAX_REASON]

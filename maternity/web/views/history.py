@@ -95,7 +95,7 @@ def _version_param(text: str | None, versions: dict, *, allow_zero: bool = False
 def section_history(request, record_id, resource_type):
     rt = resource_type_for(resource_type)
     record = load_record(request, record_id, queryset=form_queryset())
-    request.page_audit.resource_type = rt.name
+    request.audit.resource_type = rt.name
     item_param = request.GET.get("item")
     if rt.is_list and not item_param:
         return _list_history(request, record, rt)
@@ -133,7 +133,7 @@ def section_history(request, record_id, resource_type):
                 f"{', '.join(str(v) for v in sorted(by_version))}."
             )
             status = 400
-            request.page_audit.status_code = 400
+            request.audit.status_code = 400
             b, a = latest, None
         if a is None:
             earlier = [v for v in sorted(by_version) if v < b]

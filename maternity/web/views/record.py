@@ -56,7 +56,7 @@ def record_view(action: str):
 def load_record(request, record_id, queryset=None) -> Pregnancy:
     """The record if the acting professional is a stakeholder, else NotFound; noted in the audit entry."""
     record = get_record_for(request.actor, record_id, queryset=queryset)
-    request.page_audit.person_id = record.person_id
+    request.audit.person_id = record.person_id
     return record
 
 

@@ -100,7 +100,7 @@ def reports_page(request):
     period, period_error = chosen_period(request.GET, today)
     report = reports.location_report(location, today=today, period=period)
     tables = report_tables(report)
-    request.page_audit.detail = (
+    request.audit.detail = (
         f"Reports of {location.name}: {report.active} active pregnancies; "
         f"period {period.start} to {period.end}."
     )
@@ -108,7 +108,7 @@ def reports_page(request):
     if export is not None:
         if export not in tables:
             raise Http404("No such table.")
-        request.page_audit.detail += f" Exported {export}.csv."
+        request.audit.detail += f" Exported {export}.csv."
         header, rows = tables[export]
         return csv_response(filename=_filename(location, export, today.isoformat()), header=header, rows=rows)
     period_query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
@@ -191,13 +191,13 @@ def data_quality_page(request):
     sort = request.GET.get("sort")
     sort = sort if sort in data_quality.SORTS else data_quality.DEFAULT_SORT
     summary, results = data_quality.location_quality(location, today=today, sort=sort)
-    request.page_audit.detail = f"Data quality of {location.name}: {summary.checked} active records checked."
+    request.audit.detail = f"Data quality of {location.name}: {summary.checked} active records checked."
     export = _export_name(request.GET.get("export"))
     if export is not None:
         tables = quality_tables(summary, results)
         if export not in tables:
             raise Http404("No such table.")
-        request.page_audit.detail += f" Exported {export}.csv."
+        request.audit.detail += f" Exported {export}.csv."
         header, rows = tables[export]
         return csv_response(
             filename=_filename(location, f"data-quality-{export}", today.isoformat()),

@@ -113,7 +113,7 @@ def item_error(request, record_id, resource_type, item_id):
     rt = resource_type_for(resource_type, is_list=True)
     record = load_record(request, record_id, queryset=form_queryset())
     item = get_item(record, rt, item_id)
-    audit = request.page_audit
+    audit = request.audit
     audit.resource_type = rt.name
     if request.method == "POST":
         audit.action = AccessAction.WRITE
@@ -173,7 +173,7 @@ def item_error(request, record_id, resource_type, item_id):
 
 
 def _edit(request, record: Pregnancy, rt: ResourceType, instance):
-    audit = request.page_audit
+    audit = request.audit
     audit.resource_type = rt.name
     posting = request.method == "POST"
     if posting:
@@ -240,7 +240,7 @@ def _save(
 ):
     """Save through the services; a stale version becomes the conflict page, a refusal the form again with
     the reason (and everything typed still in it)."""
-    audit = request.page_audit
+    audit = request.audit
     data = {name: values.get(name) for name in specs.content_field_names(rt)}
     try:
         creating = instance is None if rt.is_list else version is None
@@ -285,9 +285,9 @@ def _save(
 def _form_page(request, record, rt, instance, form, *, version, status=200):
     spec = specs.section(rt)
     if status >= 400:
-        request.page_audit.status_code = status
+        request.audit.status_code = status
         # names only: what she typed is clinical data and stays out of the audit trail
-        request.page_audit.detail = request.page_audit.detail or "invalid: " + ", ".join(
+        request.audit.detail = request.audit.detail or "invalid: " + ", ".join(
             "form" if name == "__all__" else name for name in form.errors
         )
     if rt.is_list:
@@ -312,14 +312,14 @@ def _form_page(request, record, rt, instance, form, *, version, status=200):
 
 
 def _refused(request, record, rt, refusal: Refusal):
-    request.page_audit.detail = refusal.message
+    request.audit.detail = refusal.message
     context = {"record": record, "brief": record_brief(record), "rt": rt, "refusal": refusal}
     context["back_url"] = _section_record_url(record, rt)
     return render(request, "maternity/record/refused.html", context, status=refusal.status)
 
 
 def _already_in_error(request, record, rt, item):
-    request.page_audit.detail = f"{rt.name} {item.pk} is entered in error"
+    request.audit.detail = f"{rt.name} {item.pk} is entered in error"
     context = {
         "record": record,
         "brief": record_brief(record),
@@ -334,7 +334,7 @@ def _already_in_error(request, record, rt, item):
 
 def _confirm_error_page(request, record, rt, item, *, error: str = "", status: int = 200):
     if status >= 400:
-        request.page_audit.status_code = status
+        request.audit.status_code = status
     fields = [
         (specs.label(rt, name), specs.display(rt, name, getattr(item, name)))
         for name in specs.content_field_names(rt)
@@ -379,7 +379,7 @@ def _conflict(
         )
     )
     form = SectionForm(rt=rt, record=record)
-    audit = request.page_audit
+    audit = request.audit
     audit.status_code = status
     audit.detail = (
         f"version conflict on {rt.name}: started from version {base_version or 'none'}, "
@@ -409,7 +409,7 @@ def _resolve(request, record, rt, instance):
     """The conflict page's answer: keep mine, keep theirs, or field by field; saved against the version
     the page showed (a conflict again if it has moved again)."""
     post = request.POST
-    audit = request.page_audit
+    audit = request.audit
     try:
         their_version = _posted_version(post.get("version"))
         base_version = _posted_version(post.get("base_version"))

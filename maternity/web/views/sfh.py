@@ -23,7 +23,7 @@ SFH = RESOURCE_TYPES["symphysisFundalHeights"]
 @record_view(AccessAction.READ)
 def sfh_chart(request, record_id):
     record = load_record(request, record_id, queryset=form_queryset().prefetch_related(SFH.accessor))
-    request.page_audit.resource_type = SFH.name
+    request.audit.resource_type = SFH.name
     measurements = list(getattr(record, SFH.accessor).all())
     points = sfh_points(measurements, agreed_edd=record.agreed_edd)
     context = {
