@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery
@@ -274,3 +274,49 @@ class CompiledInsert:
             [pk] = cursor.fetchone()
         instance.pk = instance._meta.pk.to_python(pk)
         instance._state.adding, instance._state.db = False, connection.alias
+
+
+class CompiledUpdate:
+    """`save(instance)` writes the columns of an existing row by its primary key, as `Model.save` does for
+    a row that exists, with one UPDATE built once per thread (and prepared on PostgreSQL): every column, or
+    only `fields`, and `increment`: columns that move by one in the database (`F("revision") + 1`). Values
+    are converted by each field (`pre_save`, then `get_db_prep_save`), as the ORM does. No signals are
+    sent: for the write path that writes its own history row (`services/versioning.py`)."""
+
+    def __init__(self, model, *, fields: list[str] | None = None, increment: tuple[str, ...] = ()):
+        self.model = model
+        self.field_names = fields
+        self.increment = increment
+        self._local = threading.local()
+
+    def _compiled(self) -> tuple[_Compiled, list]:
+        cache = self._local.__dict__.setdefault("compiled", {})
+        found = cache.get(connection.vendor)
+        if found is None:
+            meta = self.model._meta
+            fields = (
+                [meta.get_field(name) for name in self.field_names]
+                if self.field_names is not None
+                else [field for field in meta.local_concrete_fields if not field.primary_key]
+            )
+            quote = connection.ops.quote_name
+            moved = [quote(meta.get_field(name).column) for name in self.increment]
+            assignments = [f"{quote(field.column)} = %s" for field in fields]
+            assignments += [f"{column} = {column} + 1" for column in moved]
+            sql = (
+                f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "
+                f"WHERE {quote(meta.pk.column)} = %s"
+            )
+            compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql))
+            found = cache[connection.vendor] = (compiled, fields)
+        return found
+
+    def save(self, instance) -> None:
+        compiled, fields = self._compiled()
+        parameters = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
+        parameters.append(instance._meta.pk.get_db_prep_value(instance.pk, connection))
+        with connection.cursor() as cursor:
+            _execute(cursor, compiled, parameters)
+            if cursor.rowcount != 1:
+                updated = cursor.rowcount
+                raise DatabaseError(f"{self.model.__name__} {instance.pk}: {updated} rows updated, not 1.")

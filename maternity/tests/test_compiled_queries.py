@@ -5,12 +5,14 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import new_nin
 from maternity import services
-from maternity.database.compiled_queries import CompiledInsert, CompiledQuery, readable
+from maternity.database.compiled_queries import CompiledInsert, CompiledQuery, CompiledUpdate, readable
 from maternity.models import AccessAction, AccessLog, AccessOutcome, Pregnancy
 from maternity.rules.identifiers import parse_national_id
 
@@ -194,6 +196,36 @@ def test_a_compiled_insert_writes_the_row_the_orm_would_and_sets_its_key(midwife
     )
     assert stored.at == entry.at
     assert second.pk > entry.pk and not second._state.adding
+
+
+def test_a_compiled_update_writes_every_column_the_orm_would():
+    user = get_user_model().objects.create_user("ase", first_name="Ase", email="ase@example.org")
+    user.first_name, user.last_name, user.email, user.last_login = "Åse", "100% sure", "", None
+
+    CompiledUpdate(type(user)).save(user)
+
+    stored = type(user).objects.get(pk=user.pk)
+    assert (stored.first_name, stored.last_name, stored.email) == ("Åse", "100% sure", "")
+    assert [getattr(stored, f.attname) for f in stored._meta.concrete_fields] == [
+        getattr(user, f.attname) for f in user._meta.concrete_fields
+    ]
+
+
+def test_a_compiled_update_of_chosen_columns_moves_a_counter_in_the_database(record):
+    revision = Pregnancy.objects.get(pk=record.pk).revision
+    record.record_last_updated, record.revision = timezone.now(), 1000  # the stale revision is not written
+
+    CompiledUpdate(Pregnancy, fields=["record_last_updated"], increment=("revision",)).save(record)
+
+    stored = Pregnancy.objects.get(pk=record.pk)
+    assert (stored.revision, stored.record_last_updated) == (revision + 1, record.record_last_updated)
+
+
+def test_a_compiled_update_of_a_row_that_is_gone_fails_rather_than_write_nothing():
+    user = get_user_model().objects.create_user("ase")
+    type(user).objects.filter(pk=user.pk).delete()
+    with pytest.raises(DatabaseError, match="0 rows updated"), transaction.atomic():
+        CompiledUpdate(type(user)).save(user)
 
 
 @pytest.mark.postgres

@@ -103,6 +103,38 @@ def test_every_change_is_a_version_with_who_and_when(record, midwife_actor):
     ]
 
 
+def test_each_versions_history_row_is_the_one_django_simple_history_would_write(record, midwife_actor):
+    """The write path writes the history row itself (one compiled INSERT); the row must be the one
+    simple-history's own signal writes for the same state, field for field."""
+    created = services.resource_create(
+        record_id=record.pk, resource_type="mother", data={"name": "Navn Navnesen"}, actor=midwife_actor
+    )
+    updated = services.resource_update(
+        record_id=record.pk,
+        resource_type="mother",
+        version=1,
+        data={"address": "Street 1"},
+        actor=midwife_actor,
+    )
+    ours = list(Mother.history.filter(id=created.pk).order_by("history_id"))
+    assert [(row.history_type, row.version, row.history_change_reason) for row in ours] == [
+        ("+", 1, "CREATED"),
+        ("~", 2, "UPDATED"),
+    ]
+
+    updated._history_user, updated._history_date = ours[1].history_user, ours[1].history_date
+    updated._change_reason = ours[1].history_change_reason
+    updated.save()  # simple-history's signal writes its own row of the same state
+    theirs = Mother.history.filter(id=created.pk).latest("history_id")
+
+    def columns(row):
+        fields = [f.attname for f in row._meta.concrete_fields if f.attname != "history_id"]
+        return {name: getattr(row, name) for name in fields}
+
+    assert columns(ours[1]) == columns(theirs)
+    assert ours[1].history_date == updated.last_updated
+
+
 @pytest.mark.django_db
 def test_a_person_with_an_invalid_national_id_does_not_validate():
     from django.core.exceptions import ValidationError
