@@ -16,10 +16,12 @@ CALLS = [
     "GET record",
     "PUT resource",
     "find by keys (break glass)",
+    "record history, first",
     "record history",
     "event feed page",
     "caseload page",
     "caseload, middle page",
+    "patient's access log, first",
     "patient's access log",
 ]
 
@@ -43,15 +45,15 @@ def test_it_prints_median_p95_and_queries_for_every_call_and_compares_with_a_sav
     figures = json.loads(saved.read_text())["figures"]
     assert list(figures) == CALLS
     for name in CALLS:
-        line = next(line for line in first.splitlines() if line.startswith(name))
-        median, p95, queries = line[len(name) :].split()[:3]
+        line = next(line for line in first.splitlines() if line.startswith(f"{name} "))
+        median, p95, queries, cpu = line[len(name) :].split()[:4]
         assert 0 < float(median) <= float(p95) and int(queries) == figures[name]["queries"] > 0
+        assert 0 < float(cpu) == pytest.approx(figures[name]["cpu"], abs=0.01)  # this process and its backend
 
     second = run("--compare", str(saved))
     assert "Compared with" in second and "median x" in second
-    assert all(
-        len(next(x for x in second.splitlines() if x.startswith(n))[len(n) :].split()) == 6 for n in CALLS
-    )
+    lines = {name: next(x for x in second.splitlines() if x.startswith(f"{name} ")) for name in CALLS}
+    assert all(len(lines[name][len(name) :].split()) == 8 for name in CALLS)
 
 
 def test_every_measured_call_is_audited_like_any_other(generated):

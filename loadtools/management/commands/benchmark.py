@@ -9,7 +9,9 @@ Each call goes through the whole Django stack in-process (middleware, authentica
 PostgreSQL, audit) without an HTTP server in front, on a different record each time, chosen at random
 from the records of one synthetic Care Location. The first figure reads each of those records for the
 first time in the run: at a million, on a machine with less memory than the database, that is mostly the
-cost of bringing its pages in from disk. The other calls then work on those records, which are in memory,
+cost of bringing its pages in from disk. The reads of what a record holds besides its document (its
+history, its access log) are timed the same way: each record's first time as a figure of its own
+("..., first"). The other calls then work on those records, which are in memory,
 as the records a location is working on are on a server sized for its working set, so that the sizes are
 compared on what the code does rather than on what fits in this machine's memory. Every figure comes with
 its SQL query count, which must not grow with the database.
@@ -62,6 +64,7 @@ class Figure:
     samples: list[float]
     queries: int
     sql: list[str]
+    cpu: float | None = None  # ms per call: this process and its PostgreSQL backend, on the CPU
 
     @property
     def median(self) -> float:
@@ -71,6 +74,29 @@ class Figure:
     def p95(self) -> float:
         ordered = sorted(self.samples)
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _cpu_ns() -> tuple[int, int] | None:
+    """(backend pid, CPU time so far of this process and of the PostgreSQL backend serving its connection,
+    in ns): steadier than elapsed time on a shared machine, and blind to waiting for the disk. None when
+    the backend is not on this machine, so its time cannot be read."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/schedstat") as file:
+            backend = int(file.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid, time.process_time_ns() + backend
+
+
+def _cpu_per_call(before: tuple[int, int] | None, after: tuple[int, int] | None, calls: int) -> float | None:
+    """Milliseconds of CPU per call between two readings of `_cpu_ns`, if both read the same backend."""
+    if before is None or after is None or before[0] != after[0]:
+        return None
+    return (after[1] - before[1]) / calls / 1e6
 
 
 class Command(BaseCommand):
@@ -113,7 +139,8 @@ class Command(BaseCommand):
                     {
                         "pregnancies": pregnancies,
                         "figures": {
-                            f.name: {"median": f.median, "p95": f.p95, "queries": f.queries} for f in figures
+                            f.name: {"median": f.median, "p95": f.p95, "queries": f.queries, "cpu": f.cpu}
+                            for f in figures
                         },
                     },
                     file,
@@ -200,10 +227,8 @@ class Command(BaseCommand):
             )
 
         figures.append(self._measure("find by keys (break glass)", others, find, 200))
-        figures.append(
-            self._measure(
-                "record history", mine, lambda r: api("get", f"{API}/history/{r.pk}", nin=r.nin), 200
-            )
+        figures += self._first_then_warm(
+            "record history", mine, lambda r: api("get", f"{API}/history/{r.pk}", nin=r.nin)
         )
         with connection.cursor() as cursor:
             cursor.execute("SELECT position FROM maternity_event_position_counter WHERE id = 1")
@@ -234,7 +259,7 @@ class Command(BaseCommand):
                 200,
             )
         )
-        figures.append(self._patient_access_log(mine))
+        figures += self._patient_access_log(mine)
         return figures
 
     @staticmethod
@@ -252,7 +277,7 @@ class Command(BaseCommand):
         ).json()["access_token"]
         return client, token
 
-    def _patient_access_log(self, records) -> Figure:
+    def _patient_access_log(self, records) -> list[Figure]:
         """Her own access log in the portal, each sampled person signed in (untimed) in her own browser."""
         users = get_user_model().objects
         made, browsers = [], {}
@@ -263,13 +288,16 @@ class Command(BaseCommand):
                     user = users.create_user(username=f"bench-patient-{record.person_id}")
                     Person.objects.filter(pk=record.person_id).update(user=user)
                     made.append(user.pk)
-                browsers[record.pk] = Client(headers={"host": "127.0.0.1"})
-                browsers[record.pk].force_login(user)
+                browsers[record.pk] = browser = Client(headers={"host": "127.0.0.1"})
+                # One server for all of them: a test client loads the middleware on its first request
+                # (WhiteNoise reads the static files then, ~50 ms), which no real request pays.
+                browser.handler = next(iter(browsers.values())).handler
+                browser.force_login(user)
 
             def read(record):
                 return browsers[record.pk].get(f"/portal/pregnancies/{record.pk}/access-log/", secure=True)
 
-            return self._measure("patient's access log", records, read, 200)
+            return self._first_then_warm("patient's access log", records, read)
         finally:
             Person.objects.filter(user_id__in=made).update(user=None)
             users.filter(pk__in=made).delete()
@@ -283,18 +311,31 @@ class Command(BaseCommand):
             for record in records[:10]:
                 self._check(name, send(record), status)
         samples = []
+        cpu_before = _cpu_ns()
         for record in records:
             started = time.perf_counter()
             response = send(record)
             samples.append((time.perf_counter() - started) * 1000)
             self._check(name, response, status)
+        cpu_after = _cpu_ns()
+        cpu = _cpu_per_call(cpu_before, cpu_after, len(records))
         connection.queries_log.clear()  # a full log (DEBUG on) would count nothing
         with CaptureQueriesContext(connection) as queries:
             self._check(name, send(records[0]), status)
         query_count = len(queries)  # now: the log is emptied when the next request starts
         sql = [readable(query["sql"]) for query in queries.captured_queries]
         self.stdout.write(f"  measured {name}")
-        return Figure(name, samples, query_count, sql)
+        return Figure(name, samples, query_count, sql, cpu)
+
+    def _first_then_warm(self, name: str, records: list, send: Callable) -> list[Figure]:
+        """A read of what belongs to one record (its history, its access log), which the first GET did not
+        bring into memory: each record's first time timed as its own figure ("..., first"), then the call
+        on records whose pages are in memory, as for GET record."""
+        distinct = list({record.pk: record for record in records}.values())
+        return [
+            self._measure(f"{name}, first", distinct, send, 200, warm_up=False),
+            self._measure(name, records, send, 200),
+        ]
 
     @staticmethod
     def _check(name, response, status) -> None:
@@ -351,16 +392,19 @@ class Command(BaseCommand):
                 saved = json.load(file)
             before = saved["figures"]
             self.stdout.write(f"Compared with {compare} ({saved['pregnancies']:,} pregnancies):")
-        header = f"{'call':<28} {'median ms':>10} {'p95 ms':>9} {'queries':>8}"
+        header = f"{'call':<33} {'median ms':>10} {'p95 ms':>9} {'queries':>8} {'cpu ms':>7}"
         if before:
-            header += f" {'median x':>9} {'p95 x':>7} {'queries then':>13}"
+            header += f" {'median x':>9} {'p95 x':>7} {'queries then':>13} {'cpu x':>6}"
         self.stdout.write(header)
         for figure in figures:
-            line = f"{figure.name:<28} {figure.median:>10.1f} {figure.p95:>9.1f} {figure.queries:>8}"
+            cpu = f"{figure.cpu:.2f}" if figure.cpu is not None else "-"
+            line = f"{figure.name:<33} {figure.median:>10.1f} {figure.p95:>9.1f} {figure.queries:>8} {cpu:>7}"
             if figure.name in before:
                 then = before[figure.name]
+                cpu_then = then.get("cpu")
+                cpu_ratio = f"{figure.cpu / cpu_then:.2f}" if figure.cpu and cpu_then else "-"
                 line += (
                     f" {figure.median / then['median']:>9.2f} {figure.p95 / then['p95']:>7.2f}"
-                    f" {then['queries']:>13}"
+                    f" {then['queries']:>13} {cpu_ratio:>6}"
                 )
             self.stdout.write(line)
