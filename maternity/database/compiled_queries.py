@@ -235,11 +235,8 @@ def _plain_text(field) -> bool:
     )
 
 
-class CompiledInsert:
-    """`save(instance)` inserts a new row of one model with the INSERT the ORM writes for it, compiled once
-    per thread (and prepared on PostgreSQL), and sets the instance's primary key from the database: for
-    rows written on every request (the audit entry). Values are converted by each field, as the ORM does.
-    No signals are sent and the model's `save` is not called: for models that need neither."""
+class _CompiledWrite:
+    """A write statement of one model, built once per thread and database vendor (`_build`)."""
 
     def __init__(self, model):
         self.model = model
@@ -249,16 +246,29 @@ class CompiledInsert:
         cache = self._local.__dict__.setdefault("compiled", {})
         found = cache.get(connection.vendor)
         if found is None:
-            meta = self.model._meta
-            fields = [field for field in meta.local_concrete_fields if not field.primary_key]
-            query = InsertQuery(self.model)
-            query.insert_values(fields, [self.model()])
-            compiler = query.get_compiler(connection=connection)
-            compiler.returning_fields = [meta.pk]
-            [(sql, _)] = compiler.as_sql()
+            sql, fields = self._build(self.model._meta)
             compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql))
-            found = cache[connection.vendor] = (compiled, [(field, _plain_text(field)) for field in fields])
+            found = cache[connection.vendor] = (compiled, fields)
         return found
+
+    def _build(self, meta) -> tuple[str, list]:
+        raise NotImplementedError
+
+
+class CompiledInsert(_CompiledWrite):
+    """`save(instance)` inserts a new row of one model with the INSERT the ORM writes for it, compiled once
+    per thread (and prepared on PostgreSQL), and sets the instance's primary key from the database: for
+    rows written on every request (the audit entry). Values are converted by each field, as the ORM does.
+    No signals are sent and the model's `save` is not called: for models that need neither."""
+
+    def _build(self, meta) -> tuple[str, list]:
+        fields = [field for field in meta.local_concrete_fields if not field.primary_key]
+        query = InsertQuery(self.model)
+        query.insert_values(fields, [self.model()])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [meta.pk]
+        [(sql, _)] = compiler.as_sql()
+        return sql, [(field, _plain_text(field)) for field in fields]
 
     def save(self, instance) -> None:
         compiled, fields = self._compiled()
@@ -276,7 +286,7 @@ class CompiledInsert:
         instance._state.adding, instance._state.db = False, connection.alias
 
 
-class CompiledUpdate:
+class CompiledUpdate(_CompiledWrite):
     """`save(instance)` writes the columns of an existing row by its primary key, as `Model.save` does for
     a row that exists, with one UPDATE built once per thread (and prepared on PostgreSQL): every column, or
     only `fields`, and `increment`: columns that move by one in the database (`F("revision") + 1`). Values
@@ -284,32 +294,22 @@ class CompiledUpdate:
     sent: for the write path that writes its own history row (`services/versioning.py`)."""
 
     def __init__(self, model, *, fields: list[str] | None = None, increment: tuple[str, ...] = ()):
-        self.model = model
+        super().__init__(model)
         self.field_names = fields
         self.increment = increment
-        self._local = threading.local()
 
-    def _compiled(self) -> tuple[_Compiled, list]:
-        cache = self._local.__dict__.setdefault("compiled", {})
-        found = cache.get(connection.vendor)
-        if found is None:
-            meta = self.model._meta
-            fields = (
-                [meta.get_field(name) for name in self.field_names]
-                if self.field_names is not None
-                else [field for field in meta.local_concrete_fields if not field.primary_key]
-            )
-            quote = connection.ops.quote_name
-            moved = [quote(meta.get_field(name).column) for name in self.increment]
-            assignments = [f"{quote(field.column)} = %s" for field in fields]
-            assignments += [f"{column} = {column} + 1" for column in moved]
-            sql = (
-                f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "
-                f"WHERE {quote(meta.pk.column)} = %s"
-            )
-            compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql))
-            found = cache[connection.vendor] = (compiled, fields)
-        return found
+    def _build(self, meta) -> tuple[str, list]:
+        fields = (
+            [meta.get_field(name) for name in self.field_names]
+            if self.field_names is not None
+            else [field for field in meta.local_concrete_fields if not field.primary_key]
+        )
+        quote = connection.ops.quote_name
+        moved = [quote(meta.get_field(name).column) for name in self.increment]
+        assignments = [f"{quote(field.column)} = %s" for field in fields]
+        assignments += [f"{column} = {column} + 1" for column in moved]
+        sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {quote(meta.pk.column)} = %s"
+        return sql, fields
 
     def save(self, instance) -> None:
         compiled, fields = self._compiled()
