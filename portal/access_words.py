@@ -77,7 +77,9 @@ def who_and_how(entry: AccessLog) -> tuple[str, str]:
         system = f" ({entry.source_system})" if entry.source_system else ""
         return entry.acting_user_name or "Someone", f"through their own patient record system{system}"
     if entry.user_type == UserType.HEALTH_CARE_PROFESSIONAL:
-        return professional_name(entry.user, entry.username), "in the maternity record app"
+        return professional_name(
+            entry.user, entry.acting_user_name or entry.username
+        ), "in the maternity record app"
     if entry.user_type == UserType.PATIENT:
         return "Another person signed in to this portal", ""
     if entry.user_type == UserType.SYSTEM:

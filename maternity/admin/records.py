@@ -12,6 +12,7 @@ from django.urls import reverse
 from .. import services
 from ..errors import NotAllowed, NotFound, RecordError
 from ..models import (
+    Mother,
     Person,
     Pregnancy,
     PregnancyGroupPermission,
@@ -37,10 +38,18 @@ class DeleteRecordForm(forms.Form):
 
 @admin.register(Pregnancy)
 class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
-    list_display = ["id", "person", "status", "agreed_edd", "active_care_location", "record_last_updated"]
+    list_display = [
+        "id",
+        "name",
+        "person",
+        "status",
+        "agreed_edd",
+        "active_care_location",
+        "record_last_updated",
+    ]
     list_filter = ["status", "active_care_location"]
-    search_fields = ["person__identifier_value", "id"]
-    list_select_related = ["person", "active_care_location"]
+    search_fields = ["person__identifier_value", "mother__name", "id"]
+    list_select_related = ["person", "active_care_location", "mother"]
     actions = ["delete_whole_record"]
     delete_record_template = "admin/maternity/pregnancy/delete_record.html"
 
@@ -80,6 +89,14 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    @admin.display(description="Name", ordering="mother__name")
+    def name(self, record: Pregnancy) -> str:
+        """The pregnant person's name, as her record's key demographics give it."""
+        try:
+            return record.mother.name or "—"
+        except Mother.DoesNotExist:
+            return "—"
 
     def has_record_delete_permission(self, request) -> bool:
         user = request.user

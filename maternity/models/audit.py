@@ -113,7 +113,9 @@ class AccessLog(models.Model):
     org_name = models.CharField(max_length=200, blank=True)
     client_id = models.CharField(max_length=100, blank=True, help_text="The client system's OAuth id.")
     acting_user_name = models.CharField(
-        max_length=200, blank=True, help_text="The person behind a client-system request."
+        max_length=200,
+        blank=True,
+        help_text="The person behind the request: a client system's acting user, or whoever is signed in.",
     )
     acting_user_id = models.CharField(max_length=40, blank=True)
     source_system = models.CharField(max_length=512, blank=True)

@@ -40,6 +40,15 @@ CHOICES: dict[str, Sequence[tuple[str | int, str]]] = {
 }
 
 
+def in_sentence(title: str) -> str:
+    """A section's title inside a sentence ("Edit before pregnancy"): lower-cased at its start, unless its
+    first word is an abbreviation ("Edit RhD negative", "History of SFH")."""
+    first = title.split(" ", 1)[0]
+    if any(letter.isupper() for letter in first[1:]):
+        return title
+    return title[:1].lower() + title[1:]
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
@@ -51,6 +60,10 @@ class Section:
     bool_words: dict[str, tuple[str, str]] = field(default_factory=dict)  # (true, false) words
     codes: dict[str, CodeSystem] = field(default_factory=dict)  # code-valued text fields
     intro: str = ""
+
+    @property
+    def in_sentence(self) -> str:
+        return in_sentence(self.title)
 
     @property
     def an_item(self) -> str:

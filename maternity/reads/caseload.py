@@ -61,13 +61,19 @@ def _ordering(sort: str) -> list[OrderBy | str]:
     return [first, *tie_breakers, "id"]
 
 
+MAX_SEARCH_WORDS = 6
+
+
 def clean_sort(sort: str | None) -> str:
     return sort if sort and sort.lstrip("-") in SORT_COLUMNS and sort.count("-") <= 1 else DEFAULT_SORT
 
 
 def search_filter(search: str) -> Q:
-    """A name (any part, any case) or a national ID (the whole number, or its start)."""
-    condition = Q(mother__name__icontains=search)
+    """A name (every word of the search somewhere in it, in any order and any case: "lindqvist sara" finds
+    Sara Lindqvist) or a national ID (the whole number, or its start)."""
+    condition = Q()
+    for word in search.split()[:MAX_SEARCH_WORDS]:
+        condition &= Q(mother__name__icontains=word)
     compact = "".join(search.split()).replace("-", "").upper()
     if len(compact) >= 4 and compact.isalnum():
         condition |= Q(person__identifier_value__startswith=compact)

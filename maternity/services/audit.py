@@ -57,8 +57,8 @@ def access_log_write(
         org_nr=location.org_nr if location else "",
         org_name=location.name if location else "",
         client_id=actor.client_id if actor else "",
-        acting_user_name=_text(actor.name if actor and actor.client_id else ""),
-        acting_user_id=_text(actor.hpr_nr if actor and actor.client_id else ""),
+        acting_user_name=_text(actor.name if actor else "")[:200],  # kept when the account is gone
+        acting_user_id=_text(actor.hpr_nr if actor else "")[:40],
         source_system=_text(actor.source_system if actor else ""),
         reason_code=_text(reason_code)[:40],
         reason=_text(reason),

@@ -3,6 +3,7 @@ system's service user, and staff who administer nothing, and nobody signed in) o
 the record's history: 200 with only their own locations' rows, 403, or a redirect to the admin's login.
 And nothing in the admin edits a versioned model or the audit trail, whoever asks."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -184,3 +185,15 @@ def test_no_admin_adds_changes_or_deletes_versioned_data_or_audit_entries(reques
         assert "delete_selected" not in (model_admin.get_actions(http) or {}), model
         checked.append(model)
     assert {Pregnancy, AccessLog} <= set(checked)
+
+
+def test_the_records_list_names_each_woman_and_keeps_a_24_hour_clock(client, location_a, midwife_actor):
+    record = services.record_create(national_id=parse_national_id(new_nin()), actor=midwife_actor)
+    services.resource_create(
+        record_id=record.pk, resource_type="mother", data={"name": "Sara Lindqvist"}, actor=midwife_actor
+    )
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+    page = client.get("/admin/maternity/pregnancy/", {"q": "lindqvist"}).content.decode()
+    assert "Sara Lindqvist" in page
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", page)  # "6 Dec 2026, 14:30"
+    assert "a.m." not in page and "p.m." not in page

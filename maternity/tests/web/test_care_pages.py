@@ -132,6 +132,13 @@ def test_the_access_log_shows_break_glass_with_its_reason(at_active, record, loc
     assert AccessLog.objects.filter(record=record, action="AUDIT_READ").count() == 1
 
 
+def test_the_access_log_names_the_midwife_not_her_login(at_active, record):
+    at_active.get(f"/records/{record.pk}/")  # Kari reads the record: one entry
+    page = at_active.get(f"/records/{record.pk}/access-log/").content.decode()
+    assert "Kari Jordmor" in page
+    assert ">kari<" not in page
+
+
 def test_the_access_log_page_costs_the_same_queries_for_few_and_many_entries(
     at_active, record, midwife_actor
 ):

@@ -200,6 +200,12 @@ def test_search_by_any_part_of_the_name_in_any_case(web_a, three):
     assert names(web_a.get(URL, {"q": " aas "})) == ["Berit Aas"]
 
 
+def test_search_matches_every_word_in_any_order(web_a, three):
+    assert names(web_a.get(URL, {"q": "berg cecilie"})) == ["Cecilie Berg"]
+    assert names(web_a.get(URL, {"q": "Cec  BER"})) == ["Cecilie Berg"]
+    assert names(web_a.get(URL, {"q": "berg anne"})) == []  # each word, not any word
+
+
 def test_search_by_national_id(web_a, three):
     nin = three["Berit Aas"].person.identifier_value
     assert names(web_a.get(URL, {"q": nin})) == ["Berit Aas"]

@@ -45,6 +45,12 @@ def text(response) -> str:
     return response.content.decode()
 
 
+def test_the_buttons_name_their_section_as_a_sentence_would(kari, record):
+    body = text(page(kari[0], record))
+    assert 'Add<span class="sr-only"> RhD negative</span>' in body  # an abbreviation keeps its capitals
+    assert 'Add<span class="sr-only"> before pregnancy</span>' in body
+
+
 def test_midwife_at_the_active_location_sees_every_section_with_add_links(kari, record):
     client, _ = kari
     response = page(client, record)

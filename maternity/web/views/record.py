@@ -239,6 +239,10 @@ class SectionBox:
     history_url: str = ""
 
     @property
+    def in_sentence(self) -> str:
+        return specs.in_sentence(self.title)
+
+    @property
     def wide(self) -> bool:
         """Tables and the chart take the page's full width; the rest sit two by two on a laptop."""
         return self.rt.name in {"antenatalAppointments", "symphysisFundalHeights", "births"}
