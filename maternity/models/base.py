@@ -16,7 +16,8 @@ class Resource(Stamped):
 
     # Fields that are bookkeeping, not content: never taken from a client, never blanked on PUT.
     BOOKKEEPING = frozenset(
-        {"id", "record", "version", "entered_in_error"} | {f.name for f in Stamped._meta.local_fields}
+        {"id", "record", "version", "entered_in_error", "entered_in_error_reason"}
+        | {f.name for f in Stamped._meta.local_fields}
     )
 
     class Meta:
@@ -45,6 +46,9 @@ class ListResource(Resource):
 
     record = models.ForeignKey("maternity.Pregnancy", on_delete=models.CASCADE, related_name="%(class)ss")
     entered_in_error = models.BooleanField(default=False)
+    # why, in the words of whoever marked it (the midwives' app asks; NHN's DELETE carries no reason): kept
+    # in the item's history row of that version
+    entered_in_error_reason = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         abstract = True

@@ -216,8 +216,10 @@ def resource_enter_in_error(
     actor: Actor,
     version: int | None = None,
     national_id: NationalId | None = None,
+    reason: str = "",
 ) -> Resource:
-    """The NHN DELETE of a list item: mark it entered-in-error; the item and its history are kept."""
+    """The NHN DELETE of a list item: mark it entered-in-error; the item and its history are kept, and
+    `reason` (the midwives' app asks for one) with the version that marks it."""
     rt = resource_type_get(resource_type)
     if not rt.is_list:
         raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
@@ -227,6 +229,7 @@ def resource_enter_in_error(
     if version is not None:
         _check_version(rt, instance, version)
     instance.entered_in_error = True
+    instance.entered_in_error_reason = reason.strip()[:500]
     instance.version += 1
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.ENTERED_IN_ERROR, actor=actor

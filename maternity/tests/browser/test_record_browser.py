@@ -113,9 +113,11 @@ def test_an_appointment_and_an_sfh_measurement_end_up_on_the_chart(page, locatio
     page.get_by_role("link", name="Entered in error (SFH of").click()
     page.get_by_role("heading", name="Mark this SFH measurement entered in error?").wait_for()
     assert_accessible(page)
+    page.get_by_label("Why is it entered in error?").fill("Measured on the wrong woman")
     page.get_by_role("button", name="Mark entered in error").click()
     page.get_by_text("is marked entered in error").wait_for()
-    assert SymphysisFundalHeight.objects.get(record=dated).entered_in_error
+    marked = SymphysisFundalHeight.objects.get(record=dated)
+    assert (marked.entered_in_error, marked.entered_in_error_reason) == (True, "Measured on the wrong woman")
 
 
 def test_the_history_shows_what_changed_between_versions(page, location_a, dated):

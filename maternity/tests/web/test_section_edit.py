@@ -379,15 +379,40 @@ def test_marking_entered_in_error_asks_first_then_keeps_it_in_history(kari, date
     confirm = kari[0].get(url(dated, "symphysisFundalHeights", f"{sfh.pk}/entered-in-error/"))
     assert confirm.status_code == 200
     assert "Mark this SFH measurement entered in error?" in confirm.content.decode()
+    assert 'name="reason"' in confirm.content.decode() and "required" in confirm.content.decode()
     response = kari[0].post(
-        url(dated, "symphysisFundalHeights", f"{sfh.pk}/entered-in-error/"), {"version": "1"}
+        url(dated, "symphysisFundalHeights", f"{sfh.pk}/entered-in-error/"),
+        {"version": "1", "reason": "  Measured on the wrong woman\n"},
     )
     assert response.status_code == 302
     sfh.refresh_from_db()
     assert (sfh.entered_in_error, sfh.version) == (True, 2)
-    assert SymphysisFundalHeight.history.filter(id=sfh.pk).count() == 2
+    versions = SymphysisFundalHeight.history.filter(id=sfh.pk).order_by("version")
+    assert [(v.version, v.entered_in_error_reason) for v in versions] == [
+        (1, ""),
+        (2, "Measured on the wrong woman"),
+    ]
     entry = last_audit(dated)
     assert (entry.action, entry.outcome) == (AccessAction.WRITE, AccessOutcome.ALLOWED)
+    history = kari[0].get(url(dated, "symphysisFundalHeights", f"history/?item={sfh.pk}")).content.decode()
+    assert "Why entered in error" in history and "Measured on the wrong woman" in history
+
+
+def test_entered_in_error_without_a_reason_asks_for_one_and_changes_nothing(kari, dated):
+    visit = services.resource_create(
+        record_id=dated.pk,
+        resource_type="antenatalAppointments",
+        data={"appointment_date": date.today()},
+        actor=kari[1],
+    )
+    response = kari[0].post(
+        url(dated, "antenatalAppointments", f"{visit.pk}/entered-in-error/"),
+        {"version": "1", "reason": " \t"},
+    )
+    assert response.status_code == 400
+    assert "Say why it is entered in error" in response.content.decode()
+    visit.refresh_from_db()
+    assert (visit.entered_in_error, visit.version) == (False, 1)
 
 
 def test_entered_in_error_against_a_stale_version_shows_the_item_again(kari, dated):
@@ -406,7 +431,8 @@ def test_entered_in_error_against_a_stale_version_shows_the_item_again(kari, dat
         actor=kari[1],
     )
     response = kari[0].post(
-        url(dated, "antenatalAppointments", f"{visit.pk}/entered-in-error/"), {"version": "1"}
+        url(dated, "antenatalAppointments", f"{visit.pk}/entered-in-error/"),
+        {"version": "1", "reason": "Duplicate visit"},
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -429,7 +455,8 @@ def test_an_entered_in_error_item_can_no_longer_be_edited(kari, dated):
     assert response.status_code == 409
     assert "is marked entered in error" in response.content.decode()
     again = kari[0].post(
-        url(dated, "antenatalAppointments", f"{visit.pk}/entered-in-error/"), {"version": "2"}
+        url(dated, "antenatalAppointments", f"{visit.pk}/entered-in-error/"),
+        {"version": "2", "reason": "Duplicate visit"},
     )
     assert again.status_code == 409
 

@@ -20,6 +20,7 @@ from .record import form_queryset, load_record, record_brief, record_view, resou
 
 EVENTS_SHOWN = 100
 IN_ERROR = "entered_in_error"
+IN_ERROR_REASON = "entered_in_error_reason"
 
 
 def _versions(rt: ResourceType, record: Pregnancy, item_id) -> list:
@@ -46,10 +47,12 @@ def _versions(rt: ResourceType, record: Pregnancy, item_id) -> list:
 
 def _field_names(rt: ResourceType) -> list[str]:
     names = specs.content_field_names(rt)
-    return [*names, IN_ERROR] if rt.is_list else names
+    return [*names, IN_ERROR, IN_ERROR_REASON] if rt.is_list else names
 
 
 def _label(rt: ResourceType, name: str) -> str:
+    if name == IN_ERROR_REASON:
+        return "Why entered in error"
     return "Entered in error" if name == IN_ERROR else specs.label(rt, name)
 
 
@@ -59,6 +62,8 @@ def _text(rt: ResourceType, name: str, row) -> str:
     value = getattr(row, name)
     if name == IN_ERROR:
         return "Yes" if value else "No"
+    if name == IN_ERROR_REASON:
+        return value or "—"
     return specs.display(rt, name, value)
 
 

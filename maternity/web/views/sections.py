@@ -137,6 +137,11 @@ def item_error(request, record_id, resource_type, item_id):
             error="The page did not say which version you saw: check it again.",
             status=400,
         )
+    reason = " ".join(request.POST.get("reason", "").split())
+    if not reason:
+        return _confirm_error_page(
+            request, record, rt, item, error="Say why it is entered in error: it is kept with it.", status=400
+        )
     try:
         services.resource_enter_in_error(
             record_id=record.pk,
@@ -144,6 +149,7 @@ def item_error(request, record_id, resource_type, item_id):
             resource_id=item.pk,
             actor=request.actor,
             version=version,
+            reason=reason,
         )
     except VersionConflict:
         item.refresh_from_db()
@@ -348,6 +354,7 @@ def _confirm_error_page(request, record, rt, item, *, error: str = "", status: i
         "item": item,
         "fields": fields,
         "error": error,
+        "reason": request.POST.get("reason", "") if request.method == "POST" else "",  # what she typed
         "back_url": _section_record_url(record, rt),
     }
     return render(request, "maternity/record/confirm_error.html", context, status=status)
