@@ -162,3 +162,33 @@ def test_a_non_stakeholder_gets_not_found(page, location_c, dated):
     page.get_by_role("heading", name="Not found").wait_for()
     assert "Nora Hansen" not in page.content()
     assert_accessible(page)
+
+
+def test_the_appointments_table_fits_a_tablet_in_landscape_actions_included(
+    new_page, location_a, dated, midwife_actor
+):
+    make_midwife("kari", location_a)
+    for week in range(8):
+        services.resource_create(
+            record_id=dated.pk,
+            resource_type="antenatalAppointments",
+            data={
+                "appointment_date": timezone.localdate() - timedelta(days=7 * week),
+                "blood_pressure": "118/76",
+                "mother_weight": 71.5,
+                "protein_in_urine_test_result": "Neg",
+                "note": "Well. Baby moving.",
+            },
+            actor=midwife_actor,
+        )
+    page = new_page(viewport={"width": 1024, "height": 768})
+    sign_in(page, "kari")
+    page.goto(f"/records/{dated.pk}/")
+    table = page.locator("#section-antenatalAppointments .table-wrap").first
+    table.wait_for()
+    overflow = table.evaluate("wrap => wrap.scrollWidth - wrap.clientWidth")
+    assert overflow <= 0, f"the table is {overflow} px wider than its box"
+    last_history = page.get_by_role("link", name="History of Appointment on").last
+    box = last_history.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1024
+    assert_accessible(page)
