@@ -31,6 +31,7 @@ HIGH_DIASTOLIC = 90
 SEVERE_SYSTOLIC = 160  # severe hypertension: same-day review
 SEVERE_DIASTOLIC = 110
 PROTEINURIA = frozenset({ProteinInUrine.TWO, ProteinInUrine.THREE})  # "++" or more on dipstick
+FETAL_HEART_RATE_NORMAL = (110, 160)  # beats/min, baseline by auscultation (NICE CG190/NG229)
 RHD_PROPHYLAXIS_FROM_DAYS = 28 * 7  # routine antenatal anti-D prophylaxis is due at 28+0
 POST_TERM_DAYS = 42 * 7
 
@@ -85,6 +86,27 @@ def proteinuria(result: str | None) -> Flag | None:
         return None
     return Flag(
         "protein", f"Protein {result}", f"Proteinuria {result} on the urine dipstick at the last appointment."
+    )
+
+
+def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
+    """A fetal heart rate outside the normal baseline of 110-160 beats/min (NICE CG190/NG229) at the last
+    appointment, for any fetus: abnormal, so reviewed the same day. A rate not recorded says nothing."""
+    low, high = FETAL_HEART_RATE_NORMAL
+    outside = [
+        (number, rate)
+        for number, fetus in enumerate(fetuses or [], start=1)
+        if isinstance(rate := fetus.get("fetalHeartRate"), int | float) and not low <= rate <= high
+    ]
+    if not outside:
+        return None
+    several = len(fetuses or []) > 1
+    readings = ", ".join(f"{'fetus ' + str(n) + ': ' if several else ''}{rate:g}" for n, rate in outside)
+    return Flag(
+        "fhr",
+        f"FHR {readings}",
+        f"Fetal heart rate outside {low}-{high} beats/min at the last appointment ({readings}).",
+        severe=True,
     )
 
 
@@ -155,6 +177,7 @@ def caseload_flags(
             systolic=last_appointment.systolic_derived, diastolic=last_appointment.diastolic_derived
         ),
         last_appointment and proteinuria(last_appointment.protein_in_urine_test_result),
+        last_appointment and fetal_heart_rate_abnormal(last_appointment.fetuses_vital_signs),
         rhd_prophylaxis_missing(
             rhesus_d_type=clinical_tests.rhesus_d_type if clinical_tests else None,
             has_rhd_negative_section=rhd is not None,

@@ -183,6 +183,41 @@ def test_overdue_is_severe_from_42_weeks():
     assert flags.overdue(agreed_edd=TODAY - timedelta(days=14), today=TODAY).severe
 
 
+# --- fetal heart rate outside 110-160 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rate", "flagged"),
+    [
+        (60, True),
+        (109, True),
+        (110, False),
+        (111, False),
+        (159, False),
+        (160, False),
+        (161, True),
+        (190, True),
+    ],
+)
+def test_a_fetal_heart_rate_outside_110_to_160_is_flagged_for_review_today(rate, flagged):
+    flag = flags.fetal_heart_rate_abnormal([{"fetalHeartRate": rate}])
+    assert (flag is not None) == flagged
+    if flag:
+        assert flag.severe and flag.label == f"FHR {rate}" and "110-160" in flag.detail
+
+
+def test_with_twins_the_flag_names_the_fetus_whose_rate_is_outside():
+    flag = flags.fetal_heart_rate_abnormal([{"fetalHeartRate": 142}, {"fetalHeartRate": 190}])
+    assert flag is not None and flag.label == "FHR fetus 2: 190"
+
+
+@pytest.mark.parametrize(
+    "fetuses", [None, [], [{}], [{"fetalHeartRate": None}], [{"fetalHeartRate": "fast"}]]
+)
+def test_no_heart_rate_recorded_is_not_a_flag(fetuses):
+    assert flags.fetal_heart_rate_abnormal(fetuses) is None
+
+
 # --- all of one pregnancy ---------------------------------------------------------------------------------
 
 
@@ -190,13 +225,17 @@ def test_caseload_flags_combines_the_rules_severe_first():
     record = Pregnancy(agreed_edd=edd_making(32))
     record.clinicaltests = ClinicalTests(rhesus_d_type="NEGATIVE")
     record.rhesusdnegative = RhesusDNegative(prophylaxis_at_week_28=None)
-    appointment = AntenatalAppointment(appointment_date=TODAY, protein_in_urine_test_result="3+")
+    appointment = AntenatalAppointment(
+        appointment_date=TODAY,
+        protein_in_urine_test_result="3+",
+        fetuses_vital_signs=[{"fetalHeartRate": 190}],
+    )
     appointment.systolic_derived, appointment.diastolic_derived = 165, 100
     measurement = SymphysisFundalHeight(measurement=25, measurement_date=TODAY, pregnancy_week=32)
     found = flags.caseload_flags(
         record=record, last_appointment=appointment, last_sfh=measurement, today=TODAY
     )
-    assert [flag.code for flag in found] == ["bp-high", "sfh-low", "protein", "rhd"]
+    assert [flag.code for flag in found] == ["bp-high", "fhr", "sfh-low", "protein", "rhd"]
     assert found[0].severe
 
 

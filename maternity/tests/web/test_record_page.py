@@ -189,6 +189,24 @@ def test_high_blood_pressure_and_proteinuria_are_flagged_in_words(kari, record):
     assert "150/95" in body and "2+" in body
 
 
+def test_a_fetal_heart_rate_of_190_is_flagged_on_the_record_and_the_caseload(kari, record):
+    client, actor = kari
+    services.resource_create(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        data={
+            "appointment_date": timezone.localdate(),
+            "fetuses_vital_signs": [{"fosterId": 1, "fetalHeartRate": 190, "fetalPresentationLie": "1"}],
+        },
+        actor=actor,
+    )
+    body = text(page(client, record))
+    assert ">Abnormal<" in body
+    assert "Fetal heart rate outside 110-160 beats/min at the last appointment (190)." in body
+    caseload = client.get("/")
+    assert b'data-flag="fhr"' in caseload.content and b"FHR 190" in caseload.content
+
+
 def test_delivered_record_is_read_only_for_another_location(kari, ingrid, record):
     _, actor = kari
     services.record_status_update(

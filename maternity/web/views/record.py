@@ -265,6 +265,7 @@ def _appointment_cells(rt, item) -> list[Cell]:
     protein = flags.proteinuria(item.protein_in_urine_test_result)
     fetuses = item.fetuses_vital_signs or []
     heart_rates = ", ".join(str(f["fetalHeartRate"]) for f in fetuses if f.get("fetalHeartRate") is not None)
+    fhr = flags.fetal_heart_rate_abnormal(fetuses)
     return [
         Cell(specs.display(rt, "appointment_date", item.appointment_date)),
         Cell(specs.gestation_text(item.pregnancy_week, item.days_after_full_pregnancy_week)),
@@ -281,7 +282,7 @@ def _appointment_cells(rt, item) -> list[Cell]:
             flag_text="Proteinuria" if protein else "",
         ),
         Cell(_or_empty(rt, "edema", item.edema), numeric=True),
-        Cell(heart_rates, numeric=True),
+        Cell(heart_rates, numeric=True, flag=fhr, flag_text="Abnormal" if fhr else ""),
         Cell(item.note or ""),
     ]
 
