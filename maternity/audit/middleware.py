@@ -54,12 +54,11 @@ class AuditMiddleware:
 def entry_write(request, note: AuditNote, response) -> None:
     status = note.status_code or response.status_code
     describes_endpoint = request.method == "OPTIONS"  # no record was looked at
-    user = getattr(request, "user", None)  # the account DRF authenticated, else the session's
     access_log_write(
         action=note.action or ACTION_BY_METHOD.get(request.method, AccessAction.WRITE),
         outcome=_outcome(status, response),
         actor=note.actor,
-        user=user if user is not None and user.is_authenticated else None,
+        user=None if note.actor else _signed_in(request),  # the actor names its own account
         record_id=None if describes_endpoint else note.record_id,
         person_id=None if describes_endpoint else note.person_id,
         resource_type=note.resource_type,
@@ -70,6 +69,12 @@ def entry_write(request, note: AuditNote, response) -> None:
         request_id=getattr(request, "request_id", ""),
         ip=request.META.get("REMOTE_ADDR") or None,
     )
+
+
+def _signed_in(request):
+    """The account DRF authenticated, else the session's; None when nobody is signed in."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def _outcome(status: int, response) -> str:
