@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ and /favicon.ico, before anything else runs
     "maternity.http.security_headers.SecurityHeadersMiddleware",
     "maternity.audit.middleware.AuditMiddleware",  # one audit entry per API request and audited page
-    "maternity.http.nul_characters.RefuseNulCharactersMiddleware",  # %00 in the path, query or a form: 400
+    "maternity.http.control_characters.RefuseControlCharactersMiddleware",  # ESC, NUL... in a form: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maternity.http.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",

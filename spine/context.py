@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, InvalidNationalId, NotAllowed
-from maternity.http.json_depth import json_loads
+from maternity.http.json_input import json_loads
 from maternity.models import UserType
 from maternity.rules.identifiers import InvalidIdentifier, NationalId, parse_national_id
 from maternity.rules.pregnancy_keys import PregnancyKeys

@@ -12,7 +12,7 @@ from maternity.errors import RecordError
 from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
 from .context import echoable_event_id, request_id
-from .parsers import BodyTooDeep
+from .parsers import BodyHasControlCharacter, BodyTooDeep
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,9 @@ def exception_handler(exc, context):
     if isinstance(exc, BodyTooDeep):
         message = f"The request body is {exc.detail}: no request needs so many."
         return error_response(request, "DHG-0011", message)
+    if isinstance(exc, BodyHasControlCharacter):
+        text = f"{exc.field}: {exc.detail}" if exc.field else str(exc.detail)
+        return error_response(request, "DHG-0012", text, field=exc.field or None)
     if isinstance(exc, exceptions.ParseError):
         return error_response(request, "DHG-0011", f"The request body is not valid JSON: {exc.detail}")
     if isinstance(exc, exceptions.UnsupportedMediaType):

@@ -1,2 +1,3 @@
-"""HTTP plumbing every app shares: security headers, session renewal, the refusal of NUL characters, the
-last-resort error answer, health checks, JSON read with a depth cap, rate limits, safe CSV, deploy checks."""
+"""HTTP plumbing every app shares: security headers, session renewal, the refusal of control characters in
+text, the last-resort error answer, health checks, JSON read with a depth cap, rate limits, safe CSV, deploy
+checks."""

@@ -170,6 +170,25 @@ def test_too_long_text_is_a_clear_error_and_nothing_is_saved(portal, record, pla
     assert (entry.outcome, entry.status_code, entry.detail) == ("REJECTED", 400, "invalid: pain_relief")
 
 
+def test_a_control_character_in_her_answer_is_refused_and_her_plan_stays_as_saved(portal, record, plan):
+    response = portal.post(url(record), {"version": "1", "pain_relief": "An epidural\x1b[8m"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "U+001B (ESC)" in page and "&#x27;pain_relief&#x27;" in page
+    assert "what you typed is still in the form" in page
+    assert stored(record).version == 1
+
+
+def test_her_answer_over_several_lines_is_kept_as_she_wrote_it(portal, record, plan):
+    answer = "Warm water first.\r\nThen gas and air."
+
+    response = portal.post(url(record), {"version": "1", "place_of_birth": "At home", "pain_relief": answer})
+
+    assert response.status_code == 302
+    assert stored(record).pain_relief == "Warm water first.\nThen gas and air."  # a browser sends CR LF
+
+
 def test_a_mangled_version_saves_nothing_and_keeps_her_text(portal, record, plan):
     response = portal.post(url(record), {"version": "one", "pain_relief": "An epidural"})
     assert response.status_code == 400

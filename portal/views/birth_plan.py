@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 
 from maternity import services
 from maternity.errors import AlreadyExists, NotAllowed, NotFound, RecordError, VersionConflict
-from maternity.http.json_depth import json_loads
+from maternity.http.json_input import json_loads
 from maternity.models import AccessAction, BirthPlan, Pregnancy, RecordStatus
 from maternity.presentation.conflicts import MINE, THEIRS, ConflictRow, merge
 from maternity.reads.access import get_record_for

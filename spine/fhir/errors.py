@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from maternity import errors as record_errors
 from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
-from ..parsers import BodyTooDeep
+from ..parsers import BodyHasControlCharacter, BodyTooDeep
 from .build import operation_outcome
 from .parse import FhirInvalid
 
@@ -48,6 +48,8 @@ def fhir_exception_handler(exc, context):
         return outcome_response(413, "too-costly", "The request body is too large.")
     if isinstance(exc, BodyTooDeep):
         return outcome_response(400, "structure", f"The body is {exc.detail}: no resource needs so many.")
+    if isinstance(exc, BodyHasControlCharacter):
+        return outcome_response(400, "invalid", str(exc.detail), exc.field or None)
     if isinstance(exc, exceptions.ParseError):
         return outcome_response(400, "structure", f"The body is not valid JSON: {exc.detail}")
     if isinstance(exc, exceptions.UnsupportedMediaType):

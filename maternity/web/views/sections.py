@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from maternity.http.json_depth import json_loads
+from maternity.http.json_input import json_loads
 from maternity.presentation import specs
 from maternity.presentation.conflicts import MINE, THEIRS, conflict_rows, merge
 from maternity.rules.resources import ResourceType

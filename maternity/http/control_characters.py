@@ -1,0 +1,124 @@
+"""No control character reaches a view in text it did not ask for.
+
+Text in this service is typed by people: a note, a name, a search. It may hold tabs and line breaks, and
+nothing else below the space: NUL, ESC, BEL, backspace, vertical tab, form feed, DEL and the C1 controls
+(U+0080-U+009F) are never typed, are invisible on a page, and serve only to break things downstream. A NUL
+fails PostgreSQL (it can store none in text, nor compare text with one: a 500); ESC sequences recolour or
+rewrite a terminal that shows a log or an export; NEL (U+0085) and the rest split lines in tools that read
+them as breaks, forging entries. `TEXT_CONTROLS` is that rule, once, for every kind of input:
+
+- The path, query parameters and form fields: this middleware refuses them for the whole site before any
+  view runs, a 400 that names the parameter, in the shape its caller reads (the APIs' error bodies,
+  OAuth's under /o/, a page otherwise). The path allows no tab or line break either.
+- JSON bodies and JSON carried in a form: `maternity.http.json_input.json_loads` refuses a string, value or
+  key, holding one, naming where it is (the APIs answer DHG-0012 with that `field`).
+- Header values: spine/context.py refuses every control character in the nhn-* and acting-user headers,
+  percent-encoded ones included (they are names and ids: not even a tab).
+
+A cookie holding a NUL is dropped, as if it had not been sent (a session key with a NUL would fail its
+lookup). A refused request changes nothing; the page's Back button still has what was typed.
+"""
+
+import re
+import unicodedata
+import uuid
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+# Every control character except tab, LF and CR: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F).
+TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a path not even a tab or a line break.
+LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL"}
+
+
+def control_in_text(text: str) -> str | None:
+    """The first character of `text` that no text here may hold (see TEXT_CONTROLS), or None."""
+    found = TEXT_CONTROLS.search(text)
+    return found.group() if found else None
+
+
+def described(character: str) -> str:
+    """ "U+001B (ESC)": a control character as a person can read it in an error message."""
+    name = _NAMES.get(character) or unicodedata.name(character, "") or "a control character"
+    return f"U+{ord(character):04X} ({name})"
+
+
+def text_rule(character: str, what: str = "text") -> str:
+    """What is wrong and what to do, for an error message about `character` in text (or a key)."""
+    return (
+        f"This {what} holds the control character {described(character)}. Text may hold tabs and line "
+        "breaks but no other control character: remove it and send again."
+    )
+
+
+class RefuseControlCharactersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(NUL in name or NUL in value for name, value in request.COOKIES.items()):
+            request.COOKIES = {
+                name: value for name, value in request.COOKIES.items() if NUL not in name + value
+            }
+        found = control_in(request)
+        if found is not None:
+            return refusal(request, *found)
+        return self.get_response(request)
+
+
+def control_in(request: HttpRequest) -> tuple[str, str] | None:
+    """(where, the character): where is "path", or the name of the query parameter or form field (its
+    control characters shown as %XX where the name itself holds one); None when nothing holds one."""
+    if found := LINE_CONTROLS.search(request.path):
+        return "path", found.group()
+    for name, values in _parameters(request):
+        for text in (name, *values):
+            if found := TEXT_CONTROLS.search(text):
+                return printable(name), found.group()
+    return None
+
+
+def printable(name: str) -> str:
+    """`name` with its control characters as %XX, so an error can name it without holding them."""
+    return LINE_CONTROLS.sub(lambda found: f"%{ord(found.group()):02X}", name)
+
+
+def _parameters(request: HttpRequest):
+    yield from request.GET.lists()
+    if request.method == "POST" and request.content_type in FORM_TYPES:
+        try:
+            _ = request.body  # read and kept: the view may still read the body itself (a DRF parser does)
+        except RequestDataTooBig:
+            return  # the view refuses that in its own shape
+        yield from request.POST.lists()
+
+
+def refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
+    place = "the path" if where == "path" else f"the parameter {where!r}"
+    message = f"The request has a control character, {described(character)}, in {place}. " + (
+        "Text here may hold tabs and line breaks but no other control character: remove it and send the "
+        "request again."
+    )
+    path = request.path_info
+    if path.startswith("/o/"):
+        return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
+    if path.startswith("/spine/fhir/"):
+        issue: dict[str, str | list[str]] = {"severity": "error", "code": "invalid", "diagnostics": message}
+        if where != "path":
+            issue["expression"] = [where]
+        body = {"resourceType": "OperationOutcome", "issue": [issue]}
+        return JsonResponse(body, status=400, content_type="application/fhir+json")
+    if path.startswith(("/api/", "/spine/")):
+        event_id = getattr(request, "request_id", "") or uuid.uuid4().hex
+        request.request_id = event_id  # type: ignore[attr-defined]  # the request's id, added by this project
+        body = {"errorCode": "DHG-0012", "errorMessage": message, "eventId": event_id, "field": where}
+        response = JsonResponse(body, status=400)
+        response["nhn-error-code"] = "DHG-0012"
+        return response
+    template = "portal/bad_request.html" if path.startswith("/portal/") else "maternity/bad_request.html"
+    return render(request, template, {"message": message}, status=400)
