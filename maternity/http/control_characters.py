@@ -7,11 +7,15 @@ fails PostgreSQL (it can store none in text, nor compare text with one: a 500); 
 rewrite a terminal that shows a log or an export; NEL (U+0085) and the rest split lines in tools that read
 them as breaks, forging entries. `TEXT_CONTROLS` is that rule, once, for every kind of input:
 
-- The path, query parameters and form fields: this middleware refuses them for the whole site before any
-  view runs, a 400 that names the parameter, in the shape its caller reads (the APIs' error bodies,
-  OAuth's under /o/, a page otherwise). The path allows no tab or line break either.
+- Form fields and query parameters of the pages, the portal, the admin and OAuth (/o/): this middleware
+  refuses them before any view runs, a 400 that names the parameter, in the shape its caller reads
+  (OAuth's error body under /o/, a page otherwise).
 - JSON bodies and JSON carried in a form: `maternity.http.json_input.json_loads` refuses a string, value or
-  key, holding one, naming where it is (the APIs answer DHG-0012 with that `field`).
+  key, holding one, naming where it is (the APIs answer DHG-0012 with that `field`). The APIs take their
+  text only as JSON: their query parameters are ids, cursors and numbers, which their views refuse after
+  checking the token (a caller without one gets 401 whatever else is wrong), so here the APIs' paths and
+  queries are only refused a NUL.
+- The path: a NUL, anywhere (an id with any other control character is simply not found).
 - Header values: spine/context.py refuses every control character in the nhn-* and acting-user headers,
   percent-encoded ones included (they are names and ids: not even a tab).
 
@@ -20,7 +24,6 @@ lookup). A refused request changes nothing; the page's Back button still has wha
 """
 
 import re
-import unicodedata
 import uuid
 
 from django.core.exceptions import RequestDataTooBig
@@ -29,23 +32,23 @@ from django.shortcuts import render
 
 # Every control character except tab, LF and CR: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F).
 TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# In a path not even a tab or a line break.
-LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NUL = "\x00"
+NUL_ONLY = re.compile(NUL)
+API_PREFIXES = ("/api/", "/spine/")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x85": "NEL"}
-
-
-def control_in_text(text: str) -> str | None:
-    """The first character of `text` that no text here may hold (see TEXT_CONTROLS), or None."""
-    found = TEXT_CONTROLS.search(text)
-    return found.group() if found else None
+# Each control character's abbreviation (ISO 6429), in the order of its code.
+_ABBREVIATIONS = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB "
+    "ESC FS GS RS US DEL PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 DCS PU1 PU2 STS "
+    "CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC"
+)
+_NAMES = dict(zip([chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]], _ABBREVIATIONS.split(), strict=True))
 
 
 def described(character: str) -> str:
-    """ "U+001B (ESC)": a control character as a person can read it in an error message."""
-    name = _NAMES.get(character) or unicodedata.name(character, "") or "a control character"
-    return f"U+{ord(character):04X} ({name})"
+    """'U+001B (ESC)': a control character as a person can read it in an error message."""
+    return f"U+{ord(character):04X} ({_NAMES[character]})"
 
 
 def text_rule(character: str, what: str = "text") -> str:
@@ -74,18 +77,19 @@ class RefuseControlCharactersMiddleware:
 def control_in(request: HttpRequest) -> tuple[str, str] | None:
     """(where, the character): where is "path", or the name of the query parameter or form field (its
     control characters shown as %XX where the name itself holds one); None when nothing holds one."""
-    if found := LINE_CONTROLS.search(request.path):
-        return "path", found.group()
+    if NUL in request.path:
+        return "path", NUL
+    refused = NUL_ONLY if request.path_info.startswith(API_PREFIXES) else TEXT_CONTROLS
     for name, values in _parameters(request):
         for text in (name, *values):
-            if found := TEXT_CONTROLS.search(text):
+            if found := refused.search(text):
                 return printable(name), found.group()
     return None
 
 
 def printable(name: str) -> str:
     """`name` with its control characters as %XX, so an error can name it without holding them."""
-    return LINE_CONTROLS.sub(lambda found: f"%{ord(found.group()):02X}", name)
+    return _ANY_CONTROL.sub(lambda found: f"%{ord(found.group()):02X}", name)
 
 
 def _parameters(request: HttpRequest):
