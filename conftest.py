@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from maternity import services
 from maternity.actors import Actor
@@ -232,15 +233,24 @@ def stranger_api(client_b, nin):
     return RecordApi(fetch_token(client_b.client_id, client_b.client_secret), nin)
 
 
-def a_birth_then_active_again(record, actor: Actor, born) -> None:
+def a_birth_then_active_again(record, actor: Actor, born, *, postnatal: bool = False) -> None:
     """Deliver `record` (version 1) at `born`, add that baby (births follow the delivery), then correct the
-    record back to ACTIVE: a record with a birth, a status change and its note, still active."""
+    record back to ACTIVE: a record with a birth, a status change and its note, still active. `postnatal`:
+    labour and a postnatal visit of mother and baby too, before it is corrected."""
     services.record_status_update(
         record_id=record.pk, version=1, status="DELIVERED", delivery_date=born, live_birth=True, actor=actor
     )
-    services.resource_create(
+    birth = services.resource_create(
         record_id=record.pk, resource_type="births", data={"birth_time": born}, actor=actor
     )
+    if postnatal:
+        visited = timezone.localdate(born)
+        for name, data in {
+            "labour": {"onset": "SPONTANEOUS", "newborns": [{"birthId": str(birth.pk), "feeding": "BREAST"}]},
+            "postnatalMotherVisits": {"visit_date": visited, "blood_pressure": "118/76"},
+            "postnatalBabyVisits": {"visit_date": visited, "birth_id": birth.pk, "weight": 3300},
+        }.items():
+            services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=actor)
     services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=actor)
 
 

@@ -1,9 +1,12 @@
+from .alerts import AlertAcknowledgement
 from .audit import AccessAction, AccessLog, AccessOutcome, BreakGlassReason
+from .bookings import Booking, BookingStatus, VisitKind
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
 from .document import RecordDocument
 from .events import EventAction, RecordEvent
 from .feed import FeedEntry
+from .labour import Analgesia, Feeding, Labour, LabourOnset, PerinealTrauma
 from .lists import (
     AntenatalAppointment,
     BabySex,
@@ -16,6 +19,7 @@ from .lists import (
     SymphysisFundalHeight,
 )
 from .person import Person
+from .postnatal import Bleeding, Jaundice, PostnatalBabyVisit, PostnatalMotherVisit, Wound
 from .record import Pregnancy, RecordStatus
 from .singletons import (
     AboType,
@@ -37,6 +41,20 @@ from .stakeholders import PregnancyGroupPermission, PregnancyUserPermission, Sta
 from .stamp import Stamped, UserType
 
 __all__ = [
+    "AlertAcknowledgement",
+    "Analgesia",
+    "Bleeding",
+    "Booking",
+    "BookingStatus",
+    "Feeding",
+    "Jaundice",
+    "Labour",
+    "LabourOnset",
+    "PerinealTrauma",
+    "PostnatalBabyVisit",
+    "PostnatalMotherVisit",
+    "VisitKind",
+    "Wound",
     "AccessAction",
     "AccessLog",
     "AccessOutcome",

@@ -17,6 +17,8 @@ class ResourceType:
     model: type[SingletonResource] | type[ListResource]
     written_by: frozenset[str] = PROFESSIONAL
     key_demographics: bool = False  # only the active Care Location may write it
+    # not in NHN's record: this project's own (docs/api.md, "Extensions"); in GET record beside NHN's types
+    extension: bool = False
 
     @property
     def is_list(self) -> bool:
@@ -54,6 +56,11 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("births", m.Birth),
         ResourceType("careLocations", m.CareLocationEpisode, written_by=SYSTEM_ONLY),
         ResourceType("notes", m.Note, written_by=SYSTEM_ONLY),
+        ResourceType("labour", m.Labour, extension=True),
+        ResourceType("bookings", m.Booking, extension=True),
+        ResourceType("postnatalMotherVisits", m.PostnatalMotherVisit, extension=True),
+        ResourceType("postnatalBabyVisits", m.PostnatalBabyVisit, extension=True),
+        ResourceType("alertAcknowledgements", m.AlertAcknowledgement, extension=True),
     ]
 }
 SINGLETONS = [rt for rt in RESOURCE_TYPES.values() if not rt.is_list]

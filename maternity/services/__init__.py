@@ -11,7 +11,13 @@ from .finding import Found, break_glass_reason_check, record_access_by_keys, rec
 from .portal_accounts import portal_account_get_or_create
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
-from .resources import resource_create, resource_enter_in_error, resource_update, resource_write_check
+from .resources import (
+    AFTER_DELIVERY,
+    resource_create,
+    resource_enter_in_error,
+    resource_update,
+    resource_write_check,
+)
 from .staff import (
     staff_create,
     staff_remove,
@@ -22,6 +28,7 @@ from .staff import (
 from .stakeholders import stakeholder_grant, stakeholder_grant_for, stakeholder_grant_user
 
 __all__ = [
+    "AFTER_DELIVERY",
     "record_delete",
     "record_delete_refusal",
     "record_delete_refused",

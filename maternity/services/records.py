@@ -36,12 +36,12 @@ def person_get_or_create(*, national_id: NationalId, date_of_birth: date | None 
 
 
 def record_create_check_types(*, resource_types: list[str], actor: Actor) -> None:
-    """Which resource types may come with a new record: any singleton this caller writes, no list
-    (NHN). Callers may ask before parsing the resources' bodies."""
+    """Which resource types may come with a new record: any of NHN's singletons this caller writes, no
+    list and no extension (labour comes with the delivery). Callers may ask before parsing the bodies."""
     for name in resource_types:
         if name not in RESOURCE_TYPES:
             raise Invalid(f"{name}: unknown resource type.", field=name)
-        if RESOURCE_TYPES[name].is_list:
+        if RESOURCE_TYPES[name].is_list or RESOURCE_TYPES[name].extension:
             raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
         resource_writer_check(resource_type=name, actor=actor)
 

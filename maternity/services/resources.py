@@ -53,16 +53,29 @@ def key_demographics_check(record: Pregnancy, actor: Actor, what: str = "mother"
         )
 
 
-BIRTHS_AFTER_DELIVERY = (
-    "Birth details are recorded after the delivery: change the record's status to DELIVERED (with the "
-    "delivery date) first, then add each baby's details."
-)
+# What is recorded only once the record is DELIVERED, and what each refusal says.
+AFTER_DELIVERY = {
+    "births": (
+        "Birth details are recorded after the delivery: change the record's status to DELIVERED (with the "
+        "delivery date) first, then add each baby's details."
+    ),
+    "labour": (
+        "Labour and birth details are recorded with the delivery or after it: change the record's status to "
+        "DELIVERED first (the delivery step records them together)."
+    ),
+    "postnatalMotherVisits": (
+        "Postnatal visits are recorded after the delivery: change the record's status to DELIVERED first."
+    ),
+    "postnatalBabyVisits": (
+        "Postnatal visits are recorded after the delivery: change the record's status to DELIVERED first."
+    ),
+}
 
 
-def births_after_delivery_check(record: Pregnancy, rt: ResourceType) -> None:
-    """A baby's birth is added only to a delivered record, by every caller."""
-    if rt.name == "births" and record.status != RecordStatus.DELIVERED:
-        raise NotAllowed(BIRTHS_AFTER_DELIVERY, rule="births")
+def after_delivery_check(record: Pregnancy, rt: ResourceType) -> None:
+    """Births, labour and postnatal visits are added only to a delivered record, by every caller."""
+    if rt.name in AFTER_DELIVERY and record.status != RecordStatus.DELIVERED:
+        raise NotAllowed(AFTER_DELIVERY[rt.name], rule="after-delivery")
 
 
 def resource_write_check(
@@ -70,14 +83,14 @@ def resource_write_check(
 ) -> None:
     """Every rule on who may write this resource type of this record, as the write gate applies them (the
     record's visibility aside): the kind of writer, read-only records, key demographics and, when `adding`,
-    births only after the delivery. Pages ask it to explain a refusal before anyone types (`NotAllowed.rule`
-    says which rule refused)."""
+    births, labour and postnatal visits only after the delivery. Pages ask it to explain a refusal before
+    anyone types (`NotAllowed.rule` says which rule refused)."""
     rt = resource_writer_check(resource_type=resource_type, actor=actor)
     read_only_check(record, actor)
     if rt.key_demographics:
         key_demographics_check(record, actor, rt.name)
     if adding:
-        births_after_delivery_check(record, rt)
+        after_delivery_check(record, rt)
 
 
 def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +111,7 @@ def create_in_locked_record(
     """Create a resource inside a transaction that already holds the record's lock (no writer checks:
     the services that call this have made them, or write system resources such as notes)."""
     at = at or now()
-    births_after_delivery_check(record, rt)
+    after_delivery_check(record, rt)
     if not rt.is_list and rt.model._default_manager.filter(record=record).exists():
         raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
     instance = rt.model(record=record, version=1, **_content(rt, data))

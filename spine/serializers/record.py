@@ -148,7 +148,9 @@ class RecordCreateSerializer(StrictMixin, serializers.Serializer):
     metadata = serializers.JSONField(required=False, help_text="Ignored: the server writes metadata.")
 
     def get_fields(self):
-        creatable = [rt for rt in SINGLETONS if UserType.HEALTH_CARE_PROFESSIONAL in rt.written_by]
+        creatable = [
+            rt for rt in SINGLETONS if UserType.HEALTH_CARE_PROFESSIONAL in rt.written_by and not rt.extension
+        ]
         return {
             **super().get_fields(),
             **{rt.name: SERIALIZERS[rt.name](allow_null=True, required=False) for rt in creatable},

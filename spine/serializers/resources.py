@@ -331,6 +331,69 @@ class NoteSerializer(ResourceSerializer):
         read_only_fields = ["kind", "text"]
 
 
+# --- Extensions: this project's own resource types (docs/api.md, "Extensions") ---------------------------
+
+
+class BookingSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.Booking
+
+
+class NewbornSerializer(StrictMixin, serializers.Serializer):
+    birthId = serializers.UUIDField(format="hex_verbose")
+    resuscitation = StrictBooleanField(allow_null=True, required=False)
+    feeding = StrictChoiceField(choices=m.Feeding.choices, allow_null=True, required=False)
+
+
+class LabourSerializer(ResourceSerializer):
+    analgesia = serializers.ListField(
+        child=StrictChoiceField(choices=m.Analgesia.choices), max_length=len(m.Analgesia), required=False
+    )
+    newborns = NewbornSerializer(many=True, required=False, max_length=8)
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.Labour
+
+    def validate_analgesia(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each kind of analgesia once.")
+        if m.Analgesia.NONE in value and len(value) > 1:
+            raise serializers.ValidationError("NONE cannot go with another kind of analgesia.")
+        return value
+
+    def validate_newborns(self, value):
+        ids = [str(baby["birthId"]) for baby in value]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("Each baby (birthId) once.")
+        return [{**baby, "birthId": str(baby["birthId"])} for baby in value]
+
+
+class PostnatalMotherVisitSerializer(ResourceSerializer):
+    epds_answers = serializers.ListField(
+        child=StrictIntegerField(min_value=0, max_value=3), max_length=10, required=False
+    )
+
+    class Meta(ResourceSerializer.Meta):
+        model = m.PostnatalMotherVisit
+
+    def validate_epds_answers(self, value):
+        if value and len(value) != 10:
+            raise serializers.ValidationError(
+                f"The Edinburgh Postnatal Depression Scale has 10 answers, each 0-3: got {len(value)}."
+            )
+        return value
+
+
+class PostnatalBabyVisitSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.PostnatalBabyVisit
+
+
+class AlertAcknowledgementSerializer(ResourceSerializer):
+    class Meta(ResourceSerializer.Meta):
+        model = m.AlertAcknowledgement
+
+
 SERIALIZERS: dict[str, type[ResourceSerializer]] = {
     BY_MODEL[serializer.Meta.model].name: serializer for serializer in ResourceSerializer.__subclasses__()
 }

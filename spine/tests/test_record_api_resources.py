@@ -227,6 +227,40 @@ LIST_DATA = {
         },
         {"birthTime": "2025-10-15T01:12:00Z", "sex": "FEMALE", "birthWeight": 3460, "liveBirth": True},
     ),
+    "bookings": (
+        {
+            "startsAt": "2025-08-01T09:30:00Z",
+            "durationMinutes": 30,
+            "kind": "ANTENATAL",
+            "place": "Fjordvik jordmortjeneste",
+            "withWhom": "Kari Jordmor",
+            "status": "BOOKED",
+            "cancellationReason": None,
+            "visitId": None,
+            "plannedWeek": 28,
+            "note": "",
+        },
+        {
+            "startsAt": "2025-08-01T09:30:00Z",
+            "kind": "ANTENATAL",
+            "status": "CANCELLED",
+            "cancellationReason": "She asked to move it",
+        },
+    ),
+    "alertAcknowledgements": (
+        {
+            "alertCode": "bp-high",
+            "subject": "antenatalAppointments/7d0c4f4e-52d4-4a25-9a33-0f2f0b7f3b7e@1",
+            "alertDetail": "High blood pressure at the last appointment: 142/92 mmHg.",
+            "actionTaken": "Repeated after rest: 134/86. Review in a week.",
+        },
+        {
+            "alertCode": "bp-high",
+            "subject": "antenatalAppointments/7d0c4f4e-52d4-4a25-9a33-0f2f0b7f3b7e@1",
+            "alertDetail": "High blood pressure at the last appointment: 142/92 mmHg.",
+            "actionTaken": "Repeated after rest: 134/86. Referred to the day unit.",
+        },
+    ),
 }
 
 

@@ -70,7 +70,9 @@ def test_each_singletons_post_and_put_rewrite_the_document(api, record_id, resou
     assert assert_document_is_the_rows(record_id)[resource_type] == updated.json()
 
 
-@pytest.mark.parametrize("resource_type", ["antenatalAppointments", "symphysisFundalHeights"])
+@pytest.mark.parametrize(
+    "resource_type", ["antenatalAppointments", "symphysisFundalHeights", "bookings", "alertAcknowledgements"]
+)
 def test_each_list_types_post_put_and_delete_rewrite_the_document(api, record_id, resource_type):
     first, second = LIST_DATA[resource_type]
     item = api.post(f"record/{record_id}/{resource_type}", first).json()
@@ -276,7 +278,7 @@ def test_reading_a_record_costs_the_same_queries_however_large_it_is(api, record
         api.post(f"record/{record_id}/{resource_type}", first)
 
     assert queries_of_one_read() == small == 3  # the token, the document, the audit entry
-    assert len(RESOURCE_TYPES) == 17 and len(LISTS) == 5  # what "however large" covers
+    assert len(RESOURCE_TYPES) == 22 and len(LISTS) == 9  # what "however large" covers
 
 
 def test_revalidation_costs_the_same_queries_and_is_still_audited(api, record_id):

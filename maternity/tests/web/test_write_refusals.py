@@ -52,12 +52,12 @@ def test_the_page_refuses_exactly_what_the_gate_refuses_and_says_which_rule(
             assert (refusal.kind if refusal else None) == rule, (stage, actor.care_location, rt.name, adding)
             seen.add(rule)
 
-    assert seen == {None, "writer", "read-only", "key-demographics", "births"}  # every rule was tried
+    assert seen == {None, "writer", "read-only", "key-demographics", "after-delivery"}  # every rule was tried
 
 
 def test_a_birth_on_an_active_record_is_refused_by_the_gate_for_the_api_and_the_page_alike(record, actor_a):
     births = RESOURCE_TYPES["births"]
-    assert gate_refuses(record, births, actor_a, adding=True) == "births"
+    assert gate_refuses(record, births, actor_a, adding=True) == "after-delivery"
     assert write_refusal(record, births, actor_a, adding=True).status == 409
     with pytest.raises(NotAllowed):
         services.resource_create(

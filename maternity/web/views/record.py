@@ -81,7 +81,7 @@ class Refusal:
 
     title: str
     message: str
-    kind: str  # "writer" (never written by professionals), "read-only", "key-demographics", "births"
+    kind: str  # "writer" (never written by professionals), "read-only", "key-demographics", "after-delivery"
     status: int = 403
     action_url: str = ""
     action_label: str = ""
@@ -133,12 +133,11 @@ def _key_demographics(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refu
     )
 
 
-def _births_after_delivery(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+def _after_delivery(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
     return Refusal(
         "Record the delivery first",
-        "Birth details are recorded after the delivery: change the record's status to delivered (with "
-        "the delivery date) first, then add each baby's details.",
-        "births",
+        services.AFTER_DELIVERY[rt.name].replace("DELIVERED", "delivered"),
+        "after-delivery",
         status=409,
         action_url=optional_url("web:status", record.pk),
         action_label="Change status",
@@ -149,7 +148,7 @@ _REFUSALS = {  # NotAllowed.rule -> how this page explains it
     "writer": _not_a_writer,
     "read-only": _read_only,
     "key-demographics": _key_demographics,
-    "births": _births_after_delivery,
+    "after-delivery": _after_delivery,
 }
 
 

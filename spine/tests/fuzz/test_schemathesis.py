@@ -426,7 +426,7 @@ def world(client_a, client_b, midwife_actor, offline) -> World:
     record = services.record_create(
         national_id=parse_national_id(NIN),
         actor=midwife_actor,
-        resources={singleton.name: {} for singleton in SINGLETONS if singleton.name != "birthPlan"}
+        resources={rt.name: {} for rt in SINGLETONS if rt.name != "birthPlan" and not rt.extension}
         | {"currentPregnancy": {"due_date_based_on_ultrasound": edd}},
     )
     born = datetime.now(UTC) - timedelta(days=1)  # (not after today: end_dates)
@@ -435,8 +435,19 @@ def world(client_a, client_b, midwife_actor, offline) -> World:
         "symphysisFundalHeights": {"measurement": 25, "measurement_date": edd - timedelta(days=100)},
     }.items():
         services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=midwife_actor)
-    # Delivered, a birth, then back to ACTIVE: system notes, and a record through a status change.
-    a_birth_then_active_again(record, midwife_actor, born)
+    for name, data in {
+        "bookings": {"starts_at": born + timedelta(days=30), "kind": "ANTENATAL"},
+        "alertAcknowledgements": {
+            "alert_code": "bp-high",
+            "subject": "antenatalAppointments",
+            "alert_detail": "BP",
+            "action_taken": "Seen",
+        },
+    }.items():
+        services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=midwife_actor)
+    # Delivered, a birth and postnatal visits, then back to ACTIVE: system notes, and a record through a
+    # status change.
+    a_birth_then_active_again(record, midwife_actor, born, postnatal=True)
     # A record client A does not see: fuzzed ids and keys may point at it.
     services.record_create(national_id=parse_national_id(new_nin()), actor=client_b.client.actor())
     subscription = subscription_create(client=client_a.client, url="https://127.0.0.1:8443/hooks")
