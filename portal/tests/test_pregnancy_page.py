@@ -367,4 +367,4 @@ def test_queries_are_the_same_for_an_empty_and_a_full_record(
 
     count(portal, record)  # warm up (content types)
     empty, filled = count(portal, record), count(full_client, full)
-    assert empty == filled <= 12, (empty, filled)
+    assert empty == filled <= 13, (empty, filled)  # session, her, the record, 8 lists, audit

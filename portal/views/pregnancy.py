@@ -24,6 +24,8 @@ from .. import plain_language as words
 from ..acting import patient_view
 
 APPOINTMENTS = RESOURCE_TYPES["antenatalAppointments"]
+# What her page never shows: her midwives' acknowledgements of alerts are their working notes.
+NOT_HERS = frozenset({"alertAcknowledgements"})
 BIRTHS = RESOURCE_TYPES["births"]
 
 
@@ -74,7 +76,7 @@ class Section:
 def her_record(request, record_id) -> Pregnancy:
     """Her record with everything the page shows, or NotFound (someone else's, absent, or entered in
     error: a record made by mistake, perhaps under the wrong person, is not hers to follow)."""
-    queryset = record_page_queryset().exclude(status=RecordStatus.ENTERED_IN_ERROR)
+    queryset = record_page_queryset(without=NOT_HERS).exclude(status=RecordStatus.ENTERED_IN_ERROR)
     record = get_record_for(request.actor, record_id, queryset=queryset)
     request.audit.person_id = record.person_id
     return record
