@@ -66,6 +66,7 @@ class DemoPerson:
     small_for_dates: bool = False  # SFH below the 3rd centile at the last two measurements
     pre_eclampsia: bool = False  # high blood pressure and protein 2+ at the last visit
     delivered_before: bool = False  # has an earlier, DELIVERED record
+    booked: bool = True  # her next visits are booked (one woman has none: the caseload flags it)
 
 
 PEOPLE = [
@@ -73,7 +74,7 @@ PEOPLE = [
     DemoPerson("Agnieszka Kowalska", date(1991, 7, 2), 1, (14, 1), "Lerkeveien 4B", ("6905", "Fjordvik"),
                language="PL", country="POL", height=172, weight=70, scan_shift=-4, previous=(1, 1)),
     DemoPerson("Emma Johansen", date(1993, 11, 23), 2, (20, 4), "Solbakken 7", ("6908", "Fjordvik"),
-               weight=82, blood=("O", "POSITIVE"),
+               weight=82, blood=("O", "POSITIVE"), booked=False,
                medical={"allergies_asthma": True, "note": "Astma, bruker Ventoline ved behov."}),
     DemoPerson("Ingrid Olsen", date(1989, 5, 9), 1, (24, 3), "Kirkegata 21", ("6900", "Fjordvik"),
                height=165, weight=59, previous=(2, 1), scan_shift=3, delivered_before=True),
@@ -142,6 +143,8 @@ def seed() -> None:
             resources=resources(person, actor, rng, edd),
         )
         visits(record, person, actor, rng, edd, until=today)
+        if person.booked:
+            bookings(record, person, actor, edd, after=today)
 
 
 def location_create(org_nr: str, name: str, kind: str, midwives: list[tuple[str, str, str]]) -> list[Actor]:
@@ -234,6 +237,23 @@ def visits(
             )
 
 
+def bookings(record: Pregnancy, person: DemoPerson, actor: Actor, edd: date, after: date) -> None:
+    """Her next two visits on the schedule after `after`, booked with her midwife at her Care Location, in
+    the morning; past the schedule's last visit, one the next day."""
+    lmp = edd - timedelta(days=PREGNANCY_DAYS)
+    planned = [lmp + timedelta(weeks=weeks, days=days) for weeks, days in SCHEDULE]
+    ahead = [on for on in planned if on > after]
+    for number, on in enumerate((ahead or [after + timedelta(days=1)])[:2]):
+        services.resource_create(
+            record_id=record.pk, resource_type="bookings", actor=actor,
+            data={
+                "starts_at": timezone.make_aware(datetime.combine(on, time(9 + 2 * number, 30))),
+                "duration_minutes": 30, "kind": "ANTENATAL", "place": LOCATIONS[person.location][1],
+                "with_whom": actor.name, "planned_week": gestation_days(edd=edd, on=on) // 7,
+            },
+        )  # fmt: skip
+
+
 def appointment(person: DemoPerson, rng: random.Random, weeks: int, days: int, on: date, sick: bool) -> dict:
     fetus = {"fosterId": 1, "fetalHeartRate": rng.randint(128, 152),
              "fetalPresentationLie": "1" if weeks >= 32 else "9",  # cephalic; before 32: not examined
@@ -263,16 +283,37 @@ def earlier(person: DemoPerson, actor: Actor, rng: random.Random, edd: date) -> 
         record_id=record.pk, version=record.version, status=RecordStatus.DELIVERED, actor=actor,
         delivery_date=born, live_birth=True,
     )  # fmt: skip
-    services.resource_create(
-        record_id=record.pk,
+    add = partial(services.resource_create, record_id=record.pk, actor=actor)
+    baby = add(
         resource_type="births",
-        actor=actor,
         data={
             "birth_time": born, "sex": "FEMALE", "birth_weight": 3480, "gestation_weeks": 39,
             "gestation_days": 4, "live_birth": True, "mode_of_birth": "SPONTANEOUS_VAGINAL",
             "apgar_1_minute": 9, "apgar_5_minutes": 10, "apgar_10_minutes": 10,
         },
     )  # fmt: skip
+    add(
+        resource_type="labour",
+        data={
+            "onset": "SPONTANEOUS", "augmentation": False, "first_stage_minutes": 372,
+            "second_stage_minutes": 41, "third_stage_minutes": 12, "blood_loss_ml": 350,
+            "perineal_trauma": "FIRST_DEGREE", "analgesia": ["WATER", "NITROUS_OXIDE"],
+            "newborns": [{"birthId": str(baby.pk), "resuscitation": False, "feeding": "BREAST"}],
+        },
+    )  # fmt: skip
+    for day, weight, answers, discharged in [(3, 3290, [0, 0, 1, 1, 0, 1, 0, 1, 0, 0], False),
+                                             (10, 3470, [], True)]:  # fmt: skip
+        visited = born.date() + timedelta(days=day)
+        add(
+            resource_type="postnatalMotherVisits",
+            data={"visit_date": visited, "blood_pressure": "118/74", "bleeding": "AS_EXPECTED",
+                  "wound": "HEALING", "epds_answers": answers, "discharged": discharged},
+        )  # fmt: skip
+        add(
+            resource_type="postnatalBabyVisits",
+            data={"visit_date": visited, "birth_id": baby.pk, "weight": weight, "feeding": "BREAST",
+                  "jaundice": "NONE", "discharged": discharged},
+        )  # fmt: skip
 
 
 def summary(client_id: str, client_secret: str, location: str) -> str:
