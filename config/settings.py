@@ -235,6 +235,12 @@ JSON_MAX_DEPTH = 32
 # Where the record document's JSON shape lives (maternity/reads/documents.py): the API's serializers.
 RECORD_DOCUMENT_BUILDER = "spine.documents"
 
+# The national schedule of antenatal visits the midwives' plan page offers
+# (maternity/rules/visit_schedule.py): "NO" (Helsedirektoratet's guideline) or "NICE" (NICE NG201, the UK).
+VISIT_SCHEDULE = os.environ.get("VISIT_SCHEDULE", "NO").upper()
+if VISIT_SCHEDULE not in ("NO", "NICE"):
+    raise ImproperlyConfigured(f'VISIT_SCHEDULE must be "NO" or "NICE", not {VISIT_SCHEDULE!r}.')
+
 # Production safety: on unless DEBUG.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/"]  # probes call the app server directly; a 301 would pass as healthy
@@ -417,10 +423,18 @@ WEBHOOK_MAX_PER_CLIENT = envint("WEBHOOK_MAX_PER_CLIENT", 10)
 # one derived from SECRET_KEY.
 WEBHOOK_SECRET_KEYS = envlist("WEBHOOK_SECRET_KEYS")
 
+# Alerts and the task list (maternity/rules/flags.py, docs/clinical-rules.md). From this gestation in days
+# (default 41+0: NICE NG207) a pregnancy with no induction of labour booked is flagged.
+INDUCTION_PLAN_BY_DAYS = envint("INDUCTION_PLAN_BY_DAYS", 41 * 7)
+# A record whose data quality (share of the data-quality rules passed, 0-100) is below this is a task.
+TASKS_DATA_QUALITY_BELOW = envfloat("TASKS_DATA_QUALITY_BELOW", 75.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint (the printed notes) logs each step of every PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -65,7 +65,16 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "Your birth plan",
         "Your wishes for the birth, written by you. Your midwife reads it and marks it as read.",
     ),
+    "labour": ("Your labour", "How your labour started and went, recorded by your midwife after the birth."),
     "births": ("The birth", "Details of your baby's birth, recorded after the birth."),
+    "postnatalMotherVisits": (
+        "Your visits after the birth",
+        "Your midwife's checks of how you are recovering, until you are discharged from postnatal care.",
+    ),
+    "postnatalBabyVisits": (
+        "Your baby's checks after the birth",
+        "Your baby's weight, feeding and colour at each check, until discharge.",
+    ),
     "careLocations": (
         "Where you have been cared for",
         "Each hospital, health centre or midwife team that has looked after you in this pregnancy, and "

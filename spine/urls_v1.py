@@ -3,6 +3,7 @@
 from django.urls import re_path
 
 from .routes import api_path
+from .views.delivery import DeliveryView
 from .views.events import EventFeedView
 from .views.records_list import RecordListView
 from .views.subscriptions import (
@@ -18,6 +19,7 @@ subscription = "subscriptions/<str:subscription_id>"
 
 urlpatterns = [
     *api_path("records", RecordListView.as_view(), name="spine-records"),
+    *api_path("records/<str:record_id>/delivery", DeliveryView.as_view(), name="spine-record-delivery"),
     *api_path("events", EventFeedView.as_view(), name="spine-events"),
     *api_path("subscriptions", SubscriptionListView.as_view(), name="spine-subscriptions"),
     *api_path(subscription, SubscriptionView.as_view(), name="spine-subscription"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import formats, timezone
 
+from maternity.models.labour import Analgesia, Feeding
 from maternity.rules.clinical import format_gestation
 from maternity.rules.codes import (
     COUNTRY,
@@ -475,6 +476,13 @@ def display(rt: ResourceType, name: str, value) -> str:
         return "; ".join(fetus_summary(row) for row in value)
     if name == "stimuli":
         return "; ".join(stimulus_summary(row) for row in value)
+    if name == "analgesia":  # labour: the kinds used
+        return ", ".join(str(dict(Analgesia.choices).get(kind, kind)) for kind in value)
+    if name == "newborns":  # labour: each baby's details that NHN's birth has no place for
+        return "; ".join(newborn_summary(number, row) for number, row in enumerate(value, start=1))
+    if name == "epds_answers":  # a postnatal visit: the score, not the answers
+        total = sum(value) if len(value) == 10 else None
+        return f"Score {total} of 30" if total is not None else "Not complete"
     if isinstance(value, datetime.datetime):
         return when(value)
     if isinstance(value, datetime.date):
@@ -524,6 +532,15 @@ def stimulus_summary(row: dict) -> str:
     week36 = _frequency(row.get("stimuliFrequencyAtWeek36"))
     parts = [f"first consultation: {first}" if first else "", f"week 36: {week36}" if week36 else ""]
     return f"{name}: " + ("; ".join(p for p in parts if p) or "nothing recorded")
+
+
+def newborn_summary(number: int, row: dict) -> str:
+    parts = []
+    if row.get("resuscitation") is not None:
+        parts.append("resuscitated" if row["resuscitation"] else "not resuscitated")
+    if row.get("feeding"):
+        parts.append(str(dict(Feeding.choices).get(row["feeding"], row["feeding"])).lower())
+    return f"Baby {number}: " + (", ".join(parts) or "nothing recorded")
 
 
 def gestation_text(weeks, days) -> str:

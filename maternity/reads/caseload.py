@@ -2,37 +2,47 @@
 
 One page costs the same few queries however many pregnancies there are: the total (one row the database
 keeps; a search counts its matches), the page's ids in order, the page's records (the person, mother,
-clinical tests and RhD-negative section joined in; the next appointment as a subquery), and one query
-each for the page's last appointment and last SFH measurement.
+clinical tests and RhD-negative section joined in), and one query each for the page's last appointment,
+last SFH measurements, open bookings and alert acknowledgements.
 The location's active records are found through the (active_care_location, status, agreed_edd, id) index,
-already in the default order; the appointment and SFH lookups use their (record, date) indexes.
+already in the default order; the appointment, SFH and booking lookups use their (record, date) indexes.
+
+"Next appointment" is the next booking (`maternity.rules.bookings.next_booking`), not the last visit: a
+visit recorded today is not an appointment still to come.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from maternity.actors import Actor
 from maternity.models import (
+    AlertAcknowledgement,
     AntenatalAppointment,
+    Booking,
+    BookingStatus,
     CareLocation,
     CaseloadSize,
     Pregnancy,
     RecordStatus,
     SymphysisFundalHeight,
+    VisitKind,
 )
+from maternity.rules.bookings import next_booking
 from maternity.rules.clinical import format_gestation, gestation_days
-from maternity.rules.flags import Flag, caseload_flags
+from maternity.rules.flags import Flag, record_flags
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 25
 MAX_SEARCH = 100
+SFH_READ = 6  # the last SFH measurements each row reads: enough to find one 2 weeks before the last
 
 # Sort keys as they appear in the URL; "-" reverses. Unknown pregnancies' values (no name, no EDD, no
 # appointment booked) always come last; the record id breaks ties so pages never overlap.
@@ -94,44 +104,67 @@ def caseload_records(*, actor: Actor, today: date, search: str = "", sort: str =
         records = records.filter(search_filter(search))
     sort = clean_sort(sort)
     if sort.lstrip("-") == "next":
-        records = records.annotate(next_appointment=_next_appointment(today))
+        records = records.annotate(next_appointment=_next_booking(today))
     return records.order_by(*_ordering(sort))
 
 
-def _next_appointment(today: date) -> Subquery:
+def start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _next_booking(today: date) -> Subquery:
+    """When the next booking starts (as `rules.bookings.next_booking` finds it), for sorting in SQL."""
     return Subquery(
-        AntenatalAppointment.objects.filter(
-            record=OuterRef("pk"), entered_in_error=False, appointment_date__gte=today
-        )
-        .order_by("appointment_date")
-        .values("appointment_date")[:1]
+        open_bookings()
+        .filter(record=OuterRef("pk"), status=BookingStatus.BOOKED, starts_at__gte=start_of(today))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
     )
+
+
+def open_bookings() -> QuerySet[Booking]:
+    """The bookings the flags read: those still BOOKED with no visit recorded against them (the next one,
+    the missed ones) and the inductions booked or attended (the induction plan)."""
+    return Booking.objects.filter(
+        Q(status=BookingStatus.BOOKED, visit_id__isnull=True)
+        | Q(kind=VisitKind.INDUCTION, status=BookingStatus.ATTENDED),
+        entered_in_error=False,
+    ).order_by("starts_at")
+
+
+def flag_prefetches(today: date) -> list[Prefetch]:
+    """What the flags of many records read beside their singletons, one query each for all of them: the
+    last appointment on or before today, the last SFH measurements, the open bookings and the
+    acknowledgements (`rules.flags.record_flags`)."""
+    last_appointment = AntenatalAppointment.objects.filter(
+        entered_in_error=False, appointment_date__lte=today
+    ).order_by("-appointment_date", "-last_updated")[:1]
+    last_sfhs = SymphysisFundalHeight.objects.filter(entered_in_error=False).order_by(
+        "-measurement_date", "-last_updated"
+    )[:SFH_READ]
+    acknowledgements = AlertAcknowledgement.objects.filter(entered_in_error=False).order_by("last_updated")
+    return [
+        Prefetch("antenatalappointments", queryset=last_appointment, to_attr="last_appointments"),
+        Prefetch("symphysisfundalheights", queryset=last_sfhs, to_attr="last_sfhs"),
+        Prefetch("bookings", queryset=open_bookings(), to_attr="open_bookings"),
+        Prefetch("alertacknowledgements", queryset=acknowledgements, to_attr="acknowledgements"),
+    ]
 
 
 def with_row_details(records: QuerySet, today: date) -> QuerySet:
     """Everything a caseload row shows, for the records of one page."""
-    last_appointment = AntenatalAppointment.objects.filter(
-        entered_in_error=False, appointment_date__lte=today
-    ).order_by("-appointment_date", "-last_updated")[:1]
-    last_sfh = SymphysisFundalHeight.objects.filter(entered_in_error=False).order_by(
-        "-measurement_date", "-last_updated"
-    )[:1]
-    return (
-        records.select_related("person", "mother", "clinicaltests", "rhesusdnegative")
-        .annotate(next_appointment=_next_appointment(today))
-        .prefetch_related(
-            Prefetch("antenatalappointments", queryset=last_appointment, to_attr="last_appointments"),
-            Prefetch("symphysisfundalheights", queryset=last_sfh, to_attr="last_sfhs"),
-        )
+    return records.select_related("person", "mother", "clinicaltests", "rhesusdnegative").prefetch_related(
+        *flag_prefetches(today)
     )
 
 
 class RowDetails(TypedDict):
     """What `with_row_details` adds to each record."""
 
-    next_appointment: date | None
     last_appointments: list[AntenatalAppointment]
     last_sfhs: list[SymphysisFundalHeight]
+    open_bookings: list[Booking]
+    acknowledgements: list[AlertAcknowledgement]
 
 
 class PageByIds:
@@ -161,8 +194,18 @@ class CaseloadRow:
     age: int | None
     gestation: str  # "weeks+days" today, "" when there is no EDD
     agreed_edd: date | None
-    next_appointment: date | None
+    next_booking: Booking | None
     flags: list[Flag] = field(default_factory=list)
+    acknowledged: set[tuple[str, str]] = field(default_factory=set)  # (code, subject) of acknowledged flags
+
+    @property
+    def next_day(self) -> date | None:
+        return timezone.localdate(self.next_booking.starts_at) if self.next_booking else None
+
+    @property
+    def flag_states(self) -> list[tuple[Flag, bool]]:
+        """Each flag and whether it is acknowledged (about its current subject)."""
+        return [(flag, (flag.code, flag.subject) in self.acknowledged) for flag in self.flags]
 
 
 def age_on(born: date | None, today: date) -> int | None:
@@ -171,7 +214,23 @@ def age_on(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def caseload_row(record: "WithAnnotations[Pregnancy, RowDetails]", today: date) -> CaseloadRow:
+def record_flags_read(record: "WithAnnotations[Pregnancy, RowDetails]", now: datetime) -> list[Flag]:
+    """The flags of a record that came with `flag_prefetches`."""
+    return record_flags(
+        record=record,
+        appointments=record.last_appointments,
+        measurements=record.last_sfhs,
+        bookings=record.open_bookings,
+        now=now,
+    )
+
+
+def acknowledged(record: "WithAnnotations[Pregnancy, RowDetails]") -> set[tuple[str, str]]:
+    return {(ack.alert_code, ack.subject) for ack in record.acknowledgements}
+
+
+def caseload_row(record: "WithAnnotations[Pregnancy, RowDetails]", now: datetime) -> CaseloadRow:
+    today = timezone.localdate(now)
     mother = getattr(record, "mother", None)
     gestation = ""
     if record.agreed_edd is not None:
@@ -184,26 +243,23 @@ def caseload_row(record: "WithAnnotations[Pregnancy, RowDetails]", today: date) 
         age=age_on(record.person.date_of_birth, today),
         gestation=gestation,
         agreed_edd=record.agreed_edd,
-        next_appointment=record.next_appointment,
-        flags=caseload_flags(
-            record=record,
-            last_appointment=next(iter(record.last_appointments), None),
-            last_sfh=next(iter(record.last_sfhs), None),
-            today=today,
-        ),
+        next_booking=next_booking(record.open_bookings, now=now),
+        flags=record_flags_read(record, now),
+        acknowledged=acknowledged(record),
     )
 
 
 def caseload_page(
     *,
     actor: Actor,
-    today: date,
+    now: datetime,
     search: str = "",
     sort: str = DEFAULT_SORT,
     page: int | str | None = 1,
     per_page: int = PAGE_SIZE,
 ) -> tuple[Page, list[CaseloadRow]]:
     """One page of the caseload (a page number out of range gives the nearest page) and its rows."""
+    today = timezone.localdate(now)
     records = caseload_records(actor=actor, today=today, search=search, sort=sort)
     # Django's Paginator asks only for count() and slices: the stub wants a whole sequence
     paginator: Paginator[WithAnnotations[Pregnancy, RowDetails]] = Paginator(
@@ -213,7 +269,7 @@ def caseload_page(
     if not search.strip() and actor.care_location is not None:
         paginator.count = caseload_size(actor.care_location)  # instead of counting the whole caseload
     current = paginator.get_page(page)
-    return current, [caseload_row(record, today) for record in current.object_list]
+    return current, [caseload_row(record, now) for record in current.object_list]
 
 
 def caseload_size(location: CareLocation) -> int:

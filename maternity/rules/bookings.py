@@ -28,16 +28,23 @@ def missed_bookings(bookings: Iterable[Booking], *, today: date) -> list[Booking
     return sorted((b for b in bookings if is_missed(b, today=today)), key=lambda b: b.starts_at)
 
 
+def upcoming_bookings(bookings: Iterable[Booking], *, today: date) -> list[Booking]:
+    """The visits still booked from today on, earliest first (one earlier today but not yet recorded
+    counts: she may be in the waiting room). Cancelled, attended and missed ones are not ahead of her."""
+    return sorted(
+        (
+            b
+            for b in bookings
+            if b.status == BookingStatus.BOOKED
+            and not b.entered_in_error
+            and b.visit_id is None
+            and timezone.localdate(b.starts_at) >= today
+        ),
+        key=lambda b: b.starts_at,
+    )
+
+
 def next_booking(bookings: Iterable[Booking], *, now: datetime) -> Booking | None:
-    """The next booked visit from today on (one earlier today but not yet recorded counts: she may be in
-    the waiting room), or None."""
-    today = timezone.localdate(now)
-    upcoming = [
-        b
-        for b in bookings
-        if b.status == BookingStatus.BOOKED
-        and not b.entered_in_error
-        and b.visit_id is None
-        and timezone.localdate(b.starts_at) >= today
-    ]
-    return min(upcoming, key=lambda b: b.starts_at, default=None)
+    """The next of the upcoming bookings, or None."""
+    upcoming = upcoming_bookings(bookings, today=timezone.localdate(now))
+    return upcoming[0] if upcoming else None

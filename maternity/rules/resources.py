@@ -19,6 +19,8 @@ class ResourceType:
     key_demographics: bool = False  # only the active Care Location may write it
     # not in NHN's record: this project's own (docs/api.md, "Extensions"); in GET record beside NHN's types
     extension: bool = False
+    # written only through this service, which checks what the generic writes cannot (empty: any write)
+    written_through: str = ""
 
     @property
     def is_list(self) -> bool:
@@ -60,7 +62,12 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("bookings", m.Booking, extension=True),
         ResourceType("postnatalMotherVisits", m.PostnatalMotherVisit, extension=True),
         ResourceType("postnatalBabyVisits", m.PostnatalBabyVisit, extension=True),
-        ResourceType("alertAcknowledgements", m.AlertAcknowledgement, extension=True),
+        ResourceType(
+            "alertAcknowledgements",
+            m.AlertAcknowledgement,
+            extension=True,
+            written_through="acknowledging an alert in the midwives' app (it checks the alert still stands)",
+        ),
     ]
 }
 SINGLETONS = [rt for rt in RESOURCE_TYPES.values() if not rt.is_list]

@@ -4,8 +4,10 @@ version with who and when, and writes its RecordEvent. Views, serializers and fo
 from .active_care import care_pull
 from .audit import access_log_write
 from .birth_plan import birth_plan_acknowledge, birth_plan_save
+from .bookings import booking_cancel, booking_change, bookings_plan_accept, visit_record_for_booking
 from .care import care_location_create, care_location_delete, care_location_update, practitioner_create
 from .deletion import record_delete, record_delete_refusal, record_delete_refused
+from .delivery import Delivered, Delivery, record_deliver
 from .end_dates import pregnancy_end_check, record_status_dates_check
 from .finding import Found, break_glass_reason_check, record_access_by_keys, record_find_by_keys
 from .portal_accounts import portal_account_get_or_create
@@ -33,10 +35,16 @@ __all__ = [
     "record_delete_refusal",
     "record_delete_refused",
     "Created",
+    "Delivered",
+    "Delivery",
     "Found",
     "access_log_write",
     "birth_plan_acknowledge",
     "birth_plan_save",
+    "booking_cancel",
+    "booking_change",
+    "bookings_plan_accept",
+    "visit_record_for_booking",
     "break_glass_reason_check",
     "care_pull",
     "portal_account_get_or_create",
@@ -53,6 +61,7 @@ __all__ = [
     "practitioner_create",
     "record_create",
     "record_create_check_types",
+    "record_deliver",
     "record_status_dates_check",
     "record_status_update",
     "resource_create",

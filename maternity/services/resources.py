@@ -14,6 +14,7 @@ from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
 from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
 from ..models.base import ListResource, Resource
+from .booking_checks import booking_check, booking_stored
 from .end_dates import pregnancy_end_check
 from .gate import record_write
 from .versioning import lock_record_for_write, now, read_only_check, save_resource_version, validate
@@ -28,9 +29,12 @@ def resource_type_get(name: str) -> ResourceType:
         ) from None
 
 
-def resource_writer_check(*, resource_type: str, actor: Actor) -> ResourceType:
-    """Refuse a resource type this kind of caller never writes (callers may ask before parsing a body)."""
+def resource_writer_check(*, resource_type: str, actor: Actor, through_service: bool = False) -> ResourceType:
+    """Refuse a resource type this kind of caller never writes (callers may ask before parsing a body), and
+    a type written only through its own service (`written_through`) unless that service is asking."""
     rt = resource_type_get(resource_type)
+    if rt.written_through and not through_service:
+        raise NotAllowed(f"{rt.name} is written only by {rt.written_through}.", rule="writer")
     if actor.user_type not in rt.written_by:
         writers: dict[frozenset[str], str] = {
             frozenset({UserType.PATIENT}): "the pregnant person",
@@ -79,13 +83,18 @@ def after_delivery_check(record: Pregnancy, rt: ResourceType) -> None:
 
 
 def resource_write_check(
-    *, record: Pregnancy, resource_type: str, actor: Actor, adding: bool = False
+    *,
+    record: Pregnancy,
+    resource_type: str,
+    actor: Actor,
+    adding: bool = False,
+    through_service: bool = False,
 ) -> None:
     """Every rule on who may write this resource type of this record, as the write gate applies them (the
     record's visibility aside): the kind of writer, read-only records, key demographics and, when `adding`,
     births, labour and postnatal visits only after the delivery. Pages ask it to explain a refusal before
     anyone types (`NotAllowed.rule` says which rule refused)."""
-    rt = resource_writer_check(resource_type=resource_type, actor=actor)
+    rt = resource_writer_check(resource_type=resource_type, actor=actor, through_service=through_service)
     read_only_check(record, actor)
     if rt.key_demographics:
         key_demographics_check(record, actor, rt.name)
@@ -117,6 +126,7 @@ def create_in_locked_record(
     instance = rt.model(record=record, version=1, **_content(rt, data))
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
     _check_dates(record, instance)
+    booking_check(instance, stored=None, at=at)
     save_resource_version(
         instance,
         record=record,
@@ -204,11 +214,13 @@ def resource_update(
         data, version = parse()
     instance = _get_resource(rt, record, resource_id)
     _check_version(rt, instance, version)
+    stored = booking_stored(instance)
     for name, value in {**_content(rt, data or {}), **(bookkeeping or {})}.items():
         setattr(instance, name, value)
     instance.version += 1
     validate(instance, exclude=["record"])
     _check_dates(record, instance)
+    booking_check(instance, stored=stored, at=now())
     save_resource_version(
         instance,
         record=record,

@@ -188,6 +188,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "user_code": "ABCD1234",
         "issuer_path": "elsewhere",
         "resource_path": "elsewhere",
+        "booking_id": ids["booking"],
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])
@@ -332,6 +333,12 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
     for name, model in lists.items():
         ids[name] = model.objects.filter(record=record).values_list("pk", flat=True).first()
         assert ids[name], f"The cast has no {name} item"
+    ids["booking"] = services.resource_create(
+        record_id=record.pk,
+        resource_type="bookings",
+        data={"starts_at": timezone.now() + timedelta(days=7), "kind": "ANTENATAL"},
+        actor=midwife_actor,
+    ).pk
     Group.objects.get_or_create(name="Hostile input")
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()

@@ -14,6 +14,9 @@ urlpatterns = [
     *urls_caseload.urlpatterns,
     *urls_record.urlpatterns,
     *urls_care.urlpatterns,
+    path("", include("maternity.web.urls_postnatal")),
     path("", include("maternity.web.urls_birth_plan")),
     path("", include("maternity.web.urls_reports")),
+    path("", include("maternity.web.urls_bookings")),
+    path("", include("maternity.web.urls_alerts")),
 ]

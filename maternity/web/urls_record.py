@@ -1,14 +1,16 @@
-"""The record page, editing its sections (version conflicts included), list items, and history."""
+"""The record page, editing its sections (version conflicts included), list items, history, and the printed
+notes."""
 
 from django.urls import path
 
-from .views import history, record, sections, sfh
+from .views import history, notes, record, sections, sfh
 
 SECTION = "records/<uuid:record_id>/sections/<str:resource_type>/"
 
 urlpatterns = [
     path("records/<uuid:record_id>/", record.record_page, name="record"),
     path("records/<uuid:record_id>/sfh/", sfh.sfh_chart, name="sfh-chart"),
+    path("records/<uuid:record_id>/notes.pdf", notes.notes_pdf, name="printed-notes"),
     path(SECTION, sections.section_edit, name="section-edit"),
     path(f"{SECTION}history/", history.section_history, name="section-history"),
     path(f"{SECTION}new/", sections.item_add, name="item-add"),

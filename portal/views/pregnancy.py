@@ -6,14 +6,21 @@ The record and every section come in one query, plus one per kind of list (the p
 queryset), so the page costs the same however full the record is."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from maternity.charts.sfh import sfh_chart_svg, sfh_points
-from maternity.models import AccessAction, AntenatalAppointment, NoteKind, Pregnancy, RecordStatus
+from maternity.models import (
+    AccessAction,
+    AntenatalAppointment,
+    BookingStatus,
+    NoteKind,
+    Pregnancy,
+    RecordStatus,
+)
 from maternity.presentation import specs
 from maternity.reads.access import get_record_for
 from maternity.reads.record_page import record_page_queryset
@@ -22,6 +29,7 @@ from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import plain_language as words
 from ..acting import patient_view
+from ..booking_words import kind_words
 
 APPOINTMENTS = RESOURCE_TYPES["antenatalAppointments"]
 # What her page never shows: her midwives' acknowledgements of alerts are their working notes.
@@ -148,6 +156,39 @@ def appointments(record: Pregnancy, today: date) -> tuple[list[Visit], list[Visi
     return upcoming, past
 
 
+# --- booked visits ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookedVisit:
+    """A visit booked for her, in her words; a cancelled one stays in the list, saying so."""
+
+    starts_at: datetime
+    what: str
+    where: str
+    with_whom: str
+    cancelled: bool
+
+
+def booked_visits(record: Pregnancy, today: date) -> list[BookedVisit]:
+    """Her bookings from today on, soonest first: booked or cancelled (a visit already recorded is under
+    her appointments)."""
+    visits = [
+        BookedVisit(
+            starts_at=booking.starts_at,
+            what=kind_words(booking.kind),
+            where=booking.place or "",
+            with_whom=booking.with_whom or "",
+            cancelled=booking.status == BookingStatus.CANCELLED,
+        )
+        for booking in record.bookings.all()
+        if not booking.entered_in_error
+        and booking.status != BookingStatus.ATTENDED
+        and timezone.localdate(booking.starts_at) >= today
+    ]
+    return sorted(visits, key=lambda visit: visit.starts_at)
+
+
 # --- the record's sections ----------------------------------------------------------------------------------
 
 
@@ -208,6 +249,51 @@ def _birth(item) -> Entry:
     return Entry("Your baby", facts)
 
 
+def _mother_visit(item) -> Entry:
+    """Her visit in plain words. Her mood check says only that it was done: the EPDS is a screening
+    questionnaire her midwife goes through with her, and a score read alone at home, without someone to
+    explain it and talk about support, could alarm more than help (docs/postnatal.md)."""
+    rt = RESOURCE_TYPES["postnatalMotherVisits"]
+    facts = [Fact("Date", words.value(rt, "visit_date", item.visit_date))]
+    if item.blood_pressure:
+        facts.append(Fact("Blood pressure", f"{item.blood_pressure} mmHg"))
+    for name, what in (("bleeding", "Bleeding"), ("wound", "Stitches or wound")):
+        if getattr(item, name):
+            facts.append(Fact(what, getattr(item, f"get_{name}_display")()))
+    if item.epds_answers:
+        facts.append(
+            Fact(
+                "How you are feeling",
+                "Your midwife asked you some questions about your mood and talked them through with you.",
+                wide=True,
+            )
+        )
+    if item.discharged:
+        facts.append(Fact("Discharged", "You were discharged from postnatal care at this visit.", wide=True))
+    if item.note:
+        facts.append(Fact("Note", item.note, wide=True))
+    return Entry("Visit", facts)
+
+
+def _baby_visit(item, record: Pregnancy) -> Entry:
+    """A baby's check: its weight beside its birth weight, feeding and jaundice, without flags."""
+    births = [birth for birth in record.births.all() if not birth.entered_in_error]
+    number = next((n for n, birth in enumerate(births, start=1) if birth.pk == item.birth_id), None)
+    birth = births[number - 1] if number else None
+    facts = [Fact("Date", words.value(RESOURCE_TYPES["postnatalBabyVisits"], "visit_date", item.visit_date))]
+    if item.weight is not None:
+        since = f" (born {birth.birth_weight} g)" if birth and birth.birth_weight else ""
+        facts.append(Fact("Weight", f"{item.weight} g{since}"))
+    if item.feeding:
+        facts.append(Fact("Feeding", item.get_feeding_display()))
+    if item.jaundice:
+        facts.append(Fact("Yellow skin (jaundice)", item.get_jaundice_display()))
+    if item.discharged:
+        facts.append(Fact("Discharged", "Discharged from postnatal care at this check.", wide=True))
+    heading = f"Baby {number}" if number and len(births) > 1 else "Your baby"
+    return Entry(heading, facts)
+
+
 def _list(section: Section, record: Pregnancy) -> None:
     rt = RESOURCE_TYPES[section.name]
     items = [item for item in getattr(record, rt.accessor).all() if not item.entered_in_error]
@@ -220,6 +306,10 @@ def _list(section: Section, record: Pregnancy) -> None:
             entry = _birth(item)
             if len(items) > 1:
                 entry.heading = f"Baby {len(section.entries) + 1}"
+        elif section.name == "postnatalMotherVisits":
+            entry = _mother_visit(item)
+        elif section.name == "postnatalBabyVisits":
+            entry = _baby_visit(item, record)
         elif section.name == "careLocations":
             entry = Entry(
                 item.care_location.name, [Fact("Looked after you from", words.when(item.start_time))]
@@ -278,6 +368,7 @@ def pregnancy(request, record_id):
         "to_go": words.time_to_go(record.agreed_edd, today) if record.is_active else "",
         "outcome": words.outcome_words(record),
         "upcoming": upcoming,
+        "booked": booked_visits(record, today) if record.is_active else [],
         "past": past,
         "growth": growth(record),
         "sections": sections(record),

@@ -349,7 +349,7 @@ class LabourSerializer(ResourceSerializer):
     analgesia = serializers.ListField(
         child=StrictChoiceField(choices=m.Analgesia.choices), max_length=len(m.Analgesia), required=False
     )
-    newborns = NewbornSerializer(many=True, required=False, max_length=8)
+    newborns = serializers.ListField(child=NewbornSerializer(), max_length=8, required=False)
 
     class Meta(ResourceSerializer.Meta):
         model = m.Labour

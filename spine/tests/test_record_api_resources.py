@@ -229,7 +229,7 @@ LIST_DATA = {
     ),
     "bookings": (
         {
-            "startsAt": "2025-08-01T09:30:00Z",
+            "startsAt": "2030-08-01T09:30:00Z",
             "durationMinutes": 30,
             "kind": "ANTENATAL",
             "place": "Fjordvik jordmortjeneste",
@@ -241,24 +241,10 @@ LIST_DATA = {
             "note": "",
         },
         {
-            "startsAt": "2025-08-01T09:30:00Z",
+            "startsAt": "2030-08-01T09:30:00Z",
             "kind": "ANTENATAL",
             "status": "CANCELLED",
             "cancellationReason": "She asked to move it",
-        },
-    ),
-    "alertAcknowledgements": (
-        {
-            "alertCode": "bp-high",
-            "subject": "antenatalAppointments/7d0c4f4e-52d4-4a25-9a33-0f2f0b7f3b7e@1",
-            "alertDetail": "High blood pressure at the last appointment: 142/92 mmHg.",
-            "actionTaken": "Repeated after rest: 134/86. Review in a week.",
-        },
-        {
-            "alertCode": "bp-high",
-            "subject": "antenatalAppointments/7d0c4f4e-52d4-4a25-9a33-0f2f0b7f3b7e@1",
-            "alertDetail": "High blood pressure at the last appointment: 142/92 mmHg.",
-            "actionTaken": "Repeated after rest: 134/86. Referred to the day unit.",
         },
     ),
 }
@@ -268,6 +254,27 @@ def deliver(api, record_id: str, when: str) -> None:
     status = {"status": "DELIVERED", "deliveryDate": when, "liveBirth": True}
     response = api.post(f"record/{record_id}/updateStatus", {"version": 1, "recordStatus": status})
     assert response.status_code == 200, response.content
+
+
+def test_an_alert_acknowledgement_is_refused_to_the_api_which_cannot_check_the_alert_stands(
+    api, record_id, db_state
+):
+    before = db_state()
+    body = {
+        "alertCode": "bp-high",
+        "subject": "antenatalAppointments/7d0c4f4e-52d4-4a25-9a33-0f2f0b7f3b7e@1",
+        "alertDetail": "High blood pressure at the last appointment: 142/92 mmHg.",
+        "actionTaken": "Repeated after rest.",
+    }
+
+    response = api.post(f"record/{record_id}/alertAcknowledgements", body)
+
+    assert outcome(response) == (403, "DHG-0010", "DHG-0010")
+    assert response.json()["errorMessage"] == (
+        "alertAcknowledgements is written only by acknowledging an alert in the midwives' app (it checks "
+        "the alert still stands)."
+    )
+    assert db_state() == before
 
 
 def test_a_birth_is_refused_before_the_delivery_for_every_caller_and_changes_nothing(

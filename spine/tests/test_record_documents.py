@@ -70,9 +70,7 @@ def test_each_singletons_post_and_put_rewrite_the_document(api, record_id, resou
     assert assert_document_is_the_rows(record_id)[resource_type] == updated.json()
 
 
-@pytest.mark.parametrize(
-    "resource_type", ["antenatalAppointments", "symphysisFundalHeights", "bookings", "alertAcknowledgements"]
-)
+@pytest.mark.parametrize("resource_type", ["antenatalAppointments", "symphysisFundalHeights", "bookings"])
 def test_each_list_types_post_put_and_delete_rewrite_the_document(api, record_id, resource_type):
     first, second = LIST_DATA[resource_type]
     item = api.post(f"record/{record_id}/{resource_type}", first).json()

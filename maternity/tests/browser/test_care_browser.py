@@ -31,17 +31,16 @@ def test_a_status_change_is_reviewed_and_confirmed(page, record, location_a):
     sign_in(page, "kari")
     page.goto(f"/records/{record.pk}/status/")
     assert_accessible(page)
-    page.get_by_label("Delivered").check()
+    page.get_by_label("Terminated").check()
     when = timezone.localtime() - timedelta(hours=3)
-    page.get_by_label("Date and time of delivery").fill(when.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Live birth").select_option("yes")
-    page.get_by_role("button", name="Review the change").click()
-    page.get_by_role("heading", name="Confirm: mark the record delivered?").wait_for()
+    page.get_by_label("Date and time of termination").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Confirm: mark the record terminated?").wait_for()
     assert_accessible(page)
     assert Pregnancy.objects.get(pk=record.pk).status == "ACTIVE"
     page.get_by_role("button", name="Yes, change the status").click()
-    page.get_by_text("The record is now delivered.").wait_for()
-    assert Pregnancy.objects.get(pk=record.pk).status == "DELIVERED"
+    page.get_by_text("The record is now terminated.").wait_for()
+    assert Pregnancy.objects.get(pk=record.pk).status == "TERMINATED"
 
     page.goto(f"/records/{record.pk}/access-log/")
     assert_accessible(page)

@@ -87,3 +87,10 @@ def test_the_check_runs_only_with_deploy(settings):
     settings.DEBUG, settings.CACHES = False, LOCAL_MEMORY
     found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=False)
     assert [message.id for message in found if message.id.startswith("maternity.")] == []
+
+
+def test_an_unknown_national_visit_schedule_stops_the_server_from_starting_with_the_reason():
+    result = deploy_check(production_env(REDIS_URL=REDIS_URL, VISIT_SCHEDULE="FR"))
+
+    assert result.returncode != 0
+    assert 'VISIT_SCHEDULE must be "NO" or "NICE", not \'FR\'.' in result.stderr

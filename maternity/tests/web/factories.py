@@ -102,10 +102,13 @@ def make_rhd_negative(actor: Actor, record: Pregnancy, *, prophylaxis: bool | No
 
 def make_flagged_pregnancy(actor: Actor, *, name: str = "Flagged Fjell", nin: str | None = None) -> Pregnancy:
     """A pregnancy at 33+0 with every flag but overdue: SFH far below the 3rd centile, BP 150/95 with
-    protein 2+ at the last appointment, RhD negative without prophylaxis; and a next appointment."""
+    protein 2+ at the last appointment, RhD negative without prophylaxis; and a next appointment, booked."""
+    from .alerts_factories import book
+
     record = make_pregnancy(actor, name=name, edd=edd_at(33), nin=nin)
     add_sfh(actor, record, on=days_from_today(-7), cm=24, week=32)
     add_appointment(actor, record, on=days_from_today(-7), blood_pressure="150/95", protein="2+")
     add_appointment(actor, record, on=days_from_today(7))
+    book(actor, record, days=7)
     make_rhd_negative(actor, record)
     return record

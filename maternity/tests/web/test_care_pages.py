@@ -35,12 +35,11 @@ def stranger(location_c):
     return signed_in("siri", location_c)
 
 
-def delivered(record, **changes):
+def terminated(record, **changes):
     return {
-        "status": "DELIVERED",
+        "status": "TERMINATED",
         "version": record.version,
-        "delivery_date": (timezone.localtime() - timedelta(hours=2)).strftime(LOCAL),
-        "live_birth": "yes",
+        "termination_date": (timezone.localtime() - timedelta(hours=2)).strftime(LOCAL),
         **changes,
     }
 
@@ -48,42 +47,66 @@ def delivered(record, **changes):
 def test_a_status_change_is_confirmed_before_it_is_made(at_active, record):
     url = f"/records/{record.pk}/status/"
     assert at_active.get(url).status_code == 200
-    review = at_active.post(url, delivered(record))
+    review = at_active.post(url, terminated(record))
     assert review.status_code == 200
-    assert "Confirm: mark the record delivered?" in review.content.decode()
+    assert "Confirm: mark the record terminated?" in review.content.decode()
     assert Pregnancy.objects.get(pk=record.pk).status == "ACTIVE"  # nothing yet
 
-    done = at_active.post(url, {**delivered(record), "confirmed": "yes"})
+    done = at_active.post(url, {**terminated(record), "confirmed": "yes"})
     assert done.status_code == 302 and done["Location"] == f"/records/{record.pk}/"
     changed = Pregnancy.objects.get(pk=record.pk)
-    assert (changed.status, changed.live_birth) == ("DELIVERED", True)
+    assert changed.status == "TERMINATED"
     entry = AccessLog.objects.filter(record=record, action="STATUS_CHANGE").get()
-    assert entry.outcome == "ALLOWED" and entry.detail == "ACTIVE -> DELIVERED"
+    assert entry.outcome == "ALLOWED" and entry.detail == "ACTIVE -> TERMINATED"
+
+
+def test_delivered_leads_to_the_delivery_step_which_asks_for_the_babies(at_active, record):
+    response = at_active.post(f"/records/{record.pk}/status/", {"status": "DELIVERED", "version": 1})
+    assert response.status_code == 302
+    assert response["Location"] == f"/records/{record.pk}/delivery/?version=1"
+    assert Pregnancy.objects.get(pk=record.pk).status == "ACTIVE"  # nothing yet: see test_delivery_pages
 
 
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"delivery_date": ""}, "Give the date and time of delivery."),
-        ({"live_birth": ""}, "Say whether it was a live birth."),
-        ({"delivery_date": "2099-01-01T10:00"}, "The delivery date (2099-01-01) is in the future"),
-        ({"delivery_date": "yesterday"}, "Enter a valid date/time."),
+        ({"termination_date": ""}, "Give the date and time of the termination."),
+        ({"termination_date": "2099-01-01T10:00"}, "The termination date (2099-01-01) is in the future"),
+        ({"termination_date": "yesterday"}, "Enter a valid date/time."),
         ({"status": "EXPLODED"}, "Select a valid choice."),
-        ({"status": "TERMINATED", "termination_date": ""}, "Give the date and time of the termination."),
     ],
 )
 def test_bad_details_show_the_form_again_and_change_nothing(at_active, record, changes, message):
     response = at_active.post(
-        f"/records/{record.pk}/status/", {**delivered(record), **changes, "confirmed": "yes"}
+        f"/records/{record.pk}/status/", {**terminated(record), **changes, "confirmed": "yes"}
     )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Pregnancy.objects.get(pk=record.pk).status == "ACTIVE"
 
 
+def test_correcting_an_ended_record_to_delivered_asks_for_the_date_and_outcome(
+    at_active, record, midwife_actor
+):
+    services.record_status_update(
+        record_id=record.pk,
+        version=1,
+        status="TERMINATED",
+        termination_date=timezone.now() - timedelta(hours=3),
+        actor=midwife_actor,
+    )
+    response = at_active.post(
+        f"/records/{record.pk}/status/", {"status": "DELIVERED", "version": 2, "confirmed": "yes"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the date and time of delivery." in html and "Say whether it was a live birth." in html
+
+
 def test_a_status_change_against_a_stale_version_is_refused(at_active, record):
     response = at_active.post(
-        f"/records/{record.pk}/status/", {**delivered(record, version=record.version - 1), "confirmed": "yes"}
+        f"/records/{record.pk}/status/",
+        {**terminated(record, version=record.version - 1), "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert Pregnancy.objects.get(pk=record.pk).status == "ACTIVE"

@@ -1,6 +1,6 @@
 """The caseload page: who sees it, what each row shows, search, sort, pages, audit and query counts."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.db import connection
@@ -11,7 +11,9 @@ from conftest import new_nin
 from maternity import services
 from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason
 from maternity.reads.caseload import PAGE_SIZE, age_on
+from maternity.services import alerts as services_alerts
 
+from .alerts_factories import book
 from .conftest import signed_in
 from .factories import (
     add_appointment,
@@ -88,8 +90,8 @@ def test_row_shows_name_age_gestation_edd_and_next_appointment(web_a, actor_a):
     nin = new_nin(born)
     record = make_pregnancy(actor_a, name="Astrid Berg", edd=edd_at(32, 4), nin=nin, born=born)
     add_appointment(actor_a, record, on=days_from_today(-14))
-    add_appointment(actor_a, record, on=days_from_today(21))
-    add_appointment(actor_a, record, on=days_from_today(7))
+    book(actor_a, record, days=21)
+    seven = book(actor_a, record, days=7, at=time(9, 30))
     response = web_a.get(URL)
     row = response.context["rows"][0]
     assert f"{nin} · {row.age} years".encode() in response.content
@@ -98,36 +100,72 @@ def test_row_shows_name_age_gestation_edd_and_next_appointment(web_a, actor_a):
     assert row.age == age_on(born, timezone.localdate())
     assert row.gestation == "32+4"
     assert row.agreed_edd == edd_at(32, 4)
-    assert row.next_appointment == days_from_today(7)
+    assert row.next_booking == seven and row.next_day == days_from_today(7)
+    assert '09:30<span class="nin">Antenatal check</span>' in response.content.decode()
     assert row.flags == []
 
 
-def test_next_appointment_today_counts_and_entered_in_error_ones_do_not(web_a, actor_a):
+def test_next_appointment_is_the_next_booking_not_a_visit_already_recorded(web_a, actor_a):
     record = make_pregnancy(actor_a)
-    wrong = add_appointment(actor_a, record, on=days_from_today(2))
+    wrong = book(actor_a, record, days=2)
     services.resource_enter_in_error(
-        record_id=record.pk, resource_type="antenatalAppointments", resource_id=wrong.pk, actor=actor_a
+        record_id=record.pk, resource_type="bookings", resource_id=wrong.pk, actor=actor_a
     )
-    add_appointment(actor_a, record, on=days_from_today(9))
-    assert web_a.get(URL).context["rows"][0].next_appointment == days_from_today(9)
-    add_appointment(actor_a, record, on=days_from_today(0))
+    book(actor_a, record, days=5, status="CANCELLED")
+    book(actor_a, record, days=9)
+    add_appointment(actor_a, record, on=days_from_today(0))  # today's visit, recorded: not to come
+    add_appointment(actor_a, record, on=days_from_today(3))  # a visit dated ahead is not a booking
+    assert web_a.get(URL).context["rows"][0].next_day == days_from_today(9)
+    book(actor_a, record, days=0, at=time(0, 1))  # earlier today, not yet seen: she may be waiting
     response = web_a.get(URL)
-    assert response.context["rows"][0].next_appointment == days_from_today(0)
-    assert b"<strong>Today</strong>" in response.content
+    assert response.context["rows"][0].next_day == days_from_today(0)
+    assert b"<strong>Today</strong> 00:01" in response.content
 
 
-def test_row_without_a_name_or_appointment_says_so(web_a, actor_a):
+def test_row_without_a_name_or_appointment_says_so_and_flags_it(web_a, actor_a):
     make_pregnancy(actor_a, name=None)
     response = web_a.get(URL)
     assert b"No name recorded" in response.content
     assert b"None booked" in response.content
+    assert [flag.code for flag in response.context["rows"][0].flags] == ["booking-none"]
+
+
+def test_a_missed_booking_is_flagged_on_the_caseload(web_a, actor_a):
+    record = make_pregnancy(actor_a, edd=edd_at(30))
+    book(actor_a, record, days=-3)
+    book(actor_a, record, days=11)
+    row = web_a.get(URL).context["rows"][0]
+    assert [flag.code for flag in row.flags] == ["booking-missed"]
+
+
+def test_no_visit_booked_at_40_weeks_is_severe_on_the_caseload(web_a, actor_a):
+    make_pregnancy(actor_a, edd=edd_at(40, 3))
+    response = web_a.get(URL)
+    flag = response.context["rows"][0].flags[0]
+    assert (flag.code, flag.severe) == ("booking-none", True)
+    assert b'class="flag bad" data-flag="booking-none"' in response.content
+
+
+def test_an_acknowledged_flag_is_shown_as_acknowledged(web_a, actor_a):
+    record = make_pregnancy(actor_a, edd=edd_at(30))
+    flag = web_a.get(URL).context["rows"][0].flags[0]
+    services_alerts.alert_acknowledge(
+        record_id=record.pk,
+        alert_code=flag.code,
+        subject=flag.subject,
+        action_taken="Phoned her: she books online tonight.",
+        actor=actor_a,
+    )
+    response = web_a.get(URL)
+    assert response.context["rows"][0].flag_states == [(flag, True)]
+    assert b'class="flag acknowledged" data-flag="booking-none"' in response.content
 
 
 def test_flags_of_a_pregnancy_that_needs_attention(web_a, actor_a):
     make_flagged_pregnancy(actor_a)
     response = web_a.get(URL)
     codes = [flag.code for flag in response.context["rows"][0].flags]
-    assert sorted(codes) == ["bp-high", "protein", "rhd", "sfh-low"]
+    assert sorted(codes) == ["bp-high", "protein", "rhd", "sfh-low"]  # a visit is booked: no booking flag
     assert b'data-flag="bp-high"' in response.content
     assert b"High blood pressure at the last appointment: 150/95 mmHg." in response.content
 
@@ -139,13 +177,16 @@ def test_flags_come_from_the_last_appointment_and_the_last_sfh(web_a, actor_a):
     add_appointment(actor_a, record, on=days_from_today(-14), blood_pressure="160/110", protein="3+")
     add_appointment(actor_a, record, on=days_from_today(-1), blood_pressure="118/72", protein="Neg")
     add_appointment(actor_a, record, on=days_from_today(6), blood_pressure="170/115")  # not happened yet
+    book(actor_a, record, days=6)
     assert web_a.get(URL).context["rows"][0].flags == []
 
 
 def test_rhd_negative_with_prophylaxis_and_overdue_flags(web_a, actor_a):
     given = make_pregnancy(actor_a, name="Given", edd=edd_at(30))
     make_rhd_negative(actor_a, given, prophylaxis=True)
-    make_pregnancy(actor_a, name="Overdue", edd=days_from_today(-5))
+    book(actor_a, given, days=7)
+    late = make_pregnancy(actor_a, name="Overdue", edd=days_from_today(-5))
+    book(actor_a, late, days=1)
     rows = {row.name: row for row in web_a.get(URL).context["rows"]}
     assert rows["Given"].flags == []
     assert [flag.label for flag in rows["Overdue"].flags] == ["Overdue 40+5"]
@@ -162,8 +203,8 @@ def three(actor_a):
         "anne Dahl": make_pregnancy(actor_a, name="anne Dahl", edd=edd_at(36)),
         "Cecilie Berg": make_pregnancy(actor_a, name="Cecilie Berg", edd=edd_at(28)),
     }
-    add_appointment(actor_a, made["Berit Aas"], on=days_from_today(3))
-    add_appointment(actor_a, made["Cecilie Berg"], on=days_from_today(10))
+    book(actor_a, made["Berit Aas"], days=3)
+    book(actor_a, made["Cecilie Berg"], days=10)
     return made
 
 
@@ -266,7 +307,9 @@ def queries_for_caseload(client, **params) -> int:
     return len(captured)
 
 
-MAX_QUERIES = 12  # session, user, practitioner, location; total, page ids, page, 2 prefetches; audit entry
+# session, user, practitioner, location; total, page ids, page, 4 prefetches (last appointment, last SFH
+# measurements, open bookings, acknowledgements); audit entry
+MAX_QUERIES = 14
 
 
 @pytest.mark.parametrize("params", [{}, {"sort": "next"}, {"sort": "-name", "q": "Mother"}])

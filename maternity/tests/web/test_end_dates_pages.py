@@ -33,23 +33,27 @@ def after_june(record, kari):
     return record
 
 
-def status_post(record, **fields) -> dict:
-    return {"status": "DELIVERED", "version": record.version, "live_birth": "yes", **fields}
+def delivery_post(record, birth_time: str) -> dict:
+    """The delivery step's form with one baby born at `birth_time` (the delivery time is the first baby's)."""
+    return {
+        "version": record.version,
+        "babies": "1",
+        "action": "save",
+        "baby1-birth_time": birth_time,
+        "baby1-live_birth": "True",
+    }
 
 
-@pytest.mark.parametrize("confirmed", ["", "yes"])
-def test_a_delivery_before_her_last_period_is_shown_on_its_field_before_any_confirmation(
-    kari, after_june, confirmed
-):
+def test_a_delivery_before_her_last_period_is_shown_on_the_babys_time_of_birth(kari, after_june):
     client, _ = kari
-    data = status_post(after_june, delivery_date="2025-10-15T03:12", confirmed=confirmed)
-    response = client.post(f"/records/{after_june.pk}/status/", data)
+    response = client.post(
+        f"/records/{after_june.pk}/delivery/", delivery_post(after_june, "2025-10-15T03:12")
+    )
     assert response.status_code == 400
-    assert "Confirm:" not in response.content.decode()
-    errors = response.context["form"].errors
-    assert list(errors) == ["delivery_date"]
-    assert errors["delivery_date"] == [
-        "The delivery date (2025-10-15) is before this pregnancy began: her last menstrual period was "
+    baby = response.context["babies"][0]
+    assert list(baby.errors) == ["birth_time"]
+    assert baby.errors["birth_time"] == [
+        "The time of birth (2025-10-15) is before this pregnancy began: her last menstrual period was "
         "2026-06-01. Check the date, or the LMP in the current pregnancy section."
     ]
     assert Pregnancy.objects.get(pk=after_june.pk).status == RecordStatus.ACTIVE
@@ -65,11 +69,11 @@ def test_a_termination_tomorrow_is_shown_on_its_field(kari, after_june):
     assert "is in the future" in response.context["form"].errors["termination_date"][0]
 
 
-def test_a_possible_delivery_goes_on_to_the_confirmation(kari, after_june):
-    data = status_post(after_june, delivery_date=timezone.localtime().strftime(LOCAL))
-    response = kari[0].post(f"/records/{after_june.pk}/status/", data)
-    assert response.status_code == 200
-    assert "Confirm: mark the record delivered?" in response.content.decode()
+def test_a_possible_delivery_is_recorded(kari, after_june):
+    data = delivery_post(after_june, timezone.localtime().strftime(LOCAL))
+    response = kari[0].post(f"/records/{after_june.pk}/delivery/", data)
+    assert response.status_code == 302
+    assert Pregnancy.objects.get(pk=after_june.pk).status == RecordStatus.DELIVERED
 
 
 def test_a_baby_born_before_the_pregnancy_began_is_shown_on_the_birth_time(kari, after_june):

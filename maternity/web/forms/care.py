@@ -28,6 +28,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current = current
         choices = [(RecordStatus.DELIVERED, "Delivered"), (RecordStatus.TERMINATED, "Terminated")]
         if current != RecordStatus.ACTIVE:
             choices = [(RecordStatus.ACTIVE, "Active again (a correction)"), *choices]
@@ -38,7 +39,9 @@ class StatusForm(forms.Form):
     def clean(self):
         data = super().clean()
         status = data.get("status")
-        if status == RecordStatus.DELIVERED:
+        # An active record's delivery is the delivery step's (views/delivery.py): it asks for the babies and
+        # their times. A correction of an ended record to DELIVERED gives the date and outcome here.
+        if status == RecordStatus.DELIVERED and self.current != RecordStatus.ACTIVE:
             if data.get("delivery_date") is None:
                 self.add_error("delivery_date", "Give the date and time of delivery.")
             if data.get("live_birth") is None:

@@ -1,8 +1,11 @@
-"""Changing a record's status (with a confirmation), pulling active care, and the record's access log."""
+"""Changing a record's status (with a confirmation), pulling active care, and the record's access log.
+Choosing "Delivered" for an active record leads to the delivery step (views/delivery.py), which records the
+babies with it."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from maternity.reads.access import get_record_for
@@ -36,6 +39,10 @@ def status_change(request, record_id):
         request.audit.status_code = 400
         return _status_page(request, record, form, status=400)
     data = form.cleaned_data
+    if data["status"] == RecordStatus.DELIVERED and record.status == RecordStatus.ACTIVE:
+        # the birth is asked for in the same step: the delivery form, at the version read here
+        request.audit.action = AccessAction.READ
+        return redirect(f"{reverse('web:delivery', args=[record.pk])}?version={data['version']}")
     try:  # an impossible date is said at once, not after the confirmation (the change checks it again)
         services.record_status_dates_check(
             record=record,

@@ -36,11 +36,12 @@ def _sort_links(*, search: str, sort: str) -> dict[str, dict]:
 
 @professional_view(AccessAction.LIST)
 def caseload(request):
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
     sort = clean_sort(request.GET.get("sort"))
     page, rows = caseload_page(
-        actor=request.actor, today=today, search=search, sort=sort, page=request.GET.get("page")
+        actor=request.actor, now=now, search=search, sort=sort, page=request.GET.get("page")
     )
     request.audit.detail = " ".join(
         filter(

@@ -15,7 +15,7 @@ from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.presentation import specs
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.record_page import record_page_queryset
-from maternity.rules import flags
+from maternity.rules import flags, postnatal
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.identifiers import SYSTEM_LABELS
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
@@ -25,6 +25,8 @@ from ...actors import Actor
 from ...errors import NotAllowed, NotFound, ResourceNotFound
 from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
 from ..acting import professional_view
+from .alert_banner import alert_banner
+from .booking_rows import BookingRow, booking_rows
 
 # --- shared by every record page ------------------------------------------------------------------------
 
@@ -236,6 +238,7 @@ class SectionBox:
     refusal: Refusal | None = None
     edit_url: str = ""
     history_url: str = ""
+    bookings: list[BookingRow] = field(default_factory=list)  # the bookings section's rows
 
     @property
     def in_sentence(self) -> str:
@@ -244,7 +247,7 @@ class SectionBox:
     @property
     def wide(self) -> bool:
         """Tables and the chart take the page's full width; the rest sit two by two on a laptop."""
-        return self.rt.name in {"antenatalAppointments", "symphysisFundalHeights", "births"}
+        return self.rt.name in {"antenatalAppointments", "symphysisFundalHeights", "births", "bookings"}
 
     @property
     def anchor(self) -> str:
@@ -302,6 +305,47 @@ def _birth_cells(rt, item) -> list[Cell]:
     ]
 
 
+def _mother_visit_cells(rt, item) -> list[Cell]:
+    systolic, _, diastolic = (item.blood_pressure or "").partition("/")
+    bp = flags.high_blood_pressure(
+        systolic=int(systolic) if systolic.isdigit() else None,
+        diastolic=int(diastolic) if diastolic.isdigit() else None,
+    )
+    total = postnatal.epds_total(item.epds_answers)
+    epds = postnatal.epds_flag(item.epds_answers)
+    return [
+        Cell(specs.display(rt, "visit_date", item.visit_date)),
+        Cell(item.blood_pressure or "", numeric=True, flag=bp, flag_text="High" if bp else ""),
+        Cell(item.get_bleeding_display() or ""),
+        Cell(item.get_wound_display() or ""),
+        Cell("" if total is None else f"{total} of 30", numeric=True, flag=epds),
+        Cell(_or_empty(rt, "discharged", item.discharged)),
+        Cell(item.note or ""),
+    ]
+
+
+def _baby_visit_cells(rt, item) -> list[Cell]:
+    """The baby by its number among the record's births, and the loss from its birth weight (the births
+    come with the record page's query)."""
+    births = [birth for birth in item.record.births.all() if not birth.entered_in_error]
+    number, birth = next(
+        ((n, b) for n, b in enumerate(births, start=1) if b.pk == item.birth_id), (None, None)
+    )
+    birth_weight = birth.birth_weight if birth else None
+    loss = postnatal.weight_loss_percent(birth_weight=birth_weight, weight=item.weight)
+    flag = postnatal.weight_loss_flag(birth_weight=birth_weight, weight=item.weight)
+    since = "" if loss is None else (f"−{loss:g}%" if loss > 0 else f"+{-loss:g}%")
+    return [
+        Cell(specs.display(rt, "visit_date", item.visit_date)),
+        Cell(f"Baby {number}" if number else "Not found"),
+        Cell("" if item.weight is None else str(item.weight), numeric=True),
+        Cell(since, numeric=True, flag=flag, flag_text="Over 10% lost" if flag else ""),
+        Cell(item.get_feeding_display() or ""),
+        Cell(item.get_jaundice_display() or ""),
+        Cell(_or_empty(rt, "discharged", item.discharged)),
+    ]
+
+
 LIST_TABLES = {
     "antenatalAppointments": (
         ["Date", "Gestation", "Weight (kg)", "BP (mmHg)", "Protein", "Oedema", "Fetal heart rate", "Note"],
@@ -310,6 +354,14 @@ LIST_TABLES = {
     "births": (
         ["Born", "Outcome", "Sex", "Weight (g)", "Gestation", "Mode of birth", "Apgar 1/5/10"],
         _birth_cells,
+    ),
+    "postnatalMotherVisits": (
+        ["Date", "BP (mmHg)", "Bleeding", "Wound", "EPDS", "Discharged", "Note"],
+        _mother_visit_cells,
+    ),
+    "postnatalBabyVisits": (
+        ["Date", "Baby", "Weight (g)", "Since birth", "Feeding", "Jaundice", "Discharged"],
+        _baby_visit_cells,
     ),
     "careLocations": (
         ["Care Location", "Care from"],
@@ -343,6 +395,15 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
             box.last = max(items, key=lambda item: item.last_updated, default=None)
             box.edit_url = section_url(record, rt, "item-add")
             item_refusal = write_refusal(record, rt, actor)
+            if name == "bookings":
+                box.edit_url = reverse("web:booking-new", args=[record.pk])
+                box.bookings = booking_rows(
+                    record,
+                    items,
+                    today=timezone.localdate(),
+                    can_write=item_refusal is None,
+                    history_url=box.history_url,
+                )
             if name in LIST_TABLES:
                 box.headers, cells = LIST_TABLES[name]
                 for item in items:
@@ -424,5 +485,6 @@ def record_page(request, record_id):
         "urls": record_urls(record),
         "sfh_svg": sfh_chart_svg(points, chart_id="record-sfh"),
         "sfh_rows": sfh_rows(record, actor, points),
+        **alert_banner(record, actor),  # "Needs attention"
     }
     return render(request, "maternity/record/record.html", context)

@@ -44,6 +44,12 @@ from .record import (
     write_refusal,
 )
 
+# List types with pages of their own (views/postnatal.py): url names of their "add" pages
+POSTNATAL_PAGES = {
+    "postnatalMotherVisits": "web:postnatal-mother-add",
+    "postnatalBabyVisits": "web:postnatal-baby-add",
+}
+
 
 def get_item(record: Pregnancy, rt: ResourceType, item_id):
     item = rt.model._default_manager.filter(record=record, pk=item_id).first()
@@ -92,6 +98,8 @@ def section_edit(request, record_id, resource_type):
 def item_add(request, record_id, resource_type):
     """A new appointment, SFH measurement or birth."""
     rt = resource_type_for(resource_type, is_list=True)
+    if rt.name in POSTNATAL_PAGES:  # their own pages: the EPDS questions, the baby chosen from the births
+        return redirect(POSTNATAL_PAGES[rt.name], record_id)
     record = load_record(request, record_id, queryset=form_queryset())
     return _edit(request, record, rt, None)
 
@@ -99,6 +107,8 @@ def item_add(request, record_id, resource_type):
 @record_view(AccessAction.READ)
 def item_edit(request, record_id, resource_type, item_id):
     rt = resource_type_for(resource_type, is_list=True)
+    if rt.name in POSTNATAL_PAGES:
+        return redirect(POSTNATAL_PAGES[rt.name].replace("-add", "-edit"), record_id, item_id)
     record = load_record(request, record_id, queryset=form_queryset())
     item = get_item(record, rt, item_id)
     if item.entered_in_error:

@@ -1,0 +1,49 @@
+"""The alerts of one record: its current flags (`maternity.rules.flags`), each with the acknowledgement of
+its subject if a midwife has acknowledged it. Read by the record page's "Needs attention" banner (from the
+record it has already loaded, with every list prefetched: no query of its own) and by the acknowledging
+service (inside its lock)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from maternity.models import AlertAcknowledgement, Pregnancy, RecordStatus
+from maternity.rules.flags import Flag, record_flags
+
+
+@dataclass(frozen=True)
+class Alert:
+    flag: Flag
+    acknowledgement: AlertAcknowledgement | None = None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledgement is not None
+
+
+def latest_acknowledgements(
+    acknowledgements: list[AlertAcknowledgement],
+) -> dict[tuple[str, str], AlertAcknowledgement]:
+    """The last acknowledgement of each (alert code, subject), entered-in-error ones left out."""
+    latest: dict[tuple[str, str], AlertAcknowledgement] = {}
+    for ack in sorted((a for a in acknowledgements if not a.entered_in_error), key=lambda a: a.last_updated):
+        latest[(ack.alert_code, ack.subject)] = ack
+    return latest
+
+
+def record_alerts(record: Pregnancy, *, now: datetime) -> list[Alert]:
+    """The alerts of an ACTIVE record, severe first, unacknowledged before acknowledged; none for a record
+    that has ended (its alerts were about a pregnancy still to be cared for). Reads the record's
+    appointments, SFH measurements, bookings and acknowledgements through their related managers, so a
+    record loaded with them prefetched costs no query."""
+    if record.status != RecordStatus.ACTIVE:
+        return []
+    found = record_flags(
+        record=record,
+        appointments=record.antenatalappointments.all(),
+        measurements=record.symphysisfundalheights.all(),
+        bookings=record.bookings.all(),
+        now=now,
+    )
+    latest = latest_acknowledgements(list(record.alertacknowledgements.all()))
+    alerts = [Alert(flag, latest.get((flag.code, flag.subject))) for flag in found]
+    return sorted(alerts, key=lambda alert: (alert.acknowledged, not alert.flag.severe))
