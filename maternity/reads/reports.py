@@ -26,12 +26,15 @@ from maternity.models import (
     Birth,
     CareLocation,
     ModeOfBirth,
+    PostnatalBabyVisit,
+    PostnatalMotherVisit,
     Pregnancy,
     RecordStatus,
     SymphysisFundalHeight,
 )
 from maternity.rules.clinical import SFH_MAX_WEEKS, SFH_MIN_WEEKS, format_gestation, gestation_days
 from maternity.rules.flags import sfh_outside_centiles
+from maternity.rules.postnatal import epds_flag, weight_loss_flag
 
 EXPECTED_WEEKS = 12
 # Gestation at booking, in completed weeks: (label, lowest week, highest week), both inclusive.
@@ -259,6 +262,56 @@ def sfh_below_3rd(location: CareLocation) -> SfhShare:
 
 
 @dataclass(frozen=True)
+class Postnatal:
+    period: Period
+    mother_visits: int
+    mothers: int  # mothers visited in the period
+    mood_checked: int  # mothers whose EPDS was asked in the period
+    mood_flagged: int  # of those, mothers with a total of 13 or more, or an answer above 0 to item 10
+    baby_visits: int
+    babies: int  # babies visited in the period
+    weight_loss_flagged: int  # babies who lost more than 10% of their birth weight at a visit
+    discharged: int  # mothers discharged from postnatal care in the period
+
+
+def postnatal(location: CareLocation, period: Period) -> Postnatal:
+    """Postnatal visits in the period on the location's records (two queries: the mothers' visits, the
+    babies' visits with their birth weights), and what the postnatal rules flagged
+    (maternity/rules/postnatal.py). A mother or baby counts once however many visits she had."""
+    records = location_records(location)
+    start, end = period.start, period.end
+    mothers = list(
+        PostnatalMotherVisit.objects.filter(
+            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
+        ).values_list("record_id", "epds_answers", "discharged")
+    )
+    birth_weight = Birth.objects.filter(pk=OuterRef("birth_id"), entered_in_error=False).values(
+        "birth_weight"
+    )
+    babies = list(
+        PostnatalBabyVisit.objects.filter(
+            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
+        )
+        .annotate(birth_weight=Subquery(birth_weight[:1]))
+        .values_list("birth_id", "weight", "birth_weight")
+    )
+    checked = {record for record, answers, _ in mothers if answers}
+    return Postnatal(
+        period=period,
+        mother_visits=len(mothers),
+        mothers=len({record for record, _, _ in mothers}),
+        mood_checked=len(checked),
+        mood_flagged=len({record for record, answers, _ in mothers if answers and epds_flag(answers)}),
+        baby_visits=len(babies),
+        babies=len({baby for baby, _, _ in babies}),
+        weight_loss_flagged=len(
+            {baby for baby, weight, born in babies if weight_loss_flag(birth_weight=born, weight=weight)}
+        ),
+        discharged=len({record for record, _, discharged in mothers if discharged}),
+    )
+
+
+@dataclass(frozen=True)
 class LocationReport:
     location: CareLocation
     today: date
@@ -268,10 +321,11 @@ class LocationReport:
     births: Births
     booking: Booking
     sfh: SfhShare
+    postnatal: Postnatal
 
 
 def location_report(location: CareLocation, *, today: date, period: Period) -> LocationReport:
-    """Every figure of the reports page: five queries."""
+    """Every figure of the reports page: seven queries."""
     return LocationReport(
         location=location,
         today=today,
@@ -281,4 +335,5 @@ def location_report(location: CareLocation, *, today: date, period: Period) -> L
         births=births(location, period),
         booking=booking_gestation(location, period),
         sfh=sfh_below_3rd(location),
+        postnatal=postnatal(location, period),
     )

@@ -270,8 +270,8 @@ def test_share_of_active_records_whose_last_sfh_is_below_the_3rd_centile(seeded)
     assert reports.sfh_below_3rd(b).percent is None
 
 
-def test_the_whole_report_costs_five_queries(seeded, django_assert_num_queries):
+def test_the_whole_report_costs_seven_queries(seeded, django_assert_num_queries):
     a, _ = seeded
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         report = reports.location_report(a, today=TODAY, period=PERIOD)
     assert report.active == 7 and report.births.total == 4

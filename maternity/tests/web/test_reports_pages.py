@@ -167,10 +167,11 @@ def test_each_table_exports_as_csv(web_a, actor_a):
     assert rows[0] == ["Week from", "Week to", "Expected births"]
     assert rows[1] == [timezone.localdate().isoformat(), days_from_today(6).isoformat(), "1"]
     assert len(rows) == 13
-    for table in ["births-by-outcome", "births-by-mode", "booking-gestation", "summary"]:
+    for table in ["births-by-outcome", "births-by-mode", "booking-gestation", "postnatal", "summary"]:
         response = web_a.get(REPORTS, {"export": f"{table}.csv"})
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv"), table
     assert rows_of(web_a.get(REPORTS, {"export": "summary.csv"}))[1] == ["Active pregnancies", "1"]
+    assert rows_of(web_a.get(REPORTS, {"export": "postnatal.csv"}))[1] == ["Mothers' visits", "0"]
     assert web_a.get(REPORTS, {"export": "nothing.csv"}).status_code == 404
     assert web_a.get(REPORTS, {"export": "summary.xlsx"}).status_code == 404
 
@@ -248,7 +249,7 @@ def queries_for(client, url) -> int:
     return len(captured)
 
 
-MAX_QUERIES = {REPORTS: 11, QUALITY: 8}  # session, user, practitioner x2, location; figures; audit entry
+MAX_QUERIES = {REPORTS: 13, QUALITY: 8}  # session, user, practitioner x2, location; figures; audit entry
 
 
 def test_both_pages_cost_the_same_queries_for_3_and_40_records(web_a, actor_a, django_assert_max_num_queries):

@@ -52,7 +52,7 @@ def chosen_period(params, today: date) -> tuple[reports.Period, str]:
 
 def report_tables(report: reports.LocationReport) -> dict[str, tuple[list[str], list[list]]]:
     """Each exportable table: its header and rows, as on the page."""
-    births, booking, sfh = report.births, report.booking, report.sfh
+    births, booking, sfh, postnatal = report.births, report.booking, report.sfh, report.postnatal
     return {
         "expected-births": (
             ["Week from", "Week to", "Expected births"],
@@ -63,6 +63,19 @@ def report_tables(report: reports.LocationReport) -> dict[str, tuple[list[str], 
         "booking-gestation": (
             ["Gestation at booking", "Pregnancies"],
             [[t.label, t.count] for t in booking.bands] + [["Median", booking.median]],
+        ),
+        "postnatal": (
+            ["Postnatal care", "Number"],
+            [
+                ["Mothers' visits", postnatal.mother_visits],
+                ["Mothers visited", postnatal.mothers],
+                ["Mothers whose mood was checked (EPDS)", postnatal.mood_checked],
+                ["Of them flagged (EPDS 13 or more, or item 10)", postnatal.mood_flagged],
+                ["Mothers discharged from postnatal care", postnatal.discharged],
+                ["Babies' visits", postnatal.baby_visits],
+                ["Babies visited", postnatal.babies],
+                ["Babies who lost more than 10% of their birth weight", postnatal.weight_loss_flagged],
+            ],
         ),
         "summary": (
             ["Figure", "Value"],
