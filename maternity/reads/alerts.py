@@ -8,6 +8,7 @@ from datetime import datetime
 
 from maternity.models import AlertAcknowledgement, Pregnancy, RecordStatus
 from maternity.rules.flags import Flag, record_flags
+from maternity.rules.postnatal import postnatal_flags
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,30 @@ def latest_acknowledgements(
 
 
 def record_alerts(record: Pregnancy, *, now: datetime) -> list[Alert]:
-    """The alerts of an ACTIVE record, severe first, unacknowledged before acknowledged; none for a record
-    that has ended (its alerts were about a pregnancy still to be cared for). Reads the record's
-    appointments, SFH measurements, bookings and acknowledgements through their related managers, so a
+    """The alerts of a record, severe first, unacknowledged before acknowledged: an ACTIVE record's
+    antenatal flags, a DELIVERED record's postnatal ones (its mother's and babies' last visits); none for
+    a record terminated or entered in error. Reads the record's lists through their related managers, so a
     record loaded with them prefetched costs no query."""
-    if record.status != RecordStatus.ACTIVE:
+    if record.status == RecordStatus.ACTIVE:
+        found = record_flags(
+            record=record,
+            appointments=record.antenatalappointments.all(),
+            measurements=record.symphysisfundalheights.all(),
+            bookings=record.bookings.all(),
+            now=now,
+        )
+    elif record.status == RecordStatus.DELIVERED:
+        found = delivered_flags(
+            record, record.postnatalmothervisits.all(), record.postnatalbabyvisits.all(), record.births.all()
+        )
+    else:
         return []
-    found = record_flags(
-        record=record,
-        appointments=record.antenatalappointments.all(),
-        measurements=record.symphysisfundalheights.all(),
-        bookings=record.bookings.all(),
-        now=now,
-    )
     latest = latest_acknowledgements(list(record.alertacknowledgements.all()))
     alerts = [Alert(flag, latest.get((flag.code, flag.subject))) for flag in found]
     return sorted(alerts, key=lambda alert: (alert.acknowledged, not alert.flag.severe))
+
+
+def delivered_flags(record: Pregnancy, mother_visits, baby_visits, births) -> list[Flag]:
+    """The postnatal flags of a delivered record, from its visits and its babies' birth weights."""
+    weights = {birth.pk: birth.birth_weight for birth in births if not birth.entered_in_error}
+    return postnatal_flags(mother_visits=mother_visits, baby_visits=baby_visits, birth_weights=weights)

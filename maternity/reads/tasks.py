@@ -2,37 +2,43 @@
 first.
 
 Her records are the caseload's (the active pregnancies whose active Care Location is hers,
-`reads.caseload.caseload_records`) and the delivered ones of her location still without birth details.
-Their tasks:
+`reads.caseload.caseload_records`), and the delivered ones of her location still without birth details or
+in postnatal care (delivered in the last POSTNATAL_DAYS). Their tasks:
 
-- alerts not yet acknowledged (`rules.flags`), the bookings' among them (a missed booking, none to come);
+- alerts not yet acknowledged (`rules.flags`), the bookings' among them (a missed booking, none to come),
+  and after the birth the postnatal ones (`rules.postnatal`: mood, blood pressure, a baby's weight loss);
 - birth plans she wrote that no professional has marked as read;
 - delivered records without a baby's birth details;
 - records whose data quality (`rules.data_quality`) is below TASKS_DATA_QUALITY_BELOW.
 
 The list costs the same queries however many records there are: the records with their singletons, one
-query each for what the flags read (`reads.caseload.flag_prefetches`) and two for the data quality. The
+query each for what the flags read (`reads.caseload.flag_prefetches`) and the postnatal flags read (the
+visits and births), and two for the data quality. The
 rules run in Python over every record of the location (as the data-quality report does), so the list is
 sorted by urgency across all of them before it is cut into pages: a severe alert is never on page 5.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from maternity.actors import Actor
-from maternity.models import Birth, Pregnancy, RecordStatus
+from maternity.models import Birth, PostnatalBabyVisit, PostnatalMotherVisit, Pregnancy, RecordStatus
+from maternity.reads.alerts import delivered_flags
 from maternity.reads.caseload import acknowledged, flag_prefetches, record_flags_read
 from maternity.rules import data_quality
 from maternity.rules.clinical import format_gestation, gestation_days
 
 PAGE_SIZE = 25
+# How long after the delivery a record stays on the task list for its postnatal care: NICE NG194 follows
+# mother and baby for 6-8 weeks.
+POSTNATAL_DAYS = 8 * 7
 
 # Kinds of task, in the order they come when equally urgent
 ALERT, BOOKING, BIRTHS, BIRTH_PLAN, DATA_QUALITY = "alert", "booking", "births", "birth-plan", "data-quality"
@@ -75,15 +81,27 @@ def _url(name: str, *args: object, anchor: str = "") -> str:
         return ""
 
 
-def task_records(actor: Actor) -> QuerySet[Pregnancy]:
-    """Her records: the caseload's, and the delivered ones of her location without birth details."""
+def task_records(actor: Actor, now: datetime) -> QuerySet[Pregnancy]:
+    """Her records: the caseload's, and the delivered ones of her location without birth details or
+    delivered in the last POSTNATAL_DAYS."""
     if actor.care_location is None:
         return Pregnancy.objects.none()
     births = Birth.objects.filter(record=OuterRef("pk"), entered_in_error=False)
-    return Pregnancy.objects.filter(
-        Q(status=RecordStatus.ACTIVE) | Q(~Exists(births), status=RecordStatus.DELIVERED),
-        active_care_location=actor.care_location,
+    delivered = Q(status=RecordStatus.DELIVERED) & (
+        ~Exists(births) | Q(delivery_date__gte=now - timedelta(days=POSTNATAL_DAYS))
     )
+    return Pregnancy.objects.filter(
+        Q(status=RecordStatus.ACTIVE) | delivered, active_care_location=actor.care_location
+    )
+
+
+def postnatal_prefetches() -> list[Prefetch]:
+    """What the postnatal flags read, one query each for all the records: visits and births."""
+    return [
+        Prefetch("postnatalmothervisits", PostnatalMotherVisit.objects.filter(entered_in_error=False)),
+        Prefetch("postnatalbabyvisits", PostnatalBabyVisit.objects.filter(entered_in_error=False)),
+        Prefetch("births", Birth.objects.filter(entered_in_error=False)),
+    ]
 
 
 def _gestation(record: Pregnancy, today: date) -> str:
@@ -100,20 +118,34 @@ def record_tasks(record: Any, *, now: datetime, quality: data_quality.RecordQual
     name = (mother.name or "").strip() if mother else ""
     page = reverse("web:record", args=[record.pk])
     common = {"record": record, "name": name, "gestation": _gestation(record, today)}
-    if record.status == RecordStatus.DELIVERED:
-        return [
-            Task(
-                **common,
-                kind=BIRTHS,
-                label="No birth details",
-                detail="The record is delivered but no baby's birth details are recorded.",
-                url=_url("web:item-add", record.pk, "births") or f"{page}#section-births",
-                action="Add the birth details",
-                severe=False,
-            )
-        ]
-    tasks = []
     seen = acknowledged(record)
+    if record.status == RecordStatus.DELIVERED:
+        births = list(record.births.all())
+        flags = delivered_flags(
+            record, record.postnatalmothervisits.all(), record.postnatalbabyvisits.all(), births
+        )
+        missing = (
+            []
+            if births
+            else [
+                Task(
+                    **common,
+                    kind=BIRTHS,
+                    label="No birth details",
+                    detail="The record is delivered but no baby's birth details are recorded.",
+                    url=_url("web:item-add", record.pk, "births") or f"{page}#section-births",
+                    action="Add the birth details",
+                    severe=False,
+                )
+            ]
+        )
+        return missing + [
+            Task(**common, kind=ALERT, label=flag.label, detail=flag.detail, url=f"{page}#alerts",
+                 action="Acknowledge", severe=flag.severe)
+            for flag in flags
+            if (flag.code, flag.subject) not in seen
+        ]  # fmt: skip
+    tasks = []
     for flag in record_flags_read(record, now):
         if (flag.code, flag.subject) in seen:
             continue
@@ -175,9 +207,9 @@ def task_list(*, actor: Actor, now: datetime) -> list[Task]:
         return []
     today = timezone.localdate(now)
     records = list(
-        task_records(actor)
+        task_records(actor, now)
         .select_related("person", "mother", "clinicaltests", "rhesusdnegative", "birthplan")
-        .prefetch_related(*flag_prefetches(today))
+        .prefetch_related(*flag_prefetches(today), *postnatal_prefetches())
         .order_by("agreed_edd", "id")
     )
     qualities = {

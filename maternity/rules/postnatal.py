@@ -17,9 +17,12 @@ The rules take plain values and return a `maternity.rules.flags.Flag`, or None w
 not enough data to say.
 """
 
-from dataclasses import fields
+from collections.abc import Iterable
+from dataclasses import replace
+from uuid import UUID
 
-from maternity.rules.flags import Flag
+from maternity.models import PostnatalBabyVisit, PostnatalMotherVisit
+from maternity.rules.flags import Flag, high_blood_pressure, subject_of
 
 EPDS_ITEMS = 10
 EPDS_MAX = 3 * EPDS_ITEMS
@@ -90,9 +93,7 @@ assert len(EPDS_QUESTIONS) == EPDS_ITEMS
 
 
 def _flag(code: str, label: str, detail: str, *, severe: bool = False, subject: str) -> Flag:
-    """A Flag, with its `subject` where the Flag has one (the alerts' acknowledgements name it)."""
-    extra = {"subject": subject} if "subject" in {f.name for f in fields(Flag)} else {}
-    return Flag(code, label, detail, severe, **extra)
+    return Flag(code, label, detail, severe, subject)
 
 
 def epds_total(answers: list[int] | None) -> int | None:
@@ -150,3 +151,42 @@ def weight_loss_flag(*, birth_weight: int | None, weight: int | None) -> Flag | 
         f"{WEIGHT_LOSS_THRESHOLD:g}%. Assess feeding and look for illness.",
         subject="postnatalBabyVisits",
     )
+
+
+def _last(visits: Iterable, key) -> dict:
+    """The last visit (by date, then when it was written) per `key(visit)`, entered-in-error ones left out."""
+    last: dict = {}
+    for visit in sorted(
+        (v for v in visits if not v.entered_in_error), key=lambda v: (v.visit_date, v.last_updated)
+    ):
+        last[key(visit)] = visit
+    return last
+
+
+def postnatal_flags(
+    *,
+    mother_visits: Iterable[PostnatalMotherVisit],
+    baby_visits: Iterable[PostnatalBabyVisit],
+    birth_weights: dict[UUID, int | None],
+) -> list[Flag]:
+    """The flags of a delivered record's postnatal care, severe first, each with its subject: from the
+    mother's last visit, her mood (EPDS) and a high blood pressure (the antenatal thresholds: NICE NG133
+    applies them after the birth too); from each baby's last visit, a loss of more than 10% of the birth
+    weight (`birth_weights`: each `births` item's id and weight)."""
+    found: list[Flag] = []
+    mother = _last(mother_visits, key=lambda visit: "mother").get("mother")
+    if mother is not None:
+        subject = subject_of("postnatalMotherVisits", mother)
+        systolic, _, diastolic = (mother.blood_pressure or "").partition("/")
+        bp = high_blood_pressure(
+            systolic=int(systolic) if systolic.isdigit() else None,
+            diastolic=int(diastolic) if diastolic.isdigit() else None,
+        )
+        if bp is not None:
+            bp = replace(bp, detail=bp.detail.replace("the last appointment", "the last postnatal visit"))
+        found += [replace(flag, subject=subject) for flag in (epds_flag(mother.epds_answers), bp) if flag]
+    for baby, visit in _last(baby_visits, key=lambda visit: visit.birth_id).items():
+        flag = weight_loss_flag(birth_weight=birth_weights.get(baby), weight=visit.weight)
+        if flag is not None:
+            found.append(replace(flag, subject=subject_of("postnatalBabyVisits", visit)))
+    return sorted(found, key=lambda flag: not flag.severe)

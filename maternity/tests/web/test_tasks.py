@@ -157,7 +157,7 @@ def queries(client, **params) -> int:
     return len(captured)
 
 
-MAX_QUERIES = 14  # session, user, practitioner, location; records, 4 prefetches, 2 data quality; audit
+MAX_QUERIES = 17  # session, user, practitioner, location; records, 4 + 3 prefetches, 2 data quality; audit
 
 
 def test_pages_of_25_at_the_same_queries_for_3_and_40_records(web_a, actor_a, django_assert_max_num_queries):
@@ -177,3 +177,68 @@ def test_pages_of_25_at_the_same_queries_for_3_and_40_records(web_a, actor_a, dj
     assert not {(t.record.pk, t.kind) for t in first.context["tasks"]} & {
         (t.record.pk, t.kind) for t in second.context["tasks"]
     }
+
+
+# --- after the birth -----------------------------------------------------------------------------------------
+
+
+def test_a_mothers_answer_to_the_self_harm_question_is_a_severe_task_and_the_records_first_alert(
+    web_a, actor_a
+):
+    record = make_pregnancy(actor_a, name="Siri Postnatal", edd=edd_at(40))
+    born = timezone.now() - timezone.timedelta(days=4)
+    services.record_deliver(
+        record_id=record.pk,
+        version=1,
+        babies=[{"birth_time": born, "live_birth": True, "birth_weight": 3500}],
+        actor=actor_a,
+    )
+    baby = record.births.get()
+    visit = services.resource_create(
+        record_id=record.pk,
+        resource_type="postnatalMotherVisits",
+        data={"visit_date": days_from_today(0), "epds_answers": [0] * 9 + [1], "blood_pressure": "118/74"},
+        actor=actor_a,
+    )
+    services.resource_create(
+        record_id=record.pk,
+        resource_type="postnatalBabyVisits",
+        data={"visit_date": days_from_today(0), "birth_id": baby.pk, "weight": 3100},
+        actor=actor_a,
+    )
+
+    tasks = web_a.get(URL).context["tasks"]
+    mine = [(t.kind, t.label, t.severe) for t in tasks if t.name == "Siri Postnatal"]
+    assert mine == [("alert", "EPDS 1: self-harm", True), ("alert", "Lost 11.4%", False)]
+    assert tasks[0].name == "Siri Postnatal"  # severe first, across every record
+
+    alerts = record_alerts(record_page_queryset().get(pk=record.pk), now=timezone.now())
+    assert [alert.flag.subject for alert in alerts][0] == f"postnatalMotherVisits/{visit.pk}@1"
+    alert_acknowledge(
+        record_id=record.pk,
+        alert_code="epds-self-harm",
+        subject=f"postnatalMotherVisits/{visit.pk}@1",
+        action_taken="Talked with her today; the perinatal mental health team sees her tomorrow.",
+        actor=actor_a,
+    )
+    after = [(t.label) for t in web_a.get(URL).context["tasks"] if t.name == "Siri Postnatal"]
+    assert after == ["Lost 11.4%"]
+
+
+def test_a_delivery_more_than_eight_weeks_ago_leaves_the_task_list(web_a, actor_a):
+    record = make_pregnancy(actor_a, name="Long Since", edd=days_from_today(-8 * 7))
+    born = timezone.now() - timezone.timedelta(days=8 * 7 + 1)
+    services.record_deliver(
+        record_id=record.pk,
+        version=1,
+        babies=[{"birth_time": born, "live_birth": True, "birth_weight": 3500}],
+        actor=actor_a,
+    )
+    services.resource_create(
+        record_id=record.pk,
+        resource_type="postnatalMotherVisits",
+        data={"visit_date": days_from_today(-50), "epds_answers": [3] * 10},
+        actor=actor_a,
+    )
+
+    assert [t for t in web_a.get(URL).context["tasks"] if t.name == "Long Since"] == []
