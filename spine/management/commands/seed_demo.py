@@ -239,11 +239,12 @@ def visits(
 
 def bookings(record: Pregnancy, person: DemoPerson, actor: Actor, edd: date, after: date) -> None:
     """Her next two visits on the schedule after `after`, booked with her midwife at her Care Location, in
-    the morning; past the schedule's last visit, one the next day."""
+    the morning of a weekday; past the schedule's last visit, one the next day."""
     lmp = edd - timedelta(days=PREGNANCY_DAYS)
     planned = [lmp + timedelta(weeks=weeks, days=days) for weeks, days in SCHEDULE]
     ahead = [on for on in planned if on > after]
-    for number, on in enumerate((ahead or [after + timedelta(days=1)])[:2]):
+    for number, planned_on in enumerate((ahead or [after + timedelta(days=1)])[:2]):
+        on = planned_on + timedelta(days=7 - planned_on.weekday() if planned_on.weekday() >= 5 else 0)
         services.resource_create(
             record_id=record.pk, resource_type="bookings", actor=actor,
             data={
