@@ -1,9 +1,12 @@
-"""System checks for `manage.py check --deploy`: the rate limits need a cache every app server shares."""
+"""System checks for `manage.py check --deploy`: the rate limits need a cache every app server shares, and
+the printed notes need WeasyPrint's system libraries."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+
+from .pdf import PRINTING_PACKAGES, printing_unavailable
 
 # Backends whose counters all processes (and hosts) share, with an atomic increment.
 SHARED_CACHES = {
@@ -30,3 +33,17 @@ def rate_limit_cache_check(app_configs, **kwargs) -> list[Warning]:
     default: dict[str, Any] = settings.CACHES.get("default", {})
     backend = default.get("BACKEND", "")
     return [] if backend in SHARED_CACHES else [w001(backend or "no cache")]
+
+
+@register(deploy=True)
+def printing_check(app_configs, **kwargs) -> list[Warning]:
+    reason = printing_unavailable()
+    if reason is None:
+        return []
+    return [
+        Warning(
+            f'The printed notes cannot be made on this server: {reason}. "Print notes" answers 503.',
+            hint=f"Install the libraries WeasyPrint loads: apt-get install {PRINTING_PACKAGES}.",
+            id="maternity.W002",
+        )
+    ]

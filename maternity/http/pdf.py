@@ -7,6 +7,9 @@ fetches nothing else: every URL it would follow (an image, a font, a stylesheet 
 refused, so text typed into a record can never make the server request anything. It needs Debian's pango
 library (`libpango-1.0-0`, `libpangoft2-1.0-0`) and fonts (`fonts-dejavu-core`, `fonts-liberation`).
 
+Where those libraries are missing, `printing_unavailable()` says why: the print view answers 503 with that
+reason instead of failing, and `manage.py check --deploy` warns (maternity.W002).
+
 The response is inline (the browser shows it; its print button prints it), never cached by the browser or
 a proxy, and its filename carries no personal data: a downloads folder is not a place for national IDs.
 """
@@ -24,6 +27,20 @@ def static_text(path: str) -> str:
     if not found:
         raise FileNotFoundError(path)
     return Path(str(found)).read_text(encoding="utf-8")
+
+
+PRINTING_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+
+
+@cache
+def printing_unavailable() -> str | None:
+    """Why PDFs cannot be made on this server (WeasyPrint or the system libraries it loads are missing),
+    or None when they can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return f"WeasyPrint cannot load ({type(error).__name__}: {str(error)[:200]})"
+    return None
 
 
 def html_to_pdf(html: str, *, stylesheet: str) -> bytes:

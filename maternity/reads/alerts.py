@@ -3,10 +3,18 @@ its subject if a midwife has acknowledged it. Read by the record page's "Needs a
 record it has already loaded, with every list prefetched: no query of its own) and by the acknowledging
 service (inside its lock)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from maternity.models import AlertAcknowledgement, Pregnancy, RecordStatus
+from maternity.models import (
+    AlertAcknowledgement,
+    Birth,
+    PostnatalBabyVisit,
+    PostnatalMotherVisit,
+    Pregnancy,
+    RecordStatus,
+)
 from maternity.rules.flags import Flag, record_flags
 from maternity.rules.postnatal import postnatal_flags
 
@@ -55,7 +63,12 @@ def record_alerts(record: Pregnancy, *, now: datetime) -> list[Alert]:
     return sorted(alerts, key=lambda alert: (alert.acknowledged, not alert.flag.severe))
 
 
-def delivered_flags(record: Pregnancy, mother_visits, baby_visits, births) -> list[Flag]:
+def delivered_flags(
+    record: Pregnancy,
+    mother_visits: Iterable[PostnatalMotherVisit],
+    baby_visits: Iterable[PostnatalBabyVisit],
+    births: Iterable[Birth],
+) -> list[Flag]:
     """The postnatal flags of a delivered record, from its visits and its babies' birth weights."""
     weights = {birth.pk: birth.birth_weight for birth in births if not birth.entered_in_error}
     return postnatal_flags(mother_visits=mother_visits, baby_visits=baby_visits, birth_weights=weights)

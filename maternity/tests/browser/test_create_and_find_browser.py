@@ -61,7 +61,8 @@ def test_create_with_the_lmp_after_fixing_a_mistake(page, midwife, location_a):
     assert record.mother.name == "Astrid Berg"
 
     page.goto("/")
-    assert page.get_by_role("row", name="Astrid Berg").get_by_role("cell", name="12+0", exact=True).is_visible()
+    row = page.get_by_role("row", name="Astrid Berg")
+    assert row.get_by_role("cell", name="12+0", exact=True).is_visible()
 
 
 def test_create_from_a_dating_scan(page, midwife):

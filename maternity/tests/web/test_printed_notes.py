@@ -22,13 +22,19 @@ from pypdf import PdfReader
 from conftest import a_birth_then_active_again
 from maternity import services
 from maternity.actors import Actor
-from maternity.http.pdf import html_to_pdf
+from maternity.http.pdf import PRINTING_PACKAGES, html_to_pdf, printing_unavailable
 from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason, UserType
 
 from .conftest import midwife
 from .factories import days_from_today, edd_at, make_pregnancy
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        printing_unavailable() is not None,
+        reason=f"the printed notes need WeasyPrint's libraries: apt-get install {PRINTING_PACKAGES}",
+    ),
+]
 
 BIRTH_PLAN_WORDS = "Gas and air first; I would like to try the birthing pool"
 

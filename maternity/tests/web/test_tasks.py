@@ -179,7 +179,7 @@ def test_pages_of_25_at_the_same_queries_for_3_and_40_records(web_a, actor_a, dj
     }
 
 
-# --- after the birth -----------------------------------------------------------------------------------------
+# --- after the birth ---------------------------------------------------------------------------------------
 
 
 def test_a_mothers_answer_to_the_self_harm_question_is_a_severe_task_and_the_records_first_alert(

@@ -2,13 +2,15 @@
 
 Reading the notes is reading the record: the same access check (404 for anyone who may not see it), one
 audit entry as a READ that says the notes were printed, and the record loaded as the record page loads it,
-so the cost does not grow with the number of visits.
+so the cost does not grow with the number of visits. A server without WeasyPrint's libraries answers 503
+with the reason in the audit entry.
 """
 
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from maternity.http.pdf import html_to_pdf, pdf_response, static_text
+from maternity.http.pdf import html_to_pdf, pdf_response, printing_unavailable, static_text
 from maternity.presentation.printed_notes import printed_notes
 from maternity.reads.record_page import record_page_queryset
 
@@ -22,6 +24,14 @@ STYLESHEET = "maternity/printed-notes.css"
 def notes_pdf(request, record_id):
     record = load_record(request, record_id, queryset=record_page_queryset())
     request.audit.detail = "Printed the hand-held notes (PDF)."
+    unavailable = printing_unavailable()
+    if unavailable is not None:
+        request.audit.detail = f"Printing the hand-held notes failed: {unavailable}."
+        message = (
+            "The notes cannot be printed on this server at the moment: the software that makes the PDF is "
+            "missing a part. The record itself is safe. Please tell your system administrator."
+        )
+        return render(request, "maternity/unavailable.html", {"message": message}, status=503)
     now = timezone.now()
     notes = printed_notes(record, actor=request.actor, now=now)
     html = render_to_string("maternity/record/printed_notes.html", {"notes": notes, "record": record})
