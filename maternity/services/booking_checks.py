@@ -11,6 +11,9 @@ them.
   of the same record, not entered in error); no other status names a visit.
 - A CANCELLED or ATTENDED booking is closed: it takes no new version, so its last version keeps who
   cancelled it (or recorded its visit) and when. To undo one, mark it entered in error and book again.
+  One exception, made by the system: when the visit recorded against a booking is marked entered in error,
+  the visit did not happen, so the booking is BOOKED again (a new version, with who marked the visit)
+  and, if its day has passed, missed (`bookings_reopen_for_visit`).
 """
 
 from dataclasses import dataclass
@@ -18,9 +21,19 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from ..actors import Actor
 from ..errors import Invalid, NotAllowed
-from ..models import AntenatalAppointment, Booking, BookingStatus, PostnatalBabyVisit, PostnatalMotherVisit
+from ..models import (
+    AntenatalAppointment,
+    Booking,
+    BookingStatus,
+    EventAction,
+    PostnatalBabyVisit,
+    PostnatalMotherVisit,
+    Pregnancy,
+)
 from ..models.base import Resource
+from .versioning import save_resource_version
 
 CLOSED = {BookingStatus.CANCELLED, BookingStatus.ATTENDED}
 VISIT_MODELS = (AntenatalAppointment, PostnatalMotherVisit, PostnatalBabyVisit)
@@ -125,3 +138,22 @@ def _status_check(booking: Booking) -> None:
 
 def _local(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def bookings_reopen_for_visit(*, record: Pregnancy, visit: Resource, actor: Actor) -> list[Booking]:
+    """Inside the transaction that marks `visit` entered in error (the record locked): each booking
+    ATTENDED by it is BOOKED again, without the visit, as a new version."""
+    if not isinstance(visit, VISIT_MODELS):
+        return []
+    reopened = list(
+        Booking.objects.filter(
+            record=record, visit_id=visit.pk, status=BookingStatus.ATTENDED, entered_in_error=False
+        )
+    )
+    for booking in reopened:
+        booking.status, booking.visit_id = BookingStatus.BOOKED, None
+        booking.version += 1
+        save_resource_version(
+            booking, record=record, resource_type="bookings", action=EventAction.UPDATED, actor=actor
+        )
+    return reopened

@@ -14,7 +14,7 @@ from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
 from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
 from ..models.base import ListResource, Resource
-from .booking_checks import booking_check, booking_stored
+from .booking_checks import booking_check, booking_stored, bookings_reopen_for_visit
 from .end_dates import pregnancy_end_check
 from .gate import record_write
 from .versioning import lock_record_for_write, now, read_only_check, save_resource_version, validate
@@ -244,7 +244,8 @@ def resource_enter_in_error(
     reason: str = "",
 ) -> Resource:
     """The NHN DELETE of a list item: mark it entered-in-error; the item and its history are kept, and
-    `reason` (the midwives' app asks for one) with the version that marks it."""
+    `reason` (the midwives' app asks for one) with the version that marks it. A visit's booking is booked
+    again (`booking_checks.bookings_reopen_for_visit`)."""
     rt = resource_type_get(resource_type)
     if not rt.is_list:
         raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
@@ -259,6 +260,7 @@ def resource_enter_in_error(
     save_resource_version(
         instance, record=record, resource_type=rt.name, action=EventAction.ENTERED_IN_ERROR, actor=actor
     )
+    bookings_reopen_for_visit(record=record, visit=instance, actor=actor)
     return instance
 
 

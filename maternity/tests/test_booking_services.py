@@ -252,6 +252,37 @@ def test_recording_the_visit_marks_the_booking_attended_in_the_same_change(recor
     assert types[-2:] == ["antenatalAppointments", "bookings"]
 
 
+def test_a_visit_entered_in_error_books_its_booking_again_with_who_did_it(record, booking, midwife_actor):
+    appointment, _ = services.visit_record_for_booking(
+        record_id=record.pk,
+        booking_id=booking.pk,
+        booking_version=1,
+        data={"appointment_date": timezone.localdate()},
+        actor=midwife_actor,
+    )
+
+    services.resource_enter_in_error(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        resource_id=appointment.pk,
+        actor=midwife_actor,
+        reason="Recorded on the wrong woman",
+    )
+
+    booking.refresh_from_db()
+    assert (booking.status, booking.visit_id, booking.version) == ("BOOKED", None, 3)
+    assert booking.updated_by_name == midwife_actor.name
+    assert list(booking.history.order_by("version").values_list("status", flat=True)) == [
+        "BOOKED",
+        "ATTENDED",
+        "BOOKED",
+    ]
+    types = list(
+        RecordEvent.objects.filter(record=record).order_by("pk").values_list("resource_type", "action")
+    )
+    assert types[-2:] == [("antenatalAppointments", "ENTERED_IN_ERROR"), ("bookings", "UPDATED")]
+
+
 def test_an_invalid_visit_records_nothing_and_leaves_the_booking_booked(record, booking, midwife_actor):
     before = state(record)
     with pytest.raises(Invalid):
