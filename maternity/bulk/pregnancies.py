@@ -93,6 +93,7 @@ RESOURCE_MODELS = {
     "antenatalAppointments": m.AntenatalAppointment,
     "symphysisFundalHeights": m.SymphysisFundalHeight,
     "births": m.Birth,
+    "bookings": m.Booking,
     "careLocations": m.CareLocationEpisode,
     "notes": m.Note,
 }
@@ -333,13 +334,23 @@ class PregnancyWriter:
         }
 
     def _next_appointment(self, rng: random.Random, lmp: date, care: Location) -> None:
-        """The next visit on the schedule, booked at the last one."""
+        """The next visit on the schedule, booked at the last one (a weekday, on the half hour)."""
         for week in SCHEDULE_WEEKS:
             day = lmp + timedelta(weeks=week, days=rng.randint(0, 4))
+            if day.weekday() >= 5:
+                day += timedelta(days=7 - day.weekday())
             if day > self.today:
+                starts = datetime.combine(day, time(rng.randint(8, 14), rng.choice((0, 30))), UTC)
                 self._create(
-                    "antenatalAppointments",
-                    {"appointment_date": day, "pregnancy_week": week},
+                    "bookings",
+                    {
+                        "starts_at": starts,
+                        "duration_minutes": 30,
+                        "kind": m.VisitKind.ANTENATAL,
+                        "place": care.name,
+                        "with_whom": care.midwife,
+                        "planned_week": week,
+                    },
                     care,
                     self.last_at,
                 )

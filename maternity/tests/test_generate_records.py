@@ -19,6 +19,7 @@ from maternity.database.event_positions import committed_through
 from maternity.models import (
     AccessLog,
     AntenatalAppointment,
+    Booking,
     CareLocation,
     CareLocationEpisode,
     FeedEntry,
@@ -183,6 +184,18 @@ def test_it_refuses_nonsense_counts_and_changes_nothing(db):
     with pytest.raises(CommandError):
         generate(0, seed=1)
     assert not Pregnancy.objects.exists()
+
+
+def test_active_pregnancies_have_their_next_visit_booked_on_a_weekday_ahead(generated):
+    active = Pregnancy.objects.filter(status="ACTIVE")
+    bookings = Booking.objects.filter(record__in=active)
+    assert bookings.exists() and not Booking.objects.exclude(record__in=active).exists()
+    assert bookings.values("record").distinct().count() == bookings.count()  # one each, the next
+    for booking in bookings:
+        local = timezone.localtime(booking.starts_at)
+        assert local.date() > timezone.localdate() and local.weekday() < 5
+        assert (booking.status, booking.kind, booking.visit_id) == ("BOOKED", "ANTENATAL", None)
+    assert RecordEvent.objects.filter(resource_type="bookings").count() == bookings.count()
 
 
 def test_generated_times_are_never_in_the_future(generated):
