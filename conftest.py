@@ -7,6 +7,7 @@ import itertools
 import json
 import uuid
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -245,11 +246,12 @@ def a_birth_then_active_again(record, actor: Actor, born, *, postnatal: bool = F
     )
     if postnatal:
         visited = timezone.localdate(born)
-        for name, data in {
+        visits: dict[str, dict[str, Any]] = {
             "labour": {"onset": "SPONTANEOUS", "newborns": [{"birthId": str(birth.pk), "feeding": "BREAST"}]},
             "postnatalMotherVisits": {"visit_date": visited, "blood_pressure": "118/76"},
             "postnatalBabyVisits": {"visit_date": visited, "birth_id": birth.pk, "weight": 3300},
-        }.items():
+        }
+        for name, data in visits.items():
             services.resource_create(record_id=record.pk, resource_type=name, data=data, actor=actor)
     services.record_status_update(record_id=record.pk, version=2, status="ACTIVE", actor=actor)
 
