@@ -4,7 +4,14 @@ The words only: what she may see is decided in `portal.views.access_log`."""
 
 from dataclasses import dataclass
 
-from maternity.models import AccessAction, AccessLog, AccessOutcome, StakeholderReason, UserType
+from maternity.models import (
+    AccessAction,
+    AccessLog,
+    AccessOutcome,
+    BreakGlassReason,
+    StakeholderReason,
+    UserType,
+)
 
 from .plain_language import role_word, section_title, when
 
@@ -34,6 +41,17 @@ REFUSED: dict[str, str] = {
     AccessOutcome.DENIED: "They were not allowed to: nothing was shown to them or changed.",
     AccessOutcome.REJECTED: "Their request was turned down: nothing was changed.",
 }
+# The coded reason a professional chose when breaking glass, as she reads it on her access log. The free
+# text they wrote beside it is not shown there (it may say anything); she can ask about the entry.
+BREAK_GLASS_REASONS: dict[str, str] = {
+    BreakGlassReason.EMERGENCY: "Emergency care or an acute admission",
+    BreakGlassReason.LABOUR: "You were in labour or giving birth at their Care Location",
+    BreakGlassReason.TRANSFER: "Your care was transferred to them, or they received a referral",
+    BreakGlassReason.PATIENT_REQUEST: "You asked them to, or agreed to it",
+    BreakGlassReason.OTHER: "Another reason, which they wrote down (ask about this entry to hear it)",
+}
+NO_REASON_CODE = "No reason was chosen from the list (ask about this entry to hear why)"
+QUESTION_RESOURCE = "accessQuestion"  # portal.access_questions.RESOURCE_TYPE
 GRANT_REASONS: dict[str, str] = {
     StakeholderReason.CREATED: "Created your record",
     StakeholderReason.ACTIVE_CARE: "Has looked after you",
@@ -90,6 +108,8 @@ def who_and_how(entry: AccessLog) -> tuple[str, str]:
 
 
 def what_words(entry: AccessLog) -> str:
+    if entry.resource_type == QUESTION_RESOURCE:
+        return "Answered your question about who has opened your record"
     section = section_title(entry.resource_type) if entry.resource_type else ""
     if section and entry.action in SECTION_ACTIONS:
         return f"{SECTION_ACTIONS[entry.action]} your record: {section.lower()}"
@@ -112,3 +132,16 @@ def access(entry: AccessLog) -> Access:
 
 def grant_reason(reason: str) -> str:
     return GRANT_REASONS.get(reason, reason)
+
+
+def break_glass_reason(code: str) -> str:
+    return BREAK_GLASS_REASONS.get(code, NO_REASON_CODE)
+
+
+def entry_text(entry: AccessLog) -> str:
+    """One entry as her access log shows it, in one line: what a question about it keeps of what she saw."""
+    item = access(entry)
+    how = f", {item.how}" if item.how else ""
+    where = f", {item.where}" if item.where else ""
+    refused = f" {item.refused}" if item.refused else ""
+    return f"{item.when}: {item.who}{how}{where}. {item.what}.{refused}"

@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from .views import access_log, birth_plan, overview, pregnancy
+from .views import access_log, access_question, birth_plan, overview, pregnancy
 
 urlpatterns = [
     path("", overview.home, name="home"),
     path("pregnancies/<uuid:record_id>/", pregnancy.pregnancy, name="pregnancy"),
     path("pregnancies/<uuid:record_id>/access-log/", access_log.access_log, name="access-log"),
+    path(
+        "pregnancies/<uuid:record_id>/access-log/ask/",
+        access_question.access_question,
+        name="access-question",
+    ),
     path("pregnancies/<uuid:record_id>/birth-plan/", birth_plan.birth_plan, name="birth-plan"),
 ]

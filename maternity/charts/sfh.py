@@ -27,9 +27,52 @@ from maternity.rules.clinical import (
     sfh_centile_value,
 )
 
-WIDTH, HEIGHT = 720, 440
-LEFT, RIGHT, TOP, BOTTOM = 60, 70, 34, 56
 Y_MIN, Y_MAX = 10, 45
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The chart's size in SVG units, its text and its ticks. The SVG scales to the width it is shown at,
+    so text of `font_size` units renders at font_size x (shown width / `width`) pixels."""
+
+    width: int = 720
+    height: int = 440
+    left: int = 60
+    right: int = 70
+    top: int = 34
+    bottom: int = 56
+    font_size: int = 13
+    week_step: int = 2  # a tick every this many weeks
+    x_title: str = "Gestation (weeks)"
+    y_title: str = "Symphysis-fundal height (cm)"
+    legend_lines: bool = True  # the legend also names the centile lines (they are named at their ends too)
+    legend_left: int = 60  # where the legend starts
+    label_gap: int = 0  # the centile names at the right end kept at least this far apart (0: where they end)
+    css_class: str = "sfh-chart"
+
+
+WIDE = Layout()
+# For a phone: about as wide in SVG units as the phone's screen in pixels, so text renders near its size
+# (14 units at 360 is >= 13 px on a 390 px screen with the portal's margins), a tick every 4 weeks, and a
+# shorter legend; the portal shows it below 600 px instead of the wide one.
+PHONE = Layout(
+    width=360,
+    height=420,
+    left=50,
+    right=42,
+    top=34,
+    bottom=50,
+    font_size=14,
+    week_step=4,
+    x_title="Weeks of pregnancy",
+    y_title="Height (cm)",
+    legend_lines=False,
+    legend_left=6,
+    label_gap=15,
+    css_class="sfh-chart sfh-chart-phone",
+)
+WIDTH, HEIGHT = WIDE.width, WIDE.height
+LEFT, RIGHT, TOP, BOTTOM = WIDE.left, WIDE.right, WIDE.top, WIDE.bottom
 LINE_STYLE = {  # centile: (stroke width, dash pattern)
     3: (1.5, "2 3"),
     10: (1.5, "7 4"),
@@ -168,12 +211,32 @@ def _description(points: list[SfhPoint]) -> str:
     return text
 
 
-def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> SafeString:
-    """The chart as inline SVG. `chart_id` makes its ids unique on a page."""
+def _label_positions(label_y: dict[int, float], gap: int) -> dict[int, float]:
+    """The centile names' heights, moved apart from the middle one outwards so that no two are closer than
+    `gap` (where text is large, the 3rd and 10th, and the 90th and 97th, end too close to read)."""
+    if not gap:
+        return label_y
+    placed = dict(label_y)
+    order = sorted(placed)  # lowest centile first: lowest on the chart, so the largest y
+    middle = len(order) // 2
+    for i in range(middle + 1, len(order)):
+        placed[order[i]] = min(placed[order[i]], placed[order[i - 1]] - gap)
+    for i in range(middle - 1, -1, -1):
+        placed[order[i]] = max(placed[order[i]], placed[order[i + 1]] + gap)
+    return placed
+
+
+def sfh_chart_svg(
+    points: list[SfhPoint], *, chart_id: str = "sfh-chart", layout: Layout = WIDE
+) -> SafeString:
+    """The chart as inline SVG. `chart_id` makes its ids unique on a page; `layout` is WIDE (the record
+    page, print) or PHONE."""
     plotted = [p for p in points if p.in_range]
     y_min = min([Y_MIN, *[p.cm - 2 for p in plotted]])
     y_max = max([Y_MAX, *[p.cm + 2 for p in plotted]])
     y_min, y_max = 5 * (y_min // 5), 5 * -(-y_max // 5)
+    WIDTH, HEIGHT = layout.width, layout.height  # noqa: N806  (the module's names, for this layout)
+    LEFT, RIGHT, TOP, BOTTOM = layout.left, layout.right, layout.top, layout.bottom  # noqa: N806
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(weeks: float) -> float:
@@ -184,12 +247,14 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
 
     parts = [
         format_html(
-            '<svg class="sfh-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
-            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">',
+            '<svg class="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc" '
+            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="{}">',
+            layout.css_class,
             WIDTH,
             HEIGHT,
             chart_id,
             chart_id,
+            layout.font_size,
         ),
         format_html(
             '<title id="{}-title">Symphysis-fundal height on the INTERGROWTH-21st chart</title>', chart_id
@@ -203,8 +268,8 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
             plot_h,
         ),
     ]
-    # grid and ticks: every 2 weeks, every 5 cm
-    for weeks in range(SFH_MIN_WEEKS, SFH_MAX_WEEKS + 1, 2):
+    # grid and ticks: every 2 weeks (4 on a phone), every 5 cm
+    for weeks in range(SFH_MIN_WEEKS, SFH_MAX_WEEKS + 1, layout.week_step):
         parts.append(
             format_html(
                 '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#e1e5ea"/>'
@@ -231,18 +296,22 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
         )
     parts.append(
         format_html(
-            '<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24" font-weight="600">'
-            "Gestation (weeks)</text>"
+            '<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24" font-weight="600">{}</text>'
             '<text transform="translate({},{}) rotate(-90)" text-anchor="middle" fill="#1b1f24" '
-            'font-weight="600">Symphysis-fundal height (cm)</text>',
+            'font-weight="600">{}</text>',
             LEFT + plot_w / 2,
             HEIGHT - 12,
+            layout.x_title,
             16,
             TOP + plot_h / 2,
+            layout.y_title,
         )
     )
     # the standard's centile curves, each named at its right end
     steps = [SFH_MIN_WEEKS + i / 2 for i in range(2 * (SFH_MAX_WEEKS - SFH_MIN_WEEKS) + 1)]
+    label_y = _label_positions(
+        {c: y(sfh_centile_value(SFH_MAX_WEEKS, c)) + 4 for c in SFH_CHART_CENTILES}, layout.label_gap
+    )
     for centile in SFH_CHART_CENTILES:
         width, dash = LINE_STYLE[centile]
         line = " ".join(f"{x(w)},{y(sfh_centile_value(w, centile))}" for w in steps)
@@ -255,7 +324,7 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
                 width,
                 mark_safe(f' stroke-dasharray="{dash}"') if dash else "",
                 x(SFH_MAX_WEEKS) + 6,
-                y(sfh_centile_value(SFH_MAX_WEEKS, centile)) + 4,
+                label_y[centile],
                 ordinal(centile),
             )
         )
@@ -299,15 +368,19 @@ def sfh_chart_svg(points: list[SfhPoint], *, chart_id: str = "sfh-chart") -> Saf
             '<circle cx="{}" cy="16" r="5" fill="#1d4f91" stroke="#1b1f24"/>'
             '<text x="{}" y="20">measurement</text>'
             '<polygon points="{},9 {},22 {},22" fill="#fff" stroke="#1b1f24" stroke-width="2"/>'
-            '<text x="{}" y="20">outside 3rd–97th centile</text>'
-            '<text x="{}" y="20">lines: 3rd, 10th, 50th, 90th, 97th centile</text></g>',
-            LEFT + 6,
-            LEFT + 16,
-            LEFT + 136,
-            LEFT + 129,
-            LEFT + 143,
-            LEFT + 150,
-            LEFT + 360,
+            '<text x="{}" y="20">outside 3rd–97th centile</text>{}</g>',
+            layout.legend_left + 6,
+            layout.legend_left + 16,
+            layout.legend_left + 136,
+            layout.legend_left + 129,
+            layout.legend_left + 143,
+            layout.legend_left + 150,
+            format_html(
+                '<text x="{}" y="20">lines: 3rd, 10th, 50th, 90th, 97th centile</text>',
+                layout.legend_left + 360,
+            )
+            if layout.legend_lines
+            else "",
         )
     )
     parts.append(mark_safe("</svg>"))

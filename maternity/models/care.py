@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -22,10 +23,27 @@ class CareLocationKind(models.TextChoices):
     OTHER = "OTHER", "Other"
 
 
+PHONE_HELP = 'Digits and spaces, with "+" and the country code first if you like: "+47 73 86 80 00".'
+phone_number = RegexValidator(
+    r"^\+?[0-9][0-9 ]+[0-9]$",
+    'A phone number is digits and spaces, with at most one "+" at the start, e.g. "+47 73 86 80 00".',
+)
+CONTACT_FIELDS = ["phone", "address", "opening_hours", "urgent_phone"]
+
+
+def tel_uri(phone: str) -> str:
+    """The number as a tap-to-call link: "+47 73 86 80 00" -> "tel:+4773868000" ("" for no number)."""
+    return f"tel:{phone.replace(' ', '')}" if phone else ""
+
+
 class CareLocation(models.Model):
     """A place that cares for pregnant people. Its staff and client systems are members of `group`. Every
-    change to its details (name, organisation number, kind, active) is a version with who and when; who
-    administers it is not (the admin's own log keeps that)."""
+    change to its details (name, organisation number, kind, active, and how to contact it) is a version
+    with who and when; who administers it is not (the admin's own log keeps that).
+
+    How to contact it is what the portal shows the pregnant people it looks after on every page: its phone
+    (stored as typed), address and opening hours, and an urgent line (e.g. the maternity ward's 24-hour
+    phone). A location without a phone or an address is a data-quality finding."""
 
     name = models.CharField(max_length=200)
     org_nr = models.CharField("organisation number", max_length=40, unique=True)
@@ -37,6 +55,23 @@ class CareLocation(models.Model):
         blank=True,
         related_name="administered_locations",
         help_text="Care Location admins: manage this location in the admin.",
+    )
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_number], help_text=PHONE_HELP)
+    address = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='Where to find it: "Prinsesse Kristinas gate 3, 7030 Trondheim".',
+    )
+    opening_hours = models.CharField(
+        max_length=200, blank=True, help_text='When the phone is answered: "Weekdays 08:00-15:30".'
+    )
+    urgent_phone = models.CharField(
+        "urgent phone",
+        max_length=30,
+        blank=True,
+        validators=[phone_number],
+        help_text="A line answered day and night for urgent worries, e.g. the maternity ward's. Without "
+        "one, the portal tells her to call her location's phone, or 113 in an emergency.",
     )
 
     history = HistoricalRecords()
@@ -51,6 +86,20 @@ class CareLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.org_nr})"
+
+    @property
+    def phone_tel(self) -> str:
+        return tel_uri(self.phone)
+
+    @property
+    def urgent_phone_tel(self) -> str:
+        return tel_uri(self.urgent_phone)
+
+    @property
+    def missing_contact(self) -> list[str]:
+        """What the portal needs and this location has not given: "phone", "address" (a data-quality
+        finding when not empty)."""
+        return [name for name in ("phone", "address") if not getattr(self, name).strip()]
 
 
 class Practitioner(models.Model):

@@ -290,6 +290,22 @@ def summarise(results: list[RecordQuality]) -> Summary:
     )
 
 
+def location_findings(location: CareLocation) -> list[str]:
+    """What the Care Location itself lacks, as sentences for its staff (none when nothing). Not a rule of
+    its records: a record is no less complete because its location has no phone number, and the finding is
+    put right once, in the admin, by the location's admins. The portal shows every pregnant person the
+    location looks after its phone (to tap and call) and address on every page."""
+    words = {"phone": "phone number", "address": "address"}
+    lacks = [words[name] for name in location.missing_contact]
+    if not lacks:
+        return []
+    return [
+        f"{location.name} has no {' and no '.join(lacks)} on record, so the portal cannot tell the pregnant "
+        "people it looks after how to reach you. Your Care Location's admins add them in the admin, under "
+        "Care Locations."
+    ]
+
+
 def location_quality(
     location: CareLocation, *, today: date, sort: str = DEFAULT_SORT
 ) -> tuple[Summary, list[RecordQuality]]:

@@ -5,7 +5,13 @@ from .active_care import care_pull
 from .audit import access_log_write
 from .birth_plan import birth_plan_acknowledge, birth_plan_save
 from .bookings import booking_cancel, booking_change, bookings_plan_accept, visit_record_for_booking
-from .care import care_location_create, care_location_delete, care_location_update, practitioner_create
+from .care import (
+    care_location_contact_update,
+    care_location_create,
+    care_location_delete,
+    care_location_update,
+    practitioner_create,
+)
 from .deletion import record_delete, record_delete_refusal, record_delete_refused
 from .delivery import Delivered, Delivery, record_deliver
 from .end_dates import pregnancy_end_check, record_status_dates_check
@@ -55,6 +61,7 @@ __all__ = [
     "record_find_by_keys",
     "stakeholder_grant_for",
     "stakeholder_grant_user",
+    "care_location_contact_update",
     "care_location_create",
     "care_location_delete",
     "care_location_update",

@@ -34,10 +34,23 @@ def care_location_create(
     org_nr: str,
     kind: str = "OTHER",
     active: bool = True,
+    phone: str = "",
+    address: str = "",
+    opening_hours: str = "",
+    urgent_phone: str = "",
     by: User | None = None,
 ) -> CareLocation:
-    """A new location with its own group for its staff and client systems."""
-    location = CareLocation(name=name, org_nr=org_nr, kind=kind, active=active)
+    """A new location with its own group for its staff and client systems, and how to contact it."""
+    location = CareLocation(
+        name=name,
+        org_nr=org_nr,
+        kind=kind,
+        active=active,
+        phone=phone,
+        address=address,
+        opening_hours=opening_hours,
+        urgent_phone=urgent_phone,
+    )
     _check(location)
     location.group = Group.objects.create(name=_group_name(org_nr))
     _save_version(location, by=by)
@@ -52,19 +65,56 @@ def care_location_update(
     org_nr: str,
     kind: str,
     active: bool,
+    phone: str | None = None,
+    address: str | None = None,
+    opening_hours: str | None = None,
+    urgent_phone: str | None = None,
     by: User | None,
 ) -> CareLocation:
-    """New details for the location, as one version (none when nothing changed). Its group's name follows
-    the organisation number, so a new location may take the old number."""
+    """New details for the location, as one version (none when nothing changed); a contact detail given as
+    None stays as it is. Its group's name follows the organisation number, so a new location may take the
+    old number."""
     location = CareLocation.objects.select_for_update().get(pk=care_location.pk)
-    if (location.name, location.org_nr, location.kind, location.active) == (name, org_nr, kind, active):
+    contact = {
+        "phone": phone,
+        "address": address,
+        "opening_hours": opening_hours,
+        "urgent_phone": urgent_phone,
+    }
+    new = {"name": name, "org_nr": org_nr, "kind": kind, "active": active}
+    new |= {field: value for field, value in contact.items() if value is not None}
+    if all(getattr(location, field) == value for field, value in new.items()):
         return location
     renumbered = location.org_nr != org_nr
-    location.name, location.org_nr, location.kind, location.active = name, org_nr, kind, active
+    for field, value in new.items():
+        setattr(location, field, value)
     _check(location)
     _save_version(location, by=by)
     if renumbered:
         Group.objects.filter(pk=location.group_id).update(name=_group_name(org_nr))
+    return location
+
+
+@transaction.atomic
+def care_location_contact_update(
+    *,
+    care_location: CareLocation,
+    phone: str,
+    address: str,
+    opening_hours: str,
+    urgent_phone: str,
+    by: User | None,
+) -> CareLocation:
+    """New contact details for the location (what its own admins may change), as one version (none when
+    nothing changed). A phone number that is not one is refused (Invalid) and nothing is saved."""
+    location = CareLocation.objects.select_for_update().get(pk=care_location.pk)
+    new = {"phone": phone, "address": address, "opening_hours": opening_hours, "urgent_phone": urgent_phone}
+    if all(getattr(location, field) == value for field, value in new.items()):
+        return location
+    for field, value in new.items():
+        setattr(location, field, value)
+    _check(location)
+    _save_version(location, by=by)
     return location
 
 

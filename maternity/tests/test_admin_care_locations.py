@@ -1,6 +1,7 @@
 """Care Locations in the admin, kept by the national administration (superusers): each add, change and
 delete goes through the services and is a version with who and when; who administers a location is
-chosen from its staff. Location admins and other staff do not get in."""
+chosen from its staff. Other staff do not get in; a location's own admins change only its contact details
+(test_care_location_contact.py)."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -134,13 +135,21 @@ def test_admins_are_chosen_from_its_staff_and_get_into_the_admin_or_leave_it(nat
     assert location_a.history.count() == 1  # who administers it is not a version of it
 
 
-@pytest.mark.parametrize("role", ["admin_a", "plain_staff"])
-def test_location_admins_and_other_staff_get_403(client, request, role, location_a):
-    client.force_login(request.getfixturevalue(role))
+def test_other_staff_get_403(client, plain_staff, location_a):
+    client.force_login(plain_staff)
 
     assert client.get(LIST).status_code == 403
     assert client.get(change_url(location_a)).status_code == 403
     assert client.post(change_url(location_a), form(location_a, name="Renamed")).status_code == 403
+    assert CareLocation.objects.get(pk=location_a.pk).name == location_a.name
+
+
+def test_location_admins_cannot_rename_their_location(client, admin_a, location_a):
+    client.force_login(admin_a)
+
+    response = client.post(change_url(location_a), form(location_a, name="Renamed"))
+
+    assert response.status_code == 302
     assert CareLocation.objects.get(pk=location_a.pk).name == location_a.name
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from maternity import services
 from maternity.actors import Actor
 from maternity.models import (
     AccessAction,
+    AccessLog,
     AccessOutcome,
     CareLocation,
     Practitioner,
@@ -25,6 +27,7 @@ from maternity.models import (
     UserType,
 )
 from maternity.rules.identifiers import parse_national_id
+from portal.access_questions import access_question_answer, access_question_ask
 from spine.services import spine_client_create
 
 from .conftest import PHONE, assert_accessible, link_patient, signed_in_page
@@ -59,7 +62,7 @@ def test_her_pregnancy_reads_plainly_on_a_phone(phone, record, midwife_actor, pa
     fill_record(record, midwife_actor, her=patient)
     phone.goto(f"/portal/pregnancies/{record.pk}/")
     assert phone.get_by_text("You are 28 weeks and 4 days pregnant").is_visible()
-    assert phone.locator("svg.sfh-chart").is_visible()
+    assert phone.locator("svg.sfh-chart-phone").is_visible()  # the phone's chart, in place of the wide one
     assert_accessible(phone)
     fits_the_phone(phone)
 
@@ -91,14 +94,19 @@ def test_who_has_opened_her_record_on_a_phone(phone, record, location_b, client_
         (glass, AccessAction.BREAK_GLASS, "Came to the emergency department in labour"),
     ):
         services.access_log_write(
-            action=action, outcome=AccessOutcome.ALLOWED, actor=actor, record_id=record.pk, reason=reason
+            action=action,
+            outcome=AccessOutcome.ALLOWED,
+            actor=actor,
+            record_id=record.pk,
+            reason=reason,
+            reason_code="EMERGENCY" if reason else "",
         )
     services.stakeholder_grant(record=record, care_location=location_b, reason=StakeholderReason.BREAK_GLASS)
 
     phone.goto(f"/portal/pregnancies/{record.pk}/access-log/")
     glass_entry = phone.locator("li.break-glass")
     assert glass_entry.get_by_text("Break glass", exact=True).is_visible()
-    assert glass_entry.get_by_text("Came to the emergency department in labour").is_visible()
+    assert glass_entry.get_by_text("Emergency care or an acute admission").is_visible()  # the coded reason
     assert phone.get_by_text("through their own patient record system (DIPS Arena)").is_visible()
     assert_accessible(phone)
     open_every_section(phone)
@@ -139,17 +147,19 @@ def test_screenshots_of_her_pregnancy_and_the_access_log(new_page, live_server, 
     assert record is not None
     user = link_patient(record.person, username="demo-patient", name=record.mother.name)
     demo_accesses(record)
+    demo_question(record, user)
 
     page = signed_in_page(new_page, live_server, user)
     page.goto(f"/portal/pregnancies/{record.pk}/")
-    assert page.locator("svg.sfh-chart").is_visible()
+    assert page.locator("svg.sfh-chart-phone").is_visible()
     assert_accessible(page)
     page.screenshot(path=shots / "portal-overview.png")
 
     page.goto(f"/portal/pregnancies/{record.pk}/access-log/")
     page.locator("li.access").first.wait_for()
+    page.locator("li.access:not(.break-glass) details.entries summary").first.click()  # one line opened
     assert_accessible(page)
-    page.screenshot(path=shots / "portal-access-log.png")
+    page.screenshot(path=shots / "portal-access-log.png", full_page=True)
 
 
 def demo_accesses(record) -> None:
@@ -191,6 +201,8 @@ def demo_accesses(record) -> None:
         (epj, AccessAction.WRITE, "antenatalAppointments", ""),
         (stranger, AccessAction.BREAK_GLASS, "", why),
         (midwife, AccessAction.READ, "", ""),
+        (midwife, AccessAction.READ, "", ""),
+        (midwife, AccessAction.WRITE, "antenatalAppointments", ""),
     ):
         services.access_log_write(
             action=action,
@@ -200,4 +212,24 @@ def demo_accesses(record) -> None:
             person_id=record.person_id,
             resource_type=resource_type,
             reason=reason,
+            reason_code="EMERGENCY" if reason else "",
         )
+
+
+def demo_question(record, user) -> None:
+    """She asked about the break glass, and the admin of that Care Location answered."""
+    glass = AccessLog.objects.get(record_id=record.pk, action=AccessAction.BREAK_GLASS)
+    her = Actor(user_type=UserType.PATIENT, user=user, name=user.get_full_name())
+    question = access_question_ask(
+        actor=her, record_id=record.pk, entry_id=glass.pk, question="I was not at that clinic. Why was this?"
+    )
+    admin = get_user_model().objects.create_user(
+        "demo-admin", first_name="Siri", last_name="Dahl", is_staff=True
+    )
+    glass.care_location.admins.add(admin)
+    access_question_answer(
+        question_id=question.pk,
+        answer="Our midwife looked up your blood group for a patient with the same name by mistake. "
+        "We have followed it up with her and are sorry.",
+        user=admin,
+    )

@@ -1,12 +1,12 @@
-"""Who has looked at her record: every audit entry about this pregnancy, newest first, and every search or
-look-up of her as a person that named no single record since this pregnancy could have begun.
-Break-glass accesses stand out with the reason given. Which entries, and from when: `patient_audit_entries`
-in maternity/reads/selectors.py.
+"""Who has looked at her record: every audit entry about this pregnancy, and every search or look-up of her
+as a person that named no single record since this pregnancy could have begun, as one line per person,
+Care Location and day (`portal/access_groups.py`), break glass first with its coded reason in words; each
+line opens to its entries, each of which she can ask about. Under it, her questions and their answers.
+Which entries, and from when: `patient_audit_entries` in maternity/reads/selectors.py.
 
-A page of entries costs the same two queries (count and page) however long the trail is; the practitioner's
-name comes in the same query through the account's profile."""
+A page costs the same queries however long the trail is: three for the lines and their entries (the
+practitioner's name comes in the same query through the account's profile), one for her questions."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -19,12 +19,14 @@ from maternity.models import (
     StakeholderReason,
 )
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
-from maternity.reads.selectors import patient_audit_entries
 
-from ..access_words import access, grant_reason, professional_name
+from ..access_groups import grouped_access_log
+from ..access_words import grant_reason, professional_name
 from ..acting import patient_view
+from ..models import AccessQuestion
 
-PAGE_SIZE = 25
+PAGE_SIZE = 25  # lines (person, Care Location, day) a page
+QUESTIONS_SHOWN = 20
 
 
 def _location_name(group) -> str:
@@ -74,13 +76,16 @@ def access_log(request, record_id):
         request.actor, record_id, queryset=Pregnancy.objects.exclude(status=RecordStatus.ENTERED_IN_ERROR)
     )
     request.audit.person_id = record.person_id
-    page = Paginator(patient_audit_entries(record, her_user_id=request.user.pk), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, groups = grouped_access_log(
+        record, her_user_id=request.user.pk, page_number=request.GET.get("page"), page_size=PAGE_SIZE
     )
     context = {
         "record": record,
         "page": page,
-        "accesses": [access(entry) for entry in page.object_list],
+        "groups": groups,
         "grants": who_can_open(record),
+        "questions": list(
+            AccessQuestion.objects.filter(record=record).order_by("-asked_at", "-id")[:QUESTIONS_SHOWN]
+        ),
     }
     return render(request, "portal/access_log.html", context)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from maternity.charts.sfh import sfh_chart_svg, sfh_points
+from maternity.charts.sfh import PHONE, sfh_chart_svg, sfh_points
 from maternity.models import (
     AccessAction,
     AntenatalAppointment,
@@ -21,13 +21,16 @@ from maternity.models import (
     Pregnancy,
     RecordStatus,
 )
+from maternity.models.care import tel_uri
 from maternity.presentation import specs
 from maternity.reads.access import get_record_for
 from maternity.reads.record_page import record_page_queryset
 from maternity.rules.clinical import format_gestation, gestation_days
+from maternity.rules.flags import SfhReading
 from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import plain_language as words
+from .. import result_words
 from ..acting import patient_view
 from ..booking_words import kind_words
 
@@ -63,6 +66,9 @@ class Visit:
     measured: list[Fact]
     seen_by: str
     is_today: bool = False
+    results: list[result_words.Result] = field(default_factory=list)  # outside their usual range
+    note: str = ""  # the clinician's note, shown beside the results it may be about
+    note_by: str = ""  # who wrote it and when: the stamp of the visit's version
 
 
 @dataclass
@@ -75,6 +81,7 @@ class Section:
     by_whom: str = ""
     unrecorded: int = 0  # fields of a recorded section with nothing in them
     recorded: bool = False
+    results: list[result_words.Result] = field(default_factory=list)  # outside their usual range
 
     @property
     def anchor(self) -> str:
@@ -126,7 +133,8 @@ def visit(item: AntenatalAppointment, edd: date | None, today: date) -> Visit:
         measured.append(Fact("Taking medicines", words.value(rt, "medication", item.medication)))
     if item.employment_rate is not None:
         measured.append(Fact("Working", f"{item.employment_rate}%"))
-    if item.note:
+    results = result_words.visit_results(item)
+    if item.note and not results:
         measured.append(Fact("Note", item.note, wide=True))
     days = _visit_gestation(item, edd)
     return Visit(
@@ -136,6 +144,9 @@ def visit(item: AntenatalAppointment, edd: date | None, today: date) -> Visit:
         measured=measured,
         seen_by=words.recorded_by(item),
         is_today=item.appointment_date == today,
+        results=results,
+        note=(item.note or "") if results else "",
+        note_by=f"{words.recorded_by(item)}, {words.when(item.last_updated)}" if results else "",
     )
 
 
@@ -332,6 +343,10 @@ def sections(record: Pregnancy) -> list[Section]:
             _list(section, record)
         else:
             _singleton(section, record)
+        if name == "clinicalTests":
+            section.results = result_words.blood_test_results(
+                getattr(record, RESOURCE_TYPES[name].accessor, None)
+            )
         result.append(section)
     return result
 
@@ -353,7 +368,13 @@ def growth(record: Pregnancy) -> dict:
         }
         for point in reversed(points)
     ]
-    return {"svg": sfh_chart_svg(points, chart_id="portal-sfh"), "rows": rows}
+    readings = [SfhReading(p.cm, p.measured_on, p.item.pregnancy_week) for p in points]
+    return {
+        "svg": sfh_chart_svg(points, chart_id="portal-sfh"),
+        "phone_svg": sfh_chart_svg(points, chart_id="portal-sfh-phone", layout=PHONE),
+        "rows": rows,
+        "results": result_words.growth_results(readings, agreed_edd=record.agreed_edd),
+    }
 
 
 @require_safe
@@ -373,5 +394,7 @@ def pregnancy(request, record_id):
         "growth": growth(record),
         "sections": sections(record),
         "nothing_yet": words.NOTHING_YET,
+        "phone": (phone := result_words.number_to_call(record.active_care_location)),
+        "phone_tel": tel_uri(phone),
     }
     return render(request, "portal/pregnancy.html", context)

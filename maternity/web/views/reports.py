@@ -225,6 +225,7 @@ def data_quality_page(request):
         {
             "nav": "reports",
             "summary": summary,
+            "location_findings": data_quality.location_findings(location),
             "rules": data_quality.RULES,
             "page": page,
             "sort": sort,

@@ -42,6 +42,18 @@ LOCATIONS = [
     ("918765433", "Bryggen legesenter", "GP_PRACTICE",
      [("midwife5", "Hanne Strand", "9517734"), ("midwife6", "Tone Moen", "9625508")]),
 ]  # fmt: skip
+# How to contact each location (made-up numbers); the GP practice has none, a data-quality finding to show.
+CONTACTS = {
+    "992345675": {
+        "phone": "+47 12 34 50 00", "urgent_phone": "+47 12 34 50 50",
+        "address": "Sjøgata 12, 9999 Fjordvik",
+        "opening_hours": "Ward: day and night. Clinic: weekdays 08:00-15:30",
+    },
+    "993456780": {
+        "phone": "+47 12 34 60 00", "address": "Storgata 4, 9999 Fjordvik",
+        "opening_hours": "Weekdays 08:00-15:00",
+    },
+}  # fmt: skip
 # Visits as (weeks, days) of gestation; SFH is measured from 24 weeks on.
 SCHEDULE = [(8, 3), (16, 1), (20, 3), (24, 0), (28, 1), (31, 2), (34, 0), (36, 1), (38, 2), (40, 0), (41, 1)]
 SFH_FROM_WEEK = 24
@@ -148,7 +160,16 @@ def seed() -> None:
 
 
 def location_create(org_nr: str, name: str, kind: str, midwives: list[tuple[str, str, str]]) -> list[Actor]:
-    location = services.care_location_create(name=name, org_nr=org_nr, kind=kind)
+    contact = CONTACTS.get(org_nr, {})
+    location = services.care_location_create(
+        name=name,
+        org_nr=org_nr,
+        kind=kind,
+        phone=contact.get("phone", ""),
+        address=contact.get("address", ""),
+        opening_hours=contact.get("opening_hours", ""),
+        urgent_phone=contact.get("urgent_phone", ""),
+    )
     actors = []
     for username, display_name, hpr_nr in midwives:
         user = services.practitioner_create(

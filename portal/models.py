@@ -1,0 +1,66 @@
+"""What the portal keeps of its own: her questions about entries in her access log.
+
+A question is about one audit entry of one of her records; it goes to the Care Location named in that
+entry, whose admins answer it in the admin (`portal/admin.py`); she reads the answer under her access log.
+Every change is a version with who and when (django-simple-history), and every ask and answer is also an
+entry in the audit trail (`portal/access_questions.py`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+QUESTION_MAX_LENGTH = 2000
+ANSWER_MAX_LENGTH = 4000
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "OPEN", "Open"
+    ANSWERED = "ANSWERED", "Answered"
+
+
+class AccessQuestion(models.Model):
+    person = models.ForeignKey("maternity.Person", on_delete=models.CASCADE, related_name="access_questions")
+    record = models.ForeignKey(
+        "maternity.Pregnancy", on_delete=models.CASCADE, related_name="access_questions"
+    )
+    entry_id = models.BigIntegerField(
+        "audit entry", help_text="The access-log entry she asked about (the audit trail is never deleted)."
+    )
+    entry_at = models.DateTimeField("entry's time")
+    entry_text = models.TextField("what she saw", help_text="The entry as her access log showed it to her.")
+    question = models.TextField(max_length=QUESTION_MAX_LENGTH)
+    care_location = models.ForeignKey(
+        "maternity.CareLocation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_questions",
+        help_text="Where the question goes: the Care Location named in the entry (none: superusers answer).",
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN)
+    answer = models.TextField(max_length=ANSWER_MAX_LENGTH, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by_name = models.CharField(
+        max_length=200, blank=True, help_text="Kept when the account is gone."
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        indexes = [
+            models.Index(fields=["care_location", "status", "asked_at"], name="accessquestion_queue"),
+            models.Index(fields=["record", "asked_at"], name="accessquestion_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk} about audit entry {self.entry_id} ({self.get_status_display()})"
