@@ -410,6 +410,19 @@ PORTAL_OIDC_ENABLED = bool(PORTAL_OIDC_RP_CLIENT_ID)
 if PORTAL_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("portal.oidc.PortalOIDCBackend")
 
+# Email: the portal's opt-in notifications to her (portal/notifications.py). Sent over SMTP to EMAIL_HOST when
+# it is set; without it (development) written to the console. PORTAL_PUBLIC_URL is the site's address as she
+# reaches it, for the link in the email.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = "django.core.mail.backends." + ("smtp" if EMAIL_HOST else "console") + ".EmailBackend"
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a page for long
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "maternity-record@localhost")
+PORTAL_PUBLIC_URL = os.environ.get("PORTAL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
 # Webhooks (spine/webhooks/). Receivers must use HTTPS on public addresses, except in development and tests.
 WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", DEBUG)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", DEBUG)

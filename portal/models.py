@@ -64,3 +64,28 @@ class AccessQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"Question {self.pk} about audit entry {self.entry_id} ({self.get_status_display()})"
+
+
+class NotificationPreference(models.Model):
+    """Whether she wants an email when it matters, and where to: when someone outside her care team breaks
+    the glass to open one of her records, and when her midwife marks her birth plan read. Off until she
+    turns it on (`portal/notifications.py`). Every change is a version with who and when."""
+
+    person = models.OneToOneField(
+        "maternity.Person", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.EmailField(blank=True)
+    on_break_glass = models.BooleanField(
+        "when someone breaks the glass",
+        default=False,
+        help_text="Email her when break glass opens her record.",
+    )
+    on_birth_plan_read = models.BooleanField(
+        "when her birth plan is read", default=False, help_text="Email her when her midwife reads her plan."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Email notifications of person {self.person_id}"

@@ -122,20 +122,28 @@ class PortalCallback(OIDCAuthenticationCallbackView):
             return self.login_failure()
 
 
+# Signing out deletes the copies of her pages kept on her phone for reading offline (static/portal/sw.js):
+# "cache" the browser's HTTP cache, "storage" the service worker's caches and the worker itself.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
 @require_POST
 def sign_out(request):
-    """End her session here, then at the provider (RP-initiated logout, with the ID token as a hint)."""
+    """End her session here, then at the provider (RP-initiated logout, with the ID token as a hint). The
+    answer also tells her browser to delete what it kept of the portal for reading offline."""
     id_token = request.session.get("oidc_id_token")
     auth.logout(request)
     back = request.build_absolute_uri(reverse("portal:login")) + "?signed-out"
     endpoint = settings.PORTAL_OIDC_OP_LOGOUT_ENDPOINT
-    if not (endpoint and id_token):
-        return HttpResponseRedirect(back)
-    query = urlencode(
-        {
-            "id_token_hint": id_token,
-            "post_logout_redirect_uri": back,
-            "client_id": settings.PORTAL_OIDC_RP_CLIENT_ID,
-        }
-    )
-    return HttpResponseRedirect(f"{endpoint}?{query}")
+    if endpoint and id_token:
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "post_logout_redirect_uri": back,
+                "client_id": settings.PORTAL_OIDC_RP_CLIENT_ID,
+            }
+        )
+        back = f"{endpoint}?{query}"
+    response = HttpResponseRedirect(back)
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response

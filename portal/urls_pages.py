@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from .views import access_log, access_question, birth_plan, overview, pregnancy
+from .views import access_log, access_question, birth_plan, notifications, offline, overview, pregnancy
 
 urlpatterns = [
     path("", overview.home, name="home"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
     path("pregnancies/<uuid:record_id>/", pregnancy.pregnancy, name="pregnancy"),
     path("pregnancies/<uuid:record_id>/access-log/", access_log.access_log, name="access-log"),
     path(

@@ -27,6 +27,7 @@ from django.db.models import F
 from ..actors import Actor
 from ..errors import NotAllowed, ResourceNotFound, VersionConflict
 from ..models import BirthPlan, Pregnancy
+from ..signals import birth_plan_read
 from .gate import record_changed, record_write
 from .resources import resource_create, resource_update, resource_writer_check
 from .versioning import lock_record_for_write, now
@@ -122,4 +123,5 @@ def birth_plan_acknowledge(*, record_id: UUID | str, version: int, actor: Actor)
     plan.save(update_fields=["acknowledged_at", "acknowledged_by_name"])
     Pregnancy.objects.filter(pk=record.pk).update(revision=F("revision") + 1)
     record_changed(record, RESOURCE_TYPE)
+    birth_plan_read.send(sender=birth_plan_acknowledge, record=record, plan=plan)
     return plan

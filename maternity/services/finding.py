@@ -21,6 +21,7 @@ from maternity.rules.resources import RESOURCE_TYPES
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
 from ..models import BreakGlassReason, NoteKind, Pregnancy, StakeholderReason
+from ..signals import break_glass_done
 from .gate import record_write
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant_for
@@ -113,6 +114,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
         actor=actor,
     )
     record.refresh_from_db(fields=["record_last_updated", "revision"])
+    break_glass_done.send(sender=record_find_by_keys, record=record)
     return Found(record=record, broke_glass=True)
 
 

@@ -289,7 +289,8 @@ def test_links_to_her_birth_plan_and_the_access_log_and_none_to_change_clinical_
         assert f'href="{birth_plan}"' in text
     links = set(re.findall(r'href="([^"#]+)"', text)) - {birth_plan, "/static/portal/portal.css"}
     links = {link for link in links if not link.startswith("tel:")}  # who to call (test_contact.py)
-    assert links <= {"/portal/", f"/portal/pregnancies/{record.pk}/access-log/"}, links
+    app = {"/portal/manifest.webmanifest", "/static/portal/icons/icon-192.png"}  # the app (test_offline.py)
+    assert links - app <= {"/portal/", f"/portal/pregnancies/{record.pk}/access-log/"}, links
     forms = re.findall(r'<form[^>]*action="([^"]*)"', text)
     assert forms == ["/portal/logout/"]  # signing out is the only form
 

@@ -1,0 +1,22 @@
+/* The portal on her phone, offline (see static/portal/sw.js). On her own pages: registers the service
+   worker, and says so when the page on screen is the copy kept on her phone (the worker marks it). On any
+   page seen signed out (the sign-in page after signing out, or when her session has ended): deletes every
+   kept copy and the worker. Signing out also sends Clear-Site-Data; this covers a browser that ignores
+   it. */
+
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  if (document.body.dataset.portal === "signed-out") {
+    if ("caches" in window) {
+      caches.keys().then((names) => Promise.all(names.map((name) => caches.delete(name))));
+    }
+    navigator.serviceWorker.getRegistrations().then((all) => all.forEach((registration) => registration.unregister()));
+    return;
+  }
+  navigator.serviceWorker.register("/portal/sw.js", { scope: "/portal/" });
+  const updated = document.getElementById("last-updated");
+  if (updated && document.body.dataset.kept !== undefined) {
+    updated.classList.add("warning");
+    updated.prepend("You are offline: this is the copy saved on this phone. ");
+  }
+})();
