@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from .views import access_log, access_question, birth_plan, notifications, offline, overview, pregnancy
+from .views import (
+    access_log,
+    access_question,
+    birth_plan,
+    birth_plan_steps,
+    notifications,
+    offline,
+    overview,
+    pregnancy,
+)
 
 urlpatterns = [
     path("", overview.home, name="home"),
@@ -17,4 +26,14 @@ urlpatterns = [
         name="access-question",
     ),
     path("pregnancies/<uuid:record_id>/birth-plan/", birth_plan.birth_plan, name="birth-plan"),
+    path(
+        "pregnancies/<uuid:record_id>/birth-plan/step/<int:step>/",
+        birth_plan_steps.birth_plan_step,
+        name="birth-plan-step",
+    ),
+    path(
+        "pregnancies/<uuid:record_id>/birth-plan/whole/",
+        birth_plan_steps.birth_plan_summary,
+        name="birth-plan-summary",
+    ),
 ]

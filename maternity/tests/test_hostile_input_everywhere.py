@@ -189,6 +189,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "issuer_path": "elsewhere",
         "resource_path": "elsewhere",
         "booking_id": ids["booking"],
+        "step": 1,
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])

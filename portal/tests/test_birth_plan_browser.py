@@ -75,7 +75,7 @@ def test_she_writes_her_plan_and_sees_when_her_midwife_has_read_it(
     phone.reload()
     phone.get_by_text("Read by Kari Jordmor, St Olavs hospital, fødeavdelingen, on").wait_for()
     assert_accessible(phone)
-    phone.screenshot(path=shots / "portal-birth-plan.png")  # what her phone shows: the read mark first
+    phone.screenshot(path=shots / "portal-birth-plan-read.png")  # what her phone shows: the read mark first
 
 
 def test_a_save_from_her_other_phone_meanwhile_is_a_choice_on_the_phone(phone, record, her):
@@ -122,3 +122,29 @@ def test_too_long_an_answer_is_explained_on_the_phone(phone, record):
     assert phone.get_by_label("Photos and video").input_value().startswith("Photos please.")
     assert_accessible(phone)
     assert not BirthPlan.objects.filter(record=record).exists()
+
+
+def test_she_fills_her_plan_in_steps_and_reads_it_whole(phone, record, shots):
+    phone.goto(f"/portal/pregnancies/{record.pk}/birth-plan/step/1/")
+    phone.get_by_text("Step 1 of 5").wait_for()
+    assert phone.locator('[aria-current="step"]').inner_text() == "Where and with whom"
+    assert_accessible(phone)
+    phone.get_by_label(WHERE).fill("St Olavs hospital")
+    phone.get_by_role("button", name="Save and continue").click()
+
+    phone.get_by_text("Step 2 of 5").wait_for()
+    assert phone.locator('[aria-current="step"]').inner_text() == "During labour"
+    phone.get_by_label("Pain relief").fill("Warm water first, an epidural only if I ask.")
+    assert_accessible(phone)
+    phone.screenshot(path=shots / "portal-birth-plan.png", full_page=True)  # a step, with the progress
+    phone.get_by_role("button", name="Save and continue").click()
+
+    phone.get_by_text("Step 3 of 5").wait_for()
+    phone.get_by_role("link", name="See your whole plan, or print it").click()
+    phone.get_by_role("heading", name="During labour").wait_for()
+    assert phone.get_by_text("Warm water first, an epidural only if I ask.").is_visible()
+    assert_accessible(phone)
+    phone.emulate_media(media="print")
+    assert phone.get_by_role("link", name="Change “During labour”").is_hidden()
+    plan = BirthPlan.objects.get(record=record)
+    assert (plan.version, plan.place_of_birth) == (2, "St Olavs hospital")
