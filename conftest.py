@@ -99,7 +99,8 @@ def _own_cache(settings):
 
 
 def new_nin(birth_date: date = date(1994, 5, 17)) -> str:
-    """A valid synthetic Norwegian national identity number, different each call."""
+    """A valid synthetic Norwegian national identity number, different from the last few hundred calls' (the
+    individual numbers cycle through 0-499: a test that also uses a fixed number must not collide with it)."""
     while True:
         try:
             return make_norwegian_fnr(birth_date, next(_individual) % 500, synthetic=True)
