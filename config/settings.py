@@ -125,35 +125,88 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+# The database. DATABASE_URL: PostgreSQL (postgres://...), or without it an SQLite file.
+#
+# DATABASE_POOL_MODE: empty (DATABASE_URL is PostgreSQL itself) or "transaction" (DATABASE_URL is PgBouncer
+# in transaction pooling mode in front of it). Then each transaction may run on another server connection,
+# so nothing may outlive a transaction: no prepared statements (DATABASE_PREPARED_STATEMENTS is forced off),
+# no server-side cursors (DISABLE_SERVER_SIDE_CURSORS, as Django's docs say for transaction pooling), and no
+# libpq `options` startup parameter, which PgBouncer refuses: a pooled deployment sets
+# client_connection_check_interval and jit=off on the server instead (postgresql.conf, or Patroni's
+# parameters). What needs a session of its own (LISTEN, session-level locks, migrations) connects to
+# DATABASE_DIRECT_URL, which reaches the current primary directly (maternity/database/direct.py); without
+# it the webhook workers poll instead of LISTENing.
+# DATABASE_REPLICA_URL: a PostgreSQL replica (pooled the same way). When set, the reads that may lag a moment
+# go there (the views marked `lag_tolerant`), and everything else, every write and whatever a caller who has
+# just written reads, goes to DATABASE_URL's primary: maternity/database/replicas.py has the rules. Without
+# it there is no router and no routing middleware: every query goes to "default", at no extra cost.
+# DATABASE_PRIMARY_PIN_SECONDS: how long a caller who wrote (or sent POST, PUT, PATCH or DELETE) reads only
+# from the primary, so they see their own writes; the pins are kept in the shared cache (REDIS_URL).
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "").strip().lower()
+if DATABASE_POOL_MODE not in ("", "transaction"):
+    raise ImproperlyConfigured(
+        f'DATABASE_POOL_MODE must be empty or "transaction" (PgBouncer in transaction mode), '
+        f"not {DATABASE_POOL_MODE!r}."
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+POOLED = DATABASE_POOL_MODE == "transaction"
+POSTGRESQL = "maternity.database.postgresql"
+
+
+def database(url: str) -> dict[str, Any]:
+    """One alias's settings from its URL: PostgreSQL through our backend, with the options above."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
+    )
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
     # Django's backend with a health check that costs no round trip (maternity/database/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "maternity.database.postgresql"
-    DATABASES["default"]["OPTIONS"] = {
+    config["ENGINE"] = POSTGRESQL
+    options: dict[str, Any] = {
         # An unreachable server fails the request within seconds (a 503), instead of hanging it.
         "connect_timeout": envint("DATABASE_CONNECT_TIMEOUT", 5),
+    }
+    if not POOLED:
         # A backend whose app process died (a killed or timed-out worker) notices within this interval and
         # rolls back, even while it waits for a lock. Without it, it keeps its locks until it next writes to
         # the socket, and a transaction that was waiting at COMMIT still commits (spine/tests/faults/).
         # JIT off: it pays off for long analytical queries, never for these short ones, and once a plan's
         # estimated cost passes jit_above_cost it adds 40-50 ms of compiling to a 5 ms query.
-        "options": (
+        options["options"] = (
             f"-c client_connection_check_interval={envint('DATABASE_CLIENT_CHECK_MS', 2000)} -c jit=off"
-        ),
-        **DATABASES["default"].get("OPTIONS", {}),  # what DATABASE_URL's query string sets wins
-    }
-else:  # SQLite, in development: maternity/database/feed_entries.py makes FeedEntry's unique indexes itself
+        )
+    config["OPTIONS"] = {**options, **config.get("OPTIONS", {})}  # what the URL's query string sets wins
+    config["DISABLE_SERVER_SIDE_CURSORS"] = POOLED
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] != POSTGRESQL:
+    # SQLite, in development: maternity/database/feed_entries.py makes FeedEntry's unique indexes itself
     SILENCED_SYSTEM_CHECKS = ["models.W039"]
+DATABASE_ROUTERS: list[str] = []
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != POSTGRESQL or DATABASES["default"]["ENGINE"] != POSTGRESQL:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must be a PostgreSQL URL (postgres://...), and DATABASE_URL too: "
+            "a replica is a PostgreSQL standby of DATABASE_URL's primary."
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the same database, no second one
+    DATABASE_ROUTERS = ["maternity.database.replicas.ReplicaRouter"]
+    # Early (static files are answered before it): the request's routing state is there for all that follows.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "maternity.database.replicas.ReplicaRoutingMiddleware",
+    )
+DATABASE_PRIMARY_PIN_SECONDS = envint("DATABASE_PRIMARY_PIN_SECONDS", 5)
+DATABASE_DIRECT_URL = os.environ.get("DATABASE_DIRECT_URL", "")
+if DATABASE_DIRECT_URL and database(DATABASE_DIRECT_URL)["ENGINE"] != POSTGRESQL:
+    raise ImproperlyConfigured("DATABASE_DIRECT_URL must be a PostgreSQL URL (postgres://...).")
 # The few queries every request makes are prepared once per connection on PostgreSQL, so the server plans
 # them once (maternity/database/compiled_queries.py). Off behind a pooler in transaction mode (PgBouncer),
 # where the next transaction may get another server connection.
-DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", True)
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", True) and not POOLED
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0 or rediss:// for TLS). The rate limits

@@ -125,6 +125,8 @@ def ensure_months(
         return upkeep
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        # Both end with the transaction (set_config's `true` is SET LOCAL; the lock is the _xact_ one), so
+        # this works through PgBouncer in transaction mode too: nothing is left on a pooled connection.
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{TABLE} partitions"])  # one at a time
         existing = {partition.name for partition in partitions(using=using)}

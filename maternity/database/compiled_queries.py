@@ -14,6 +14,11 @@ connection, then `EXECUTE`), so PostgreSQL plans it once per connection instead 
 the record read that was three quarters of its database time (docs/performance.md). Behind a pooler in
 transaction mode (PgBouncer), a statement prepared on one server connection is not there on the next, so
 the setting `DATABASE_PREPARED_STATEMENTS` (environment variable of the same name) turns this off.
+
+A `CompiledQuery` reads where the database router sends a read of its model (a replica, for a lag-tolerant
+request: maternity/database/replicas.py) when a router is installed, else on "default"; it is compiled,
+prepared and its instances made for that connection. `CompiledInsert` and `CompiledUpdate` write on
+"default", the primary.
 """
 
 import hashlib
@@ -25,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, connection, connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery
@@ -89,10 +95,10 @@ class _Prepared:
     execute: str
 
     @classmethod
-    def on_this_connection(cls, sql: str) -> "_Prepared | None":
-        """The statement to prepare for `sql`, or None where statements are not prepared (not PostgreSQL, or
-        `DATABASE_PREPARED_STATEMENTS` off)."""
-        if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+    def on_this_connection(cls, sql: str, db: BaseDatabaseWrapper) -> "_Prepared | None":
+        """The statement to prepare for `sql` on `db`, or None where statements are not prepared (not
+        PostgreSQL, or `DATABASE_PREPARED_STATEMENTS` off)."""
+        if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
             return None
         return cls.of(sql)
 
@@ -126,23 +132,23 @@ def readable(sql: str) -> str:
     return sql
 
 
-def _prepared_names() -> set[str]:
-    """The statements prepared on this thread's database connection (a new connection has none)."""
-    raw = connection.connection
-    known = getattr(connection, "_compiled_prepared", None)  # on the thread's own connection, not the proxy
+def _prepared_names(db: BaseDatabaseWrapper) -> set[str]:
+    """The statements prepared on this thread's connection to `db` (a new connection has none)."""
+    raw = db.connection
+    known = getattr(db, "_compiled_prepared", None)  # on the thread's own connection, not the proxy
     if known is None or known[0] is not raw:
         known = (raw, set())
         # our own attribute, on the thread's connection (the stubs know only Django's)
-        connection._compiled_prepared = known  # type: ignore[attr-defined]
+        db._compiled_prepared = known  # type: ignore[attr-defined]
     return known[1]
 
 
-def _execute(cursor, compiled: "_Compiled", parameters: list) -> None:
+def _execute(cursor, compiled: "_Compiled", parameters: list, db: BaseDatabaseWrapper) -> None:
     prepared = compiled.prepared
     if prepared is None:
         cursor.execute(compiled.sql, parameters)
         return
-    names = _prepared_names()
+    names = _prepared_names(db)
     if prepared.name in names:
         cursor.execute(prepared.execute, parameters)
     else:  # one round trip: prepare it and run it
@@ -150,38 +156,63 @@ def _execute(cursor, compiled: "_Compiled", parameters: list) -> None:
         names.add(prepared.name)
 
 
+def _shape(fixed: dict[str, Hashable], values: dict[str, Any]) -> tuple:
+    """What makes a query's SQL: its fixed arguments, and which values are given (not what they are)."""
+    return tuple(sorted(fixed.items())), tuple(sorted(values))
+
+
 class CompiledQuery:
     """`build(**fixed, **values) -> QuerySet`, compiled once per shape: per set of `fixed` arguments
     (which shape the SQL, such as the kind of actor) and of `values` names given. `first` returns a row of
     a `values_list` queryset; `first_object` the model instance (with its `select_related` objects) of a
-    model queryset, as the ORM would build it. Compiled per thread: the compiler belongs to the thread's
-    database connection."""
+    model queryset, as the ORM would build it. Compiled per thread and per database alias: the compiler
+    belongs to the thread's connection to that database."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
         self._local = threading.local()
+        self._models: dict[tuple, type[models.Model]] = {}  # each shape's model, for the router
+
+    def _database(
+        self, shape: tuple, fixed: dict[str, Hashable], values: dict[str, Any]
+    ) -> BaseDatabaseWrapper:
+        """Where to read: "default", unless a router is installed (then its choice for the model)."""
+        if not settings.DATABASE_ROUTERS:
+            return connection
+        model = self._models.get(shape)
+        if model is None:  # once per shape: building a queryset runs no query
+            model = self._models[shape] = self._build(**fixed, **values).model
+        return connections[router.db_for_read(model)]
 
     def _compiled_for(
-        self, fixed: dict[str, Hashable], values: dict[str, Any], *, objects: bool
+        self,
+        db: BaseDatabaseWrapper,
+        shape: tuple,
+        fixed: dict[str, Hashable],
+        values: dict[str, Any],
+        *,
+        objects: bool,
     ) -> _Compiled:
         cache = self._local.__dict__.setdefault("compiled", {})
-        key = (connection.vendor, objects, tuple(sorted(fixed.items())), tuple(sorted(values)))
+        key = (db.alias, db.vendor, objects, shape)
         compiled = cache.get(key)
         if compiled is None:
-            compiled = cache[key] = self._compile(fixed, values, objects=objects)
+            compiled = cache[key] = self._compile(db, fixed, values, objects=objects)
         return compiled
 
-    def _compile(self, fixed: dict[str, Hashable], values: dict[str, Any], *, objects: bool) -> _Compiled:
+    def _compile(
+        self, db: BaseDatabaseWrapper, fixed: dict[str, Hashable], values: dict[str, Any], *, objects: bool
+    ) -> _Compiled:
         make = _StandIn()
         stand_ins = {name: make.value_like(value) for name, value in values.items()}
         queryset = self._build(**fixed, **stand_ins)
-        compiler = queryset.query.get_compiler(connection=connection)
+        compiler = queryset.query.get_compiler(connection=db)
         sql, parameters = compiler.as_sql()
         slots = []
         for parameter in parameters:
             slot = _slot_of(parameter, stand_ins)
             slots.append(slot if slot is not None else (None, parameter))  # a constant of the query
-        compiled = _Compiled(sql, slots, prepared=_Prepared.on_this_connection(sql))
+        compiled = _Compiled(sql, slots, prepared=_Prepared.on_this_connection(sql, db))
         if objects:  # as django.db.models.query.ModelIterable does
             select, klass_info = compiler.select, compiler.klass_info
             fields = klass_info["select_fields"]
@@ -190,35 +221,39 @@ class CompiledQuery:
             compiled.init_list = [column[0].target.attname for column in select[compiled.model_fields]]
             # the stubs describe Django 6, whose get_related_populators takes a fetch mode (5.2's does not)
             compiled.populators = get_related_populators(  # type: ignore[call-arg]
-                klass_info, select, connection.alias
+                klass_info, select, db.alias
             )
             compiled.converters = compiler.get_converters([column[0] for column in select])
         return compiled
 
-    def _row(self, compiled: _Compiled, values: dict[str, Any]) -> tuple | None:
+    def _row(self, db: BaseDatabaseWrapper, compiled: _Compiled, values: dict[str, Any]) -> tuple | None:
         parameters = [
             convert(values[name]) if name is not None else convert for name, convert in compiled.slots
         ]
-        with connection.cursor() as cursor:
-            _execute(cursor, compiled, parameters)
+        with db.cursor() as cursor:
+            _execute(cursor, compiled, parameters, db)
             return cursor.fetchone()
 
     def first(self, *, fixed: dict[str, Hashable] | None = None, **values) -> tuple | None:
         """The first row for these values, or None."""
         fixed = fixed or {}
-        return self._row(self._compiled_for(fixed, values, objects=False), values)
+        shape = _shape(fixed, values)
+        db = self._database(shape, fixed, values)
+        return self._row(db, self._compiled_for(db, shape, fixed, values, objects=False), values)
 
     def first_object(self, *, fixed: dict[str, Hashable] | None = None, **values):
         """The first model instance for these values, or None."""
         fixed = fixed or {}
-        compiled = self._compiled_for(fixed, values, objects=True)
-        row = self._row(compiled, values)
+        shape = _shape(fixed, values)
+        db = self._database(shape, fixed, values)
+        compiled = self._compiled_for(db, shape, fixed, values, objects=True)
+        row = self._row(db, compiled, values)
         if row is None:
             return None
         if compiled.converters:  # the fields' converters (e.g. UUIDs on SQLite)
             [row] = compiled.compiler.apply_converters([row], compiled.converters)
         model = compiled.compiler.klass_info["model"]
-        instance = model.from_db(connection.alias, compiled.init_list, row[compiled.model_fields])
+        instance = model.from_db(db.alias, compiled.init_list, row[compiled.model_fields])
         for populator in compiled.populators:
             populator.populate(row, instance)
         return instance
@@ -236,7 +271,8 @@ def _plain_text(field) -> bool:
 
 
 class _CompiledWrite:
-    """A write statement of one model, built once per thread and database vendor (`_build`)."""
+    """A write statement of one model, built once per thread and database vendor (`_build`). Run on
+    "default", the primary, router or not."""
 
     def __init__(self, model):
         self.model = model
@@ -247,7 +283,7 @@ class _CompiledWrite:
         found = cache.get(connection.vendor)
         if found is None:
             sql, fields = self._build(self.model._meta)
-            compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql))
+            compiled = _Compiled(sql, [], prepared=_Prepared.on_this_connection(sql, connection))
             found = cache[connection.vendor] = (compiled, fields)
         return found
 
@@ -280,7 +316,7 @@ class CompiledInsert(_CompiledWrite):
                 value if plain_text and type(value) is str else column.get_db_prep_save(value, connection)
             )
         with connection.cursor() as cursor:
-            _execute(cursor, compiled, parameters)
+            _execute(cursor, compiled, parameters, connection)
             [pk] = cursor.fetchone()
         instance.pk = instance._meta.pk.to_python(pk)
         instance._state.adding, instance._state.db = False, connection.alias
@@ -316,7 +352,7 @@ class CompiledUpdate(_CompiledWrite):
         parameters = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
         parameters.append(instance._meta.pk.get_db_prep_value(instance.pk, connection))
         with connection.cursor() as cursor:
-            _execute(cursor, compiled, parameters)
+            _execute(cursor, compiled, parameters, connection)
             if cursor.rowcount != 1:
                 updated = cursor.rowcount
                 raise DatabaseError(f"{self.model.__name__} {instance.pk}: {updated} rows updated, not 1.")

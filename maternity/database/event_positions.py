@@ -15,7 +15,7 @@ would never see 10. Instead, each event gets a `position` as its transaction com
 The counter is not a Django model, so test flushes leave it alone and positions are never reused.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from maternity.database.triggers import run_for_vendor
 
@@ -86,9 +86,12 @@ def uninstall(schema_editor) -> None:
     run_for_vendor(schema_editor, postgres=POSTGRES_UNINSTALL, sqlite=SQLITE_UNINSTALL)
 
 
-def committed_through() -> int:
+def committed_through(*, using: str = DEFAULT_DB_ALIAS) -> int:
     """The high-water mark: every event with a position at or below it has committed and is visible
-    now; none above it was visible when this was read."""
+    now; none above it was visible when this was read. Read it from the database the events are then read
+    from (`using`): a replica's mark is its own, behind the primary's while it replays; the primary's would
+    move a reader past events the replica does not show yet, and they would never be seen."""
+    connection = connections[using]
     with connection.cursor() as cursor:
         if _is_postgres(connection):
             cursor.execute(f"SELECT position FROM {COUNTER_TABLE} WHERE id = 1")

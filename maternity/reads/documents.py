@@ -99,7 +99,9 @@ WRITES_OVER = {  # which stored document a write may replace
 
 
 def _store(record_id: UUID | str, revision: int, body: str, *, over: str) -> None:
-    """Insert or replace the stored document (`over`: which one it may replace, `WRITES_OVER`)."""
+    """Insert or replace the stored document (`over`: which one it may replace, `WRITES_OVER`). On the
+    primary ("default") always, also when a lag-tolerant GET built it from a replica's rows: it is stored
+    with the revision those rows were at, so it is right for that revision, and never replaces a newer one."""
     table = connection.ops.quote_name(RecordDocument._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

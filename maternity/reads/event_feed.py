@@ -16,6 +16,7 @@ from django.db.models import Max, Q, QuerySet
 
 from maternity.actors import Actor
 from maternity.database.event_positions import committed_through
+from maternity.database.replicas import read_alias
 from maternity.models import FeedEntry, RecordEvent, UserType
 from maternity.reads.access import visible_records
 
@@ -88,8 +89,11 @@ def events_page(
     """Up to `limit` events after position `after`. When the page is not full the caller has seen
     everything up to the high-water mark, so `through` moves there: the next poll starts past all the
     events it may not see instead of scanning them again."""
-    through = committed_through()
-    page = list(visible_events(actor, resource_types, after=after, through=through, limit=limit + 1))
+    # The mark and the events from one database: the replica, for a lag-tolerant request (the feed's).
+    database = read_alias(RecordEvent)
+    through = committed_through(using=database)
+    events = visible_events(actor, resource_types, after=after, through=through, limit=limit + 1)
+    page = list(events.using(database))
     more = len(page) > limit
     page = page[:limit]
     if more:

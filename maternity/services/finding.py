@@ -14,6 +14,7 @@ find checks it again itself.
 from dataclasses import dataclass
 from uuid import UUID
 
+from maternity.database.replicas import read_primary_from_now
 from maternity.reads.access import can_access
 from maternity.rules.pregnancy_keys import PregnancyKeys, best_match, records_matching
 from maternity.rules.resources import RESOURCE_TYPES
@@ -129,5 +130,8 @@ def record_access_by_keys(*, record_id: UUID | str, keys: PregnancyKeys, actor: 
             stakeholder_grant_for(
                 record=record, actor=actor, reason=StakeholderReason.API_ACCESS, detail="pregnancy keys"
             )
+            # The caller reads the record next: from the primary, which has the grant even when it was
+            # there already (made by another client of the location a moment ago) and nothing was written.
+            read_primary_from_now()
             return True
     return False

@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import new_nin
 from maternity import services
 from maternity.database.compiled_queries import CompiledInsert, CompiledQuery, CompiledUpdate, readable
-from maternity.models import AccessAction, AccessLog, AccessOutcome, Pregnancy
+from maternity.models import AccessAction, AccessLog, AccessOutcome, CurrentPregnancy, Mother, Pregnancy
 from maternity.rules.identifiers import parse_national_id
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +255,79 @@ def test_threads_on_their_own_connections_each_prepare_it_once(record):
 
     assert errors == []
     assert answers == [("ACTIVE", 1)] * 8
+
+
+# --- Where it reads, when a database router is installed (a replica: maternity/database/replicas.py) ------
+
+
+class RecordingRouter:
+    """Sends every read to "default" (the suite has no replica) and notes the models it was asked about."""
+
+    def __init__(self):
+        self.reads: list = []
+
+    def db_for_read(self, model, **hints):
+        self.reads.append(model)
+        return "default"
+
+
+@pytest.fixture
+def recording_router(settings) -> RecordingRouter:
+    recording = RecordingRouter()
+    settings.DATABASE_ROUTERS = [recording]
+    return recording
+
+
+def test_with_a_router_it_reads_where_the_router_sends_its_model(record, recording_router):
+    query = CompiledQuery(
+        lambda *, record_id: Pregnancy.objects.select_related("person").filter(pk=record_id)[:1]
+    )
+
+    found = query.first_object(record_id=record.pk)
+
+    assert recording_router.reads == [Pregnancy]
+    assert found.pk == record.pk
+    assert found._state.db == "default" and found.person._state.db == "default"  # the alias it chose
+
+
+def test_with_a_router_each_shape_is_routed_by_its_own_model(record, recording_router):
+    query = CompiledQuery(
+        lambda *, model, record_id: model._default_manager.filter(record_id=record_id).values_list("pk")[:1]
+    )
+
+    query.first(fixed={"model": Mother}, record_id=record.pk)
+    query.first(fixed={"model": CurrentPregnancy}, record_id=record.pk)
+    query.first(fixed={"model": Mother}, record_id=record.pk)
+
+    assert recording_router.reads == [Mother, CurrentPregnancy, Mother]
+
+
+def test_without_a_router_it_asks_none(record, monkeypatch, settings):
+    assert settings.DATABASE_ROUTERS == []
+
+    class NoRouter:
+        def db_for_read(self, model, **hints):
+            raise AssertionError("asked a router when none is installed")
+
+    monkeypatch.setattr("maternity.database.compiled_queries.router", NoRouter())
+
+    assert status_query().first(record_id=record.pk) == ("ACTIVE", 1)
+
+
+def test_its_writes_go_to_the_primary_without_asking_the_router(recording_router):
+    CompiledInsert(AccessLog).save(AccessLog(action=AccessAction.READ, outcome=AccessOutcome.ALLOWED))
+    assert recording_router.reads == []
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_with_a_router_it_is_still_prepared_once_per_connection(record, recording_router):
+    query = CompiledQuery(  # SQL of its own: not prepared on this connection by an earlier test
+        lambda *, record_id: Pregnancy.objects.filter(pk=record_id).values_list("version", "status")[:1]
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert query.first(record_id=record.pk) == (1, "ACTIVE")
+        assert query.first(record_id=record.pk) == (1, "ACTIVE")
+
+    assert queries[0]["sql"].startswith("PREPARE cq_") and queries[1]["sql"].startswith("EXECUTE cq_")

@@ -1,6 +1,9 @@
 """The suite passes the same on every machine: whatever the developer's shell exports, the tests see the
-production settings pyproject.toml gives them. DATABASE_URL is the one choice left to her (SQLite or
-PostgreSQL), and tests that need PostgreSQL say so and skip on SQLite."""
+production settings pyproject.toml gives them. The database is the one choice left to her: DATABASE_URL
+(SQLite without it, PostgreSQL with it), DATABASE_POOL_MODE, which says what DATABASE_URL is
+(`transaction`: PgBouncer in transaction mode in front of PostgreSQL), and DATABASE_DIRECT_URL, the same
+primary without the pooler (for LISTEN). Tests that need PostgreSQL say so and
+skip on SQLite."""
 
 import os
 import re
@@ -13,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = settings.BASE_DIR
+# Which database, what it is (a transaction pooler?), and how to reach its primary unpooled.
+LEFT_TO_THE_DEVELOPER = {"DATABASE_URL", "DATABASE_POOL_MODE", "DATABASE_DIRECT_URL"}
 READ = re.compile(r"""(?:\benv[a-z]*\(|os\.environ\.get\(|os\.environ\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
@@ -30,14 +35,15 @@ def variables_the_suite_fixes() -> set[str]:
 def test_every_variable_the_settings_read_is_set_or_unset_by_the_suite():
     read = variables_the_settings_read()
     assert "DJANGO_DEBUG" in read and "REDIS_URL" in read  # the pattern finds them at all
-    missing = read - variables_the_suite_fixes() - {"DATABASE_URL"}
+    missing = read - variables_the_suite_fixes() - LEFT_TO_THE_DEVELOPER
     assert not missing, (
         f"Add these to pyproject.toml's pytest env (a test value, or U: to unset): {sorted(missing)}"
     )
 
 
-def test_database_url_is_the_one_choice_left_to_the_developer():
-    assert "DATABASE_URL" not in variables_the_suite_fixes()
+def test_the_database_its_pool_mode_and_its_direct_url_are_the_choices_left_to_the_developer():
+    assert variables_the_settings_read() >= LEFT_TO_THE_DEVELOPER
+    assert not LEFT_TO_THE_DEVELOPER & variables_the_suite_fixes()
 
 
 def test_a_developers_shell_cannot_switch_the_tests_to_development_settings():
@@ -49,10 +55,11 @@ def test_a_developers_shell_cannot_switch_the_tests_to_development_settings():
         "REDIS_URL": "redis://127.0.0.1:1/0",
         "OIDC_RP_CLIENT_ID": "someone-elses-client",
         "RATE_LIMIT_LOGIN_USERNAME": "1/h",
+        "DATABASE_REPLICA_URL": "postgres://nobody@127.0.0.1:1/elsewhere",
         "DJANGO_SETTINGS_MODULE": "no.such.settings",
     }
     # On SQLite: a second pytest on this PostgreSQL would make (and drop) the running suite's test database.
-    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **hostile}
+    env = {**{k: v for k, v in os.environ.items() if k not in LEFT_TO_THE_DEVELOPER}, **hostile}
     tests = ["maternity/tests/security/test_cookies.py", "maternity/tests/security/test_headers.py"]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from maternity.database.replicas import lag_tolerant
 from maternity.models import AccessAction
 from maternity.reads.event_feed import events_page
 
@@ -23,6 +24,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
+@lag_tolerant
 class EventFeedView(AuditedViewMixin, GenericAPIView):
     serializer_class = None
     audit_action = AccessAction.EVENTS

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from maternity.database.replicas import lag_tolerant
 from maternity.models import AccessAction, EventAction, Pregnancy, UserType
 from maternity.rules.resources import RESOURCE_TYPES
 
@@ -75,6 +76,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     )
 
 
+@lag_tolerant
 class RecordHistoryView(RecordAPIView):
     serializer_class = None
     audit_action = AccessAction.HISTORY

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from maternity import services
+from maternity.database.replicas import lag_tolerant
 from maternity.errors import ResourceNotFound
 from maternity.models import AccessAction
 from maternity.reads.documents import document_current, dumps
@@ -55,6 +56,7 @@ class PatientLookupMixin:
         return national_id
 
 
+@lag_tolerant
 class StatusView(PatientLookupMixin, RecordAPIView):
     serializer_class = StatusSerializer
 
@@ -86,6 +88,7 @@ class PatientRecordSerializer(serializers.Serializer):
     lastUpdatedBy = LastUpdatedBySerializer()
 
 
+@lag_tolerant
 class PatientHistoryView(PatientLookupMixin, RecordAPIView):
     serializer_class = StatusSerializer
 
@@ -181,6 +184,10 @@ def _document(view: RecordAPIView, found: StoredDocument, status_code=200) -> Ht
     return response
 
 
+# Its GET may write: a stakeholder grant when the pregnancy keys are sent (the rest of the request then reads
+# the primary, and its caller is pinned), and a stored document that was missing (written on the primary,
+# tagged with the revision it was built from, never over a newer one).
+@lag_tolerant
 class RecordView(RecordAPIView):
     serializer_class = None
 

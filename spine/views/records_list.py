@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from maternity.database.replicas import lag_tolerant
 from maternity.errors import Invalid
 from maternity.models import AccessAction, RecordStatus
 from maternity.reads.selectors import visible_records_page
@@ -57,6 +58,7 @@ class RecordSummarySerializer(serializers.Serializer):
     lastUpdated = serializers.DateTimeField()
 
 
+@lag_tolerant
 class RecordListView(AuditedViewMixin, GenericAPIView):
     serializer_class = None
     audit_action = AccessAction.LIST

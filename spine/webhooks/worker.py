@@ -1,9 +1,11 @@
 """The delivery worker's loop (`manage.py deliver_events`): work due subscriptions until told to stop.
 
 Wakes at once when events commit (PostgreSQL LISTEN on the channel the commit trigger notifies), else
-polls every `poll_interval` seconds (retries fall due with time, not with commits). `stop()` (SIGTERM,
-SIGINT) lets the batch in flight finish and record its result, then returns. A lost database connection
-is logged and retried; the worker does not die with it.
+polls every `poll_interval` seconds (retries fall due with time, not with commits). LISTEN needs a session
+of its own: behind PgBouncer in transaction mode it connects to DATABASE_DIRECT_URL, and without that the
+worker only polls (maternity/database/direct.py). `stop()` (SIGTERM, SIGINT) lets the batch in flight
+finish and record its result, then returns. A lost database connection is logged and retried; the worker
+does not die with it.
 """
 
 import logging
@@ -14,6 +16,7 @@ import time
 from django.db import close_old_connections, connection
 from django.db.utils import DatabaseError, InterfaceError
 
+from maternity.database.direct import direct_connection_params, session_available
 from maternity.database.event_positions import NOTIFY_CHANNEL
 
 from .delivery import deliver_next
@@ -42,6 +45,13 @@ class Worker:
     def run(self, *, max_idle: float | None = None) -> None:
         """Deliver until stopped (or, for tests and benchmarks, until idle for `max_idle` seconds)."""
         log.info("%s started", self.name)
+        if not session_available():
+            log.warning(
+                "%s: DATABASE_POOL_MODE is transaction and DATABASE_DIRECT_URL is not set: polling every "
+                "%s s instead of LISTENing for events (set DATABASE_DIRECT_URL: the primary, not pooled)",
+                self.name,
+                self.poll_interval,
+            )
         idle_since, last_report, reported = time.monotonic(), time.monotonic(), 0
         try:
             while not self.stopping:
@@ -116,12 +126,13 @@ class Worker:
                 listener = None
 
     def _listen(self):
-        if self._listener is not None or connection.vendor != "postgresql":
+        if self._listener is not None or connection.vendor != "postgresql" or not session_available():
+            # Not on SQLite; never through a transaction pooler, whose server connections serve other clients.
             return self._listener
         try:
             import psycopg2
 
-            listener = psycopg2.connect(**connection.get_connection_params())
+            listener = psycopg2.connect(**direct_connection_params())
             listener.autocommit = True
             with listener.cursor() as cursor:
                 cursor.execute(f"LISTEN {NOTIFY_CHANNEL}")

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.utils import timezone
 
+from maternity.database.replicas import lag_tolerant
 from maternity.reads.caseload import DEFAULT_SORT, MAX_SEARCH, SORT_COLUMNS, caseload_page, clean_sort
 
 from ...models import AccessAction
@@ -34,6 +35,7 @@ def _sort_links(*, search: str, sort: str) -> dict[str, dict]:
     return links
 
 
+@lag_tolerant
 @professional_view(AccessAction.LIST)
 def caseload(request):
     now = timezone.now()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from maternity.charts.reports import bar_chart_svg
+from maternity.database.replicas import lag_tolerant
 from maternity.http.csv_export import csv_response
 from maternity.reads import reports
 from maternity.rules import data_quality
@@ -106,6 +107,7 @@ def _filename(location, table: str, suffix: str) -> str:
     return f"{slugify(location.name)[:40] or 'location'}-{table}-{suffix}.csv"
 
 
+@lag_tolerant
 @professional_view(AccessAction.LIST)
 def reports_page(request):
     today = timezone.localdate()
@@ -197,6 +199,7 @@ def quality_tables(summary, results) -> dict[str, tuple[list[str], list[list]]]:
     }
 
 
+@lag_tolerant
 @professional_view(AccessAction.LIST)
 def data_quality_page(request):
     today = timezone.localdate()
