@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # machine, and only those: the tests set their own (pyproject.toml), and production sets DJANGO_DEBUG off.
 run migrate seed lint schema bench-data benchmark: export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-faults lint format install install-dev migrate seed schema bench-data benchmark clean
+.PHONY: run test test-faults test-cluster cluster cluster-stop lint format install install-dev migrate seed schema bench-data benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,22 @@ test: install-dev node_modules/.installed
 # (FAULT_RECEIVER_DOWN_SECONDS shortens it). PostgreSQL only: set DATABASE_URL.
 test-faults: install-dev
 	$(BIN)/pytest -m faults spine/tests/faults
+
+# A Patroni cluster (etcd, a primary and two replicas, synchronous replication), HAProxy and PgBouncer in
+# transaction mode, on free loopback ports in CLUSTER_DIR; prints the settings an app server sets
+# (docs/deployment.md). Debian packages: patroni etcd-server haproxy pgbouncer.
+CLUSTER_DIR ?= /tmp/maternity-cluster
+
+cluster: install
+	$(BIN)/python -m dbcluster start --dir $(CLUSTER_DIR)
+
+cluster-stop: install
+	$(BIN)/python -m dbcluster stop --dir $(CLUSTER_DIR)
+
+# Read-your-writes with lagging replicas, the primary killed under load, and the API and page tests through
+# PgBouncer: on one cluster started for the run and stopped at its end. PostgreSQL only: set DATABASE_URL.
+test-cluster: install-dev node_modules/.installed
+	$(BIN)/pytest -m cluster dbcluster
 
 lint: install-dev
 	$(BIN)/ruff check .
