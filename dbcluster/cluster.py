@@ -140,6 +140,9 @@ class Cluster:
 
     def _own_root(self) -> None:
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root: every part runs as postgres
+            closed = [parent for parent in self.root.parents if not parent.stat().st_mode & 0o001]
+            if closed:
+                raise ClusterError(f"{closed[0]} is closed to the postgres user: choose another --dir")
             for path in [self.root, *self.root.rglob("*")]:
                 shutil.chown(path, "postgres", "postgres")
 
