@@ -132,6 +132,7 @@ class Cluster:
             self._start_pgbouncer("replicas", self.ports.pgbouncer_replicas, self.ports.haproxy_replicas)
             self._wait(self._doors_open, "HAProxy and PgBouncer to reach the primary and a replica", 30)
             self.create_database(DATABASE)
+            self._wait(self.replicas_caught_up, "the replicas to replay the new database", 30)
         except BaseException:
             self.stop(remove=False)
             raise
@@ -310,9 +311,36 @@ class Cluster:
         os.kill(pid, signal.SIGKILL)
         return pid
 
+    def set_maintenance(self, on: bool) -> None:
+        """Patroni's maintenance mode (`patronictl pause`): it stops managing PostgreSQL, so it neither fails
+        over nor resumes a replica's paused WAL replay (which it otherwise does on every loop, because
+        PostgreSQL 14+ pauses replay by itself when a hot-standby parameter changes)."""
+        body = json.dumps({"pause": on}).encode()
+        request = urllib.request.Request(
+            f"{self.nodes[0].rest_url}/config",
+            data=body,
+            method="PATCH",
+            headers={"Content-Type": "application/json"},
+        )
+        for node in self.nodes:  # the first that answers
+            request.full_url = f"{node.rest_url}/config"
+            try:
+                urllib.request.urlopen(request, timeout=5).close()
+                break
+            except OSError:
+                continue
+        else:
+            raise ClusterError("no Patroni node answered PATCH /config")
+
+        def applied() -> bool:
+            states = [json.loads(_get(f"{n.rest_url}/patroni")).get("pause", False) for n in self.nodes]
+            return all(state == on for state in states)
+
+        self._wait(applied, f"maintenance mode {'on' if on else 'off'} on every node", 30)
+
     def set_replay(self, node: Node, *, paused: bool) -> None:
         """Hold a replica's WAL replay back (it still receives and flushes WAL, so synchronous commits go on,
-        but its data stops moving), or let it go on."""
+        but its data stops moving), or let it go on. Only in maintenance mode does it stay held."""
         connection = self.connect(node.pg_port)
         try:
             with connection.cursor() as cursor:

@@ -80,6 +80,7 @@ def load_data(transactional_db):
 def app_on_cluster(db_cluster, transactional_db):
     """Gunicorn as an app server on the cluster: through PgBouncer (transaction mode), reads that tolerate
     lag from the replicas' door, LISTEN and the like directly, pins to the primary shared in Redis."""
+    db_cluster.wait_for(db_cluster.replicas_caught_up, "the replicas to replay the test's data", 60)
     name = connections["default"].settings_dict["NAME"]
     urls = db_cluster.urls(name)
     env = {

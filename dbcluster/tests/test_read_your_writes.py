@@ -19,15 +19,21 @@ pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
 
 @contextmanager
 def replicas_held_back(cluster):
+    """Both replicas' replay paused, in Patroni's maintenance mode (else Patroni resumes it within a second).
+    A test before may have killed the primary: the old one must be back as a replica first."""
+    cluster.wait_for(
+        lambda: len(cluster.replicas()) == 2 and cluster.replicas_caught_up(), "two replicas", 90
+    )
     held = cluster.replicas()
-    assert len(held) == 2, cluster.members()
-    for node in held:
-        cluster.set_replay(node, paused=True)
+    cluster.set_maintenance(True)
     try:
+        for node in held:
+            cluster.set_replay(node, paused=True)
         yield
     finally:
         for node in held:
             cluster.set_replay(node, paused=False)
+        cluster.set_maintenance(False)
 
 
 def mother_version(client: ApiClient, record) -> int:
@@ -46,7 +52,7 @@ def put_mother(client: ApiClient, record, version: int) -> int:
 def latest_event_ids(client: ApiClient) -> set[str]:
     response = client.request("GET", "/spine/v1/events?limit=100")
     assert response.status_code == 200, response.text
-    return {event["id"] for event in response.json()["events"]}
+    return {event["eventId"] for event in response.json()["events"]}
 
 
 def primary_audit_count(cluster, database: str) -> int:
