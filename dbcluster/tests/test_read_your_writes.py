@@ -59,7 +59,7 @@ def primary_audit_count(cluster, database: str) -> int:
     connection = cluster.connect(cluster.ports.haproxy_primary, database)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM maternity_auditentry")
+            cursor.execute("SELECT count(*) FROM maternity_accesslog")
             return cursor.fetchone()[0]
     finally:
         connection.close()
