@@ -7,7 +7,6 @@ needs a session do; gunicorn serves through PgBouncer, as app servers do in prod
 """
 
 import os
-import signal
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,20 @@ from django.db import connections
 from dbcluster.cluster import Cluster, missing_programs
 from loadtools.client import load_data_create
 from loadtools.server import GunicornServer
+from loadtools.tests.run_alone import cleaned_up_on_sigterm, skip_unless_asked
 
 HERE = Path(__file__).parent
 PIN_SECONDS = 3
 
 
 def pytest_collection_modifyitems(config, items):
-    asked = "cluster" in (config.getoption("markexpr") or "")
-    skip = pytest.mark.skip(reason="cluster tests run alone: make test-cluster (pytest -m cluster dbcluster)")
-    for item in items:
-        if HERE in Path(item.path).parents and not asked:
-            item.add_marker(skip)
+    skip_unless_asked(
+        config,
+        items,
+        folder=HERE,
+        mark="cluster",
+        reason="cluster tests run alone: make test-cluster (pytest -m cluster dbcluster)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -36,19 +38,14 @@ def db_cluster():
         pytest.skip("cluster tests need PostgreSQL: set DATABASE_URL")
     if missing_programs():
         pytest.fail(f"the cluster needs Debian packages: apt-get install {' '.join(missing_programs())}")
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # a `timeout` or a CI cancel still cleans up
-    cluster = Cluster.create()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        connections.close_all()
-        cluster.stop()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+    with cleaned_up_on_sigterm():
+        cluster = Cluster.create()
+        try:
+            cluster.start()
+            yield cluster
+        finally:
+            connections.close_all()
+            cluster.stop()
 
 
 @pytest.fixture(scope="session")

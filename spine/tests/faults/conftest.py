@@ -8,7 +8,6 @@ end of the session, also when a test fails.
 
 import os
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.db import connections
 
 from loadtools.client import load_data_create
+from loadtools.tests.run_alone import cleaned_up_on_sigterm, skip_unless_asked
 
 from .postgres import PrivatePostgres
 
@@ -23,13 +23,13 @@ HERE = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(config, items):
-    asked = "faults" in (config.getoption("markexpr") or "")
-    skip = pytest.mark.skip(
-        reason="fault tests run alone: make test-faults (pytest -m faults spine/tests/faults)"
+    skip_unless_asked(
+        config,
+        items,
+        folder=HERE,
+        mark="faults",
+        reason="fault tests run alone: make test-faults (pytest -m faults spine/tests/faults)",
     )
-    for item in items:
-        if HERE in Path(item.path).parents and not asked:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -38,20 +38,15 @@ def private_postgres():
         pytest.skip("fault tests need PostgreSQL: set DATABASE_URL")
     if not shutil.which("runuser") and os.geteuid() == 0:
         pytest.skip("needs runuser to run initdb as the postgres user")
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # a `timeout` or a CI cancel still cleans up
-    cluster = PrivatePostgres()
-    try:
-        cluster.init()
-        cluster.start()
-        yield cluster
-    finally:
-        connections.close_all()
-        cluster.destroy()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")  # pytest then runs every teardown before it exits
+    with cleaned_up_on_sigterm():
+        cluster = PrivatePostgres()
+        try:
+            cluster.init()
+            cluster.start()
+            yield cluster
+        finally:
+            connections.close_all()
+            cluster.destroy()
 
 
 @pytest.fixture(scope="session")
