@@ -5,6 +5,7 @@ suite switch DEBUG on or give a key explicitly. DATABASE_URL selects PostgreSQL;
 SQLite file is used (fine for a demo, not for concurrent writers).
 """
 
+import json
 import os
 import re
 from pathlib import Path
@@ -475,6 +476,19 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a page for long
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "maternity-record@localhost")
 PORTAL_PUBLIC_URL = os.environ.get("PORTAL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# Signed access tokens from trusted OpenID Connect issuers (spine/trusted_tokens.py; docs/api.md): a JSON list
+# of issuers, e.g. HelseID's: [{"issuer": "https://helseid-sts.nhn.no", "audience": "nhn:maternity-record",
+# "scope": "nhn:maternity-record/api", "dpop_required": true, "minimum_security_level": 4}]. Each entry is
+# checked when the app starts. Empty: only this server's own client-credentials tokens.
+try:
+    SPINE_TOKEN_ISSUERS: list = json.loads(os.environ.get("SPINE_TOKEN_ISSUERS", "") or "[]")
+except ValueError as error:
+    raise ImproperlyConfigured(f"SPINE_TOKEN_ISSUERS is not valid JSON: {error}") from None
+if not isinstance(SPINE_TOKEN_ISSUERS, list):
+    raise ImproperlyConfigured("SPINE_TOKEN_ISSUERS must be a JSON list of issuers.")
+# A DPoP proof (RFC 9449) is good this many seconds either side of the server's clock.
+SPINE_DPOP_PROOF_SECONDS = envint("SPINE_DPOP_PROOF_SECONDS", 60)
 
 # Webhooks (spine/webhooks/). Receivers must use HTTPS on public addresses, except in development and tests.
 WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", DEBUG)

@@ -46,9 +46,17 @@ def _note_of(http_request) -> AuditNote:
 
 
 def _fallback_actor(request) -> Actor | None:
-    """Who asked, as far as we know: the client system, else the signed-in professional, else nobody."""
+    """Who asked, as far as we know: the client system (and the professional its user token names), else
+    the signed-in professional, else nobody."""
     client = getattr(request._request, "spine_client", None)
     if client is not None:
+        professional = getattr(request._request, "token_professional", None)
+        if professional is not None:
+            return client.actor(
+                request_id=request_id(request),
+                name=professional.name or client.name,
+                hpr_nr=professional.hpr_nr,
+            )
         return client.actor(request_id=request_id(request))
     user = request.__dict__.get("_user")  # as authenticated, not authenticating again (it may have failed)
     if user is not None and user.is_authenticated:

@@ -2,6 +2,7 @@
 
 import contextlib
 import re
+import unicodedata
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -104,16 +105,61 @@ def _user_role(request) -> str:
     return code
 
 
-def client_actor(request, *, writing: bool, source_system_required: bool = True) -> Actor:
-    """The Actor for a request by a client system. On writes, the human behind it must be named."""
-    client = request.spine_client
+def _same_name(a: str, b: str) -> bool:
+    """Names compared as people read them: case, accents composed or not, and spacing aside."""
+
+    def normal(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+    return normal(a) == normal(b)
+
+
+def _person_from_token(request, professional) -> tuple[str, str, str]:
+    """(name, HPR number, role) of the professional a user token names. The X-Acting-User-* headers and
+    nhn-user-role are optional then; sent, they must say what the token says (else 400)."""
     name = _text_header(request, "X-Acting-User-Name")[:200]
     user_id = _header(request, "X-Acting-User-Id")[:40]
-    if writing and not (name and user_id):
+    role = _user_role(request)
+    if user_id and user_id != professional.hpr_nr:
         raise Invalid(
-            "X-Acting-User-Name and X-Acting-User-Id are required on writes: the person making the change.",
-            field="X-Acting-User-Name" if not name else "X-Acting-User-Id",
+            f"X-Acting-User-Id {user_id} is not the HPR number in the access token "
+            f"({professional.hpr_nr or 'none'}): leave the header out, or send the same.",
+            field="X-Acting-User-Id",
         )
+    if name and professional.name and not _same_name(name, professional.name):
+        raise Invalid(
+            f"X-Acting-User-Name is not the name in the access token ({professional.name}): leave the header "
+            "out, or send the same.",
+            field="X-Acting-User-Name",
+        )
+    if role and professional.roles and role not in professional.roles:
+        raise Invalid(
+            f"nhn-user-role {role} is not among the roles in the access token "
+            f"({', '.join(professional.roles)}).",
+            field="nhn-user-role",
+        )
+    if not role and len(professional.roles) == 1:
+        role = professional.roles[0]
+    return professional.name or name, professional.hpr_nr, role
+
+
+def client_actor(request, *, writing: bool, source_system_required: bool = True) -> Actor:
+    """The Actor for a request by a client system. On writes, the human behind it must be named: by a user
+    token (spine/trusted_tokens.py), else by the X-Acting-User-* headers."""
+    client = request.spine_client
+    professional = getattr(request, "token_professional", None)
+    if professional is not None:
+        name, user_id, role = _person_from_token(request, professional)
+    else:
+        name = _text_header(request, "X-Acting-User-Name")[:200]
+        user_id = _header(request, "X-Acting-User-Id")[:40]
+        role = _user_role(request)
+        if writing and not (name and user_id):
+            raise Invalid(
+                "X-Acting-User-Name and X-Acting-User-Id are required on writes (the person making the "
+                "change), unless the access token is a user token that names her.",
+                field="X-Acting-User-Name" if not name else "X-Acting-User-Id",
+            )
     event_id = _event_id(request)
     return Actor(
         user_type=UserType.HEALTH_CARE_PROFESSIONAL,
@@ -121,7 +167,7 @@ def client_actor(request, *, writing: bool, source_system_required: bool = True)
         care_location=client.care_location,
         name=name or client.name,
         hpr_nr=user_id,
-        hpr_role=_user_role(request),
+        hpr_role=role,
         source_system=source_system(request)
         if source_system_required
         else (_text_header(request, "nhn-source-system")[:512] or client.name),

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from maternity.errors import RecordError
 from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
+from .authentication import TokenIssuerUnavailable
 from .context import echoable_event_id, request_id
 from .parsers import BodyHasControlCharacter, BodyTooDeep
 
@@ -104,8 +105,13 @@ def exception_handler(exc, context):
             if isinstance(exc, exceptions.AuthenticationFailed)
             else ("Authentication required: send Authorization: Bearer <token> from POST /o/token/.")
         )
+        challenge = getattr(exc, "challenge", 'Bearer realm="api"')
         return error_response(
-            request, "DHG-0005", message, status=401, headers={"WWW-Authenticate": 'Bearer realm="api"'}
+            request, "DHG-0005", message, status=401, headers={"WWW-Authenticate": challenge}
+        )
+    if isinstance(exc, TokenIssuerUnavailable):
+        return error_response(
+            request, "DHG-0001", str(exc.detail), status=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
     if isinstance(exc, exceptions.Throttled):
         return Response(status=429, headers={"Retry-After": str(int(exc.wait or 1))})

@@ -1,11 +1,13 @@
 """Client systems: a Care Location admin sees and manages their own locations' clients, a superuser all.
 
 Add one (its client ID and secret are shown once, on the page that follows), rotate its secret (shown
-once; the old one and its tokens stop working), change its record filter, deactivate it (its tokens are
-revoked at once). Every write goes through `spine.services`; nothing is deleted here.
+once; the old one and its tokens stop working), change its record filter, link it to its client ID at a
+trusted token issuer (HelseID), deactivate it (its tokens are revoked at once). Every write goes through
+`spine.services`; nothing is deleted here.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import services
 from ..models import SpineClient
+from ..services.clients import check_token_client
 
 RECORD_FILTER_HELP = "The resource types it may read and write. None ticked: all of them."
 
@@ -41,12 +44,34 @@ def _record_filter_field() -> forms.MultipleChoiceField:
     )
 
 
+def _issuer_choices() -> list[tuple[str, str]]:
+    return [("", "none"), *((i["issuer"], i["issuer"]) for i in settings.SPINE_TOKEN_ISSUERS)]
+
+
 class ClientChangeForm(forms.ModelForm):
     record_filter = _record_filter_field()
+    token_issuer = forms.TypedChoiceField(
+        choices=_issuer_choices,
+        required=False,
+        label="Token issuer",
+        help_text="A trusted issuer (SPINE_TOKEN_ISSUERS) whose signed access tokens this client also uses.",
+    )
 
     class Meta:
         model = SpineClient
-        fields = ["record_filter"]
+        fields = ["record_filter", "token_issuer", "token_client_id"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_token_client(
+                client=self.instance,
+                issuer=cleaned.get("token_issuer") or "",
+                client_id=cleaned.get("token_client_id") or "",
+            )
+        except RecordError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
 
 
 class ClientAddForm(forms.ModelForm):
@@ -86,6 +111,8 @@ class SpineClientAdmin(admin.ModelAdmin):
         "care_location",
         "client_id",
         "record_filter",
+        "token_issuer",
+        "token_client_id",
         "active",
         "service_user",
         "created_at",
@@ -138,7 +165,9 @@ class SpineClientAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return self.readonly_fields if obj.active else [*self.readonly_fields, "record_filter"]
+        if obj.active:
+            return self.readonly_fields
+        return [*self.readonly_fields, "record_filter", "token_issuer", "token_client_id"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ClientChangeForm if obj else ClientAddForm
@@ -151,6 +180,11 @@ class SpineClientAdmin(admin.ModelAdmin):
         record_filter = form.cleaned_data["record_filter"]
         if change:
             services.spine_client_set_filter(client=obj, record_filter=record_filter)
+            services.spine_client_set_token_client(
+                client=obj,
+                issuer=form.cleaned_data.get("token_issuer") or "",
+                client_id=form.cleaned_data.get("token_client_id") or "",
+            )
             return
         new = services.spine_client_create(
             care_location=form.cleaned_data["care_location"], name=obj.name, record_filter=record_filter

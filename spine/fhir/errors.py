@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from maternity import errors as record_errors
 from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 
+from ..authentication import TokenIssuerUnavailable
 from ..parsers import BodyHasControlCharacter, BodyTooDeep
 from .build import operation_outcome
 from .parse import FhirInvalid
@@ -60,7 +61,12 @@ def fhir_exception_handler(exc, context):
             if isinstance(exc, exceptions.AuthenticationFailed)
             else "Authentication required: send Authorization: Bearer <token> from POST /o/token/."
         )
-        return outcome_response(401, "login", message, headers={"WWW-Authenticate": 'Bearer realm="fhir"'})
+        challenge = getattr(exc, "challenge", 'Bearer realm="api"').replace('realm="api"', 'realm="fhir"')
+        return outcome_response(401, "login", message, headers={"WWW-Authenticate": challenge})
+    if isinstance(exc, TokenIssuerUnavailable):
+        return outcome_response(
+            503, "transient", str(exc.detail), headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
     if isinstance(exc, exceptions.Throttled):
         wait = str(max(1, math.ceil(exc.wait or 1)))
         return outcome_response(429, "throttled", str(exc.detail), headers={"Retry-After": wait})

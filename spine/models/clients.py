@@ -25,11 +25,32 @@ class SpineClient(models.Model):
         blank=True,
         help_text="Resource types this client may read and write (wire names). Empty: all.",
     )
+    # Its id at a trusted OpenID Connect issuer (HelseID), when it also calls with that issuer's signed
+    # tokens (spine/trusted_tokens.py): the issuer's `iss` and the token's client id. Blank: none.
+    token_issuer = models.CharField(
+        "token issuer",
+        max_length=500,
+        blank=True,
+        help_text="A trusted issuer whose signed access tokens this client also uses (e.g. HelseID's).",
+    )
+    token_client_id = models.CharField(
+        "client ID at the issuer",
+        max_length=200,
+        blank=True,
+        help_text="The client_id in that issuer's tokens for this system.",
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["care_location__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_issuer", "token_client_id"],
+                condition=~models.Q(token_client_id=""),
+                name="spineclient_one_per_issuer_client_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.care_location.name})"
@@ -45,14 +66,17 @@ class SpineClient(models.Model):
         return not (self.active and self.care_location.active and self.service_user.is_active)
 
     def actor(self, **details) -> Actor:
-        """The client acting on its own (no human behind the request), e.g. when its webhooks are sent."""
+        """The client acting on its own (no human behind the request, e.g. when its webhooks are sent), or
+        for the person `details` names."""
         return Actor(
-            user_type=UserType.HEALTH_CARE_PROFESSIONAL,
-            user=self.service_user,
-            care_location=self.care_location,
-            name=self.name,
-            client_id=self.client_id,
-            **details,
+            **{
+                "user_type": UserType.HEALTH_CARE_PROFESSIONAL,
+                "user": self.service_user,
+                "care_location": self.care_location,
+                "name": self.name,
+                "client_id": self.client_id,
+                **details,
+            }
         )
 
     def resource_types(self) -> list[str]:

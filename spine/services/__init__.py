@@ -6,6 +6,7 @@ from .clients import (
     spine_client_deactivate,
     spine_client_rotate_secret,
     spine_client_set_filter,
+    spine_client_set_token_client,
 )
 from .subscriptions import (
     NewSubscription,
@@ -23,6 +24,7 @@ __all__ = [
     "spine_client_deactivate",
     "spine_client_rotate_secret",
     "spine_client_set_filter",
+    "spine_client_set_token_client",
     "subscription_create",
     "subscription_delete",
     "subscription_pause",

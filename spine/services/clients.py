@@ -1,9 +1,11 @@
 """Writes for client systems: create one, rotate its secret (each secret is returned once and stored
-hashed), change its record filter, deactivate it (its tokens are revoked at once)."""
+hashed), change its record filter, link it to its id at a trusted token issuer, deactivate it (its tokens
+are revoked at once)."""
 
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from oauth2_provider.models import AccessToken, Application, RefreshToken
@@ -12,7 +14,9 @@ from maternity.errors import Invalid, NotAllowed
 from maternity.models import CareLocation
 from maternity.rules.resources import RESOURCE_TYPES
 
+from ..context import CONTROL_CHARACTERS
 from ..models import SpineClient
+from ..token_issuers import trusted_issuer
 
 
 @dataclass(frozen=True)
@@ -104,4 +108,43 @@ def spine_client_set_filter(*, client: SpineClient, record_filter: list[str]) ->
     client = _locked(client)
     client.record_filter = record_filter
     client.save(update_fields=["record_filter"])
+    return client
+
+
+def check_token_client(*, client: SpineClient, issuer: str, client_id: str) -> tuple[str, str]:
+    """(issuer, client id) as they would be stored, or Invalid saying what is wrong (the admin's form
+    shows it before saving)."""
+    issuer, client_id = issuer.strip(), client_id.strip()
+    if bool(issuer) != bool(client_id):
+        raise Invalid(
+            "Give both the token issuer and the client ID at it, or neither.", field="token_client_id"
+        )
+    if issuer and trusted_issuer(issuer) is None:
+        trusted = ", ".join(i["issuer"] for i in settings.SPINE_TOKEN_ISSUERS) or "none is set"
+        raise Invalid(
+            f"{issuer} is not a trusted token issuer here (SPINE_TOKEN_ISSUERS: {trusted}).",
+            field="token_issuer",
+        )
+    if CONTROL_CHARACTERS.search(client_id) or len(client_id) > 200:
+        raise Invalid(
+            "The client ID must be at most 200 characters, without control characters.",
+            field="token_client_id",
+        )
+    taken = SpineClient.objects.filter(token_issuer=issuer, token_client_id=client_id).exclude(pk=client.pk)
+    if client_id and taken.exists():
+        raise Invalid(
+            f"Another client system already has the client ID {client_id} at {issuer}.",
+            field="token_client_id",
+        )
+    return issuer, client_id
+
+
+@transaction.atomic
+def spine_client_set_token_client(*, client: SpineClient, issuer: str, client_id: str) -> SpineClient:
+    """The client's id at a trusted token issuer (HelseID): its signed tokens then act as this client
+    system. Both blank: unlinked. One client system per issuer and client id."""
+    issuer, client_id = check_token_client(client=client, issuer=issuer, client_id=client_id)
+    client = _locked(client)
+    client.token_issuer, client.token_client_id = issuer, client_id
+    client.save(update_fields=["token_issuer", "token_client_id"])
     return client
