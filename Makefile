@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 # Development settings (DEBUG on, a development secret key) for the commands that run the app on this
 # machine, and only those: the tests set their own (pyproject.toml), and production sets DJANGO_DEBUG off.
 run migrate seed lint schema bench-data benchmark: export DJANGO_DEBUG ?= 1
+# make run's local sign-in server also issues HelseID-style tokens for the record API (docs/api.md).
+run seed: export SPINE_TOKEN_ISSUERS ?= [{"issuer": "http://127.0.0.1:9000", "audience": "nhn:maternity-record", "scope": "nhn:maternity-record/api"}]
 
 .PHONY: run test test-faults test-cluster cluster cluster-stop lint format install install-dev migrate seed schema bench-data benchmark clean
 

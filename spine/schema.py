@@ -17,7 +17,12 @@ class SpineClientAuthenticationScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {
             "type": "oauth2",
-            "description": "A client system's token: POST /o/token/ with grant_type=client_credentials.",
+            "description": (
+                "A client system's token: POST /o/token/ with grant_type=client_credentials, sent as "
+                "`Authorization: Bearer`. Or a signed access token (JWT) from a trusted OpenID Connect "
+                "issuer such as HelseID: `Bearer`, or `Authorization: DPoP <token>` with a `DPoP` proof "
+                "header when the token is bound to a key (RFC 9449). docs/api.md says how."
+            ),
             "flows": {
                 "clientCredentials": {"tokenUrl": "/o/token/", "scopes": {"record": "Read and write records"}}
             },

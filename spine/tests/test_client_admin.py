@@ -188,6 +188,53 @@ def test_admin_changes_the_record_filter_through_the_service(client, admin_a, cl
     assert client_a.client.name == "EPJ at St Olav"  # not editable here
 
 
+HELSEID = {"issuer": "https://helseid-sts.test.nhn.no", "audience": "nhn:maternity-record"}
+
+
+def test_admin_links_a_client_to_its_client_id_at_a_trusted_issuer(client, admin_a, client_a, settings):
+    settings.SPINE_TOKEN_ISSUERS = [HELSEID]
+    client.force_login(admin_a)
+
+    page = client.get(change_page(client_a))
+    response = client.post(
+        change_page(client_a),
+        {"token_issuer": HELSEID["issuer"], "token_client_id": "a1b2c3-helseid", "record_filter": []},
+    )
+
+    assert HELSEID["issuer"] in page.content.decode()  # offered in the issuer's list
+    assert response.status_code == 302
+    client_a.client.refresh_from_db()
+    assert (client_a.client.token_issuer, client_a.client.token_client_id) == (
+        HELSEID["issuer"],
+        "a1b2c3-helseid",
+    )
+
+
+@pytest.mark.parametrize(
+    "form, says",
+    [
+        ({"token_issuer": HELSEID["issuer"], "token_client_id": ""}, "or neither"),
+        ({"token_issuer": "https://evil.example", "token_client_id": "x"}, "Select a valid choice"),
+        ({"token_issuer": HELSEID["issuer"], "token_client_id": "taken"}, "already has the client ID"),
+    ],
+)
+def test_a_link_that_cannot_be_made_is_an_error_on_the_form_and_changes_nothing(
+    client, admin_a, client_a, client_c, settings, form, says
+):
+    settings.SPINE_TOKEN_ISSUERS = [HELSEID]
+    from spine.services import spine_client_set_token_client
+
+    spine_client_set_token_client(client=client_c.client, issuer=HELSEID["issuer"], client_id="taken")
+    client.force_login(admin_a)
+
+    response = client.post(change_page(client_a), {**form, "record_filter": []})
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    client_a.client.refresh_from_db()
+    assert (client_a.client.token_issuer, client_a.client.token_client_id) == ("", "")
+
+
 def test_admin_of_another_location_cannot_change_the_filter(client, admin_b, client_a):
     client.force_login(admin_b)
     client.post(change_page(client_a), {"record_filter": ["mother"]})

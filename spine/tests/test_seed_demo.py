@@ -1,7 +1,9 @@
 """manage.py seed_demo: the demo cast, its clinical flags, its printed credentials, and running it twice."""
 
+import json
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -176,3 +178,17 @@ def test_running_twice_duplicates_nothing_and_prints_a_fresh_working_secret(outp
     assert printed("client_id", again) != printed("client_id", output)
     assert fetch_token(printed("client_id", again), printed("client_secret", again))
     assert get_user_model().objects.filter(username="admin").count() == 1
+
+
+def test_where_make_runs_sign_in_server_is_trusted_the_newest_demo_client_acts_for_its_tokens(
+    output, db, settings
+):
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    exported = re.search(r"export SPINE_TOKEN_ISSUERS \?= (.+)", makefile).group(1)
+    settings.SPINE_TOKEN_ISSUERS = json.loads(exported)  # as `make run` and `make seed` set it
+
+    first, second = run_seed_demo(), run_seed_demo()
+
+    linked = SpineClient.objects.filter(token_issuer="http://127.0.0.1:9000", token_client_id="epj-dev")
+    assert [client.client_id for client in linked] == [printed("client_id", second)]
+    assert "client_id=epj-dev" in first and "resource=nhn:maternity-record" in second

@@ -157,6 +157,18 @@ def test_a_record_read_with_a_signed_token_makes_as_many_queries_as_with_this_se
     assert counts[0] == counts[1]
 
 
+def test_a_signed_token_is_held_to_its_client_systems_record_filter(issuer, linked, nin):
+    services.spine_client_set_filter(client=linked, record_filter=["mother"])
+    api = api_with(issuer.user_token(HELSEID_CLIENT_ID), nin)
+    record_id = api.post("record", {}).json()["metadata"]["recordId"]
+
+    allowed = api.post(f"record/{record_id}/mother", {"name": "Ingrid Hansen"})
+    refused = api.post(f"record/{record_id}/clinicalTests", {"hemoglobin": 12.0})
+
+    assert allowed.status_code == 201
+    assert outcome(refused) == (403, "DHG-0010", "DHG-0010")
+
+
 # --- Refused --------------------------------------------------------------------------------------------
 
 NOW = int(time.time())

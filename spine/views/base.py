@@ -74,20 +74,24 @@ def record_api_headers(*, writing: bool, record: bool) -> list[OpenApiParameter]
             description="The EDD you hold; matches within 21 days of the record's agreed EDD.",
         ),
     ]
+    when = (
+        "Required on writes with a client-credentials token; optional with a user token that names her "
+        "(HelseID), and then it must say what the token says."
+        if writing
+        else "Optional."
+    )
     acting_user = [
         OpenApiParameter(
             "X-Acting-User-Name",
             {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
             OpenApiParameter.HEADER,
-            required=writing,
-            description="The person behind the request (required on writes; cut to 200 characters).",
+            description=f"The person behind the request (cut to 200 characters). {when}",
         ),
         OpenApiParameter(
             "X-Acting-User-Id",
             {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
             OpenApiParameter.HEADER,
-            required=writing,
-            description="Their professional (HPR) number (required on writes; cut to 40 characters).",
+            description=f"Their professional (HPR) number (cut to 40 characters). {when}",
         ),
     ]
     return [*headers, *(keys if record else []), *acting_user]

@@ -1,7 +1,12 @@
 """Print the configuration of the local development OpenID Connect provider (tools/oidc-provider) for
 `make run`: a client for the portal and one for the professional app, and an account for every person
 (login: her national ID; claim `pid`) and every practitioner (login: the user name; claim `hpr_number`)
-in the database. Development only: the provider accepts any password."""
+in the database. Development only: the provider accepts any password.
+
+It also issues access tokens for the record API as HelseID does (spine/trusted_tokens.py; docs/api.md):
+JWTs for the resource `nhn:maternity-record` to the client `epj-dev` (client credentials, or a
+practitioner's authorization code), with HelseID's claim names; seed_demo links its demo client system to
+`epj-dev`."""
 
 import json
 
@@ -10,6 +15,8 @@ from django.core.management.base import BaseCommand
 from maternity.models import Mother, Person, Practitioner
 
 BASE = "http://127.0.0.1:8000"
+DEV_EPJ_CLIENT_ID = "epj-dev"
+RECORD_API_AUDIENCE, RECORD_API_SCOPE = "nhn:maternity-record", "nhn:maternity-record/api"
 
 
 class Command(BaseCommand):
@@ -33,6 +40,11 @@ class Command(BaseCommand):
             accounts[practitioner.user.username] = {
                 "hpr_number": practitioner.hpr_nr,
                 "name": practitioner.display_name,
+                "access_token_claims": {
+                    "helseid://claims/hpr/hpr_number": practitioner.hpr_nr,
+                    "helseid://claims/identity/security_level": "4",
+                    "name": practitioner.display_name,
+                },
             }
         config = {
             "issuer": issuer,
@@ -49,7 +61,14 @@ class Command(BaseCommand):
                     "redirect_uris": [f"{BASE}/oidc/callback/"],
                     "post_logout_redirect_uris": [f"{BASE}/login/"],
                 },
+                {
+                    "client_id": DEV_EPJ_CLIENT_ID,
+                    "client_secret": secret,
+                    "grant_types": ["client_credentials", "authorization_code"],
+                    "redirect_uris": ["http://127.0.0.1:8000/epj-dev/callback"],
+                },
             ],
+            "resource": {"audience": RECORD_API_AUDIENCE, "scope": RECORD_API_SCOPE, "ttl": 600},
             "accounts": accounts,
         }
         self.stdout.write(json.dumps(config, indent=2, ensure_ascii=False))

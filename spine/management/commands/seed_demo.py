@@ -29,10 +29,14 @@ from maternity.rules.clinical import (
     sfh_median,
 )
 from maternity.rules.identifiers import make_norwegian_fnr, parse_national_id
-from spine.services import spine_client_create
+from spine.models import SpineClient
+from spine.services import spine_client_create, spine_client_set_token_client
+from spine.token_issuers import trusted_issuer
 
 SOURCE = "seed_demo"
 BASE_URL = "http://127.0.0.1:8000"
+# make run's sign-in server (portal's dev_idp_config) and its client that acts as the demo client system
+DEV_ISSUER, DEV_EPJ_CLIENT_ID = "http://127.0.0.1:9000", "epj-dev"
 # (org_nr, name, kind, midwives as (username = password, display name, HPR number))
 LOCATIONS = [
     ("992345675", "Fjordvik sykehus, føde- og barselavdelingen", "HOSPITAL_WARD",
@@ -128,11 +132,25 @@ class Command(BaseCommand):
                 care_location=CareLocation.objects.get(org_nr=LOCATIONS[0][0]),
                 name=f"Demo EPJ (seed_demo {timezone.localtime():%Y-%m-%d %H:%M:%S})",
             )
+            linked = link_to_the_dev_issuer(new.client)
         created = f"Demo data created: {len(LOCATIONS)} Care Locations, {len(PEOPLE)} pregnancies."
         self.stdout.write(
             "Demo data is already present; made a new demo client system." if present else created
         )
         self.stdout.write(summary(new.client_id, new.client_secret, new.client.care_location.name))
+        if linked:
+            self.stdout.write(dev_issuer_summary(demo_nin(PEOPLE[0])))
+
+
+def link_to_the_dev_issuer(client: SpineClient) -> bool:
+    """Where `make run`'s local sign-in server is a trusted token issuer (the Makefile sets it), its
+    client `epj-dev` acts as the new demo client system: taken from the one that had it."""
+    if trusted_issuer(DEV_ISSUER) is None:
+        return False
+    for holder in SpineClient.objects.filter(token_issuer=DEV_ISSUER, token_client_id=DEV_EPJ_CLIENT_ID):
+        spine_client_set_token_client(client=holder, issuer="", client_id="")
+    spine_client_set_token_client(client=client, issuer=DEV_ISSUER, client_id=DEV_EPJ_CLIENT_ID)
+    return True
 
 
 def seed() -> None:
@@ -358,4 +376,15 @@ Try the API:
     -H "nhn-source-system: Demo EPJ 1.0" -H "nhn-patient-nin: {demo_nin(PEOPLE[0])}"
   curl -s {BASE_URL}/spine/v1/records -H "Authorization: Bearer $TOKEN"
   curl -s {BASE_URL}/spine/v1/events -H "Authorization: Bearer $TOKEN"    # what changed (docs/events.md)
+"""
+
+
+def dev_issuer_summary(nin: str) -> str:
+    to_json = "python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])'"
+    return f"""HelseID-style tokens (docs/api.md) from make run's sign-in server act as this client system:
+  TOKEN=$(curl -s {DEV_ISSUER}/token -d grant_type=client_credentials -d client_id={DEV_EPJ_CLIENT_ID} \\
+    -d client_secret=development-only-secret -d resource=nhn:maternity-record \\
+    -d scope=nhn:maternity-record/api | {to_json})
+  curl -s {BASE_URL}/api/maternity-record/v1/status -H "Authorization: Bearer $TOKEN" \\
+    -H "nhn-source-system: Demo EPJ 1.0" -H "nhn-patient-nin: {nin}"
 """
