@@ -143,8 +143,14 @@ class ApiClient:
     def request(self, method: str, path: str, *, nin: str | None = None, **kwargs) -> requests.Response:
         """`path` under the record API (`record/...`), or absolute (`/spine/v1/events`)."""
         url = f"{self.base_url}{path if path.startswith('/') else f'{API}/{path}'}"
-        headers = {"nhn-patient-nin": nin} if nin else None
+        headers = self.headers_for(method, url)
+        if nin:
+            headers["nhn-patient-nin"] = nin
         return self.session.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
+
+    def headers_for(self, method: str, url: str) -> dict[str, str]:
+        """Headers of this one request, beyond the session's."""
+        return {}
 
     def timed(self, method: str, path: str, **kwargs) -> tuple[requests.Response | None, float]:
         """(response or None when no HTTP answer came, milliseconds)."""
@@ -157,3 +163,19 @@ class ApiClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+class DpopApiClient(ApiClient):
+    """A client system calling as NHN's clients do, with a HelseID-style user token bound to `dpop_key`:
+    `Authorization: DPoP`, a fresh DPoP proof on every request, and no X-Acting-User-* headers (the token
+    names the professional)."""
+
+    def __init__(self, base_url: str, token: str, dpop_key, *, timeout: float = 30):
+        super().__init__(base_url, token, timeout=timeout)
+        self.dpop_key = dpop_key
+        self.session.headers["Authorization"] = f"DPoP {token}"
+        for name in ("X-Acting-User-Name", "X-Acting-User-Id"):
+            del self.session.headers[name]
+
+    def headers_for(self, method: str, url: str) -> dict[str, str]:
+        return {"DPoP": self.dpop_key.proof(method, url, access_token=self.token)}

@@ -18,7 +18,9 @@ professional, in `lastUpdatedBy` and the audit trail. A client-credentials token
 X-Acting-User-* headers name her then (spine/context.py).
 """
 
+import hashlib
 import json
+import time
 from dataclasses import dataclass
 
 import jwt
@@ -74,17 +76,44 @@ def looks_like_jwt(value: str) -> bool:
     return value.count(".") == 2
 
 
+class _VerifiedTokens:
+    """Tokens whose signature and claims this process has checked, by their SHA-256, until they expire or
+    for VERIFIED_SECONDS at most: a client reuses its token for many requests, and checking it again (PyJWT
+    spends most of a request's token check validating its base64, character by character) gives the same
+    answer. What can change is checked on every request all the same: the client system (active, its
+    Care Location) and the DPoP proof. A key the issuer withdraws stops working within VERIFIED_SECONDS."""
+
+    VERIFIED_SECONDS = 60
+    MOST = 4096
+
+    def __init__(self):
+        self.entries: dict[bytes, tuple[float, dict, TokenIssuer]] = {}
+
+    def get(self, digest: bytes) -> tuple[dict, TokenIssuer] | None:
+        entry = self.entries.get(digest)
+        if entry is None or entry[0] <= time.time() or trusted_issuer(entry[2].issuer) is not entry[2]:
+            return None
+        return entry[1], entry[2]
+
+    def put(self, digest: bytes, claims: dict, issuer: TokenIssuer) -> None:
+        if len(self.entries) >= self.MOST:
+            self.entries.clear()  # simpler than an LRU, and a full table means a flood of new tokens anyway
+        until = min(float(claims["exp"]), time.time() + self.VERIFIED_SECONDS)
+        self.entries[digest] = (until, claims, issuer)
+
+
+_verified = _VerifiedTokens()
+
+
 def verify(*, scheme: str, token: str, proof: str, method: str, url: str) -> TrustedToken:
     """The token checked in full (see the module's docstring); TokenRefused or IssuerUnavailable."""
-    try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        raise TokenRefused("The access token is not a valid JWT.") from None
-    issuer = trusted_issuer(unverified.get("iss"))
-    if issuer is None:
-        raise TokenRefused("The access token's issuer is not trusted here.")
-    claims = _verified_claims(token, header, issuer)
+    digest = hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
+    known = _verified.get(digest)
+    if known is not None:
+        claims, issuer = known
+    else:
+        claims, issuer = _verified_claims(token)
+        _verified.put(digest, claims, issuer)
     jkt = (claims.get("cnf") or {}).get("jkt") if isinstance(claims.get("cnf"), dict) else None
     _check_binding(scheme=scheme, jkt=jkt, issuer=issuer)
     if jkt:
@@ -99,7 +128,15 @@ def verify(*, scheme: str, token: str, proof: str, method: str, url: str) -> Tru
     return TrustedToken(client=client, professional=professional, claims=claims, issuer=issuer)
 
 
-def _verified_claims(token: str, header: dict, issuer: TokenIssuer) -> dict:
+def _verified_claims(token: str) -> tuple[dict, TokenIssuer]:
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise TokenRefused("The access token is not a valid JWT.") from None
+    issuer = trusted_issuer(unverified.get("iss"))
+    if issuer is None:
+        raise TokenRefused("The access token's issuer is not trusted here.")
     if header.get("alg") not in issuer.algorithms:
         raise TokenRefused(f"The access token must be signed with one of {', '.join(issuer.algorithms)}.")
     try:
@@ -130,7 +167,7 @@ def _verified_claims(token: str, header: dict, issuer: TokenIssuer) -> dict:
         raise TokenRefused(f"The access token is invalid: {error}.") from None
     if issuer.scope and issuer.scope not in _scopes(claims.get("scope")):
         raise TokenRefused(f"The access token lacks the scope {issuer.scope}.", error="insufficient_scope")
-    return claims
+    return claims, issuer
 
 
 def _scopes(value) -> list[str]:

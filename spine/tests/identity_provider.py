@@ -3,24 +3,18 @@ API (RFC 8707 resource indicators), for a client system (client credentials) or 
 (authorization code with PKCE through the provider's development login), optionally DPoP-bound (RFC 9449).
 The provider is maternity.tests.oidc_provider.start_provider with a `resource`."""
 
-import base64
 import hashlib
 import html
-import json
 import re
 import secrets
-import time
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import jwt
 import requests
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from loadtools.token_issuer import DpopKey, b64url
 from maternity.tests.oidc_provider import RunningProvider
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def rsa_signing_key(kid: str) -> dict:
@@ -28,47 +22,6 @@ def rsa_signing_key(kid: str) -> dict:
     access tokens with it, and a test can sign its own edge-case tokens with the same key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return {**jwt.algorithms.RSAAlgorithm.to_jwk(key, as_dict=True), "kid": kid, "alg": "RS256", "use": "sig"}
-
-
-class DpopKey:
-    """A client's DPoP key (EC P-256): tokens issued with its proofs are bound to its thumbprint."""
-
-    def __init__(self) -> None:
-        self.private_key = ec.generate_private_key(ec.SECP256R1())
-        public = jwt.algorithms.ECAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
-        self.public_jwk = {name: public[name] for name in ("kty", "crv", "x", "y")}
-
-    @property
-    def thumbprint(self) -> str:
-        """RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace (cnf.jkt)."""
-        canonical = json.dumps(self.public_jwk, sort_keys=True, separators=(",", ":"))
-        return b64url(hashlib.sha256(canonical.encode()).digest())
-
-    def proof(
-        self,
-        method: str,
-        url: str,
-        *,
-        access_token: str | None = None,
-        nonce: str | None = None,
-        iat: int | None = None,
-        jti: str | None = None,
-    ) -> str:
-        """A DPoP proof JWT for one request. `htu` is the URL without its query and fragment (RFC 9449
-        §4.2); `ath` binds the proof to an access token when one is sent with it."""
-        parts = urlsplit(url)
-        claims: dict = {
-            "jti": jti if jti is not None else secrets.token_urlsafe(16),
-            "htm": method.upper(),
-            "htu": urlunsplit(parts._replace(query="", fragment="")),
-            "iat": iat if iat is not None else int(time.time()),
-        }
-        if access_token is not None:
-            claims["ath"] = b64url(hashlib.sha256(access_token.encode()).digest())
-        if nonce is not None:
-            claims["nonce"] = nonce
-        headers = {"typ": "dpop+jwt", "jwk": self.public_jwk}
-        return jwt.encode(claims, self.private_key, algorithm="ES256", headers=headers)
 
 
 class TokenRequestRefused(Exception):

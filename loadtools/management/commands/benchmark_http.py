@@ -7,24 +7,35 @@ realistic content, then for each call lets C keep-alive clients send requests as
 - GET /health/live: the floor (Django and gunicorn, no database);
 - GET record: the whole record document;
 - PUT clinicalTests with the version last read; each client writes its own records, so writers do not
-  queue on one record's lock (409 conflicts, if any, are reported apart).
+  queue on one record's lock (409 conflicts, if any, are reported apart);
+- GET record again as NHN's clients call: a HelseID-style user token (JWT, checked against its issuer's
+  keys, fetched over HTTP from loadtools/token_issuer.py's issuer) bound to the client's key, with a fresh
+  DPoP proof per request: what signed tokens cost beside this server's own.
 
 Prints requests/s and p50/p95/p99 per call, GET and PUT throughput relative to the floor, and each
 worker's resident memory (VmRSS) at start, after the phases, and after N more mixed GET/PUT requests.
 Everything it made is removed afterwards.
 """
 
+import json
 import random
 import resource
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import override_settings
 
-from loadtools.client import ApiClient, load_data, token_fetch
+from loadtools.client import ApiClient, DpopApiClient, load_data, token_fetch
 from loadtools.runner import run_clients
 from loadtools.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
 from loadtools.server import GunicornServer, cpu_seconds, database_url, rss_kb
 from loadtools.stats import format_statuses, percentile
+from loadtools.token_issuer import DpopKey, KeyServer
+from spine.models import SpineClient
+from spine.services import spine_client_set_token_client
+
+SIGNED_TOKEN_CLIENT = "benchmark-epj"
 
 CAVEAT = (
     "Caveat: the load generator (Python threads), gunicorn and PostgreSQL share this machine's CPUs; the "
@@ -64,24 +75,45 @@ class Command(BaseCommand):
             f"gunicorn {workers} gthread workers x {threads} threads; {concurrency} keep-alive clients; "
             f"{duration:g} s per call after {warmup:g} s warm-up\n{CAVEAT}"
         )
+        issuer = KeyServer()
+        issuers = [issuer.settings(dpop_required=True)]
         try:
+            with override_settings(SPINE_TOKEN_ISSUERS=issuers):
+                spine_client_set_token_client(
+                    client=SpineClient.objects.get(application__client_id=data.client_id),
+                    issuer=issuer.issuer,
+                    client_id=SIGNED_TOKEN_CLIENT,
+                )
             server = GunicornServer(
-                database_url=database_url(connection.settings_dict), workers=workers, threads=threads
+                database_url=database_url(connection.settings_dict),
+                workers=workers,
+                threads=threads,
+                env={"SPINE_TOKEN_ISSUERS": json.dumps(issuers)},
             )
             with server:
-                self._run(server, data, concurrency, duration, warmup, memory_requests)
+                self._run(server, data, concurrency, duration, warmup, memory_requests, issuer)
         finally:
+            issuer.stop()
             data.remove()
 
-    def _run(self, server, data, concurrency, duration, warmup, memory_requests):
+    def _run(self, server, data, concurrency, duration, warmup, memory_requests, issuer):
         pids = server.worker_pids()
         memory = {"at start (booted, no request yet)": {pid: rss_kb(pid) for pid in pids}}
         token = token_fetch(server.url, data.client_id, data.client_secret)
+        dpop_key = DpopKey()
+        signed = issuer.user_token(
+            SIGNED_TOKEN_CLIENT, cnf={"jkt": dpop_key.thumbprint}, exp=int(time.time()) + 3600
+        )
 
-        def clients(kind, share_records=True):
+        def clients(kind, share_records=True, signed_token=False):
             def make(index):
                 mine = data.records if share_records else data.records[index::concurrency]
-                return kind(ApiClient(server.url, token), mine, f"b{index}", random.Random(index))
+                api = (
+                    DpopApiClient(server.url, signed, dpop_key)
+                    if signed_token
+                    else ApiClient(server.url, token)
+                )
+                return kind(api, mine, f"b{index}", random.Random(index))
 
             return make
 
@@ -90,17 +122,21 @@ class Command(BaseCommand):
             f"\n{'call':22s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s}  "
             "statuses"
         )
-        for label, kind, operation, shared in [
-            ("GET /health/live", HealthClient, "health_live", True),
-            ("GET record", ReadClient, "get_record", True),
-            ("PUT clinicalTests", WriteClient, "put_resource", False),
+        for label, kind, operation, shared, signed_token in [
+            ("GET /health/live", HealthClient, "health_live", True, False),
+            ("GET record", ReadClient, "get_record", True, False),
+            ("PUT clinicalTests", WriteClient, "put_resource", False, False),
+            ("GET record, DPoP JWT", ReadClient, "get_record", True, True),
         ]:
-            made = [clients(kind, shared)(index) for index in range(concurrency)]  # warm-up, then measured
+            made = [
+                clients(kind, shared, signed_token)(index) for index in range(concurrency)
+            ]  # warm-up, then measured
             run_clients(made.__getitem__, clients=concurrency, duration=warmup)
             meter = CpuMeter(server)
             stats, seconds = run_clients(made.__getitem__, clients=concurrency, duration=duration)
             used = meter.used()
             samples = stats.latencies_ms[operation]
+            operation = f"{operation} signed" if signed_token else operation
             rates[operation] = len(samples) / seconds
             self.stdout.write(
                 f"{label:22s} {len(samples):8d} {rates[operation]:7.1f} {percentile(samples, 0.5):7.1f} "
@@ -120,7 +156,8 @@ class Command(BaseCommand):
         floor = rates["health_live"]
         self.stdout.write(
             f"\nThroughput relative to the floor: GET record / health {rates['get_record'] / floor:.2f}, "
-            f"PUT / health {rates['put_resource'] / floor:.2f}"
+            f"PUT / health {rates['put_resource'] / floor:.2f}, GET record with a DPoP-bound JWT / health "
+            f"{rates['get_record signed'] / floor:.2f}"
         )
         self.stdout.write(
             "\nCPU time per request (ms), whoever else uses the machine; server = gunicorn + PostgreSQL, so "
