@@ -13,7 +13,7 @@ from maternity.database.replicas import lag_tolerant
 from maternity.models import AccessAction, EventAction, Pregnancy, UserType
 from maternity.rules.resources import RESOURCE_TYPES
 
-from ..serializers.metadata import record_status, timestamp
+from ..serializers.metadata import actor_block, record_status, timestamp
 from ..serializers.resources import SERIALIZERS
 from .base import ERRORS, RecordAPIView
 from .params import int_param
@@ -48,6 +48,20 @@ def _snapshot_data(event, row):
     return data
 
 
+def _event_actor(event) -> dict:
+    block = actor_block(
+        user_type=event.user_type,
+        org_nr=event.org_nr,
+        org_name=event.org_name,
+        hpr_nr="",
+        hpr_role="",
+        name=event.actor_name,
+        source_system=event.source_system,
+    )
+    del block["hprNr"], block["hprRole"]
+    return block
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     """For the OpenAPI schema; the view writes the JSON."""
 
@@ -62,10 +76,10 @@ class HistoryEntrySerializer(serializers.Serializer):
         "HistoryActor",
         {
             "userType": serializers.ChoiceField(choices=UserType.choices),
-            "orgNr": serializers.CharField(allow_blank=True),
-            "orgName": serializers.CharField(allow_blank=True),
-            "name": serializers.CharField(allow_blank=True),
-            "sourceSystem": serializers.CharField(allow_blank=True),
+            "orgNr": serializers.CharField(allow_null=True),
+            "orgName": serializers.CharField(allow_null=True),
+            "name": serializers.CharField(allow_null=True),
+            "sourceSystem": serializers.CharField(allow_null=True),
         },
     )
     nhnEventId = serializers.CharField(allow_null=True)
@@ -133,13 +147,7 @@ class RecordHistoryView(RecordAPIView):
                     "version": event.version,
                     "action": event.action,
                     "occurredAt": timestamp(event.occurred_at),
-                    "lastUpdatedBy": {
-                        "userType": event.user_type,
-                        "orgNr": event.org_nr,
-                        "orgName": event.org_name,
-                        "name": event.actor_name,
-                        "sourceSystem": event.source_system,
-                    },
+                    "lastUpdatedBy": _event_actor(event),
                     "nhnEventId": event.client_event_id or None,
                     "data": _snapshot_data(event, rows.get((event.resource_id, event.version))),
                 }
