@@ -10,10 +10,16 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from maternity.database.replicas import lag_tolerant
-from maternity.models import AccessAction, EventAction, Pregnancy, UserType
+from maternity.models import AccessAction, EventAction, Pregnancy
 from maternity.rules.resources import RESOURCE_TYPES
 
-from ..serializers.metadata import actor_block, record_status, timestamp
+from ..serializers.metadata import (
+    LastUpdatedBySerializer,
+    actor_block,
+    last_updated_by,
+    record_status,
+    timestamp,
+)
 from ..serializers.resources import SERIALIZERS
 from .base import ERRORS, RecordAPIView
 from .params import int_param
@@ -48,8 +54,13 @@ def _snapshot_data(event, row):
     return data
 
 
-def _event_actor(event) -> dict:
-    block = actor_block(
+def _version_actor(event, row) -> dict:
+    """Who made this version, as its own metadata said (`lastUpdatedBy` with hprNr and hprRole): the
+    version's row is on the page already, so this costs no query. Should the row be gone, the event's own
+    copy of who, which keeps no HPR number or role (null)."""
+    if row is not None:
+        return last_updated_by(row)
+    return actor_block(
         user_type=event.user_type,
         org_nr=event.org_nr,
         org_name=event.org_name,
@@ -58,8 +69,6 @@ def _event_actor(event) -> dict:
         name=event.actor_name,
         source_system=event.source_system,
     )
-    del block["hprNr"], block["hprRole"]
-    return block
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -72,16 +81,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     version = serializers.IntegerField()
     action = serializers.ChoiceField(choices=EventAction.choices)
     occurredAt = serializers.DateTimeField()
-    lastUpdatedBy = inline_serializer(
-        "HistoryActor",
-        {
-            "userType": serializers.ChoiceField(choices=UserType.choices),
-            "orgNr": serializers.CharField(allow_null=True),
-            "orgName": serializers.CharField(allow_null=True),
-            "name": serializers.CharField(allow_null=True),
-            "sourceSystem": serializers.CharField(allow_null=True),
-        },
-    )
+    lastUpdatedBy = LastUpdatedBySerializer(help_text="Who made this version, as its metadata said.")
     nhnEventId = serializers.CharField(allow_null=True)
     # A field named "data": DRF's serializer metaclass takes it out of the class, so Serializer.data stays the
     # property the stubs describe
@@ -138,6 +138,7 @@ class RecordHistoryView(RecordAPIView):
         rows = _snapshots(events)
         versions = []
         for event in events:
+            row = rows.get((event.resource_id, event.version))
             versions.append(
                 {
                     "sequence": event.sequence,
@@ -147,9 +148,9 @@ class RecordHistoryView(RecordAPIView):
                     "version": event.version,
                     "action": event.action,
                     "occurredAt": timestamp(event.occurred_at),
-                    "lastUpdatedBy": _event_actor(event),
+                    "lastUpdatedBy": _version_actor(event, row),
                     "nhnEventId": event.client_event_id or None,
-                    "data": _snapshot_data(event, rows.get((event.resource_id, event.version))),
+                    "data": _snapshot_data(event, row),
                 }
             )
         next_url = None
