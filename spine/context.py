@@ -48,10 +48,11 @@ def _text_header(request, name: str) -> str:
 
 
 def echoable_event_id(request) -> str:
-    """The caller's nhn-event-id as an error body may echo it: at most 128 characters, and none when it
-    holds a control character (the error then says so, with the server's id for the request)."""
+    """The caller's nhn-event-id as an error body may echo it: only one the request would accept
+    (`_event_id`). One it refuses, too long or holding a control character, is not echoed, cut or not: the
+    error then says why, with the server's id for the request instead."""
     try:
-        return _header(request, "nhn-event-id")[:128]
+        return _event_id(request)
     except Invalid:
         return ""
 

@@ -16,14 +16,32 @@ def timestamp(value):
 
 
 def last_updated_by(stamped: Stamped) -> dict:
+    """Who made this version (`lastUpdatedBy`). What is not known is null, never "": a patient's version
+    has no organisation or HPR number, and a caller that sends no nhn-user-role no HPR role. The columns
+    keep "" for it (Django's way with text); only the wire says null."""
+    return actor_block(
+        user_type=stamped.updated_by_user_type,
+        org_nr=stamped.updated_by_org_nr,
+        org_name=stamped.updated_by_org_name,
+        hpr_nr=stamped.updated_by_hpr_nr,
+        hpr_role=stamped.updated_by_hpr_role,
+        name=stamped.updated_by_name,
+        source_system=stamped.updated_by_source_system,
+    )
+
+
+def actor_block(
+    *, user_type: str, org_nr: str, org_name: str, hpr_nr: str, hpr_role: str, name: str, source_system: str
+) -> dict:
+    """The `lastUpdatedBy` object: userType always, every other member null when unknown ("")."""
     return {
-        "userType": stamped.updated_by_user_type,
-        "orgNr": stamped.updated_by_org_nr,
-        "orgName": stamped.updated_by_org_name,
-        "hprNr": stamped.updated_by_hpr_nr,
-        "hprRole": stamped.updated_by_hpr_role,
-        "name": stamped.updated_by_name,
-        "sourceSystem": stamped.updated_by_source_system,
+        "userType": user_type,
+        "orgNr": org_nr or None,
+        "orgName": org_name or None,
+        "hprNr": hpr_nr or None,
+        "hprRole": hpr_role or None,
+        "name": name or None,
+        "sourceSystem": source_system or None,
     }
 
 
@@ -63,13 +81,17 @@ def record_metadata(record: Pregnancy) -> dict:
 
 
 class LastUpdatedBySerializer(serializers.Serializer):
+    """Who made this version. Every member but userType is null when it is not known, never ""."""
+
     userType = serializers.ChoiceField(choices=UserType.choices)
-    orgNr = serializers.CharField(allow_blank=True)
-    orgName = serializers.CharField(allow_blank=True)
-    hprNr = serializers.CharField(allow_blank=True)
-    hprRole = serializers.CharField(allow_blank=True)
-    name = serializers.CharField(allow_blank=True)
-    sourceSystem = serializers.CharField(allow_blank=True)
+    orgNr = serializers.CharField(allow_null=True, help_text="Null for a patient's own version.")
+    orgName = serializers.CharField(allow_null=True, help_text="Null for a patient's own version.")
+    hprNr = serializers.CharField(allow_null=True, help_text="Null for a patient's own version.")
+    hprRole = serializers.CharField(
+        allow_null=True, help_text="From nhn-user-role (Volven 9060); null when none was sent."
+    )
+    name = serializers.CharField(allow_null=True)
+    sourceSystem = serializers.CharField(allow_null=True, help_text="The nhn-source-system of this version.")
 
 
 class ResourceMetadataSerializer(serializers.Serializer):

@@ -97,7 +97,11 @@ class NewSubscriptionSerializer(SubscriptionSerializer):
 class SubscriptionCreateSerializer(StrictMixin, serializers.Serializer):
     """`validated_data`: url, description, and `after`, the position to deliver after (None: from now)."""
 
-    url = TextField(trim_whitespace=False, help_text="https:// address of your webhook receiver.")
+    url = TextField(
+        trim_whitespace=False,
+        help_text="The https:// address of your webhook receiver (http:// only where this server allows it, "
+        "as in development; a refusal says which this server accepts).",
+    )
     description = TextField(required=False, allow_blank=True, trim_whitespace=False, default="")
     after = CursorField(
         required=False, help_text="A cursor from the event feed: deliver the events after it."

@@ -31,3 +31,12 @@ def test_swagger_ui_loads_its_assets_from_this_server(client):
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any("swagger-ui" in source for source in sources)
     assert all(not source.startswith(("http://", "https://", "//")) for source in sources), sources
+
+
+@pytest.mark.django_db
+def test_the_schema_says_last_updated_by_members_are_null_when_unknown(client):
+    response = client.get("/api/schema/", headers={"accept": "application/json"}, secure=True)
+    properties = response.json()["components"]["schemas"]["LastUpdatedBy"]["properties"]
+
+    assert set(properties) == {"userType", "orgNr", "orgName", "hprNr", "hprRole", "name", "sourceSystem"}
+    assert [name for name, schema in properties.items() if not schema.get("nullable")] == ["userType"]

@@ -8,6 +8,7 @@ from django.test import Client
 from oauth2_provider.models import AccessToken
 
 from conftest import API
+from maternity.models import AccessLog
 
 from .helpers import outcome
 
@@ -323,6 +324,30 @@ def test_an_event_id_longer_than_128_characters_is_refused(api, record_id, db_st
     assert outcome(response) == (400, "DHG-0012", "DHG-0012")
     assert response.json()["field"] == "nhn-event-id"
     assert db_state() == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_event_id_over_128_characters_is_not_echoed_but_the_servers_own_id_is(api, record_id, method):
+    sent = "e" * 128 + "f"
+    if method == "get":
+        response = api.get(f"record/{record_id}", nhn_event_id=sent)
+    else:
+        response = api.post(f"record/{record_id}/medication", {"drugAllergy": True}, nhn_event_id=sent)
+
+    assert outcome(response) == (400, "DHG-0012", "DHG-0012")
+    event_id = response.json()["eventId"]
+    assert "e" * 20 not in event_id  # neither the whole id nor its first 128 characters
+    entry = AccessLog.objects.get(record_id=record_id, status_code=400)
+    assert event_id == entry.request_id  # the server's id for the request, as its audit entry has it
+
+
+def test_an_event_id_of_exactly_128_characters_is_still_echoed_in_an_error(api, record_id):
+    sent = "e" * 128
+
+    response = api.get(f"record/{UNKNOWN_RECORD}", nhn_event_id=sent)
+
+    assert outcome(response) == (404, "DHG-0015", "DHG-0015")
+    assert response.json()["eventId"] == sent
 
 
 @pytest.mark.parametrize("role", ["JO", "%7B%22code%22%3A%20%22%22%7D", "%7Bnot-json", "%5B%22JO%22%5D"])

@@ -3,6 +3,10 @@
 import json
 from urllib.parse import quote
 
+from django.contrib.auth import get_user_model
+
+from maternity import services
+from maternity.actors import Actor
 from maternity.models import (
     ClinicalTests,
     Mother,
@@ -10,6 +14,7 @@ from maternity.models import (
     PregnancyGroupPermission,
     RecordEvent,
     RecordStatus,
+    UserType,
     VitalMeasurementsBeforePregnancy,
 )
 from maternity.rules.resources import LISTS, SINGLETONS
@@ -254,3 +259,71 @@ def test_a_stranger_cannot_write_to_the_record_and_nothing_changes(stranger_api,
         assert outcome(response) == (404, "DHG-0015", "DHG-0015")
         assert record_id not in response.content.decode()
     assert db_state() == before
+
+
+# --- lastUpdatedBy: null for what is not known, never "" ---------------------------------------------------
+
+WITHOUT_A_ROLE = {
+    "userType": "HEALTH_CARE_PROFESSIONAL",
+    "orgNr": "974749025",
+    "orgName": "St Olavs hospital, fødeavdelingen",
+    "hprNr": "9144889",
+    "hprRole": None,
+    "name": "Kari Jordmor",
+    "sourceSystem": "Test EPJ 1.0",
+}
+
+
+def test_an_hpr_role_no_one_sent_is_null_wherever_last_updated_by_is_given(api, record_id):
+    written = api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"})
+    updated = api.put(f"record/{record_id}/mother", {"metadata": {"version": 1}, "name": "Kari Berg"})
+    item = api.post(f"record/{record_id}/antenatalAppointments", {"appointmentDate": "2025-04-11"})
+    status = api.post(
+        f"record/{record_id}/updateStatus",
+        {"version": 1, "recordStatus": {"status": "TERMINATED", "terminationDate": "2025-04-12T10:00:00Z"}},
+    )
+    document = api.get(f"record/{record_id}").json()
+    history = api.get("history").json()["history"]
+
+    assert written.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert updated.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert item.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert status.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert document["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert document["mother"]["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert document["antenatalAppointments"][0]["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE
+    assert history[0]["lastUpdatedBy"] == WITHOUT_A_ROLE
+
+
+def test_an_hpr_role_that_was_sent_is_given_as_sent(api, record_id):
+    role = quote(json.dumps({"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}))
+
+    response = api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"}, nhn_user_role=role)
+
+    assert response.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE | {"hprRole": "JO"}
+
+
+def test_her_own_version_has_null_organisation_and_hpr_fields_not_empty_strings(api, record):
+    record.person.user = get_user_model().objects.create_user(username="astrid")
+    record.person.save(update_fields=["user"])
+    her = Actor(
+        user_type=UserType.PATIENT,
+        user=record.person.user,
+        name="Astrid Berg",
+        source_system="maternity portal",
+    )
+    services.birth_plan_save(
+        record_id=record.pk, version=None, data={"place_of_birth": "St Olavs"}, actor=her
+    )
+
+    plan = api.get(f"record/{record.pk}").json()["birthPlan"]
+
+    assert plan["metadata"]["lastUpdatedBy"] == {
+        "userType": "PATIENT",
+        "orgNr": None,
+        "orgName": None,
+        "hprNr": None,
+        "hprRole": None,
+        "name": "Astrid Berg",
+        "sourceSystem": "maternity portal",
+    }

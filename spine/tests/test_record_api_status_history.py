@@ -1,12 +1,15 @@
 """GET status, GET history, GET history/{recordId} and POST updateStatus (the record's lifecycle)."""
 
-from urllib.parse import parse_qs, urlparse
+import json
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from conftest import RecordApi, fetch_token, new_nin
 from maternity import services
-from maternity.models import Note, Pregnancy, RecordEvent, RecordStatus, StakeholderReason
+from maternity.actors import Actor
+from maternity.models import Mother, Note, Pregnancy, RecordEvent, RecordStatus, StakeholderReason, UserType
 
 from .helpers import outcome
 
@@ -209,6 +212,85 @@ def test_record_history_of_an_unknown_or_hidden_record_is_not_found(
         stranger_api.get(f"history/{record_id}"),
     ]:
         assert outcome(response) == (404, "DHG-0015", "DHG-0015")
+
+
+JO = quote(json.dumps({"system": "urn:oid:2.16.578.1.12.4.1.1.9060", "code": "JO"}))
+NHN_HISTORY_ACTOR = {"userType", "orgNr", "orgName", "hprNr", "hprRole", "name"}  # spec: GET /history
+
+
+def test_the_patients_history_names_who_with_hpr_number_and_role(api, record_id, location_a):
+    by = api.get("history").json()["history"][0]["lastUpdatedBy"]
+
+    assert {key: by[key] for key in NHN_HISTORY_ACTOR} == {
+        "userType": "HEALTH_CARE_PROFESSIONAL",
+        "orgNr": "974749025",
+        "orgName": location_a.name,
+        "hprNr": "9144889",
+        "hprRole": "JO",
+        "name": "Kari Jordmor",
+    }
+
+
+def test_record_history_says_who_made_each_version_as_its_metadata_did_with_hpr_number_and_role(
+    api, record, record_id
+):
+    written = api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"}, nhn_user_role=JO)
+    changed = api.put(
+        f"record/{record_id}/mother",
+        {"metadata": {"version": 1}, "name": "Kari Berg"},
+        X_Acting_User_Name="Ida Jordmor",
+        X_Acting_User_Id="1234567",
+    )
+    record.person.user = get_user_model().objects.create_user(username="astrid")
+    record.person.save(update_fields=["user"])
+    her = Actor(
+        user_type=UserType.PATIENT,
+        user=record.person.user,
+        name="Astrid Berg",
+        source_system="maternity portal",
+    )
+    services.birth_plan_save(record_id=record.pk, version=None, data={"place_of_birth": "Home"}, actor=her)
+
+    versions = api.get(f"history/{record_id}").json()["versions"]
+
+    by = {(v["resourceType"], v["version"]): v["lastUpdatedBy"] for v in versions}
+    assert by[("mother", 1)] == written.json()["metadata"]["lastUpdatedBy"]
+    assert by[("mother", 1)]["hprNr"] == "9144889" and by[("mother", 1)]["hprRole"] == "JO"
+    assert by[("mother", 2)] == changed.json()["metadata"]["lastUpdatedBy"]
+    assert (by[("mother", 2)]["hprNr"], by[("mother", 2)]["hprRole"]) == ("1234567", None)
+    assert by[("birthPlan", 1)] == {
+        "userType": "PATIENT",
+        "orgNr": None,
+        "orgName": None,
+        "hprNr": None,
+        "hprRole": None,
+        "name": "Astrid Berg",
+        "sourceSystem": "maternity portal",
+    }
+    assert by[("record", 1)] == api.get(f"record/{record_id}").json()["metadata"]["lastUpdatedBy"]
+    assert all(set(v["lastUpdatedBy"]) >= NHN_HISTORY_ACTOR for v in versions)
+
+
+def test_a_version_whose_row_is_gone_is_still_named_from_its_event_without_hpr_fields(api, record_id):
+    api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"}, nhn_user_role=JO)
+    Mother.history.filter(record_id=record_id).delete()
+
+    entry = next(
+        v for v in api.get(f"history/{record_id}").json()["versions"] if v["resourceType"] == "mother"
+    )
+
+    assert (entry["data"], entry["lastUpdatedBy"]) == (
+        None,
+        {
+            "userType": "HEALTH_CARE_PROFESSIONAL",
+            "orgNr": "974749025",
+            "orgName": "St Olavs hospital, fødeavdelingen",
+            "hprNr": None,
+            "hprRole": None,
+            "name": "Kari Jordmor",
+            "sourceSystem": "Test EPJ 1.0",
+        },
+    )
 
 
 # --- POST updateStatus ------------------------------------------------------------------------------------

@@ -5,9 +5,12 @@ write it is at the record's revision and equal to one built afresh from the rows
 conftest.py.)"""
 
 import json
+import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -260,6 +263,30 @@ def test_verify_finds_and_repairs_a_document_that_differs(record, midwife_actor)
     assert document_differences([record.pk]) == [record.pk]
     assert document_differences([record.pk], repair=True) == [record.pk]
     assert document_differences([record.pk]) == []
+
+
+def _stored_as_before_nulls(record_id) -> None:
+    """Put the stored document back as it was written before lastUpdatedBy said null for what is not
+    known: "" for each such member (an old document, still at the record's revision)."""
+    row = RecordDocument.objects.get(record_id=record_id)
+    old = re.sub(r'"(orgNr|orgName|hprNr|hprRole|name|sourceSystem)":null', r'"\1":""', row.body)
+    assert old != row.body
+    RecordDocument.objects.filter(pk=row.pk).update(body=old)
+
+
+def test_the_migration_rebuilds_stored_documents_that_say_empty_strings_for_an_unknown_actor(api, record_id):
+    assert api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"}).status_code == 201
+    _stored_as_before_nulls(record_id)
+    assert api.get(f"record/{record_id}").json()["mother"]["metadata"]["lastUpdatedBy"]["hprRole"] == ""
+    unread = api.for_patient(new_nin()).post("record").json()["metadata"]["recordId"]
+    RecordDocument.objects.filter(record_id=unread).delete()
+
+    import_module("maternity.migrations.0019_documents_say_null_for_an_unknown_actor").rebuild(apps, None)
+
+    document = assert_document_is_the_rows(record_id)
+    assert document["mother"]["metadata"]["lastUpdatedBy"]["hprRole"] is None
+    assert api.get(f"record/{record_id}").json() == document
+    assert not RecordDocument.objects.filter(record_id=unread).exists()  # left to its first read
 
 
 def test_reading_a_record_costs_the_same_queries_however_large_it_is(api, record_id):

@@ -274,6 +274,20 @@ def test_an_http_url_is_accepted_when_allowed(owner, settings):
     assert owner.post(body={"url": "http://127.0.0.1:8000/hooks"}).status_code == 201
 
 
+@pytest.mark.parametrize(
+    "allow_http, allowed", [(True, "an https:// or http:// address"), (False, "an https:// address")]
+)
+def test_a_refused_scheme_is_answered_with_the_schemes_this_server_accepts(
+    owner, settings, allow_http, allowed
+):
+    settings.WEBHOOK_ALLOW_HTTP = allow_http
+
+    response = owner.post(body={"url": "ftp://127.0.0.1/hooks"})
+
+    assert error(response) == (400, "DHG-0012", "url")
+    assert response.json()["errorMessage"] == f"url must be {allowed}."
+
+
 def test_a_client_may_have_subscriptions_up_to_the_limit_and_no_more(owner, other_client, settings):
     settings.WEBHOOK_MAX_PER_CLIENT = 2
     assert other_client.post(body={"url": RECEIVER}).status_code == 201  # other clients do not count

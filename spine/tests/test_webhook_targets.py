@@ -87,6 +87,20 @@ def test_http_is_refused_in_production(production):
     assert "https://" in refusal(f"http://{PUBLIC_V4}/hooks")
 
 
+def test_the_scheme_refusal_offers_only_https_where_http_is_not_allowed(production):
+    assert refusal(f"http://{PUBLIC_V4}/hooks") == "url must be an https:// address."
+    assert refusal(f"ftp://{PUBLIC_V4}/hooks") == "url must be an https:// address."
+    assert "http://" not in refusal("")
+
+
+def test_the_scheme_refusal_offers_http_too_where_the_settings_allow_it(production):
+    production.WEBHOOK_ALLOW_HTTP = True
+
+    assert refusal(f"ftp://{PUBLIC_V4}/hooks") == "url must be an https:// or http:// address."
+    assert refusal("receiver.example.org/hooks") == "url must be an https:// or http:// address."
+    assert refusal("") == "url is required: the https:// or http:// address of your webhook receiver."
+
+
 def test_http_is_accepted_when_allowed(production):
     production.WEBHOOK_ALLOW_HTTP = True
     assert receiver_url_check(f"http://{PUBLIC_V4}/hooks")

@@ -10,10 +10,16 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from maternity.database.replicas import lag_tolerant
-from maternity.models import AccessAction, EventAction, Pregnancy, UserType
+from maternity.models import AccessAction, EventAction, Pregnancy
 from maternity.rules.resources import RESOURCE_TYPES
 
-from ..serializers.metadata import record_status, timestamp
+from ..serializers.metadata import (
+    LastUpdatedBySerializer,
+    actor_block,
+    last_updated_by,
+    record_status,
+    timestamp,
+)
 from ..serializers.resources import SERIALIZERS
 from .base import ERRORS, RecordAPIView
 from .params import int_param
@@ -48,6 +54,23 @@ def _snapshot_data(event, row):
     return data
 
 
+def _version_actor(event, row) -> dict:
+    """Who made this version, as its own metadata said (`lastUpdatedBy` with hprNr and hprRole): the
+    version's row is on the page already, so this costs no query. Should the row be gone, the event's own
+    copy of who, which keeps no HPR number or role (null)."""
+    if row is not None:
+        return last_updated_by(row)
+    return actor_block(
+        user_type=event.user_type,
+        org_nr=event.org_nr,
+        org_name=event.org_name,
+        hpr_nr="",
+        hpr_role="",
+        name=event.actor_name,
+        source_system=event.source_system,
+    )
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     """For the OpenAPI schema; the view writes the JSON."""
 
@@ -58,16 +81,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     version = serializers.IntegerField()
     action = serializers.ChoiceField(choices=EventAction.choices)
     occurredAt = serializers.DateTimeField()
-    lastUpdatedBy = inline_serializer(
-        "HistoryActor",
-        {
-            "userType": serializers.ChoiceField(choices=UserType.choices),
-            "orgNr": serializers.CharField(allow_blank=True),
-            "orgName": serializers.CharField(allow_blank=True),
-            "name": serializers.CharField(allow_blank=True),
-            "sourceSystem": serializers.CharField(allow_blank=True),
-        },
-    )
+    lastUpdatedBy = LastUpdatedBySerializer(help_text="Who made this version, as its metadata said.")
     nhnEventId = serializers.CharField(allow_null=True)
     # A field named "data": DRF's serializer metaclass takes it out of the class, so Serializer.data stays the
     # property the stubs describe
@@ -124,6 +138,7 @@ class RecordHistoryView(RecordAPIView):
         rows = _snapshots(events)
         versions = []
         for event in events:
+            row = rows.get((event.resource_id, event.version))
             versions.append(
                 {
                     "sequence": event.sequence,
@@ -133,15 +148,9 @@ class RecordHistoryView(RecordAPIView):
                     "version": event.version,
                     "action": event.action,
                     "occurredAt": timestamp(event.occurred_at),
-                    "lastUpdatedBy": {
-                        "userType": event.user_type,
-                        "orgNr": event.org_nr,
-                        "orgName": event.org_name,
-                        "name": event.actor_name,
-                        "sourceSystem": event.source_system,
-                    },
+                    "lastUpdatedBy": _version_actor(event, row),
                     "nhnEventId": event.client_event_id or None,
-                    "data": _snapshot_data(event, rows.get((event.resource_id, event.version))),
+                    "data": _snapshot_data(event, row),
                 }
             )
         next_url = None

@@ -22,10 +22,23 @@ class TargetRefused(Exception):
     """The receiver's address is not one this server may call."""
 
 
+def allowed_schemes() -> tuple[str, ...]:
+    """The URL schemes a receiver may use under the current settings."""
+    return ("https", "http") if settings.WEBHOOK_ALLOW_HTTP else ("https",)
+
+
+def allowed_schemes_wording() -> str:
+    """The allowed schemes as a message names them: `https://`, or `https:// or http://` where
+    WEBHOOK_ALLOW_HTTP is on. A message about the scheme says what this server accepts now."""
+    return " or ".join(f"{scheme}://" for scheme in allowed_schemes())
+
+
 def receiver_url_check(url: object) -> str:
     """The URL, if a subscription may use it; else Invalid naming `url` and what is wrong."""
     if not isinstance(url, str) or not url.strip():
-        raise Invalid("url is required: the HTTPS address of your webhook receiver.", field="url")
+        raise Invalid(
+            f"url is required: the {allowed_schemes_wording()} address of your webhook receiver.", field="url"
+        )
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise Invalid(f"url must be at most {MAX_URL_LENGTH} characters.", field="url")
@@ -34,9 +47,8 @@ def receiver_url_check(url: object) -> str:
         port = parts.port
     except ValueError:
         raise Invalid("url is not a valid URL.", field="url") from None
-    schemes = {"https", "http"} if settings.WEBHOOK_ALLOW_HTTP else {"https"}
-    if parts.scheme not in schemes:
-        raise Invalid("url must be an https:// address.", field="url")
+    if parts.scheme not in allowed_schemes():
+        raise Invalid(f"url must be an {allowed_schemes_wording()} address.", field="url")
     if not parts.hostname:
         raise Invalid("url must name a host.", field="url")
     if parts.username or parts.password:
