@@ -1,4 +1,5 @@
-"""System checks for `manage.py check --deploy`: webhook safety switches left on in production."""
+"""System checks for `manage.py check --deploy`: webhook safety switches left on in production, and a
+trusted token issuer whose keys would be fetched over plain http://."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -15,6 +16,34 @@ W002 = Warning(
     hint="Unset WEBHOOK_ALLOW_PRIVATE_NETWORKS in production.",
     id="spine.W002",
 )
+
+
+W003 = (
+    "SPINE_TOKEN_ISSUERS names {where} over plain http:// while DEBUG is off: anyone on the way could serve "
+    "their own keys, and their tokens would be accepted."
+)
+
+
+@register(Tags.security, deploy=True)
+def token_issuer_check(app_configs, **kwargs) -> list[Warning]:
+    if settings.DEBUG:
+        return []
+    plain = [
+        value
+        for entry in settings.SPINE_TOKEN_ISSUERS
+        if isinstance(entry, dict)
+        for value in (entry.get("issuer"), entry.get("jwks_uri"))
+        if isinstance(value, str) and value.lower().startswith("http://")
+    ]
+    if not plain:
+        return []
+    return [
+        Warning(
+            W003.format(where=", ".join(plain)),
+            hint="Use the issuer's https:// addresses, as its discovery document states them.",
+            id="spine.W003",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)

@@ -3,7 +3,7 @@
 import pytest
 from django.core import checks
 
-from spine.checks import webhook_settings_check
+from spine.checks import token_issuer_check, webhook_settings_check
 
 
 def spine_deploy_warnings(include_deployment_checks: bool = True) -> list[str]:
@@ -53,3 +53,18 @@ def test_the_switches_are_fine_in_development(production):
 def test_the_check_runs_only_with_deploy(production):
     production.WEBHOOK_ALLOW_HTTP = True
     assert spine_deploy_warnings(include_deployment_checks=False) == []
+
+
+def test_a_trusted_issuer_over_plain_http_is_warned_of_in_production(settings):
+    settings.DEBUG = False
+    settings.SPINE_TOKEN_ISSUERS = [
+        {"issuer": "https://helseid-sts.nhn.no", "audience": "nhn:maternity-record"},
+        {"issuer": "http://idp.example", "audience": "a", "jwks_uri": "http://idp.example/jwks"},
+    ]
+
+    found = token_issuer_check(None)
+
+    assert [message.id for message in found] == ["spine.W003"]
+    assert "http://idp.example, http://idp.example/jwks" in found[0].msg
+    settings.DEBUG = True
+    assert token_issuer_check(None) == []
