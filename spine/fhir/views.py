@@ -74,6 +74,7 @@ ACTING_USER = [
         "X-Acting-User-Name",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
+        required=True,
         description="The person behind the request: required with a client-credentials token, optional "
         "with a user token that names her (and then the same).",
     ),
@@ -81,6 +82,7 @@ ACTING_USER = [
         "X-Acting-User-Id",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
+        required=True,
         description="Their professional (HPR) number: required with a client-credentials token, optional "
         "with a user token that names her (and then the same).",
     ),

@@ -85,12 +85,14 @@ def record_api_headers(*, writing: bool, record: bool) -> list[OpenApiParameter]
             "X-Acting-User-Name",
             {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
             OpenApiParameter.HEADER,
+            required=writing,  # as a client-credentials token needs it (a user token may leave it out)
             description=f"The person behind the request (cut to 200 characters). {when}",
         ),
         OpenApiParameter(
             "X-Acting-User-Id",
             {"type": "string", "minLength": 1} if writing else OpenApiTypes.STR,
             OpenApiParameter.HEADER,
+            required=writing,
             description=f"Their professional (HPR) number (cut to 40 characters). {when}",
         ),
     ]
