@@ -3,6 +3,8 @@ settings.JSON_MAX_DEPTH is a 400 in the API's own error shape, never a Recursion
 a control character (ESC, NUL...: not a tab or a line break) is a 400 that names where it is. It is the
 default parser (settings.REST_FRAMEWORK) and the base of the FHIR JSON parser (spine/fhir/http.py)."""
 
+import json
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
@@ -15,11 +17,15 @@ class BodyTooDeep(ParseError):
 
 
 class BodyHasControlCharacter(ParseError):
-    """Valid JSON, but a string in it holds a control character no text may hold. `field` is its path."""
+    """Valid JSON, but a string in it holds a control character no text may hold. `field` is its path;
+    `holder` the path of the value holding it (for a key, its object), and `body` the JSON as read, for
+    callers that name the place in their own terms (the FHIR operations: FHIRPath from its resourceType)."""
 
-    def __init__(self, error: ControlCharacter):
+    def __init__(self, error: ControlCharacter, body: object = None):
         super().__init__(error.message)
         self.field = error.where
+        self.holder = error.holder
+        self.body = body
 
 
 class JSONParser(parsers.JSONParser):
@@ -30,7 +36,7 @@ class JSONParser(parsers.JSONParser):
             return json_loads(text, parse_constant=strict_constant if self.strict else None)
         except TooDeep as error:
             raise BodyTooDeep(str(error)) from None
-        except ControlCharacter as error:
-            raise BodyHasControlCharacter(error) from None
+        except ControlCharacter as error:  # the body is valid JSON, not too deep: read it again, as it is
+            raise BodyHasControlCharacter(error, json.loads(text)) from None
         except ValueError as error:
             raise ParseError(f"JSON parse error - {error}") from None

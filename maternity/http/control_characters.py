@@ -112,9 +112,9 @@ def refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
     if path.startswith("/o/"):
         return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)
     if path.startswith("/spine/fhir/"):
-        issue: dict[str, str | list[str]] = {"severity": "error", "code": "invalid", "diagnostics": message}
-        if where != "path":
-            issue["expression"] = [where]
+        # No expression: that is FHIRPath into the resource sent, and a query parameter or form field is
+        # none of it (the diagnostics name it)
+        issue = {"severity": "error", "code": "invalid", "diagnostics": message}
         body = {"resourceType": "OperationOutcome", "issue": [issue]}
         return JsonResponse(body, status=400, content_type="application/fhir+json")
     if path.startswith(("/api/", "/spine/")):

@@ -39,10 +39,12 @@ class TooDeep(ValueError):
 
 class ControlCharacter(ValueError):
     """A string in the JSON holds a control character other than tab, CR or LF. `where` is its path
-    (`fetuses[0].note`, "" for the whole body), its control characters shown as %XX."""
+    (`fetuses[0].note`, "" for the whole body), its control characters shown as %XX. `holder`: the path of
+    the value that holds it, the string itself or, for a key, the object whose key it is."""
 
-    def __init__(self, where: str, character: str, what: str = "text"):
+    def __init__(self, where: str, character: str, what: str = "text", holder: str | None = None):
         self.where, self.character = where, character
+        self.holder = where if holder is None else holder
         self.message = text_rule(character, what)
         super().__init__(f"{where}: {self.message}" if where else self.message)
 
@@ -56,7 +58,7 @@ def control_character_check(value, where: str = "") -> None:
         for key, item in value.items():
             path = f"{where}.{printable(key)}".lstrip(".")
             if found := TEXT_CONTROLS.search(key):
-                raise ControlCharacter(path, found.group(), "key")
+                raise ControlCharacter(path, found.group(), "key", holder=where)
             control_character_check(item, path)
     elif isinstance(value, list):
         for index, item in enumerate(value):

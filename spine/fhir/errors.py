@@ -13,7 +13,7 @@ from maternity.http.server_errors import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS
 from ..authentication import TokenIssuerUnavailable
 from ..parsers import BodyHasControlCharacter, BodyTooDeep
 from .build import operation_outcome
-from .parse import FhirInvalid
+from .parse import FhirInvalid, body_fhirpath
 
 # Domain errors: (HTTP status, OperationOutcome issue type).
 RECORD_ERRORS = [
@@ -35,22 +35,31 @@ def outcome_response(status: int, code: str, diagnostics: str, expression: str |
     return Response(body, status=status, headers=headers, content_type="application/fhir+json")
 
 
+def _expression(context, field: str | None) -> str | None:
+    """A domain error's `field` (the services' name, e.g. "startTime") as FHIRPath into the body the request
+    sent (`FhirView.expression_for`); None when the body holds no such element (a header)."""
+    view = context.get("view")
+    return view.expression_for(field) if hasattr(view, "expression_for") else None
+
+
 def fhir_exception_handler(exc, context):
     if isinstance(exc, FhirInvalid):
         return outcome_response(exc.status, exc.code, exc.message, exc.expression)
     if isinstance(exc, record_errors.RecordError):
+        expression = _expression(context, exc.field)
         for kind, status, code in RECORD_ERRORS:
             if isinstance(exc, kind):
                 if status == 422 and (exc.field or "").lower().startswith(HEADER_PREFIXES):
                     status = 400  # a bad header, not a bad resource
-                return outcome_response(status, code, exc.message, exc.field)
-        return outcome_response(400, "invalid", exc.message, exc.field)
+                return outcome_response(status, code, exc.message, expression)
+        return outcome_response(400, "invalid", exc.message, expression)
     if isinstance(exc, RequestDataTooBig):
         return outcome_response(413, "too-costly", "The request body is too large.")
     if isinstance(exc, BodyTooDeep):
         return outcome_response(400, "structure", f"The body is {exc.detail}: no resource needs so many.")
     if isinstance(exc, BodyHasControlCharacter):
-        return outcome_response(400, "invalid", str(exc.detail), exc.field or None)
+        diagnostics = f"{exc.field}: {exc.detail}" if exc.field else str(exc.detail)
+        return outcome_response(400, "invalid", diagnostics, body_fhirpath(exc.body, exc.holder))
     if isinstance(exc, exceptions.ParseError):
         return outcome_response(400, "structure", f"The body is not valid JSON: {exc.detail}")
     if isinstance(exc, exceptions.UnsupportedMediaType):

@@ -2,13 +2,13 @@
 
 Two steps: fhir.resources (R4B, the R4-compatible release) checks that the body is FHIR R4 at all, and a
 failure there is a 400; then the functions here apply the operation's own rules, and a failure is a 422.
-Every refusal is a FhirInvalid naming the place (FHIRPath-like) and what to change; nothing else escapes.
+Every refusal is a FhirInvalid naming the place (FHIRPath) and what to change; nothing else escapes.
 """
 
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -48,7 +48,7 @@ class FhirInvalid(Exception):
     failing its check digits, no EDD Observation, unsupported resource in a Bundle).
     code: an OperationOutcome issue type ("structure", "invalid", "value", "required", "not-supported",
     "business-rule").
-    expression: where, FHIRPath-like, e.g. "Parameters.parameter[2].valueDate" or
+    expression: where, as FHIRPath, e.g. "Parameters.parameter[2].valueDate" or
     "Bundle.entry[0].resource.identifier" (may be None).
     message: a clear diagnostic a developer can act on; it starts with the expression when there is one.
     """
@@ -63,6 +63,11 @@ class FhirInvalid(Exception):
         self.expression = expression
 
 
+# Each dataclass below also says where its values were read, as FHIRPath (`places`, `at`, `care_start_at`),
+# so a refusal by the record's services can point at the element that caused it (views.py). Not part of the
+# value (compare=False): two queries asking the same are equal wherever their parts were.
+
+
 @dataclass(frozen=True)
 class FindQuery:
     national_id: NationalId
@@ -70,6 +75,8 @@ class FindQuery:
     edd: datetime.date | None  # None for $find-all-pregnancies
     break_glass_reason: str  # "" for $find-all-pregnancies
     break_glass_reason_code: str = ""  # "" for $find-all-pregnancies
+    # parameter name -> its value element, "Parameters.parameter[2].valueDate"
+    places: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class PatientData:
     national_id: NationalId | None
     date_of_birth: datetime.date | None
     mother: dict[str, object]  # Mother field name -> value, only for the elements the Patient carries
+    # Mother's field names, "date_of_birth" and "national_id" -> the element each was read from
+    places: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 class EddKind(StrEnum):
@@ -89,6 +98,7 @@ class EddKind(StrEnum):
 class Edd:
     kind: EddKind
     date: datetime.date
+    at: str = field(default="", compare=False)  # its valueDateTime, "Bundle.entry[1].resource.valueDateTime"
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,7 @@ class PregnancyBundle:
     patient: PatientData | None
     edds: tuple[Edd, ...]  # at most one per kind, in EddKind order
     care_start: datetime.datetime | None  # in UTC
+    care_start_at: str = field(default="", compare=False)  # the element it was read from
 
 
 # --- $find-pregnancy and $find-all-pregnancies ---------------------------------------------------------
@@ -105,7 +116,7 @@ def parse_find_pregnancy(body: object) -> FindQuery:
     """The Parameters of Patient/$find-pregnancy: national-id, dob, edd, break-glass-reason (valueString:
     why, in a sentence) and break-glass-reason-code (valueCode), all mandatory. The reason is read as sent
     (trimmed); whether it is a good enough reason is the find's rule (`break_glass_reason_check`)."""
-    values = _read_parameters(
+    values, places = _read_parameters(
         body, ("national-id", "dob", "edd", "break-glass-reason", "break-glass-reason-code")
     )
     return FindQuery(
@@ -114,20 +125,27 @@ def parse_find_pregnancy(body: object) -> FindQuery:
         edd=values["edd"],
         break_glass_reason=values["break-glass-reason"],
         break_glass_reason_code=values["break-glass-reason-code"],
+        places=places,
     )
 
 
 def parse_find_all_pregnancies(body: object) -> FindQuery:
     """The Parameters of Patient/$find-all-pregnancies: national-id and dob, both mandatory."""
-    values = _read_parameters(body, ("national-id", "dob"))
+    values, places = _read_parameters(body, ("national-id", "dob"))
     return FindQuery(
-        national_id=values["national-id"], date_of_birth=values["dob"], edd=None, break_glass_reason=""
+        national_id=values["national-id"],
+        date_of_birth=values["dob"],
+        edd=None,
+        break_glass_reason="",
+        places=places,
     )
 
 
-def _read_parameters(body: object, names: tuple[str, ...]) -> dict:
+def _read_parameters(body: object, names: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
+    """(values, places): each parameter's value and the FHIRPath of its value element, by name."""
     parameters = _validate(Parameters, body)
     values: dict[str, object] = {}
+    places: dict[str, str] = {}
     for index, parameter in enumerate(parameters.parameter or []):
         where = f"Parameters.parameter[{index}]"
         name = parameter.name
@@ -140,7 +158,8 @@ def _read_parameters(body: object, names: tuple[str, ...]) -> dict:
         if name in values:
             raise _refuse(where, f"parameter {name!r} is given more than once", code="invalid")
         element, read = _PARAMETER_READERS[name]
-        values[name] = read(_parameter_value(parameter, element, where), f"{where}.{element}")
+        places[name] = f"{where}.{element}"
+        values[name] = read(_parameter_value(parameter, element, where), places[name])
     missing = [name for name in names if name not in values]
     if missing:
         hints = "".join(f"; {_MISSING_HINTS[name]()}" for name in missing if name in _MISSING_HINTS)
@@ -149,7 +168,7 @@ def _read_parameters(body: object, names: tuple[str, ...]) -> dict:
             f"missing required parameter{'s' if len(missing) > 1 else ''} {_listed(missing)}{hints}",
             code="required",
         )
-    return values
+    return values, places
 
 
 def _parameter_value(parameter: ParametersParameter, element: str, where: str) -> object:
@@ -237,7 +256,7 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
     patient_at = ""
     edds: dict[EddKind, Edd] = {}
     care_start: datetime.datetime | None = None
-    care_start_at = ""
+    care_start_at = care_start_in = ""
     for index, entry in enumerate(entries):
         where = f"Bundle.entry[{index}].resource"
         resource = entry.resource
@@ -261,10 +280,10 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
                 if care_start is not None:
                     raise _refuse(
                         where,
-                        f"a second ActiveCareLocation Observation (the first is {care_start_at}): send one",
+                        f"a second ActiveCareLocation Observation (the first is {care_start_in}): send one",
                         code="invalid",
                     )
-                care_start, care_start_at = _read_care_start(resource, where), where
+                (care_start, care_start_at), care_start_in = _read_care_start(resource, where), where
         else:
             raise _refuse(
                 where,
@@ -275,7 +294,10 @@ def parse_pregnancy_bundle(body: object, *, creating: bool) -> PregnancyBundle:
     if creating:
         _check_creatable(patient, patient_at, edds)
     return PregnancyBundle(
-        patient=patient, edds=tuple(edds[kind] for kind in EddKind if kind in edds), care_start=care_start
+        patient=patient,
+        edds=tuple(edds[kind] for kind in EddKind if kind in edds),
+        care_start=care_start,
+        care_start_at=care_start_at,
     )
 
 
@@ -368,10 +390,12 @@ def _read_edd(observation: Observation, kind: EddKind, where: str) -> Edd:
     value: datetime.datetime | datetime.date | str = observation.valueDateTime
     if isinstance(value, datetime.datetime):
         value = value.date()
-    return Edd(kind=kind, date=_full_date(value, f"{where}.valueDateTime"))
+    at = f"{where}.valueDateTime"
+    return Edd(kind=kind, date=_full_date(value, at), at=at)
 
 
-def _read_care_start(observation: Observation, where: str) -> datetime.datetime:
+def _read_care_start(observation: Observation, where: str) -> tuple[datetime.datetime, str]:
+    """The start of care, and the element it was read from."""
     if observation.status != "final":
         raise _refuse(
             f"{where}.status",
@@ -379,9 +403,11 @@ def _read_care_start(observation: Observation, where: str) -> datetime.datetime:
             code="value",
         )
     if observation.effectivePeriod is not None and observation.effectivePeriod.start is not None:
-        return _instant(observation.effectivePeriod.start, f"{where}.effectivePeriod.start")
+        at = f"{where}.effectivePeriod.start"
+        return _instant(observation.effectivePeriod.start, at), at
     if observation.effectiveDateTime is not None:
-        return _instant(observation.effectiveDateTime, f"{where}.effectiveDateTime")
+        at = f"{where}.effectiveDateTime"
+        return _instant(observation.effectiveDateTime, at), at
     raise _refuse(
         f"{where}.effective",
         "the start of care is required: give effectivePeriod.start or effectiveDateTime",
@@ -390,17 +416,20 @@ def _read_care_start(observation: Observation, where: str) -> datetime.datetime:
 
 
 def _read_patient(patient: Patient, where: str) -> PatientData:
+    places: dict[str, str] = {}
     birth_date = None
     if patient.birthDate is not None:
-        birth_date = _full_date(patient.birthDate, f"{where}.birthDate")
+        places["date_of_birth"] = f"{where}.birthDate"
+        birth_date = _full_date(patient.birthDate, places["date_of_birth"])
     return PatientData(
-        national_id=_patient_national_id(patient, where),
+        national_id=_patient_national_id(patient, where, places),
         date_of_birth=birth_date,
-        mother=_mother_fields(patient, where),
+        mother=_mother_fields(patient, where, places),
+        places=places,
     )
 
 
-def _patient_national_id(patient: Patient, where: str) -> NationalId | None:
+def _patient_national_id(patient: Patient, where: str, places: dict[str, str]) -> NationalId | None:
     """The Patient's one national identifier; other identifiers (local numbers, use "old") are ignored."""
     national = [
         (index, identifier)
@@ -418,28 +447,32 @@ def _patient_national_id(patient: Patient, where: str) -> NationalId | None:
         return None
     index, identifier = national[0]
     assert identifier.system is not None  # one of SYSTEM_LABELS
-    at = f"{where}.identifier[{index}]"
+    at = places["national_id"] = f"{where}.identifier[{index}]"
     if not identifier.value:
         raise _refuse(f"{at}.value", "the national identifier has no value", code="required")
     return _national_id(identifier.system, identifier.value, at)
 
 
-def _mother_fields(patient: Patient, where: str) -> dict[str, object]:
+def _mother_fields(patient: Patient, where: str, places: dict[str, str]) -> dict[str, object]:
+    """The Mother fields the Patient carries; `places` gets the element each was read from."""
     mother: dict[str, object] = {}
-    name = _mother_name(patient)
+    name_index, name = _mother_name(patient)
     if name:
-        mother["name"] = name
-    address = next((a for a in patient.address or [] if a.use != "old"), None)
+        mother["name"], places["name"] = name, f"{where}.name[{name_index}]"
+    address_index, address = next(
+        ((i, a) for i, a in enumerate(patient.address or []) if a.use != "old"), (0, None)
+    )
     if address is not None:
+        at = f"{where}.address[{address_index}]"
         lines = [line.strip() for line in _present(address.line) if line.strip()]
         if lines:
-            mother["address"] = ", ".join(lines)
+            mother["address"], places["address"] = ", ".join(lines), f"{at}.line"
         if address.postalCode:
-            mother["post_number"] = address.postalCode.strip()
+            mother["post_number"], places["post_number"] = address.postalCode.strip(), f"{at}.postalCode"
         if address.city:
-            mother["post_name"] = address.city.strip()
+            mother["post_name"], places["post_name"] = address.city.strip(), f"{at}.city"
     if patient.communication:
-        mother["language"] = _mother_language(patient, where)
+        mother["language"], places["language"] = _mother_language(patient, where)
     for index, extension in enumerate(patient.extension or []):
         if extension.url == INTERPRETER_REQUIRED:
             if extension.valueBoolean is None:
@@ -449,25 +482,28 @@ def _mother_fields(patient: Patient, where: str) -> dict[str, object]:
                     code="value",
                 )
             mother["needs_language_interpreter"] = extension.valueBoolean
+            places["needs_language_interpreter"] = f"{where}.extension[{index}].valueBoolean"
             break
     return mother
 
 
-def _mother_name(patient: Patient) -> str:
-    """The first official or usual name (else the first with no use): its text, else given + family."""
-    names = [n for n in patient.name or [] if n.use in ("official", "usual")]
-    names = names or [n for n in patient.name or [] if n.use is None]
-    for name in names:
+def _mother_name(patient: Patient) -> tuple[int, str]:
+    """The first official or usual name (else the first with no use): its index, and its text, else given +
+    family ("" when there is none)."""
+    named = list(enumerate(patient.name or []))
+    names = [(i, n) for i, n in named if n.use in ("official", "usual")]
+    names = names or [(i, n) for i, n in named if n.use is None]
+    for index, name in names:
         text = " ".join((name.text or "").split())
         if not text:
             text = " ".join(" ".join([*_present(name.given), name.family or ""]).split())
         if text:
-            return text
-    return ""
+            return index, text
+    return 0, ""
 
 
-def _mother_language(patient: Patient, where: str) -> str:
-    """The preferred communication language (else the first), as a Volven 3303 code."""
+def _mother_language(patient: Patient, where: str) -> tuple[str, str]:
+    """The preferred communication language (else the first), as a Volven 3303 code, and its element."""
     communications = patient.communication or []  # the caller asks only when there is one
     index = next((i for i, c in enumerate(communications) if c.preferred), 0)
     at = f"{where}.communication[{index}].language.coding"
@@ -477,7 +513,7 @@ def _mother_language(patient: Patient, where: str) -> str:
     for _, code in codings:
         key = code.split("-")[0].upper()  # BCP-47 "nb-NO" -> "NB"
         if key in LANGUAGE.codes:
-            return key
+            return key, f"{where}.communication[{index}].language"
     first_index, first_code = codings[0]
     raise _refuse(
         f"{at}[{first_index}].code",
@@ -572,6 +608,29 @@ def _fhirpath(root: str, loc: tuple) -> str:
         ):  # skip pydantic's validator tags and the library's "root"
             path += f".{part}"
     return path
+
+
+_JSON_STEP = re.compile(r"(?:^|\.)([A-Za-z][A-Za-z0-9_]*)|\[(\d+)\]")  # a name (after a dot), an index
+
+
+def body_fhirpath(body: object, path: str) -> str | None:
+    """A place in a JSON body as the JSON input names it ("entry[0].resource.name[0].text") as FHIRPath
+    from the body's resourceType ("Bundle.entry[0].resource.name[0].text"): as far as its steps are element
+    names and indexes (a key that is no element name ends it at the element holding that key). None when
+    the body names no FHIR resource type to start from."""
+    root = body.get("resourceType") if isinstance(body, dict) else None
+    if not _is_resource_type(root):
+        return None
+    fhirpath, position = str(root), 0
+    while position < len(path):
+        step = _JSON_STEP.match(path, position)
+        if step is None:
+            break
+        if step.end() < len(path) and path[step.end()] not in ".[":  # a name that goes on: no element name
+            break
+        fhirpath += f".{step.group(1)}" if step.group(1) else f"[{step.group(2)}]"
+        position = step.end()
+    return fhirpath
 
 
 def _national_id(system: str, value: str, where: str) -> NationalId:

@@ -21,6 +21,7 @@ from maternity.reads.selectors import pregnancies_of_person
 from maternity.rules.pregnancy_keys import PregnancyKeys
 from maternity.rules.resources import RESOURCE_TYPES
 from maternity.services.finding import MAX_REASON, MIN_REASON, reason_codes_listed
+from maternity.services.pregnancy import EDD_FIELDS
 
 from ..audit import AuditedViewMixin
 from ..context import request_actor
@@ -89,13 +90,33 @@ ACTING_USER = [
 ]
 
 
+# A refusal's `field`, as the record's services name it, -> the place (parse.py) of the element it was read
+# from, where the two names differ: model fields, and the care start as the services call it.
+SERVICE_FIELDS = {
+    "dob": "date_of_birth",
+    "identifier_value": "national_id",
+    "identifier_system": "national_id",
+    "startTime": "care_start",
+    "start_time": "care_start",
+}
+
+
 class FhirView(AuditedViewMixin, GenericAPIView):
     serializer_class = None
     parser_classes = [FhirJsonParser, JSONParser]
     renderer_classes = [FhirJsonRenderer, JSONRenderer]
+    places: dict[str, str] = {}  # of the body this request sent, once parsed (never changed in place)
 
     def get_exception_handler(self):
         return fhir_exception_handler
+
+    def expression_for(self, field: str | None) -> str | None:
+        """The FHIRPath of the element a refusal's `field` names: where the body's value came from. None
+        when the body has no such element (a header, or what the operation does not read from the body):
+        the diagnostics say it, and an expression is only ever FHIRPath."""
+        if not field:
+            return None
+        return self.places.get(field) or self.places.get(SERVICE_FIELDS.get(field, ""))
 
     def actor(self) -> Actor:
         if self.audit.actor is None:
@@ -171,8 +192,9 @@ class FindPregnancyView(FhirView):
     def post(self, request):
         actor = self.actor()
         query = parse_find_pregnancy(request.data)
+        self.places = query.places
         self.audit.reason_code, self.audit.reason = query.break_glass_reason_code, query.break_glass_reason
-        _check_break_glass_reason(query)  # before the rate limit: a refused reason looks nothing up
+        _check_break_glass_reason(query, self)  # before the rate limit: a refused reason looks nothing up
         attempt = rate_limits.break_glass_attempt(actor)
         if attempt.refused:
             attempt.log_refusal(request, "finds by keys")
@@ -208,6 +230,7 @@ class FindAllPregnanciesView(FhirView):
     def post(self, request):
         actor = self.actor()
         query = parse_find_all_pregnancies(request.data)
+        self.places = query.places
         records = pregnancies_of_person(
             actor=actor, national_id=query.national_id, date_of_birth=query.date_of_birth
         )
@@ -236,6 +259,7 @@ class CreatePregnancyView(FhirView):
     def post(self, request):
         actor = self.actor()
         bundle = parse_pregnancy_bundle(request.data, creating=True)
+        self.places = _bundle_places(bundle)
         if bundle.care_start is not None:
             raise NotAllowed(
                 "An ActiveCareLocation cannot be sent with $create-pregnancy: the creating Care Location "
@@ -279,6 +303,7 @@ class UpdatePregnancyView(FhirView):
         record = get_record_for(actor, record_id)
         self.audit.person_id = record.person_id
         bundle = parse_pregnancy_bundle(request.data, creating=False)
+        self.places = _bundle_places(bundle)
         if bundle.care_start is not None:
             self.audit.action = AccessAction.PULL_CARE
         self.require_types(*_types_written(bundle), what="This bundle")
@@ -295,17 +320,28 @@ class UpdatePregnancyView(FhirView):
         return Response(status=status.HTTP_204_NO_CONTENT, headers=self.logical_id_headers(record))
 
 
-def _check_break_glass_reason(query: FindQuery) -> None:
+def _check_break_glass_reason(query: FindQuery, view: FhirView) -> None:
     """The find's own rule for the reason (`break_glass_reason_check`), as an OperationOutcome that points
-    at the parameter."""
+    at the parameter's value."""
     try:
         services.break_glass_reason_check(code=query.break_glass_reason_code, text=query.break_glass_reason)
     except RecordError as error:
         raise FhirInvalid(
             f"{error.field}: {error.message}",
             code="code-invalid" if isinstance(error, UnknownCode) else "value",
-            expression=f"Parameters.parameter.where(name='{error.field}')",
+            expression=view.expression_for(error.field),
         ) from None
+
+
+def _bundle_places(bundle: PregnancyBundle) -> dict[str, str]:
+    """Where each value of the bundle was read (FHIRPath), by the name the services give it."""
+    places = dict(bundle.patient.places) if bundle.patient else {}
+    for edd in bundle.edds:
+        places[EDD_FIELDS[edd.kind.value]] = edd.at
+    places["edd"] = bundle.edds[0].at if bundle.edds else "Bundle.entry"
+    if bundle.care_start_at:
+        places["care_start"] = bundle.care_start_at
+    return places
 
 
 def _edds(bundle: PregnancyBundle) -> dict:

@@ -134,9 +134,51 @@ def test_the_fhir_operations_answer_an_operation_outcome_naming_the_path(client_
     assert response.status_code == 400, response.content
     issue = response.json()["issue"][0]
     assert issue["code"] == "invalid"
-    assert issue["expression"][0].startswith("entry[0].resource.name[0]")
+    assert issue["expression"] == ["Bundle.entry[0].resource.name[0].text"]  # FHIRPath, from the Bundle
     assert "U+001B (ESC)" in issue["diagnostics"]
     assert db_state() == before
+
+
+def test_a_control_character_in_a_fhir_key_points_at_the_element_holding_the_key(client_a):
+    token = fetch_token(client_a.client_id, client_a.client_secret)
+    body = bundle(patient(new_nin(), "1994-05-17", name="Kari"), edd_observation("2027-03-01"))
+    body["entry"][0]["resource"]["name"][0]["te\x1bxt"] = "Nordmann"
+
+    response = FhirApi(token).post("Patient/$create-pregnancy", body)
+
+    assert response.status_code == 400, response.content
+    issue = response.json()["issue"][0]
+    assert issue["expression"] == ["Bundle.entry[0].resource.name[0]"]
+    assert "entry[0].resource.name[0].te%1Bxt" in issue["diagnostics"]
+
+
+def test_a_control_character_in_a_body_that_names_no_resource_type_has_no_expression(client_a):
+    token = fetch_token(client_a.client_id, client_a.client_secret)
+
+    response = FhirApi(token).post("Patient/$find-all-pregnancies", {"parameter": [{"name": "dob\x1b"}]})
+
+    assert response.status_code == 400, response.content
+    issue = response.json()["issue"][0]
+    assert "expression" not in issue  # no resourceType to start a FHIRPath from: the path is in the text
+    assert issue["diagnostics"].startswith("parameter[0].name: ")
+
+
+def test_a_control_character_in_a_fhir_query_parameter_is_named_in_the_diagnostics_not_as_an_expression(
+    client_a,
+):
+    token = fetch_token(client_a.client_id, client_a.client_secret)
+
+    response = Client().post(
+        "/spine/fhir/Patient/$find-all-pregnancies?_format=%00",
+        "{}",
+        content_type="application/fhir+json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 400, response.content
+    issue = response.json()["issue"][0]
+    assert "expression" not in issue
+    assert "the parameter '_format'" in issue["diagnostics"]
 
 
 def test_a_webhook_subscription_with_a_control_character_in_its_description_is_refused(client_a):

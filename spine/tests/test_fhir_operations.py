@@ -1,6 +1,7 @@
 """The Spine's FHIR operations, as integrating client systems use them: create, find (break glass),
 find-all, update demographics, pull active care."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -177,7 +178,7 @@ def test_a_reason_shorter_than_ten_characters_is_refused_and_grants_nothing(fhir
     response = fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, reason))
     assert response.status_code == 422
     found = issue(response)
-    assert found["expression"] == ["Parameters.parameter.where(name='break-glass-reason')"]
+    assert found["expression"] == ["Parameters.parameter[4].valueString"]  # the reason's value, as FHIRPath
     assert "at least 10 characters" in found["diagnostics"]
     assert database_state() == before
     entry = AccessLog.objects.get(action="FIND")
@@ -200,7 +201,7 @@ def test_an_unknown_reason_code_is_refused_listing_the_codes(fhir_b, created, ni
     assert response.status_code == 422
     found = issue(response)
     assert found["code"] == "code-invalid"
-    assert found["expression"] == ["Parameters.parameter.where(name='break-glass-reason-code')"]
+    assert found["expression"] == ["Parameters.parameter[3].valueCode"]
     assert "Unknown break-glass reason code 'CURIOUS'" in found["diagnostics"]
     assert "PATIENT_REQUEST (at her request or with her consent)" in found["diagnostics"]
     assert not PregnancyGroupPermission.objects.filter(reason="BREAK_GLASS").exists()
@@ -388,4 +389,80 @@ def test_care_cannot_be_pulled_from_a_time_in_the_future(fhir_a, created):
     response = fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(active_care_observation(future)))
     assert response.status_code == 422
     assert "future" in issue(response)["diagnostics"]
+    assert issue(response)["expression"] == ["Bundle.entry[0].resource.effectivePeriod.start"]
     assert CareLocationEpisode.objects.filter(record_id=created).count() == 1
+
+
+def test_a_refused_care_start_points_at_the_element_it_was_read_from_as_fhirpath(fhir_a, created, nin):
+    future = (timezone.now() + timedelta(hours=2)).isoformat()
+    observation = active_care_observation(future)
+    observation["effectiveDateTime"] = observation.pop("effectivePeriod")["start"]
+
+    response = fhir_a.post(
+        f"Patient/{created}/$update-pregnancy", bundle(patient(nin, DOB, "Kari Nordmann"), observation)
+    )
+
+    assert response.status_code == 422
+    assert issue(response)["expression"] == ["Bundle.entry[1].resource.effectiveDateTime"]
+
+
+def test_a_date_of_birth_the_national_id_contradicts_points_at_the_patients_birth_date(fhir_a, nin):
+    response = fhir_a.post(
+        "Patient/$create-pregnancy", bundle(edd_observation(EDD), patient(nin, date(1990, 1, 1)))
+    )
+
+    assert response.status_code == 422
+    assert issue(response)["expression"] == ["Bundle.entry[1].resource.birthDate"]
+
+
+@pytest.mark.parametrize(
+    "element, value, expression",
+    [
+        ("name", [{"use": "old", "text": "X"}, {"use": "official", "text": "K" * 201}], "name[1]"),
+        ("address", [{"line": ["A" * 301]}], "address[0].line"),
+        ("address", [{"use": "old", "city": "X"}, {"postalCode": "7" * 21}], "address[1].postalCode"),
+        ("address", [{"city": "T" * 101}], "address[0].city"),
+    ],
+)
+def test_a_demographic_the_record_refuses_points_at_its_patient_element(
+    fhir_a, created, nin, element, value, expression
+):
+    sent = patient(nin, DOB)
+    sent[element] = value
+
+    response = fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(edd_observation(EDD), sent))
+
+    assert response.status_code == 422, response.content
+    assert issue(response)["expression"] == [f"Bundle.entry[1].resource.{expression}"]
+
+
+FHIRPATH = re.compile(r"[A-Z][A-Za-z]+(\.[a-z][A-Za-z0-9]*(\[\d+\])?)*")  # the simple subset: names, indexes
+
+
+def test_every_refusal_of_the_fhir_operations_points_with_fhirpath_or_not_at_all(
+    fhir_a, fhir_b, created, nin
+):
+    future = (timezone.now() + timedelta(hours=2)).isoformat()
+    refused = [
+        fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(active_care_observation(future))),
+        fhir_a.post(f"Patient/{created}/$update-pregnancy", bundle(patient(nin, DOB, "K" * 201))),
+        fhir_a.post(
+            "Patient/$create-pregnancy", bundle(patient(new_nin(), date(1990, 1, 1)), edd_observation(EDD))
+        ),
+        fhir_a.post("Patient/$create-pregnancy", bundle(patient(nin, DOB))),
+        fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, "short")),
+        fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, code="CURIOUS")),
+        fhir_b.post("Patient/$find-pregnancy", find_parameters(nin, DOB, EDD, code=None)),
+        fhir_b.post(f"Patient/{created}/$update-pregnancy", bundle(patient(nin, DOB, "Kari"))),  # 404
+        fhir_a.post(
+            "Patient/$create-pregnancy", bundle(patient(new_nin(), DOB, "K\x1b"), edd_observation(EDD))
+        ),
+        fhir_a.post("Patient/$find-all-pregnancies", find_all_parameters(nin, DOB), X_Acting_User_Id="1\x1b"),
+        fhir_a.post("Patient/$find-all-pregnancies", find_all_parameters(nin, DOB), X_Acting_User_Name=None),
+    ]
+
+    assert {response.status_code for response in refused} == {400, 404, 422}
+    assert sum("expression" in issue(response) for response in refused) >= 7
+    for response in refused:
+        for expression in issue(response).get("expression", []):
+            assert FHIRPATH.fullmatch(expression), (response.status_code, expression)

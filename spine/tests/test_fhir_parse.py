@@ -24,6 +24,7 @@ from spine.fhir.parse import (
     EddKind,
     FhirInvalid,
     FindQuery,
+    body_fhirpath,
     parse_find_all_pregnancies,
     parse_find_pregnancy,
     parse_pregnancy_bundle,
@@ -124,6 +125,19 @@ def test_a_find_leaves_judging_the_reason_to_the_find_itself():
     body = find_body(break_glass_reason=reason("   "), break_glass_reason_code=reason_code("HUNCH"))
     query = parse_find_pregnancy(body)
     assert (query.break_glass_reason, query.break_glass_reason_code) == ("", "HUNCH")
+
+
+def test_a_find_remembers_where_it_read_each_parameters_value():
+    body = find_body()
+    body["parameter"].reverse()
+
+    assert parse_find_pregnancy(body).places == {
+        "break-glass-reason-code": "Parameters.parameter[0].valueCode",
+        "break-glass-reason": "Parameters.parameter[1].valueString",
+        "edd": "Parameters.parameter[2].valueDate",
+        "dob": "Parameters.parameter[3].valueDate",
+        "national-id": "Parameters.parameter[4].valueIdentifier",
+    }
 
 
 def test_parameters_may_come_in_any_order():
@@ -411,6 +425,57 @@ def test_a_create_bundle_gives_the_patient_the_edds_and_the_start_of_care():
     assert parsed.patient.mother == {}
     assert parsed.edds == (Edd(EddKind.AGREED, datetime.date(2025, 1, 10)),)
     assert parsed.care_start == datetime.datetime(2024, 6, 1, 8, 0, tzinfo=datetime.UTC)
+
+
+def test_a_bundle_remembers_the_element_each_value_was_read_from():
+    sent = patient(
+        identifier=[{"system": "urn:local", "value": "7"}, {"system": NO_FNR, "value": FNR}],
+        name=[{"use": "old", "text": "Kari Old"}, {"use": "official", "text": "Kari Nordmann"}],
+        address=[
+            {"use": "old", "city": "Bergen"},
+            {"line": ["Elgeseter gate 10"], "postalCode": "7030", "city": "X"},
+        ],
+        communication=[{"language": {"coding": [{"code": "en"}]}}],
+        extension=[{"url": INTERPRETER_REQUIRED, "valueBoolean": True}],
+    )
+    start = care_location(effectivePeriod=None, effectiveDateTime="2024-06-01T10:00:00+02:00")
+
+    parsed = parse_pregnancy_bundle(bundle(edd(), start, sent), creating=True)
+
+    at = "Bundle.entry[2].resource"
+    assert parsed.patient.places == {
+        "date_of_birth": f"{at}.birthDate",
+        "national_id": f"{at}.identifier[1]",
+        "name": f"{at}.name[1]",
+        "address": f"{at}.address[1].line",
+        "post_number": f"{at}.address[1].postalCode",
+        "post_name": f"{at}.address[1].city",
+        "language": f"{at}.communication[0].language",
+        "needs_language_interpreter": f"{at}.extension[0].valueBoolean",
+    }
+    assert [e.at for e in parsed.edds] == ["Bundle.entry[0].resource.valueDateTime"]
+    assert parsed.care_start_at == "Bundle.entry[1].resource.effectiveDateTime"
+
+
+@pytest.mark.parametrize(
+    "body, path, expression",
+    [
+        (
+            {"resourceType": "Bundle"},
+            "entry[0].resource.name[0].text",
+            "Bundle.entry[0].resource.name[0].text",
+        ),
+        ({"resourceType": "Parameters"}, "parameter[3].valueString", "Parameters.parameter[3].valueString"),
+        ({"resourceType": "Bundle"}, "", "Bundle"),
+        ({"resourceType": "Bundle"}, "entry[0].re%1Bsource.name", "Bundle.entry[0]"),  # no element name
+        ({"resourceType": "Bundle"}, "entry[0].my key", "Bundle.entry[0]"),
+        ({"resourceType": "NoSuchType"}, "entry[0]", None),
+        ({"parameter": []}, "parameter[0].name", None),
+        (["not", "a", "resource"], "[0]", None),
+    ],
+)
+def test_a_place_in_a_json_body_becomes_fhirpath_from_the_bodys_resource_type(body, path, expression):
+    assert body_fhirpath(body, path) == expression
 
 
 @pytest.mark.parametrize(("system", "value", "birth_date"), NATIONAL_IDS)
