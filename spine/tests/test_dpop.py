@@ -9,31 +9,19 @@ import jwt
 import pytest
 
 from maternity.models import AccessLog
-from spine import services
+from spine.tests.conftest import HELSEID_CLIENT_ID
 from spine.tests.helpers import database_state, outcome
 from spine.tests.identity_provider import DpopKey
-from spine.tests.signed_tokens import KeyServer, SignedTokenApi
+from spine.tests.signed_tokens import SignedTokenApi
 
 pytestmark = pytest.mark.django_db
 
-HELSEID_CLIENT_ID = "helseid-epj-st-olav"
 STATUS_URL = "http://testserver/api/maternity-record/v1/status"
 
 
-@pytest.fixture
-def issuer(settings):
-    server = KeyServer()
-    settings.SPINE_TOKEN_ISSUERS = [server.settings(dpop_required=True)]
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def linked(client_a, issuer):
-    services.spine_client_set_token_client(
-        client=client_a.client, issuer=issuer.issuer, client_id=HELSEID_CLIENT_ID
-    )
-    return client_a.client
+@pytest.fixture(autouse=True)
+def dpop_required(issuer, settings):
+    settings.SPINE_TOKEN_ISSUERS = [issuer.settings(dpop_required=True)]
 
 
 @pytest.fixture

@@ -3,10 +3,7 @@
 import json
 from urllib.parse import quote
 
-from django.contrib.auth import get_user_model
-
 from maternity import services
-from maternity.actors import Actor
 from maternity.models import (
     ClinicalTests,
     Mother,
@@ -14,7 +11,6 @@ from maternity.models import (
     PregnancyGroupPermission,
     RecordEvent,
     RecordStatus,
-    UserType,
     VitalMeasurementsBeforePregnancy,
 )
 from maternity.rules.resources import LISTS, SINGLETONS
@@ -303,15 +299,7 @@ def test_an_hpr_role_that_was_sent_is_given_as_sent(api, record_id):
     assert response.json()["metadata"]["lastUpdatedBy"] == WITHOUT_A_ROLE | {"hprRole": "JO"}
 
 
-def test_her_own_version_has_null_organisation_and_hpr_fields_not_empty_strings(api, record):
-    record.person.user = get_user_model().objects.create_user(username="astrid")
-    record.person.save(update_fields=["user"])
-    her = Actor(
-        user_type=UserType.PATIENT,
-        user=record.person.user,
-        name="Astrid Berg",
-        source_system="maternity portal",
-    )
+def test_her_own_version_has_null_organisation_and_hpr_fields_not_empty_strings(api, record, her):
     services.birth_plan_save(
         record_id=record.pk, version=None, data={"place_of_birth": "St Olavs"}, actor=her
     )

@@ -4,12 +4,10 @@ import json
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from conftest import RecordApi, fetch_token, new_nin
 from maternity import services
-from maternity.actors import Actor
-from maternity.models import Mother, Note, Pregnancy, RecordEvent, RecordStatus, StakeholderReason, UserType
+from maternity.models import Mother, Note, Pregnancy, RecordEvent, RecordStatus, StakeholderReason
 
 from .helpers import outcome
 
@@ -232,7 +230,7 @@ def test_the_patients_history_names_who_with_hpr_number_and_role(api, record_id,
 
 
 def test_record_history_says_who_made_each_version_as_its_metadata_did_with_hpr_number_and_role(
-    api, record, record_id
+    api, record, record_id, her
 ):
     written = api.post(f"record/{record_id}/mother", {"name": "Kari Nordmann"}, nhn_user_role=JO)
     changed = api.put(
@@ -240,14 +238,6 @@ def test_record_history_says_who_made_each_version_as_its_metadata_did_with_hpr_
         {"metadata": {"version": 1}, "name": "Kari Berg"},
         X_Acting_User_Name="Ida Jordmor",
         X_Acting_User_Id="1234567",
-    )
-    record.person.user = get_user_model().objects.create_user(username="astrid")
-    record.person.save(update_fields=["user"])
-    her = Actor(
-        user_type=UserType.PATIENT,
-        user=record.person.user,
-        name="Astrid Berg",
-        source_system="maternity portal",
     )
     services.birth_plan_save(record_id=record.pk, version=None, data={"place_of_birth": "Home"}, actor=her)
 

@@ -18,30 +18,12 @@ from conftest import RecordApi, fetch_token
 from maternity.models import AccessLog, Pregnancy
 from spine import services
 from spine.dpop import b64url
+from spine.tests.conftest import HELSEID_CLIENT_ID
 from spine.tests.helpers import database_state, outcome
 from spine.tests.signed_tokens import KeyServer, SignedTokenApi, SigningKey
 from spine.token_issuers import REFETCH_SECONDS, parse_issuer
 
 pytestmark = pytest.mark.django_db
-
-HELSEID_CLIENT_ID = "helseid-epj-st-olav"
-
-
-@pytest.fixture
-def issuer(settings):
-    server = KeyServer()
-    settings.SPINE_TOKEN_ISSUERS = [server.settings()]
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def linked(client_a, issuer):
-    """Client system A, known to the issuer as HELSEID_CLIENT_ID."""
-    services.spine_client_set_token_client(
-        client=client_a.client, issuer=issuer.issuer, client_id=HELSEID_CLIENT_ID
-    )
-    return client_a.client
 
 
 def api_with(token: str, nin: str) -> SignedTokenApi:
