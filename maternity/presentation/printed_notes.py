@@ -227,7 +227,7 @@ def _fetuses(signs: list[dict], key: str, word: Callable[[Any], str]) -> str:
 
 
 def _presentation(code) -> str:
-    return FETAL_PRESENTATION.codes.get(code, f"code {code}")
+    return FETAL_PRESENTATION.shown(code, f"code {code}")
 
 
 def _movements(felt) -> str:

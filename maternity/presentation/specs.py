@@ -464,7 +464,7 @@ def display(rt: ResourceType, name: str, value) -> str:
     model_field = own_field(rt, name)
     if name in spec.codes:
         system = spec.codes[name]
-        return f"{system.codes.get(value, 'unknown code')} ({value})"
+        return f"{system.shown(value, 'unknown code')} ({value})"
     if isinstance(value, bool):
         yes, no = spec.bool_words.get(name, YES_NO)
         return yes if value else no
@@ -500,7 +500,7 @@ def when(value: datetime.datetime) -> str:
 
 
 def _code(system: CodeSystem, code) -> str:
-    return system.codes.get(code, f"unknown code {code}") if code else ""
+    return system.shown(code, f"unknown code {code}") if code else ""
 
 
 def fetus_summary(row: dict) -> str:

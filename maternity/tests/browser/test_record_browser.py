@@ -77,7 +77,7 @@ def test_an_appointment_and_an_sfh_measurement_end_up_on_the_chart(page, locatio
     assert_accessible(page)
     page.get_by_label("Blood pressure (mmHg)").fill("150/95")
     page.get_by_label("Fetus 1: heart rate (beats per minute)").fill("142")
-    page.get_by_label("Fetus 1: presentation and lie").select_option(label="Hodeleie")
+    page.get_by_label("Fetus 1: presentation and lie").select_option(label="Cephalic")
     page.get_by_role("button", name="Save and add an SFH measurement").click()
 
     page.get_by_role("heading", name="Add an SFH measurement").wait_for()

@@ -75,7 +75,7 @@ def test_by_default_the_latest_change_is_shown_with_changed_fields_marked(kari, 
     assert "2 fields changed:" in body and "Name, Language" in body
     assert body.count('<tr class="changed">') == 2
     assert "Nora Hansen" in body and "Nora Berg" in body
-    assert "Norsk (NO)" in body and "Engelsk (EN)" in body
+    assert "Norwegian (NO)" in body and "English (EN)" in body
 
 
 def test_any_two_versions_can_be_compared(kari, three_versions):

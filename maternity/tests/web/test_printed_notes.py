@@ -171,7 +171,7 @@ def test_the_notes_hold_her_details_the_visits_the_sfh_values_and_her_birth_plan
     assert "Nora Hansen" in text
     assert full_record.person.identifier_value in text
     assert "Elvegata 3, 7013 Trondheim" in text
-    assert "Norsk (NO)" in text
+    assert "Norwegian (NO)" in text
     assert f"Agreed EDD {edd_at(33, 2):%-d %b %Y}" in text
     assert "Gestation today 33+2 weeks" in text
     assert "St Olavs hospital, fødeavdelingen" in text  # her active Care Location
@@ -180,7 +180,7 @@ def test_the_notes_hold_her_details_the_visits_the_sfh_values_and_her_birth_plan
     # the three visits, with who saw her
     for note in ("Booking visit; feeling well", "Tired, sleeping badly", "Swollen ankles in the evening"):
         assert note in text
-    assert "142/92 (high)" in text and "144" in text and "Hodeleie" in text and "Felt" in text
+    assert "142/92 (high)" in text and "144" in text and "Cephalic" in text and "Felt" in text
     assert "33+1" in text  # gestation at yesterday's visit, from the agreed EDD
     assert "Kari Jordmor" in text
     # the booking ahead

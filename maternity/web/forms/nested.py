@@ -106,7 +106,7 @@ class FetusesWidget(RowsWidget):
         return data
 
     def extra_context(self):
-        return {"lies": codes.FETAL_PRESENTATION.codes.items(), "bool_choices": BOOL_CHOICES}
+        return {"lies": codes.FETAL_PRESENTATION.choices(), "bool_choices": BOOL_CHOICES}
 
     def render(self, name, value, attrs=None, renderer=None):
         rows = list(value or [])
@@ -202,7 +202,7 @@ class StimuliWidget(RowsWidget):
         return data
 
     def extra_context(self):
-        return {"frequencies": codes.STIMULANT_FREQUENCY.codes.items()}
+        return {"frequencies": codes.STIMULANT_FREQUENCY.choices()}
 
 
 class StimuliField(forms.Field):
@@ -224,8 +224,11 @@ class StimuliField(forms.Field):
                 "w36_count": "" if week36.get("dailyCount") is None else str(week36["dailyCount"]),
             }
         return [
-            {"label": display, **by_type.get(code, {"type": code, **dict.fromkeys(StimuliWidget.keys, "")})}
-            for code, display in codes.STIMULANT_TYPE.codes.items()
+            {
+                "label": codes.STIMULANT_TYPE.shown(code),
+                **by_type.get(code, {"type": code, **dict.fromkeys(StimuliWidget.keys, "")}),
+            }
+            for code in codes.STIMULANT_TYPE.codes
         ]
 
     def to_python(self, value):
@@ -233,7 +236,7 @@ class StimuliField(forms.Field):
         for row in value or []:
             if not any((row.get(key) or "").strip() for key in StimuliWidget.keys):
                 continue
-            what = codes.STIMULANT_TYPE.codes.get(row.get("type"), "Unknown stimulant")
+            what = codes.STIMULANT_TYPE.shown(row.get("type"), "Unknown stimulant")
             stimulus = {"stimuliType": _code(row.get("type"), codes.STIMULANT_TYPE, "Stimulant", errors)}
             for key, wire, when in (
                 ("first", "stimuliFrequencyFirstConsultation", "first consultation"),

@@ -60,7 +60,7 @@ def _form_field(rt: ResourceType, name: str, record: Pregnancy) -> forms.Field:
     model_field = specs.own_field(rt, name)
     common = _Common(label=specs.label(rt, name), help_text=spec.help.get(name, ""), required=False)
     if name in spec.codes:
-        choices = sorted(spec.codes[name].codes.items(), key=lambda item: item[1])
+        choices = spec.codes[name].choices()
         return forms.TypedChoiceField(
             choices=[("", specs.NOT_RECORDED)] + [(code, f"{text} ({code})") for code, text in choices],
             empty_value=None,
