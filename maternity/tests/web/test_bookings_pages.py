@@ -322,3 +322,26 @@ def test_the_nice_schedule_is_a_setting(kari, record, settings):
     settings.VISIT_SCHEDULE = "NICE"
     body = text(kari[0].get(url(record, "plan/")))
     assert "NG201" in body and "Antenatal check (first pregnancy)" in body
+
+
+@pytest.mark.parametrize(
+    "tail, form",
+    [
+        ("", {**FORM, "day": "2030-01-01"}),
+        ("cancel/", {"reason": "She moved"}),
+        ("visit/", {"appointment_date": "2026-01-01"}),
+    ],
+    ids=["change", "cancel", "visit"],
+)
+def test_a_booking_form_posted_without_its_version_is_shown_again_and_changes_nothing(
+    kari, record, tail, form
+):
+    client, actor = kari
+    booking = book(record, actor)
+
+    response = client.post(url(record, f"{booking.pk}/{tail}"), form)
+
+    assert response.status_code == 400
+    assert "which version" in text(response)
+    booking.refresh_from_db()
+    assert (booking.version, booking.status) == (1, "BOOKED")

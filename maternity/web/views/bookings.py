@@ -7,10 +7,14 @@ it, showing the booking as it is now and carrying its new version: she checks it
 are the services' (`maternity/services/bookings.py`, `booking_checks.py`); the pages word their refusals.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -147,37 +151,29 @@ def booking_change(request, record_id, booking_id):
             request, "booking_form.html", record, {**context, "form": form, "version": booking.version}
         )
     form = BookingForm(request.POST)
-    version = _version(request)
-    status = 400
-    if version is None:
-        form.is_valid()
-        form.add_error(None, "The form did not say which version it was read at. Open it again.")
-    elif form.is_valid():
-        try:
-            saved = services.booking_change(
-                record_id=record.pk,
-                booking_id=booking.pk,
-                version=version,
-                data=form.service_data(),
-                actor=request.actor,
-            )
-        except VersionConflict:
-            booking.refresh_from_db()
-            form.add_error(None, _changed_meanwhile(booking, version))
-            context["current"] = booking
-            version, status = booking.version, 409
-        except (NotFound, ResourceNotFound):
-            raise
-        except (NotAllowed, EnteredInError) as error:
-            booking.refresh_from_db()
-            return _refused(request, record, _closed(record, booking, error.message))
-        except RecordError as error:
-            _field_error(form, error)
-        else:
-            request.audit.detail = f"bookings {saved.pk} saved as version {saved.version}"
-            messages.success(request, f"Booking changed (version {saved.version}).")
-            return redirect(_record_url(record))
-    return _page(request, "booking_form.html", record, {**context, "form": form, "version": version}, status)
+    attempt = _change(
+        request,
+        record,
+        booking,
+        form,
+        save=lambda version: services.booking_change(
+            record_id=record.pk,
+            booking_id=booking.pk,
+            version=version,
+            data=form.service_data(),
+            actor=request.actor,
+        ),
+        saved=lambda saved: (
+            f"bookings {saved.pk} saved as version {saved.version}",
+            f"Booking changed (version {saved.version}).",
+            "bookings",
+        ),
+        no_version="The form did not say which version it was read at. Open it again.",
+    )
+    if attempt.response:
+        return attempt.response
+    context = {**context, "form": form, "version": attempt.version, "current": attempt.current}
+    return _page(request, "booking_form.html", record, context, attempt.status)
 
 
 def _changed_meanwhile(booking: Booking, version: int) -> str:
@@ -187,6 +183,59 @@ def _changed_meanwhile(booking: Booking, version: int) -> str:
         f"after you opened it at version {version}. It is shown as it is now; what you entered is still "
         "below: check it, then save again."
     )
+
+
+@dataclass
+class _Attempt:
+    """What one POST that changes a booking came to: a response to send at once (saved: back to the record;
+    refused: the refusal page), or the form again with its status, the version to send next time and, after
+    a conflict, the booking as it is now."""
+
+    response: HttpResponse | None = None
+    status: int = 400
+    version: int | None = None
+    current: Booking | None = None
+
+
+def _change(
+    request,
+    record: Pregnancy,
+    booking: Booking,
+    form,
+    *,
+    save: Callable[[int], Any],
+    saved: Callable[[Any], tuple[str, str, str]],
+    no_version: str,
+    conflict_also: str = "",
+) -> _Attempt:
+    """The one way a booking's forms save: the version the form was read at is required; `save(version)`
+    calls the service; a conflict shows the booking as it is now (409), a booking that was closed meanwhile
+    the refusal page, any other refusal the form's errors. `saved(result)` gives the audit detail, the
+    message and the record's section to go back to."""
+    version = _version(request)
+    if version is None:
+        form.is_valid()
+        form.add_error(None, no_version)
+        return _Attempt(version=version)
+    if not form.is_valid():
+        return _Attempt(version=version)
+    try:
+        result = save(version)
+    except VersionConflict:
+        booking.refresh_from_db()
+        form.add_error(None, _changed_meanwhile(booking, version) + conflict_also)
+        return _Attempt(status=409, version=booking.version, current=booking)
+    except (NotFound, ResourceNotFound):
+        raise
+    except (NotAllowed, EnteredInError) as error:
+        booking.refresh_from_db()
+        return _Attempt(response=_refused(request, record, _closed(record, booking, error.message)))
+    except RecordError as error:
+        _field_error(form, error)
+        return _Attempt(version=version)
+    request.audit.detail, message, section = saved(result)
+    messages.success(request, message)
+    return _Attempt(response=redirect(_record_url(record, section)))
 
 
 # --- cancel ---------------------------------------------------------------------------------------------
@@ -210,38 +259,30 @@ def booking_cancel(request, record_id, booking_id):
             {"booking": booking, "form": CancelForm(), "version": booking.version},
         )
     form = CancelForm(request.POST)
-    version = _version(request)
-    status = 400
-    if version is None:
-        form.is_valid()
-        form.add_error(None, "The page did not say which version you saw: check it again.")
-    elif form.is_valid():
-        try:
-            services.booking_cancel(
-                record_id=record.pk,
-                booking_id=booking.pk,
-                version=version,
-                reason=form.cleaned_data["reason"],
-                actor=request.actor,
-            )
-        except VersionConflict:
-            booking.refresh_from_db()
-            form.add_error(None, _changed_meanwhile(booking, version) + " Then confirm again.")
-            version, status = booking.version, 409
-        except (NotFound, ResourceNotFound):
-            raise
-        except (NotAllowed, EnteredInError) as error:
-            booking.refresh_from_db()
-            return _refused(request, record, _closed(record, booking, error.message))
-        except RecordError as error:
-            _field_error(form, error)
-        else:
-            request.audit.detail = f"bookings {booking.pk} cancelled"
-            messages.success(request, "The booking is cancelled. It stays in the record with your reason.")
-            return redirect(_record_url(record))
-    return _page(
-        request, "cancel.html", record, {"booking": booking, "form": form, "version": version}, status
+    attempt = _change(
+        request,
+        record,
+        booking,
+        form,
+        save=lambda version: services.booking_cancel(
+            record_id=record.pk,
+            booking_id=booking.pk,
+            version=version,
+            reason=form.cleaned_data["reason"],
+            actor=request.actor,
+        ),
+        saved=lambda _: (
+            f"bookings {booking.pk} cancelled",
+            "The booking is cancelled. It stays in the record with your reason.",
+            "bookings",
+        ),
+        no_version="The page did not say which version you saw: check it again.",
+        conflict_also=" Then confirm again.",
     )
+    if attempt.response:
+        return attempt.response
+    context = {"booking": booking, "form": form, "version": attempt.version}
+    return _page(request, "cancel.html", record, context, attempt.status)
 
 
 # --- record the visit -----------------------------------------------------------------------------------
@@ -270,42 +311,31 @@ def booking_visit(request, record_id, booking_id):
         form = SectionForm(initial={"appointment_date": on}, rt=APPOINTMENTS, record=record)
         return _page(request, "visit_form.html", record, {**context, "form": form})
     form = SectionForm(request.POST, rt=APPOINTMENTS, record=record)
-    version = _version(request)
-    status = 400
-    if version is None:
-        form.is_valid()
-        form.add_error(
-            None, "The form did not say which version of the booking it was read at. Open it again."
-        )
-    elif form.is_valid():
-        data = {name: form.cleaned_data.get(name) for name in APPOINTMENT_FIELDS}
-        try:
-            appointment, _ = services.visit_record_for_booking(
-                record_id=record.pk,
-                booking_id=booking.pk,
-                booking_version=version,
-                data=data,
-                actor=request.actor,
-            )
-        except VersionConflict:
-            booking.refresh_from_db()
-            form.add_error(None, _changed_meanwhile(booking, version))
-            context.update(version=booking.version, current=booking)
-            status = 409
-        except (NotFound, ResourceNotFound):
-            raise
-        except (NotAllowed, EnteredInError) as error:
-            booking.refresh_from_db()
-            return _refused(request, record, _closed(record, booking, error.message))
-        except RecordError as error:
-            _field_error(form, error)
-        else:
-            request.audit.detail = (
-                f"antenatalAppointments {appointment.pk} recorded for bookings {booking.pk}"
-            )
-            messages.success(request, "Visit recorded; the booking is marked attended.")
-            return redirect(_record_url(record, "antenatalAppointments"))
-    return _page(request, "visit_form.html", record, {**context, "form": form}, status)
+    attempt = _change(
+        request,
+        record,
+        booking,
+        form,
+        save=lambda version: services.visit_record_for_booking(
+            record_id=record.pk,
+            booking_id=booking.pk,
+            booking_version=version,
+            data={name: form.cleaned_data.get(name) for name in APPOINTMENT_FIELDS},
+            actor=request.actor,
+        ),
+        saved=lambda recorded: (
+            f"antenatalAppointments {recorded[0].pk} recorded for bookings {booking.pk}",
+            "Visit recorded; the booking is marked attended.",
+            "antenatalAppointments",
+        ),
+        no_version="The form did not say which version of the booking it was read at. Open it again.",
+    )
+    if attempt.response:
+        return attempt.response
+    context.update(
+        form=form, version=booking.version, current=attempt.current
+    )  # as it is now, after a conflict
+    return _page(request, "visit_form.html", record, context, attempt.status)
 
 
 # --- the plan of the national schedule ------------------------------------------------------------------
