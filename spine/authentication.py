@@ -33,7 +33,7 @@ _TOKEN = CompiledQuery(  # compiled once: this runs on every request of a client
 )
 
 
-class TokenRefused(exceptions.AuthenticationFailed):
+class Unauthenticated(exceptions.AuthenticationFailed):
     """401, with the WWW-Authenticate challenge that says why (RFC 6750 section 3, RFC 9449 section 7.1)."""
 
     def __init__(self, detail: str, challenge: str = 'Bearer realm="api"'):
@@ -63,11 +63,11 @@ class SpineClientAuthentication(OAuth2Authentication):
         scheme, _, value = header.partition(" ")
         scheme, value = scheme.lower(), value.strip()
         if scheme not in ("bearer", "dpop") or not value:
-            raise TokenRefused(INVALID)
+            raise Unauthenticated(INVALID)
         if trusted_tokens.looks_like_jwt(value) and any_trusted():
             return self._trusted_token(http_request, scheme, value)
         if scheme != "bearer":
-            raise TokenRefused("Authorization: DPoP takes a signed access token from a trusted issuer.")
+            raise Unauthenticated("Authorization: DPoP takes a signed access token from a trusted issuer.")
         return self._own_token(http_request, value)
 
     def _trusted_token(self, http_request, scheme: str, value: str):
@@ -80,7 +80,7 @@ class SpineClientAuthentication(OAuth2Authentication):
                 url=http_request.build_absolute_uri(http_request.path),
             )
         except trusted_tokens.TokenRefused as refused:
-            raise TokenRefused(refused.message, refused.challenge) from None
+            raise Unauthenticated(refused.message, refused.challenge) from None
         except trusted_tokens.IssuerUnavailable as error:
             raise TokenIssuerUnavailable(f"{error} Try again shortly.") from None
         http_request.spine_client = trusted.client
@@ -91,12 +91,12 @@ class SpineClientAuthentication(OAuth2Authentication):
         checksum = hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
         token = _TOKEN.first_object(checksum=checksum)
         if token is None or token.expires is None or token.expires <= timezone.now():
-            raise TokenRefused(INVALID, 'Bearer realm="api", error="invalid_token"')
+            raise Unauthenticated(INVALID, 'Bearer realm="api", error="invalid_token"')
         client = getattr(token.application, "spine_client", None) if token.application_id else None
         if client is None:
-            raise TokenRefused("The token does not belong to a registered client system.")
+            raise Unauthenticated("The token does not belong to a registered client system.")
         if client.deactivated:
-            raise TokenRefused("This client system has been deactivated.")
+            raise Unauthenticated("This client system has been deactivated.")
         client.application = token.application  # so client.client_id needs no query
         http_request.spine_client = client
         http_request.token_professional = None

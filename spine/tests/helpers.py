@@ -6,6 +6,17 @@ from django.db import connection
 from maternity.models import Person, Pregnancy, PregnancyGroupPermission, RecordEvent
 from maternity.rules.resources import RESOURCE_TYPES
 
+# `lastUpdatedBy` of a change the pregnant person made herself (the `her` fixture): no organisation, no HPR.
+HER_AS_LAST_UPDATED_BY = {
+    "userType": "PATIENT",
+    "orgNr": None,
+    "orgName": None,
+    "hprNr": None,
+    "hprRole": None,
+    "name": "Astrid Berg",
+    "sourceSystem": "maternity portal",
+}
+
 
 def outcome(response) -> tuple:
     """(HTTP status, errorCode in the body, nhn-error-code header) of an error response."""
