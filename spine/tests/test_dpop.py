@@ -129,12 +129,24 @@ def test_every_refused_proof_is_in_the_audit_trail(token, key, nin):
         (lambda k, t: k.proof("GET", STATUS_URL), "ath"),
         (lambda k, t: k.proof("GET", STATUS_URL, access_token=t + "x"), "ath"),
         (lambda k, t: "not-a-jwt", "not a JWT"),
+        (lambda k, t: k.proof("GET", STATUS_URL, access_token=t) + "\x00\x1b", "not a JWT"),
         (
             lambda k, t: f"{k.proof('GET', STATUS_URL, access_token=t)},{k.proof('GET', STATUS_URL)}",
             "exactly one",
         ),
     ],
-    ids=["method", "path", "host", "old", "future", "no ath", "other token", "garbage", "two proofs"],
+    ids=[
+        "method",
+        "path",
+        "host",
+        "old",
+        "future",
+        "no ath",
+        "other token",
+        "garbage",
+        "control characters",
+        "two proofs",
+    ],
 )
 def test_a_proof_for_another_request_time_or_token_is_refused(token, key, nin, make_proof, says):
     refused = status_with(token, nin, Authorization=f"DPoP {token}", DPoP=make_proof(key, token))
