@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "maternity.http.control_characters.RefuseControlCharactersMiddleware",  # ESC, NUL... in a form: 400
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maternity.http.sessions.SessionRenewalMiddleware",
+    "maternity.http.language.PageLanguageMiddleware",  # pages in her language; the APIs in English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +118,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -261,8 +263,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
-FORMAT_MODULE_PATH = ["config.formats"]  # a 24-hour clock everywhere, the admin included
+# Languages. A page is in the language she chose (the switch on every page, kept in a cookie for a year), else
+# the first of her browser's Accept-Language we speak, else DJANGO_LANGUAGE_CODE: Bokmål unless the deployment
+# says otherwise. The APIs answer in English whatever the caller asks (maternity/http/language.py). The
+# catalogue is locale/nb/LC_MESSAGES/django.po (`make messages`); a test fails on a string left untranslated.
+LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
+LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "nb")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+FORMAT_MODULE_PATH = [
+    "config.formats"
+]  # "4. des. 2026" and "4 Dec 2026", a 24-hour clock, the admin included
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Oslo")
 USE_I18N = True
 USE_TZ = True

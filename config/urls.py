@@ -35,6 +35,7 @@ urlpatterns = [
     path("oidc/authenticate/", professional_oidc(oidc_urls.OIDCAuthenticateClass.as_view())),
     path("oidc/callback/", professional_oidc(oidc_urls.OIDCCallbackClass.as_view())),
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on every page
     path("portal/", include("portal.urls")),
     path("", include("maternity.web.urls")),
 ]
