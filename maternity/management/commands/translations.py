@@ -2,8 +2,8 @@
 `--check` says what is missing without changing anything (a test runs it, so CI fails on it).
 
 - `manage.py translations` runs makemessages for every language but English, the language the code is written
-  in, and compiles the catalogues. Translate the empty entries in locale/<language>/LC_MESSAGES/django.po,
-  clear any `fuzzy` flag, and run it again.
+  in, and compiles the catalogues. Translate the empty entries in
+  locale/<language>/LC_MESSAGES/django.po, clear any `fuzzy` flag, and run it again.
 - `manage.py translations --check` regenerates the catalogue in a scratch folder and fails on a string in the
   code that the committed catalogue lacks, an entry left untranslated or fuzzy, or a compiled .mo that is
   not the .po. It prints the share of strings translated per language.
@@ -114,6 +114,14 @@ def check_catalogue(committed: Path, regenerated: Path, language: str) -> Catalo
                 f"{compiled} is not {committed.name} compiled: run `manage.py translations`"
             )
     return result
+
+
+def _key(entry) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
+    return entry.msgctxt, entry.msgid
+
+
+def _translation(entry) -> tuple[str, tuple[tuple[int, str], ...]]:  # type: ignore[no-untyped-def]
+    return entry.msgstr, tuple(sorted((int(n), text) for n, text in entry.msgstr_plural.items()))
 
 
 class Command(BaseCommand):
