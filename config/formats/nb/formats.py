@@ -1,5 +1,5 @@
 """Dates and times in Bokmål as the app writes them: "4. des. 2026", "4. des. 2026 kl. 14:30", a 24-hour
-clock, a decimal comma. `N` is the month abbreviated as Norwegian style guides write it ("des.", "mai", "juni").
+clock, a decimal comma. `N` is the month abbreviated as Norwegian style guides write it ("des.", "mai").
 Django's own nb locale is the fallback for everything not set here (input formats, separators)."""
 
 DATE_FORMAT = "j. N Y"

@@ -8,7 +8,8 @@
   code that the committed catalogue lacks, an entry left untranslated or fuzzy, or a compiled .mo that is
   not the .po. It prints the share of strings translated per language.
 
-The folders searched are the project's own: not the tests, the load tools, the cluster tools or the virtualenv.
+The folders searched are the project's own: not the tests, the load tools, the cluster tools or the
+virtualenv.
 """
 
 import contextlib
@@ -154,9 +155,8 @@ class Command(BaseCommand):
             ]
         self.stdout.write(f"{SOURCE_LANGUAGE}: 100% (the language the code is written in)")
         for catalogue in catalogues:
-            self.stdout.write(
-                f"{catalogue.language}: {catalogue.share:.1%} translated ({catalogue.translated} of {catalogue.total})"
-            )
+            counts = f"{catalogue.translated} of {catalogue.total}"
+            self.stdout.write(f"{catalogue.language}: {catalogue.share:.1%} translated ({counts})")
         problems = [problem for catalogue in catalogues for problem in catalogue.problems]
         if problems:
             raise CommandError(f"{len(problems)} translation problems:\n" + "\n".join(problems))

@@ -3,8 +3,8 @@
 It reads a template as Django's own lexer does, keeps the plain text outside `{% blocktranslate %}`,
 `{% comment %}`, `<script>` and `<style>`, and reports every run of words in it, and every word in the
 attributes a person reads or hears (alt, title, placeholder, aria-label, aria-description,
-aria-roledescription, value of a button-like input). Template variables and tags count as nothing: `{{ name }}` is someone's data,
-`{% translate "..." %}` is marked. A template may name words that need no translation in `NOT_WORDS`.
+aria-roledescription, value of a button-like input). Template variables and tags count as nothing:
+`{{ name }}` is someone's data, `{% translate "..." %}` is marked. A template may name words that need no translation in `NOT_WORDS`.
 """
 
 import re
