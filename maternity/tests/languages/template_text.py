@@ -4,7 +4,8 @@ It reads a template as Django's own lexer does, keeps the plain text outside `{%
 `{% comment %}`, `<script>` and `<style>`, and reports every run of words in it, and every word in the
 attributes a person reads or hears (alt, title, placeholder, aria-label, aria-description,
 aria-roledescription, value of a button-like input). Template variables and tags count as nothing:
-`{{ name }}` is someone's data, `{% translate "..." %}` is marked. A template may name words that need no translation in `NOT_WORDS`.
+`{{ name }}` is someone's data, `{% translate "..." %}` is marked. Words the same in every language (names
+and abbreviations such as FHIR) are listed in `NOT_WORDS`.
 """
 
 import re
