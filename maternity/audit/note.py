@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from maternity.actors import Actor
+from maternity.rules.wording import in_english
 
 
 @dataclass
@@ -25,8 +26,13 @@ class AuditNote:
     status_code: int | None = None  # when the page answers 200 but the action was refused (a form error)
     actor: Actor | None = None  # who acted, once known; else the entry names the signed-in account
 
+    def __setattr__(self, name, value) -> None:
+        """The audit trail is in English: a refusal's message, worded in the page's language where it is
+        shown (`maternity.rules.wording`), is kept here in English."""
+        super().__setattr__(name, in_english(value))
+
     def add_detail(self, text: str) -> None:
-        self.detail = " ".join(filter(None, [self.detail, text]))
+        self.detail = " ".join(filter(None, [self.detail, in_english(text)]))
 
 
 def start_audit(request, action: str | None = None, **about) -> AuditNote:

@@ -1,6 +1,8 @@
 """National person identifiers: parsing, validation and generators for demo and test data.
 
-Pure Python, standard library only. Check-digit rules are in /work/shared/reference/clinical-calculations.md
+Pure Python but for the words: the systems' names and the reasons a number is refused are translated where
+they are read (`maternity.rules.wording`); the generators' errors are for developers, in English. Check-digit
+rules are in /work/shared/reference/clinical-calculations.md
 (NHS number, Norwegian fodselsnummer and D-number) and in HISO 10046:2023 (New Zealand NHI).
 """
 
@@ -8,17 +10,29 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from maternity.rules.wording import worded
+
 NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
 NO_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 NO_DNR = "urn:oid:2.16.578.1.12.4.1.4.2"
 NZ_NHI = "https://standards.digital.health.nz/ns/nhi-id"
 
+# The systems' names in English, as the APIs and FHIR say them; `system_label` for a person to read.
 SYSTEM_LABELS: dict[str, str] = {
-    NHS_NUMBER: "NHS number",
-    NO_FNR: "Norwegian national identity number",
-    NO_DNR: "Norwegian D-number",
-    NZ_NHI: "New Zealand NHI",
+    NHS_NUMBER: gettext_noop("NHS number"),
+    NO_FNR: gettext_noop("Norwegian national identity number"),
+    NO_DNR: gettext_noop("Norwegian D-number"),
+    NZ_NHI: gettext_noop("New Zealand NHI"),
 }
+
+
+def system_label(system: str) -> str:
+    """The system's name in the language of whoever reads it (lazy), e.g. nb "norsk fødselsnummer"."""
+    return _(SYSTEM_LABELS[system])
+
 
 _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _NO_K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -50,7 +64,7 @@ class NationalId:
 
     @property
     def label(self) -> str:
-        return SYSTEM_LABELS[self.system]
+        return system_label(self.system)
 
 
 def parse_national_id(value: str, system: str | None = None) -> NationalId:
@@ -71,7 +85,9 @@ def parse_national_id(value: str, system: str | None = None) -> NationalId:
         return _parse_norwegian(compact, system)
     if system == NZ_NHI:
         return _parse_nhi(compact)
-    raise InvalidIdentifier(f"unknown identifier system {system!r}", system=system)
+    raise InvalidIdentifier(
+        worded(_("unknown identifier system %(system)s"), system=repr(system)), system=system
+    )
 
 
 def is_test_number(nid: NationalId) -> bool:
@@ -125,17 +141,33 @@ def _infer_system(compact: str) -> str:
     if _NHI_SHAPE.fullmatch(compact.upper()):
         return NZ_NHI
     raise InvalidIdentifier(
-        f"cannot tell which identifier system {compact!r} belongs to: expected a 10-digit NHS number, "
-        "an 11-digit Norwegian number or a 7-character New Zealand NHI"
+        worded(
+            _(
+                "cannot tell which identifier system %(value)s belongs to: expected a 10-digit NHS number, "
+                "an 11-digit Norwegian number or a 7-character New Zealand NHI"
+            ),
+            value=repr(compact),
+        )
     )
 
 
 def _require_digits(compact: str, system: str, length: int) -> None:
-    label = SYSTEM_LABELS[system]
+    label = system_label(system)
     if not (compact.isascii() and compact.isdigit()):
-        raise InvalidIdentifier(f"{label} must contain only digits, got {compact!r}", system=system)
+        raise InvalidIdentifier(
+            worded(_("%(label)s must contain only digits, got %(value)s"), label=label, value=repr(compact)),
+            system=system,
+        )
     if len(compact) != length:
-        raise InvalidIdentifier(f"{label} must be {length} digits, got {len(compact)}", system=system)
+        raise InvalidIdentifier(
+            worded(
+                _("%(label)s must be %(length)s digits, got %(got)s"),
+                label=label,
+                length=length,
+                got=len(compact),
+            ),
+            system=system,
+        )
 
 
 # --- NHS number --------------------------------------------------------------------------------------
@@ -156,7 +188,9 @@ def _parse_nhs_number(compact: str) -> NationalId:
     _require_digits(digits, NHS_NUMBER, 10)
     check = _nhs_check_digit(digits[:9])
     if check is None or check != int(digits[9]):
-        raise InvalidIdentifier(f"NHS number {digits} fails its check digit", system=NHS_NUMBER)
+        raise InvalidIdentifier(
+            worded(_("NHS number %(number)s fails its check digit"), number=digits), system=NHS_NUMBER
+        )
     return NationalId(system=NHS_NUMBER, value=digits)
 
 
@@ -195,25 +229,38 @@ def _birth_century(individual: int, two_digit_year: int) -> int | None:
 
 
 def _parse_norwegian(compact: str, system: str) -> NationalId:
-    label = SYSTEM_LABELS[system]
+    label = system_label(system)
     _require_digits(compact, system, 11)
     is_d_number = compact[0] in "4567"
     if system == NO_FNR and is_d_number:
         raise InvalidIdentifier(
-            f"{compact} is a Norwegian D-number (first digit {compact[0]}), not a {label}", system=system
+            worded(
+                _("%(number)s is a Norwegian D-number (first digit %(first)s), not a %(label)s"),
+                number=compact,
+                first=compact[0],
+                label=label,
+            ),
+            system=system,
         )
     if system == NO_DNR and not is_d_number:
         raise InvalidIdentifier(
-            f"{compact} is not a Norwegian D-number: a D-number starts with 4, 5, 6 or 7", system=system
+            worded(
+                _("%(number)s is not a Norwegian D-number: a D-number starts with 4, 5, 6 or 7"),
+                number=compact,
+            ),
+            system=system,
         )
     if _norwegian_check_digits(compact[:9]) != compact[9:]:
-        raise InvalidIdentifier(f"{label} {compact} fails its check digits", system=system)
+        raise InvalidIdentifier(
+            worded(_("%(label)s %(number)s fails its check digits"), label=label, number=compact),
+            system=system,
+        )
     birth_date = _norwegian_birth_date(compact, system)
     return NationalId(system=system, value=compact, birth_date=birth_date)
 
 
 def _norwegian_birth_date(compact: str, system: str) -> datetime.date:
-    label = SYSTEM_LABELS[system]
+    label = system_label(system)
     day = int(compact[0:2])
     month = int(compact[2:4])
     two_digit_year = int(compact[4:6])
@@ -225,16 +272,33 @@ def _norwegian_birth_date(compact: str, system: str) -> datetime.date:
     century = _birth_century(individual, two_digit_year)
     if century is None:
         raise InvalidIdentifier(
-            f"{label} {compact}: individual number {individual:03d} is not issued for birth year "
-            f"{two_digit_year:02d} in any century",
+            worded(
+                _(
+                    "%(label)s %(number)s: individual number %(individual)s is not issued for birth year "
+                    "%(year)s in any century"
+                ),
+                label=label,
+                number=compact,
+                individual=f"{individual:03d}",
+                year=f"{two_digit_year:02d}",
+            ),
             system=system,
         )
     try:
         return datetime.date(century + two_digit_year, month, day)
     except ValueError:
         raise InvalidIdentifier(
-            f"{label} {compact} does not start with a real date of birth "
-            f"(day {day}, month {month}, year {century + two_digit_year})",
+            worded(
+                _(
+                    "%(label)s %(number)s does not start with a real date of birth (day %(day)s, month "
+                    "%(month)s, year %(year)s)"
+                ),
+                label=label,
+                number=compact,
+                day=day,
+                month=month,
+                year=century + two_digit_year,
+            ),
             system=system,
         ) from None
 
@@ -281,18 +345,32 @@ def _nhi_check_is_valid(nhi: str) -> bool:
 
 
 def _parse_nhi(compact: str) -> NationalId:
-    label = SYSTEM_LABELS[NZ_NHI]
+    label = system_label(NZ_NHI)
     nhi = compact.upper()
     if len(nhi) != 7:
-        raise InvalidIdentifier(f"{label} must be 7 characters, got {len(nhi)}", system=NZ_NHI)
+        raise InvalidIdentifier(
+            worded(_("%(label)s must be 7 characters, got %(got)s"), label=label, got=len(nhi)), system=NZ_NHI
+        )
     if "I" in nhi or "O" in nhi:
-        raise InvalidIdentifier(f"{label} never uses the letters I or O, got {nhi!r}", system=NZ_NHI)
+        raise InvalidIdentifier(
+            worded(_("%(label)s never uses the letters I or O, got %(value)s"), label=label, value=repr(nhi)),
+            system=NZ_NHI,
+        )
     if not (_NHI_OLD_FORMAT.fullmatch(nhi) or _NHI_NEW_FORMAT.fullmatch(nhi)):
         raise InvalidIdentifier(
-            f"{label} must be 3 letters and 4 digits (ABC1234) or 3 letters, 2 digits and 2 letters "
-            f"(ABC12DE), got {nhi!r}",
+            worded(
+                _(
+                    "%(label)s must be 3 letters and 4 digits (ABC1234) or 3 letters, 2 digits and 2 letters "
+                    "(ABC12DE), got %(value)s"
+                ),
+                label=label,
+                value=repr(nhi),
+            ),
             system=NZ_NHI,
         )
     if not _nhi_check_is_valid(nhi):
-        raise InvalidIdentifier(f"{label} {nhi} fails its check character", system=NZ_NHI)
+        raise InvalidIdentifier(
+            worded(_("%(label)s %(number)s fails its check character"), label=label, number=nhi),
+            system=NZ_NHI,
+        )
     return NationalId(system=NZ_NHI, value=nhi)

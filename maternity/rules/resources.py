@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from maternity import models as m
 from maternity.models.base import ListResource, SingletonResource
 from maternity.models.stamp import UserType
@@ -20,7 +22,7 @@ class ResourceType:
     # not in NHN's record: this project's own (docs/api.md, "Extensions"); in GET record beside NHN's types
     extension: bool = False
     # written only through this service, which checks what the generic writes cannot (empty: any write)
-    written_through: str = ""
+    written_through: str = ""  # words a refusal quotes (lazily translated)
 
     @property
     def is_list(self) -> bool:
@@ -66,7 +68,9 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "alertAcknowledgements",
             m.AlertAcknowledgement,
             extension=True,
-            written_through="acknowledging an alert in the midwives' app (it checks the alert still stands)",
+            written_through=_(
+                "acknowledging an alert in the midwives' app (it checks the alert still stands)"
+            ),
         ),
     ]
 }

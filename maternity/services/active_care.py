@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.resources import RESOURCE_TYPES
 
@@ -28,13 +29,13 @@ def care_pull(*, record_id: UUID | str, actor: Actor, start_time: datetime | Non
     the latest start."""
     location = actor.care_location
     if not actor.is_professional or location is None:
-        raise NotAllowed("Only health care professionals acting for a Care Location can pull active care.")
+        raise NotAllowed(_("Only health care professionals acting for a Care Location can pull active care."))
     at = now()
     start_time = start_time or at
     if start_time.tzinfo is None:
-        raise Invalid("The care start time needs a time zone.", field="startTime")
+        raise Invalid(_("The care start time needs a time zone."), field="startTime")
     if start_time > at + CLOCK_SKEW:
-        raise Invalid("Care cannot be pulled from a time in the future.", field="startTime")
+        raise Invalid(_("Care cannot be pulled from a time in the future."), field="startTime")
     record = lock_record_for_write(record_id, actor)
     create_in_locked_record(
         record=record,
@@ -52,6 +53,7 @@ def care_pull(*, record_id: UUID | str, actor: Actor, start_time: datetime | Non
         .first()
     )
     assert latest is not None  # there is at least the episode created above
+    # The note is stored, and read by every location and client system: English, like the audit trail.
     when = timezone.localtime(start_time).strftime("%Y-%m-%d %H:%M %Z")
     if latest.care_location_id != previous.pk:
         record.active_care_location = latest.care_location

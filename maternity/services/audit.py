@@ -6,6 +6,7 @@ from uuid import UUID
 from django.contrib.auth.models import AnonymousUser, User
 
 from maternity.database.compiled_queries import CompiledInsert
+from maternity.rules.wording import in_english
 
 from ..actors import Actor
 from ..models import AccessLog, AccessOutcome
@@ -73,8 +74,9 @@ def access_log_write(
 
 def _text(value: str) -> str:
     """Text as PostgreSQL can store it: a NUL character (which a caller may put in a header, or in a field
-    name that the refusal message quotes) becomes U+FFFD, so the entry is written and shows where it was."""
-    return value.replace("\x00", "\ufffd")
+    name that the refusal message quotes) becomes U+FFFD, so the entry is written and shows where it was.
+    A refusal's message (`maternity.rules.wording`) is written in English, whatever the page's language."""
+    return str(in_english(value)).replace("\x00", "\ufffd")
 
 
 def _uuid_or_none(value: object) -> UUID | None:

@@ -23,6 +23,9 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import NotAllowed, ResourceNotFound, VersionConflict
@@ -45,7 +48,8 @@ def birth_plan_content(plan: BirthPlan | None) -> dict[str, Any]:
 
 
 def reader_name(actor: Actor) -> str:
-    """Who read it, as she will see it: "Kari Jordmor, St Olavs hospital"."""
+    """Who read it, as she will see it: "Kari Jordmor, St Olavs hospital". Stored with the plan, so in
+    English when the name is not known."""
     parts = [actor.name or "A health care professional"]
     if actor.care_location is not None:
         parts.append(actor.care_location.name)
@@ -102,15 +106,21 @@ def birth_plan_acknowledge(*, record_id: UUID | str, version: int, actor: Actor)
     marking an already-read version again keeps the first reader. Makes no new version (see the module
     docstring)."""
     if not actor.is_professional:
-        raise NotAllowed("Only health care professionals mark a birth plan as read.")
+        raise NotAllowed(_("Only health care professionals mark a birth plan as read."))
     record = lock_record_for_write(record_id, actor)
     plan = BirthPlan.objects.filter(record=record).first()
     if plan is None:
-        raise ResourceNotFound("She has not written a birth plan yet.")
+        raise ResourceNotFound(_("She has not written a birth plan yet."))
     if version != plan.version:
         raise VersionConflict(
-            f"She has changed her birth plan since you read it: you read version {version}, the current "
-            f"version is {plan.version}. Read the new version, then mark it as read.",
+            worded(
+                _(
+                    "She has changed her birth plan since you read it: you read version %(version)s, the "
+                    "current version is %(current)s. Read the new version, then mark it as read."
+                ),
+                version=version,
+                current=plan.version,
+            ),
             field="version",
         )
     if plan.acknowledged_at is not None:

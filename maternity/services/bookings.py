@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from typing import Any, cast
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy as _
+
 from maternity.rules.resources import RESOURCE_TYPES
 from maternity.rules.visit_schedule import covered
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import EnteredInError, Invalid, ResourceNotFound, VersionConflict
@@ -43,13 +46,19 @@ def _booking_in_locked_record(record: Pregnancy, booking_id: UUID | str, version
     except ValueError:
         booking = None
     if booking is None:
-        raise ResourceNotFound(f"This record has no booking with id {booking_id}.")
+        raise ResourceNotFound(worded(_("This record has no booking with id %(id)s."), id=booking_id))
     if booking.entered_in_error:
-        raise EnteredInError("This booking was marked entered-in-error and can no longer be changed.")
+        raise EnteredInError(_("This booking was marked entered-in-error and can no longer be changed."))
     if version != booking.version:
         raise VersionConflict(
-            f"The booking has changed since you read it: you read version {version}, the current version is "
-            f"{booking.version}. Read it again and reapply your change.",
+            worded(
+                _(
+                    "The booking has changed since you read it: you read version %(version)s, the current "
+                    "version is %(current)s. Read it again and reapply your change."
+                ),
+                version=version,
+                current=booking.version,
+            ),
             field="version",
         )
     return booking
@@ -64,7 +73,8 @@ def booking_change(
     unknown = set(data) - set(CHANGEABLE)
     if unknown:
         raise Invalid(
-            f"These cannot be changed here: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+            worded(_("These cannot be changed here: %(names)s."), names=", ".join(sorted(unknown))),
+            field=sorted(unknown)[0],
         )
     record = lock_record_for_write(record_id, actor)
     resource_write_check(record=record, resource_type=BOOKINGS, actor=actor)
@@ -100,7 +110,7 @@ def booking_cancel(
     reason = " ".join((reason or "").split())
     if not reason:
         raise Invalid(
-            "Say why the booking is cancelled: the reason is kept with it.", field="cancellation_reason"
+            _("Say why the booking is cancelled: the reason is kept with it."), field="cancellation_reason"
         )
     return cast(
         Booking,
@@ -167,20 +177,25 @@ def bookings_plan_accept(
     record = lock_record_for_write(record_id, actor)
     resource_write_check(record=record, resource_type=BOOKINGS, actor=actor, adding=True)
     if not visits:
-        raise Invalid("Tick at least one visit to book.", field="visits")
+        raise Invalid(_("Tick at least one visit to book."), field="visits")
     if len(visits) > MAX_PLANNED:
-        raise Invalid(f"A plan has at most {MAX_PLANNED} visits.", field="visits")
+        raise Invalid(worded(_("A plan has at most %(most)s visits."), most=MAX_PLANNED), field="visits")
     weeks = [visit.get("planned_week") for visit in visits]
     if not all(isinstance(week, int) for week in weeks) or len(set(weeks)) != len(weeks):
-        raise Invalid("Each visit of a plan names its week, and each week once.", field="planned_week")
+        raise Invalid(_("Each visit of a plan names its week, and each week once."), field="planned_week")
     existing = list(
         Booking.objects.filter(record=record, entered_in_error=False).exclude(status=BookingStatus.CANCELLED)
     )
     for week in weeks:
         if covered(existing, week=cast(int, week), edd=record.agreed_edd):
             raise VersionConflict(
-                f"A visit for week {week} has been booked since the plan was made: nothing was booked. Look "
-                "at the plan again.",
+                worded(
+                    _(
+                        "A visit for week %(week)s has been booked since the plan was made: nothing was "
+                        "booked. Look at the plan again."
+                    ),
+                    week=week,
+                ),
                 field="planned_week",
             )
     at = now()
@@ -192,7 +207,11 @@ def bookings_plan_accept(
             )
         except Invalid as error:
             raise Invalid(
-                f"The week {visit['planned_week']} visit: {error.message} Nothing was booked.",
+                worded(
+                    _("The week %(week)s visit: %(refusal)s Nothing was booked."),
+                    week=visit["planned_week"],
+                    refusal=error.message,
+                ),
                 field=error.field,
             ) from None
         booked.append(cast(Booking, booking))

@@ -4,6 +4,9 @@ here saves a version with who made it (`by`) and when (django-simple-history).""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from maternity.rules.wording import worded
 
 from ..errors import AlreadyExists
 from ..models import CareLocation, Practitioner
@@ -18,7 +21,10 @@ def _check(location: CareLocation) -> None:
     validate(location, exclude=["group"])
     if CareLocation.objects.filter(org_nr=location.org_nr).exclude(pk=location.pk).exists():
         raise AlreadyExists(
-            f"Another Care Location has the organisation number {location.org_nr}.", field="org_nr"
+            worded(
+                _("Another Care Location has the organisation number %(org_nr)s."), org_nr=location.org_nr
+            ),
+            field="org_nr",
         )
 
 
@@ -140,7 +146,7 @@ def practitioner_create(
     email: str = "",
 ) -> User:
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
-    first, _, last = display_name.partition(" ")
+    first, _space, last = display_name.partition(" ")
     user.first_name, user.last_name = first, last
     user.save(update_fields=["first_name", "last_name"])
     Practitioner.objects.create(user=user, hpr_nr=hpr_nr, role_code=role_code, display_name=display_name)

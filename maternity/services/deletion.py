@@ -12,8 +12,10 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import in_english, worded
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
@@ -28,14 +30,15 @@ from ..models import (
 )
 from .audit import access_log_write
 
-NATIONAL_TASK = "deleting it is a task for the national administration (a superuser)"
+# The refusals are read by an admin in their language, and written to the audit trail in English.
+NATIONAL_TASK = _("deleting it is a task for the national administration (a superuser)")
 
 
 def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[str | None, CareLocation | None]:
     """Why `user` may not delete `record` (None when they may), and the Care Location they administer that is
     the record's only stakeholder, if there is one."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return "Only an active, signed-in user may delete a record.", None
+        return _("Only an active, signed-in user may delete a record."), None
     group_ids = set(
         PregnancyGroupPermission.objects.filter(content_object=record).values_list("group_id", flat=True)
     )
@@ -46,22 +49,39 @@ def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[str | N
         return None, (None if has_user_grants else location)
     if not administered:
         return (
-            "Only the admin of a Care Location that is a record's only stakeholder may delete it; otherwise "
-            f"{NATIONAL_TASK}.",
+            worded(
+                _(
+                    "Only the admin of a Care Location that is a record's only stakeholder may delete it; "
+                    "otherwise %(national_task)s."
+                ),
+                national_task=NATIONAL_TASK,
+            ),
             None,
         )
     if not group_ids & administered.keys():
-        return "None of the Care Locations you administer is a stakeholder of this record.", None
+        return _("None of the Care Locations you administer is a stakeholder of this record."), None
     if has_user_grants:
         return (
-            "Someone has broken glass to see this record, so it is shared beyond your Care Location: "
-            f"{NATIONAL_TASK}.",
+            worded(
+                _(
+                    "Someone has broken glass to see this record, so it is shared beyond your Care Location: "
+                    "%(national_task)s."
+                ),
+                national_task=NATIONAL_TASK,
+            ),
             None,
         )
     if location is None:
         stakeholders = CareLocation.objects.filter(group_id__in=group_ids).order_by("name")
         names = ", ".join(stakeholder.name for stakeholder in stakeholders)
-        return f"This record has more than one stakeholder ({names}): {NATIONAL_TASK}.", None
+        return (
+            worded(
+                _("This record has more than one stakeholder (%(names)s): %(national_task)s."),
+                names=names,
+                national_task=NATIONAL_TASK,
+            ),
+            None,
+        )
     return None, location
 
 
@@ -139,7 +159,7 @@ def record_delete_refused(
         record_id=record_id,
         person_id=person_id,
         status_code=403,
-        detail=f"Refused to delete record {record_id}: {refusal}",
+        detail=f"Refused to delete record {record_id}: {in_english(refusal)}",
         ip=ip,
     )
 
@@ -149,13 +169,13 @@ def _record_delete(*, record_id: UUID | str, user: User, reason: str, ip: str | 
     try:
         record = Pregnancy.objects.select_for_update(of=("self",)).select_related("person").get(pk=record_id)
     except (Pregnancy.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("No maternity record with that id.") from None
+        raise NotFound(_("No maternity record with that id.")) from None
     refusal, location = _refusal_and_location(user, record)
     if refusal:
         raise NotAllowed(refusal)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Give the reason for deleting the whole record.", field="reason")
+        raise Invalid(_("Give the reason for deleting the whole record."), field="reason")
 
     counts = _counts(record)
     actor = None

@@ -29,9 +29,11 @@ from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.identifiers import NationalId
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, Invalid, NotAllowed
@@ -42,6 +44,8 @@ from .resources import create_in_locked_record, merge_in_locked_record, resource
 from .versioning import lock_record_for_write, now
 
 MAX_BABIES = 8
+BABY = _("Baby %(number)s: %(refusal)s")  # a refusal about one baby of the delivery
+LABOUR = _("Labour: %(refusal)s")
 LATEST_BABY_DAYS = 2  # a baby born more than two days after the delivery date is added on its own
 NEWBORN_FIELDS = ("resuscitation", "feeding")  # a baby's details kept in labour.newborns, not in births
 
@@ -79,7 +83,7 @@ def record_deliver(
     `parse` (instead of the values) reads the request body once the caller is known to see the record;
     `national_id` says whose record it must be (the API's nhn-patient-nin)."""
     if not actor.is_professional:
-        raise NotAllowed("Only health care professionals can record a delivery.")
+        raise NotAllowed(_("Only health care professionals can record a delivery."))
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     for name in ("labour", "births"):
         resource_writer_check(resource_type=name, actor=actor)
@@ -91,14 +95,21 @@ def record_deliver(
         )
     if record.status != RecordStatus.ACTIVE:
         raise Invalid(
-            f"The record is already {record.status}: the delivery step is for an active record. Correct "
-            "the births and labour in their sections.",
+            worded(
+                _(
+                    "The record is already %(status)s: the delivery step is for an active record. Correct "
+                    "the births and labour in their sections."
+                ),
+                status=record.status,
+            ),
             field="recordStatus.status",
         )
     if Birth.objects.filter(record=record, entered_in_error=False).exists():
         raise AlreadyExists(
-            "This record already has births recorded (from an earlier delivery, corrected back to active): "
-            "mark them entered in error first, or change the status alone."
+            _(
+                "This record already has births recorded (from an earlier delivery, corrected back to "
+                "active): mark them entered in error first, or change the status alone."
+            )
         )
     _babies_check(given.babies)
     labour_data = _labour_data(given.labour)
@@ -126,7 +137,8 @@ def record_deliver(
             )
         except Invalid as error:
             raise Invalid(
-                f"Baby {number}: {error.message}", field=f"babies[{number - 1}].{error.field or ''}"
+                worded(BABY, number=number, refusal=error.message),
+                field=f"babies[{number - 1}].{error.field or ''}",
             ) from None
         assert isinstance(birth, Birth)
         births.append(birth)
@@ -149,7 +161,7 @@ def record_deliver(
                 record=record, rt=labour_rt, data=labour_data, actor=actor, at=at
             )
     except Invalid as error:
-        raise Invalid(f"Labour: {error.message}", field=f"labour.{error.field or ''}") from None
+        raise Invalid(worded(LABOUR, refusal=error.message), field=f"labour.{error.field or ''}") from None
     record.refresh_from_db(fields=["record_last_updated", "revision"])
     assert isinstance(written, Labour)
     return Delivered(record=record, labour=written, births=births)
@@ -157,29 +169,48 @@ def record_deliver(
 
 def _babies_check(babies: list[dict[str, Any]]) -> None:
     if not babies:
-        raise Invalid("Give at least one baby: the delivery step records each baby's birth.", field="babies")
+        raise Invalid(
+            _("Give at least one baby: the delivery step records each baby's birth."), field="babies"
+        )
     if len(babies) > MAX_BABIES:
-        raise Invalid(f"At most {MAX_BABIES} babies at one delivery: got {len(babies)}.", field="babies")
+        raise Invalid(
+            worded(
+                _("At most %(most)s babies at one delivery: got %(got)s."), most=MAX_BABIES, got=len(babies)
+            ),
+            field="babies",
+        )
     for index, baby in enumerate(babies):
         where = f"babies[{index}]"
+        number = index + 1
         if not isinstance(baby, dict):
-            raise Invalid(f"Baby {index + 1}: expected the baby's details.", field=where)
+            raise Invalid(worded(BABY, number=number, refusal=_("expected the baby's details.")), field=where)
         if baby.get("birth_time") is None:
-            raise Invalid(f"Baby {index + 1}: give the time of birth.", field=f"{where}.birth_time")
+            raise Invalid(
+                worded(BABY, number=number, refusal=_("give the time of birth.")), field=f"{where}.birth_time"
+            )
         if baby.get("live_birth") is None:
             raise Invalid(
-                f"Baby {index + 1}: say whether the baby was born alive or stillborn.",
+                worded(BABY, number=number, refusal=_("say whether the baby was born alive or stillborn.")),
                 field=f"{where}.live_birth",
             )
         feeding = baby.get("feeding")
         if feeding is not None and feeding not in Feeding.values:
             raise Invalid(
-                f"Baby {index + 1}: unknown feeding '{feeding}'. Valid: {', '.join(Feeding.values)}.",
+                worded(
+                    BABY,
+                    number=number,
+                    refusal=worded(
+                        _("unknown feeding '%(feeding)s'. Valid: %(valid)s."),
+                        feeding=feeding,
+                        valid=", ".join(Feeding.values),
+                    ),
+                ),
                 field=f"{where}.feeding",
             )
         if baby.get("resuscitation") not in (None, True, False):
             raise Invalid(
-                f"Baby {index + 1}: resuscitation is yes, no or not known.", field=f"{where}.resuscitation"
+                worded(BABY, number=number, refusal=_("resuscitation is yes, no or not known.")),
+                field=f"{where}.resuscitation",
             )
 
 
@@ -187,23 +218,31 @@ def _labour_data(given: dict[str, Any]) -> dict[str, Any]:
     """Every content field of labour: what was sent, the rest cleared (it replaces an earlier one)."""
     if "newborns" in given:
         raise Invalid(
-            "labour.newborns is written by the delivery step from each baby's resuscitation and feeding.",
+            _("labour.newborns is written by the delivery step from each baby's resuscitation and feeding."),
             field="labour.newborns",
         )
     fields = {f.name: f.get_default() for f in Labour.content_fields()}
     unknown = set(given) - set(fields)
     if unknown:
         name = sorted(unknown)[0]
-        raise Invalid(f"Labour: unknown field {name}.", field=f"labour.{name}")
+        raise Invalid(
+            worded(LABOUR, refusal=worded(_("unknown field %(name)s."), name=name)), field=f"labour.{name}"
+        )
     analgesia = given.get("analgesia") or []
     if not isinstance(analgesia, list) or any(kind not in Analgesia.values for kind in analgesia):
         raise Invalid(
-            f"Labour: analgesia is a list of {', '.join(Analgesia.values)}.", field="labour.analgesia"
+            worded(
+                LABOUR,
+                refusal=worded(_("analgesia is a list of %(kinds)s."), kinds=", ".join(Analgesia.values)),
+            ),
+            field="labour.analgesia",
         )
     if len(set(analgesia)) != len(analgesia):
-        raise Invalid("Labour: each kind of analgesia once.", field="labour.analgesia")
+        raise Invalid(worded(LABOUR, refusal=_("each kind of analgesia once.")), field="labour.analgesia")
     if Analgesia.NONE in analgesia and len(analgesia) > 1:
-        raise Invalid("Labour: no analgesia cannot go with another kind.", field="labour.analgesia")
+        raise Invalid(
+            worded(LABOUR, refusal=_("no analgesia cannot go with another kind.")), field="labour.analgesia"
+        )
     return {**fields, **given, "analgesia": list(analgesia)}
 
 
@@ -213,14 +252,33 @@ def _times_check(times: list[datetime], delivered_at: datetime) -> None:
         day = timezone.localtime(_aware(at)).date()
         if day < first_day:
             raise Invalid(
-                f"Baby {index + 1}: born {day}, before the day of delivery ({first_day}).",
+                worded(
+                    BABY,
+                    number=index + 1,
+                    refusal=worded(
+                        _("born %(day)s, before the day of delivery (%(first_day)s)."),
+                        day=day,
+                        first_day=first_day,
+                    ),
+                ),
                 field=f"babies[{index}].birth_time",
             )
         if day > first_day + timedelta(days=LATEST_BABY_DAYS):
             raise Invalid(
-                f"Baby {index + 1}: born {day}, more than {LATEST_BABY_DAYS} days after the delivery "
-                f"({first_day}). Record the delivery with the first babies, then add this one in the births "
-                "section.",
+                worded(
+                    BABY,
+                    number=index + 1,
+                    refusal=worded(
+                        _(
+                            "born %(day)s, more than %(latest)s days after the delivery (%(first_day)s). "
+                            "Record the delivery with the first babies, then add this one in the births "
+                            "section."
+                        ),
+                        day=day,
+                        latest=LATEST_BABY_DAYS,
+                        first_day=first_day,
+                    ),
+                ),
                 field=f"babies[{index}].birth_time",
             )
 

@@ -18,8 +18,10 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.clinical import PREGNANCY_DAYS, format_gestation
+from maternity.rules.wording import worded
 
 from ..errors import Invalid
 from ..models import CurrentPregnancy, Pregnancy, RecordStatus
@@ -28,8 +30,8 @@ LONGEST_PREGNANCY_DAYS = 45 * 7 + 6  # 45+6
 
 # The status change's fields: (the service's argument, its name on the record API, in words)
 STATUS_DATES: dict[str, tuple[str, str, str]] = {
-    RecordStatus.DELIVERED: ("delivery_date", "recordStatus.deliveryDate", "The delivery date"),
-    RecordStatus.TERMINATED: ("termination_date", "recordStatus.terminationDate", "The termination date"),
+    RecordStatus.DELIVERED: ("delivery_date", "recordStatus.deliveryDate", _("The delivery date")),
+    RecordStatus.TERMINATED: ("termination_date", "recordStatus.terminationDate", _("The termination date")),
 }
 
 
@@ -58,30 +60,69 @@ def pregnancy_end_check(*, record: Pregnancy, at: datetime | date, field: str, w
     today = timezone.localdate()
     if day > today:
         raise Invalid(
-            f"{what} ({day}) is in the future: today is {today} ({settings.TIME_ZONE}).", field=field
+            worded(
+                _("%(what)s (%(day)s) is in the future: today is %(today)s (%(time_zone)s)."),
+                what=what,
+                day=day,
+                today=today,
+                time_zone=settings.TIME_ZONE,
+            ),
+            field=field,
         )
     if dates.lmp is not None and day < dates.lmp:
         raise Invalid(
-            f"{what} ({day}) is before this pregnancy began: her last menstrual period was {dates.lmp}. "
-            "Check the date, or the LMP in the current pregnancy section.",
+            worded(
+                _(
+                    "%(what)s (%(day)s) is before this pregnancy began: her last menstrual period was "
+                    "%(lmp)s. Check the date, or the LMP in the current pregnancy section."
+                ),
+                what=what,
+                day=day,
+                lmp=dates.lmp,
+            ),
             field=field,
         )
     if dates.lmp is None and dates.start_by_edd is not None and day < dates.start_by_edd:
         raise Invalid(
-            f"{what} ({day}) is before this pregnancy began: {dates.start_by_edd}, 280 days before the "
-            f"agreed due date {dates.agreed_edd}. Check the date, or the due date.",
+            worded(
+                _(
+                    "%(what)s (%(day)s) is before this pregnancy began: %(start)s, 280 days before the "
+                    "agreed due date %(edd)s. Check the date, or the due date."
+                ),
+                what=what,
+                day=day,
+                start=dates.start_by_edd,
+                edd=dates.agreed_edd,
+            ),
             field=field,
         )
     if dates.lmp is None and dates.start_by_edd is None and dates.born is not None and day < dates.born:
-        raise Invalid(f"{what} ({day}) is before her date of birth ({dates.born}).", field=field)
+        raise Invalid(
+            worded(
+                _("%(what)s (%(day)s) is before her date of birth (%(born)s)."),
+                what=what,
+                day=day,
+                born=dates.born,
+            ),
+            field=field,
+        )
     starts = [start for start in (dates.lmp, dates.start_by_edd) if start is not None]
     if starts and (day - max(starts)).days > LONGEST_PREGNANCY_DAYS:
         start = max(starts)
-        basis = "last menstrual period" if start == dates.lmp else "agreed due date"
+        basis = _("by the last menstrual period") if start == dates.lmp else _("by the agreed due date")
         raise Invalid(
-            f"{what} ({day}) would end a pregnancy of {format_gestation((day - start).days)} weeks (begun "
-            f"{start}, by the {basis}); none lasts past {format_gestation(LONGEST_PREGNANCY_DAYS)}. Check "
-            "the date, or the pregnancy's dates.",
+            worded(
+                _(
+                    "%(what)s (%(day)s) would end a pregnancy of %(gestation)s weeks (begun %(start)s, "
+                    "%(basis)s); none lasts past %(longest)s. Check the date, or the pregnancy's dates."
+                ),
+                what=what,
+                day=day,
+                gestation=format_gestation((day - start).days),
+                start=start,
+                basis=basis,
+                longest=format_gestation(LONGEST_PREGNANCY_DAYS),
+            ),
             field=field,
         )
 

@@ -14,10 +14,14 @@ find checks it again itself.
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
 from maternity.database.replicas import read_primary_from_now
 from maternity.reads.access import can_access
 from maternity.rules.pregnancy_keys import PregnancyKeys, best_match, records_matching
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import in_english, worded
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
@@ -27,7 +31,7 @@ from .gate import record_write
 from .resources import create_in_locked_record
 from .stakeholders import stakeholder_grant_for
 
-NO_MATCH = "No pregnancy matches these keys (national ID, date of birth, and EDD within 21 days)."
+NO_MATCH = _("No pregnancy matches these keys (national ID, date of birth, and EDD within 21 days).")
 MIN_REASON = 10  # "in labour" is not a reason; "admitted in labour, booked elsewhere" is
 MAX_REASON = 1000
 CODE_FIELD, TEXT_FIELD = "break-glass-reason-code", "break-glass-reason"
@@ -45,11 +49,15 @@ class Reason:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.code.label}: {self.text}"
+        """As the record's note keeps it: in English, like everything stored."""
+        return f"{in_english(self.code.label)}: {self.text}"
 
 
 def reason_codes_listed() -> str:
-    return ", ".join(f"{code.value} ({code.label.lower()})" for code in BreakGlassReason)
+    return ", ".join(f"{code.value} ({str(code.label).lower()})" for code in BreakGlassReason)
+
+
+codes_listed = lazy(reason_codes_listed, str)  # in the language of the refusal that lists them
 
 
 def break_glass_reason_check(*, code: str | None, text: str | None) -> Reason:
@@ -59,25 +67,52 @@ def break_glass_reason_check(*, code: str | None, text: str | None) -> Reason:
     already refused a missing code still hears what is wrong with the text."""
     code, text = (code or "").strip(), (text or "").strip()
     if len(text) < MIN_REASON:
-        what = "what the other reason is" if code == BreakGlassReason.OTHER else "why you need this record"
-        given = f" (you gave {len(text)})" if text else ""
-        raise Invalid(
-            f"Say {what} in at least {MIN_REASON} characters{given}: the reason is kept in the record and "
-            "the audit trail, and she can read it.",
-            field=TEXT_FIELD,
-        )
+        if code == BreakGlassReason.OTHER:
+            say = (
+                _(
+                    "Say what the other reason is in at least %(least)s characters (you gave %(given)s): the "
+                    "reason is kept in the record and the audit trail, and she can read it."
+                )
+                if text
+                else _(
+                    "Say what the other reason is in at least %(least)s characters: the reason is kept in "
+                    "the record and the audit trail, and she can read it."
+                )
+            )
+        else:
+            say = (
+                _(
+                    "Say why you need this record in at least %(least)s characters (you gave %(given)s): the "
+                    "reason is kept in the record and the audit trail, and she can read it."
+                )
+                if text
+                else _(
+                    "Say why you need this record in at least %(least)s characters: the reason is kept in "
+                    "the record and the audit trail, and she can read it."
+                )
+            )
+        raise Invalid(worded(say, least=MIN_REASON, given=len(text)), field=TEXT_FIELD)
     if len(text) > MAX_REASON:
         raise Invalid(
-            f"The break-glass reason is at most {MAX_REASON} characters (you gave {len(text)}).",
+            worded(
+                _("The break-glass reason is at most %(most)s characters (you gave %(given)s)."),
+                most=MAX_REASON,
+                given=len(text),
+            ),
             field=TEXT_FIELD,
         )
     if not code:
         raise Invalid(
-            f"A break-glass reason code is required: one of {reason_codes_listed()}.", field=CODE_FIELD
+            worded(_("A break-glass reason code is required: one of %(codes)s."), codes=codes_listed()),
+            field=CODE_FIELD,
         )
     if code not in BreakGlassReason.values:
         raise UnknownCode(
-            f"Unknown break-glass reason code {code[:40]!r}: use one of {reason_codes_listed()}.",
+            worded(
+                _("Unknown break-glass reason code %(code)s: use one of %(codes)s."),
+                code=repr(code[:40]),
+                codes=codes_listed(),
+            ),
             field=CODE_FIELD,
         )
     return Reason(code=BreakGlassReason(code), text=text)
@@ -89,7 +124,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
     code and text go into the grant's detail and the note when the find breaks glass."""
     why = break_glass_reason_check(code=reason_code, text=reason)
     if not actor.is_professional or actor.care_location is None:
-        raise NotAllowed("Only health care professionals acting for a Care Location can find a pregnancy.")
+        raise NotAllowed(_("Only health care professionals acting for a Care Location can find a pregnancy."))
     match = best_match(keys)
     if match is None:
         raise NotFound(NO_MATCH)
@@ -101,7 +136,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
         record=record,
         actor=actor,
         reason=StakeholderReason.BREAK_GLASS,
-        detail=f"{why.code.label} ({why.code.value}): {why.text}",
+        detail=f"{in_english(why.code.label)} ({why.code.value}): {why.text}",  # stored: English
     )
     who = actor.name or "A user"
     create_in_locked_record(

@@ -6,10 +6,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy as _
+
 from maternity.rules.clinical import agreed_edd
 from maternity.rules.identifiers import NationalId
 from maternity.rules.pregnancy_keys import PregnancyKeys, records_matching
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, Invalid, NotAllowed
@@ -27,7 +30,7 @@ EDD_FIELDS = {
     "scan": "due_date_based_on_ultrasound",
     "date": "due_date",
 }
-KEYS_EXIST = "A pregnancy with these keys already exists: find it with $find-pregnancy."
+KEYS_EXIST = _("A pregnancy with these keys already exists: find it with $find-pregnancy.")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ class Created:
 def _edd_fields(edds: dict[str, date]) -> dict[str, date]:
     unknown = set(edds) - set(EDD_FIELDS)
     if unknown:
-        raise Invalid(f"Unknown EDD kind(s): {', '.join(sorted(unknown))}.", field="edd")
+        raise Invalid(
+            worded(_("Unknown EDD kind(s): %(kinds)s."), kinds=", ".join(sorted(unknown))), field="edd"
+        )
     return {EDD_FIELDS[kind]: value for kind, value in edds.items()}
 
 
@@ -64,16 +69,18 @@ def pregnancy_create_by_keys(
     becomes a stakeholder: it wrote with the keys). 409 when the keys match an existing pregnancy, or the
     person has another active record."""
     if not actor.is_professional or actor.care_location is None:
-        raise NotAllowed("Only health care professionals acting for a Care Location can create a record.")
+        raise NotAllowed(_("Only health care professionals acting for a Care Location can create a record."))
     edd = _agreed(edds)
     if edd is None:
-        raise Invalid("An EDD (agreed, by scan or by date) is required to create a pregnancy.", field="edd")
+        raise Invalid(
+            _("An EDD (agreed, by scan or by date) is required to create a pregnancy."), field="edd"
+        )
     if national_id.birth_date and national_id.birth_date != date_of_birth:
-        raise Invalid("The date of birth does not match the one the national ID encodes.", field="dob")
+        raise Invalid(_("The date of birth does not match the one the national ID encodes."), field="dob")
     person = Person.objects.select_for_update(no_key=True).filter(**_person_lookup(national_id)).first()
     if person is not None and person.date_of_birth not in (None, date_of_birth):
         raise AlreadyExists(
-            "This national ID is registered with a different date of birth: check the date of birth."
+            _("This national ID is registered with a different date of birth: check the date of birth.")
         )
     if records_matching(PregnancyKeys(national_id, date_of_birth, edd)):
         raise AlreadyExists(KEYS_EXIST)
@@ -130,7 +137,7 @@ def pregnancy_update(
     """One bundle of changes, all or nothing: pull care first (so a location taking over may then change
     the demographics), then the person's identity and demographics (active location only), then EDDs."""
     if not actor.is_professional:
-        raise NotAllowed("Only health care professionals can update a pregnancy.")
+        raise NotAllowed(_("Only health care professionals can update a pregnancy."))
     if care_start is not None:
         care_pull(record_id=record_id, actor=actor, start_time=care_start)
     record = lock_record_for_write(record_id, actor)
@@ -169,11 +176,13 @@ def _identity_update(
             and records_matching(PregnancyKeys(new_id, new_dob, record.agreed_edd))
         ):
             raise AlreadyExists(
-                "Another pregnancy already has these keys (national ID, date of birth and EDD)."
+                _("Another pregnancy already has these keys (national ID, date of birth and EDD).")
             )
         raise AlreadyExists(
-            "Another person is registered with this national ID; merging people is a national "
-            "administration task."
+            _(
+                "Another person is registered with this national ID; merging people is a national "
+                "administration task."
+            )
         )
     person.identifier_system, person.identifier_value, person.date_of_birth = (
         new_id.system,

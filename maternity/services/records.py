@@ -7,9 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.identifiers import NationalId
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
@@ -20,7 +22,9 @@ from .resources import create_in_locked_record, resource_writer_check
 from .stakeholders import stakeholder_grant
 from .versioning import lock_record_for_write, now, save_resource_version
 
-ACTIVE_EXISTS = "An active maternity record already exists for this person; end it before creating another."
+ACTIVE_EXISTS = _(
+    "An active maternity record already exists for this person; end it before creating another."
+)
 
 
 def person_get_or_create(*, national_id: NationalId, date_of_birth: date | None = None) -> Person:
@@ -40,9 +44,12 @@ def record_create_check_types(*, resource_types: list[str], actor: Actor) -> Non
     list and no extension (labour comes with the delivery). Callers may ask before parsing the bodies."""
     for name in resource_types:
         if name not in RESOURCE_TYPES:
-            raise Invalid(f"{name}: unknown resource type.", field=name)
+            raise Invalid(worded(_("%(name)s: unknown resource type."), name=name), field=name)
         if RESOURCE_TYPES[name].is_list or RESOURCE_TYPES[name].extension:
-            raise Invalid(f"{name} cannot be sent when creating a record; add it afterwards.", field=name)
+            raise Invalid(
+                worded(_("%(name)s cannot be sent when creating a record; add it afterwards."), name=name),
+                field=name,
+            )
         resource_writer_check(resource_type=name, actor=actor)
 
 
@@ -58,7 +65,7 @@ def record_create(
     Location becomes the first stakeholder and the active Care Location, with a first care episode."""
     location = actor.care_location
     if not actor.is_professional or location is None:
-        raise NotAllowed("Only health care professionals acting for a Care Location can create a record.")
+        raise NotAllowed(_("Only health care professionals acting for a Care Location can create a record."))
     resources = resources or {}
     record_create_check_types(resource_types=list(resources), actor=actor)
 
@@ -137,7 +144,7 @@ def record_status_update(
     today). `parse` (instead of the values) reads the request body once the caller is known to see the
     record, and `national_id` says whose record it must be (the API's nhn-patient-nin), as for resources."""
     if not actor.is_professional:
-        raise NotAllowed("Only health care professionals can change the status of a record.")
+        raise NotAllowed(_("Only health care professionals can change the status of a record."))
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     if parse is not None:
         change = parse()
@@ -146,7 +153,11 @@ def record_status_update(
         termination_date = change.termination_date
     if status not in STATUS_FIELDS:
         raise Invalid(
-            f"Unknown record status '{status}'. Valid: {', '.join(STATUS_FIELDS)}.",
+            worded(
+                _("Unknown record status '%(status)s'. Valid: %(valid)s."),
+                status=status,
+                valid=", ".join(STATUS_FIELDS),
+            ),
             field="recordStatus.status",
         )
     values = {"delivery_date": delivery_date, "live_birth": live_birth, "termination_date": termination_date}
@@ -158,17 +169,27 @@ def record_status_update(
                 "termination_date": "terminationDate",
             }[name]
             raise Invalid(
-                f"recordStatus.{camel} is required when the status is {status}.",
+                worded(
+                    _("recordStatus.%(field)s is required when the status is %(status)s."),
+                    field=camel,
+                    status=status,
+                ),
                 field=f"recordStatus.{camel}",
             )
     if version != record.version:
         raise VersionConflict(
-            f"The record has changed since you read it: you sent version {version}, the current version is "
-            f"{record.version}.",
+            worded(
+                _(
+                    "The record has changed since you read it: you sent version %(version)s, the current "
+                    "version is %(current)s."
+                ),
+                version=version,
+                current=record.version,
+            ),
             field="version",
         )
     if status == record.status == RecordStatus.ACTIVE:
-        raise Invalid("The record is already ACTIVE.", field="recordStatus.status")
+        raise Invalid(_("The record is already ACTIVE."), field="recordStatus.status")
     record_status_dates_check(
         record=record, status=status, delivery_date=delivery_date, termination_date=termination_date
     )

@@ -5,10 +5,13 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
+from django.utils.translation import gettext_lazy as _
+
 from maternity.database.compiled_queries import CompiledQuery
 from maternity.rules.clinical import agreed_edd
 from maternity.rules.identifiers import NationalId
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
@@ -25,7 +28,12 @@ def resource_type_get(name: str) -> ResourceType:
         return RESOURCE_TYPES[name]
     except KeyError:
         raise ResourceNotFound(
-            f"Unknown resource type '{name}'. Valid types: {', '.join(RESOURCE_TYPES)}.", field="resourceType"
+            worded(
+                _("Unknown resource type '%(name)s'. Valid types: %(valid)s."),
+                name=name,
+                valid=", ".join(RESOURCE_TYPES),
+            ),
+            field="resourceType",
         ) from None
 
 
@@ -34,14 +42,19 @@ def resource_writer_check(*, resource_type: str, actor: Actor, through_service: 
     a type written only through its own service (`written_through`) unless that service is asking."""
     rt = resource_type_get(resource_type)
     if rt.written_through and not through_service:
-        raise NotAllowed(f"{rt.name} is written only by {rt.written_through}.", rule="writer")
+        raise NotAllowed(
+            worded(_("%(name)s is written only by %(service)s."), name=rt.name, service=rt.written_through),
+            rule="writer",
+        )
     if actor.user_type not in rt.written_by:
-        writers: dict[frozenset[str], str] = {
-            frozenset({UserType.PATIENT}): "the pregnant person",
-            frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): "health care professionals",
+        writers = {
+            frozenset({UserType.PATIENT}): _("%(name)s is written by the pregnant person only."),
+            frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): _(
+                "%(name)s is written by health care professionals only."
+            ),
         }
-        who = writers.get(rt.written_by, "the system")
-        raise NotAllowed(f"{rt.name} is written by {who} only.", rule="writer")
+        refusal = writers.get(rt.written_by, _("%(name)s is written by the system only."))
+        raise NotAllowed(worded(refusal, name=rt.name), rule="writer")
     return rt
 
 
@@ -50,29 +63,33 @@ def key_demographics_check(record: Pregnancy, actor: Actor, what: str = "mother"
     active Care Location (DESIGN rule 4)."""
     if actor.care_location_id_or_none != record.active_care_location_id:
         raise NotAllowed(
-            f"{what} holds key demographics: only the active Care Location "
-            f"({record.active_care_location.name}) may change it. Pull active care first if you now care "
-            "for this pregnancy.",
+            worded(
+                _(
+                    "%(what)s holds key demographics: only the active Care Location (%(location)s) may "
+                    "change it. Pull active care first if you now care for this pregnancy."
+                ),
+                what=what,
+                location=record.active_care_location.name,
+            ),
             rule="key-demographics",
         )
 
 
 # What is recorded only once the record is DELIVERED, and what each refusal says.
+POSTNATAL_AFTER_DELIVERY = _(
+    "Postnatal visits are recorded after the delivery: change the record's status to DELIVERED first."
+)
 AFTER_DELIVERY = {
-    "births": (
+    "births": _(
         "Birth details are recorded after the delivery: change the record's status to DELIVERED (with the "
         "delivery date) first, then add each baby's details."
     ),
-    "labour": (
+    "labour": _(
         "Labour and birth details are recorded with the delivery or after it: change the record's status to "
         "DELIVERED first (the delivery step records them together)."
     ),
-    "postnatalMotherVisits": (
-        "Postnatal visits are recorded after the delivery: change the record's status to DELIVERED first."
-    ),
-    "postnatalBabyVisits": (
-        "Postnatal visits are recorded after the delivery: change the record's status to DELIVERED first."
-    ),
+    "postnatalMotherVisits": POSTNATAL_AFTER_DELIVERY,
+    "postnatalBabyVisits": POSTNATAL_AFTER_DELIVERY,
 }
 
 
@@ -109,7 +126,12 @@ def _content(rt: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(fields)
     if unknown:
         raise Invalid(
-            f"Unknown field(s) for {rt.name}: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0]
+            worded(
+                _("Unknown field(s) for %(name)s: %(fields)s."),
+                name=rt.name,
+                fields=", ".join(sorted(unknown)),
+            ),
+            field=sorted(unknown)[0],
         )
     return {name: data[name] if name in data else field.get_default() for name, field in fields.items()}
 
@@ -122,7 +144,9 @@ def create_in_locked_record(
     at = at or now()
     after_delivery_check(record, rt)
     if not rt.is_list and rt.model._default_manager.filter(record=record).exists():
-        raise AlreadyExists(f"{rt.name} already exists on this record: update it with PUT.")
+        raise AlreadyExists(
+            worded(_("%(name)s already exists on this record: update it with PUT."), name=rt.name)
+        )
     instance = rt.model(record=record, version=1, **_content(rt, data))
     validate(instance, exclude=["record", "last_updated", "updated_by_user_type"])
     _check_dates(record, instance)
@@ -248,7 +272,11 @@ def resource_enter_in_error(
     again (`booking_checks.bookings_reopen_for_visit`)."""
     rt = resource_type_get(resource_type)
     if not rt.is_list:
-        raise NotAllowed(f"{rt.name} cannot be deleted: to remove its data, PUT it with null values.")
+        raise NotAllowed(
+            worded(
+                _("%(name)s cannot be deleted: to remove its data, PUT it with null values."), name=rt.name
+            )
+        )
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     resource_write_check(record=record, resource_type=rt.name, actor=actor)
     instance = cast(ListResource, _get_resource(rt, record, resource_id))  # a list item: rt.is_list
@@ -285,18 +313,35 @@ def _get_resource(rt: ResourceType, record: Pregnancy, resource_id: UUID | str |
     if instance is not None:
         instance.record = record  # the locked row, with its person: no query to follow the link
     if instance is None:
-        where = f" with id {resource_id}" if rt.is_list else ""
-        raise ResourceNotFound(f"This record has no {rt.name} resource{where}.")
+        if rt.is_list:
+            missing = worded(
+                _("This record has no %(name)s resource with id %(id)s."), name=rt.name, id=resource_id
+            )
+        else:
+            missing = worded(_("This record has no %(name)s resource."), name=rt.name)
+        raise ResourceNotFound(missing)
     if isinstance(instance, ListResource) and instance.entered_in_error:  # rt.is_list
-        raise EnteredInError(f"This {rt.name} item was marked entered-in-error and can no longer be changed.")
+        raise EnteredInError(
+            worded(
+                _("This %(name)s item was marked entered-in-error and can no longer be changed."),
+                name=rt.name,
+            )
+        )
     return instance
 
 
 def _check_version(rt: ResourceType, instance: Resource, version: int | None) -> None:
     if version != instance.version:
         raise VersionConflict(
-            f"{rt.name} has changed since you read it: you sent version {version}, the current version is "
-            f"{instance.version}. Read it again and reapply your change.",
+            worded(
+                _(
+                    "%(name)s has changed since you read it: you sent version %(version)s, the current "
+                    "version is %(current)s. Read it again and reapply your change."
+                ),
+                name=rt.name,
+                version=version,
+                current=instance.version,
+            ),
             field="metadata.version",
         )
 
@@ -304,7 +349,9 @@ def _check_version(rt: ResourceType, instance: Resource, version: int | None) ->
 def _check_dates(record: Pregnancy, instance: Resource) -> None:
     """A baby's birth time must be possible for this pregnancy, like a delivery date (`end_dates`)."""
     if isinstance(instance, Birth):
-        pregnancy_end_check(record=record, at=instance.birth_time, field="birthTime", what="The birth time")
+        pregnancy_end_check(
+            record=record, at=instance.birth_time, field="birthTime", what=_("The birth time")
+        )
 
 
 def _derived(instance: Resource) -> dict[str, Any]:

@@ -8,6 +8,9 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from maternity.rules.wording import worded
 
 from ..errors import AlreadyExists, Invalid, NotAllowed
 from ..models import CareLocation, Practitioner
@@ -18,7 +21,7 @@ def check_hpr_nr(hpr_nr: str) -> str:
     """The professional (HPR) number, stripped; only digits (or none)."""
     hpr_nr = hpr_nr.strip()
     if hpr_nr and not hpr_nr.isdigit():
-        raise Invalid("The professional (HPR) number has only digits.", field="hpr_nr")
+        raise Invalid(_("The professional (HPR) number has only digits."), field="hpr_nr")
     return hpr_nr
 
 
@@ -26,9 +29,12 @@ def check_new_login(*, username: str, password: str, email: str = "") -> None:
     """A free user name and a password the password validators accept (forms call this to show errors
     beside the fields; staff_create calls it again)."""
     if not username.strip():
-        raise Invalid("A user name is required.", field="username")
+        raise Invalid(_("A user name is required."), field="username")
     if get_user_model().objects.filter(username__iexact=username.strip()).exists():
-        raise AlreadyExists(f"The user name {username.strip()!r} is taken.", field="username")
+        raise AlreadyExists(
+            worded(_("The user name %(username)s is taken."), username=repr(username.strip())),
+            field="username",
+        )
     try:
         validate_password(password, get_user_model()(username=username, email=email))
     except ValidationError as error:
@@ -51,7 +57,7 @@ def staff_create(
     the admin and handed over in person; it must pass the password validators)."""
     username, display_name = username.strip(), display_name.strip()
     if not display_name:
-        raise Invalid("A display name is required.", field="display_name")
+        raise Invalid(_("A display name is required."), field="display_name")
     check_new_login(username=username, password=password, email=email)
     user = practitioner_create(
         username=username,
@@ -73,7 +79,7 @@ def staff_update(
 ) -> Practitioner:
     display_name = display_name.strip()
     if not display_name:
-        raise Invalid("A display name is required.", field="display_name")
+        raise Invalid(_("A display name is required."), field="display_name")
     practitioner = Practitioner.objects.select_for_update().get(pk=practitioner.pk)
     practitioner.display_name = display_name
     practitioner.hpr_nr = check_hpr_nr(hpr_nr)
@@ -87,7 +93,7 @@ def staff_set_location_admin(*, user: User, care_location: CareLocation, admin: 
     """Make the user an admin of the location (which lets them into the admin), or no longer one. Someone
     who administers no location any more leaves the admin, unless they are a superuser."""
     if admin and not CareLocation.objects.filter(pk=care_location.pk, group__user=user).exists():
-        raise NotAllowed("Only staff of the location can be its admin.")
+        raise NotAllowed(_("Only staff of the location can be its admin."))
     if admin:
         care_location.admins.add(user)
         if not user.is_staff:
@@ -117,7 +123,7 @@ def staff_remove(*, user: User, care_locations: list[CareLocation], by: User) ->
     """Take the user off these locations (their group and admins). When no Care Location is left, the
     user is deactivated and can no longer sign in. Returns whether they were deactivated."""
     if user.pk == by.pk:
-        raise NotAllowed("You cannot remove yourself.")
+        raise NotAllowed(_("You cannot remove yourself."))
     for location in care_locations:
         user.groups.remove(location.group)
         staff_set_location_admin(user=user, care_location=location, admin=False)

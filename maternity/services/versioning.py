@@ -10,10 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from maternity.database.compiled_queries import CompiledInsert, CompiledQuery, CompiledUpdate
 from maternity.reads.access import NOT_VISIBLE, actor_arguments, visible_records_of
 from maternity.rules.identifiers import NationalId
+from maternity.rules.wording import worded
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
@@ -70,8 +73,14 @@ def read_only_check(record: Pregnancy, actor: Actor) -> None:
         and actor.care_location_id_or_none != record.active_care_location_id
     ):
         raise NotAllowed(
-            f"The record is {record.status}: it is read-only except for corrections by the active Care "
-            f"Location ({record.active_care_location.name}).",
+            worded(
+                _(
+                    "The record is %(status)s: it is read-only except for corrections by the active Care "
+                    "Location (%(location)s)."
+                ),
+                status=record.status,
+                location=record.active_care_location.name,
+            ),
             rule="read-only",
         )
 
@@ -83,8 +92,15 @@ def validate(instance: models.Model, *, exclude: list[str] | None = None) -> Non
         instance.clean_fields(exclude=exclude)
         instance.clean()
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise Invalid(f"{field}: {' '.join(messages)}", field=field) from None
+        field = next(iter(error.message_dict))
+        messages = _field_messages(error, field)
+        raise Invalid(
+            worded("%(field)s: %(messages)s", field=field, messages=messages), field=field
+        ) from None
+
+
+# Django's messages about a field, worded in the language of whoever reads the refusal (the audit: English)
+_field_messages = lazy(lambda error, field: " ".join(error.message_dict[field]), str)
 
 
 def save_version(instance: Stamped, *, actor: Actor, now: datetime, reason: str) -> None:
