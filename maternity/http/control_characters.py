@@ -20,7 +20,9 @@ them as breaks, forging entries. `TEXT_CONTROLS` is that rule, once, for every k
   percent-encoded ones included (they are names and ids: not even a tab).
 
 A cookie holding a NUL is dropped, as if it had not been sent (a session key with a NUL would fail its
-lookup). A refused request changes nothing; the page's Back button still has what was typed.
+lookup). A refused request changes nothing; the page's Back button still has what was typed. The refusal
+comes before the language middleware has run, so it chooses the language itself: a page's in hers, an
+API's in English.
 """
 
 import re
@@ -29,6 +31,8 @@ import uuid
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 # Every control character except tab, LF and CR: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F).
 TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -52,11 +56,19 @@ def described(character: str) -> str:
 
 
 def text_rule(character: str, what: str = "text") -> str:
-    """What is wrong and what to do, for an error message about `character` in text (or a key)."""
-    return (
-        f"This {what} holds the control character {described(character)}. Text may hold tabs and line "
-        "breaks but no other control character: remove it and send again."
-    )
+    """What is wrong and what to do, for an error message about `character` in text (or a key, `what`
+    "key"), in the language of the request."""
+    if what == "key":
+        rule = _(
+            "This key holds the control character %(character)s. Text may hold tabs and line breaks but no "
+            "other control character: remove it and send again."
+        )
+    else:
+        rule = _(
+            "This text holds the control character %(character)s. Text may hold tabs and line breaks but no "
+            "other control character: remove it and send again."
+        )
+    return rule % {"character": described(character)}
 
 
 class RefuseControlCharactersMiddleware:
@@ -103,11 +115,28 @@ def _parameters(request: HttpRequest):
 
 
 def refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
-    place = "the path" if where == "path" else f"the parameter {where!r}"
-    message = f"The request has a control character, {described(character)}, in {place}. " + (
-        "Text here may hold tabs and line breaks but no other control character: remove it and send the "
-        "request again."
-    )
+    """400, in the shape and the language its caller reads: the APIs and OAuth in English, a page in hers
+    (chosen here: this runs before the language middleware)."""
+    machine = request.path_info.startswith(("/o/", *API_PREFIXES))
+    language = "en" if machine else translation.get_language_from_request(request)
+    with translation.override(language):
+        response = _refusal(request, where, character)
+    if not machine:
+        response.headers.setdefault("Content-Language", language)
+    return response
+
+
+def _refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
+    if where == "path":
+        message = _(
+            "The request has a control character, %(character)s, in the path. Text here may hold tabs and "
+            "line breaks but no other control character: remove it and send the request again."
+        ) % {"character": described(character)}
+    else:
+        message = _(
+            "The request has a control character, %(character)s, in the parameter %(name)s. Text here may "
+            "hold tabs and line breaks but no other control character: remove it and send the request again."
+        ) % {"character": described(character), "name": repr(where)}
     path = request.path_info
     if path.startswith("/o/"):
         return JsonResponse({"error": "invalid_request", "error_description": message}, status=400)

@@ -10,7 +10,9 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 # The database is down, restarting or unreachable (or the transaction hit a deadlock): worth retrying.
 UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
@@ -24,10 +26,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse:
     """500, or 503 while the database is unavailable, in the shape the caller expects."""
     status = 503 if unavailable else 500
+    # The APIs' paths have English active (maternity/http/language.py); a page has hers.
     message = (
-        "The database is temporarily unavailable: try again shortly."
+        _("The database is temporarily unavailable: try again shortly.")
         if unavailable
-        else "The server failed to answer this request."
+        else _("The server failed to answer this request.")
     )
     response: HttpResponse
     if request.path.startswith("/o/"):
@@ -46,8 +49,18 @@ def failure_response(request: HttpRequest, *, unavailable: bool) -> HttpResponse
         response = JsonResponse(body, status=status)
         response["nhn-error-code"] = code
     else:
-        response = defaults.server_error(request)
-        response.status_code = status
+        response = _page(message, status)
     if unavailable:
         response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def _page(message: str, status: int) -> HttpResponse:
+    """A page's answer, in her language: plain HTML, no template (rendering one may be what failed)."""
+    title = _("Server error (%(status)s)") % {"status": status}
+    html = (
+        f'<!doctype html>\n<html lang="{escape(get_language() or "en")}">\n<head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body>\n<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
+        "</body>\n</html>\n"
+    )
+    return HttpResponse(html, status=status)
