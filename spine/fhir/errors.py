@@ -31,7 +31,8 @@ HEADER_PREFIXES = ("x-", "nhn-")
 
 
 def outcome_response(status: int, code: str, diagnostics: str, expression: str | None = None, headers=None):
-    body = operation_outcome(diagnostics=diagnostics, code=code, expression=expression)
+    # str(): a domain error's message is a lazy string (maternity/rules/wording.py), English on these paths
+    body = operation_outcome(diagnostics=str(diagnostics), code=code, expression=expression)
     return Response(body, status=status, headers=headers, content_type="application/fhir+json")
 
 
