@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("maternity.web.urls")),
 ]
 
+handler400 = "maternity.http.server_errors.bad_request"  # a form too large to receive: said in her language
 handler500 = "maternity.http.server_errors.server_error"  # a database outage is a 503; JSON callers get JSON

@@ -117,3 +117,15 @@ def test_a_page_that_fails_says_so_in_bokmal():
     page = response.content.decode()
     assert '<html lang="nb">' in page
     assert "<h1>Serverfeil (503)</h1>" in page and "Databasen er midlertidig utilgjengelig" in page
+
+
+def test_a_form_too_large_to_receive_is_refused_in_bokmal(kari, record, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024
+    response = kari.post(
+        f"/records/{record.pk}/status/", {"status": "TERMINATED", "note": "x" * 20_000}, headers=NB
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>Ugyldig forespørsel (400)</h1>" in page
+    assert "Det som ble sendt, er for stort til å tas imot (høyst 10 kB)" in page
