@@ -1,12 +1,21 @@
-"""Domain errors. Each carries the NHN error code; the API layer maps codes to HTTP statuses."""
+"""Domain errors. Each carries the NHN error code; the API layer maps codes to HTTP statuses.
+
+The message is usually lazy (`gettext_lazy`, `maternity.rules.wording.worded`): worded when it is read, in
+the reader's language (a page's, the APIs' English, the audit trail's English). Code that needs a real str
+(`str.join`, pydantic) calls str() on it.
+"""
+
+from typing import cast
+
+from maternity.rules.wording import Text
 
 
 class RecordError(Exception):
     code = "DHG-0001"
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: Text, *, field: str | None = None):
         super().__init__(message)
-        self.message = message
+        self.message = cast(str, message)  # lazy, but read as a str wherever it is read
         self.field = field
 
 
@@ -33,7 +42,7 @@ class NotAllowed(RecordError):
 
     code = "DHG-0010"
 
-    def __init__(self, message: str, *, field: str | None = None, rule: str = ""):
+    def __init__(self, message: Text, *, field: str | None = None, rule: str = ""):
         super().__init__(message, field=field)
         self.rule = rule
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from maternity.rules.wording import worded
+from maternity.rules.wording import Text, worded
 
 NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
 NO_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
@@ -29,7 +29,7 @@ SYSTEM_LABELS: dict[str, str] = {
 }
 
 
-def system_label(system: str) -> str:
+def system_label(system: str) -> Text:
     """The system's name in the language of whoever reads it (lazy), e.g. nb "norsk fødselsnummer"."""
     return _(SYSTEM_LABELS[system])
 
@@ -63,7 +63,7 @@ class NationalId:
     birth_date: datetime.date | None = None
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return system_label(self.system)
 
 

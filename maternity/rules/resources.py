@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from maternity import models as m
 from maternity.models.base import ListResource, SingletonResource
 from maternity.models.stamp import UserType
+from maternity.rules.wording import Text
 
 PROFESSIONAL = frozenset({UserType.HEALTH_CARE_PROFESSIONAL})
 PATIENT = frozenset({UserType.PATIENT})
@@ -22,7 +23,7 @@ class ResourceType:
     # not in NHN's record: this project's own (docs/api.md, "Extensions"); in GET record beside NHN's types
     extension: bool = False
     # written only through this service, which checks what the generic writes cannot (empty: any write)
-    written_through: str = ""  # words a refusal quotes (lazily translated)
+    written_through: Text = ""  # words a refusal quotes (lazily translated)
 
     @property
     def is_list(self) -> bool:

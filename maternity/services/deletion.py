@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.resources import RESOURCE_TYPES
-from maternity.rules.wording import in_english, worded
+from maternity.rules.wording import Text, in_english, worded
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound
@@ -34,7 +34,7 @@ from .audit import access_log_write
 NATIONAL_TASK = _("deleting it is a task for the national administration (a superuser)")
 
 
-def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[str | None, CareLocation | None]:
+def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[Text | None, CareLocation | None]:
     """Why `user` may not delete `record` (None when they may), and the Care Location they administer that is
     the record's only stakeholder, if there is one."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -85,7 +85,7 @@ def _refusal_and_location(user: User | None, record: Pregnancy) -> tuple[str | N
     return None, location
 
 
-def record_delete_refusal(*, user: User | None, record: Pregnancy) -> str | None:
+def record_delete_refusal(*, user: User | None, record: Pregnancy) -> Text | None:
     """None when `user` may delete the whole record, else one sentence saying why not.
 
     Allowed: an active superuser; or an active admin of a Care Location whose group is the record's only
@@ -148,7 +148,7 @@ def record_delete(*, record_id: UUID | str, user: User, reason: str, ip: str | N
 
 
 def record_delete_refused(
-    *, user: User, record_id: UUID | str, person_id: int | None, refusal: str, ip: str | None = None
+    *, user: User, record_id: UUID | str, person_id: int | None, refusal: Text, ip: str | None = None
 ) -> None:
     """The DENIED entry of an attempt to delete a record this user may not delete (also when the admin
     only shows the refusal before anything is confirmed)."""

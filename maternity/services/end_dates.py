@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.clinical import PREGNANCY_DAYS, format_gestation
-from maternity.rules.wording import worded
+from maternity.rules.wording import Text, worded
 
 from ..errors import Invalid
 from ..models import CurrentPregnancy, Pregnancy, RecordStatus
@@ -29,7 +29,7 @@ from ..models import CurrentPregnancy, Pregnancy, RecordStatus
 LONGEST_PREGNANCY_DAYS = 45 * 7 + 6  # 45+6
 
 # The status change's fields: (the service's argument, its name on the record API, in words)
-STATUS_DATES: dict[str, tuple[str, str, str]] = {
+STATUS_DATES: dict[str, tuple[str, str, Text]] = {
     RecordStatus.DELIVERED: ("delivery_date", "recordStatus.deliveryDate", _("The delivery date")),
     RecordStatus.TERMINATED: ("termination_date", "recordStatus.terminationDate", _("The termination date")),
 }
@@ -53,7 +53,7 @@ class PregnancyDates:
         return self.agreed_edd - timedelta(days=PREGNANCY_DAYS) if self.agreed_edd else None
 
 
-def pregnancy_end_check(*, record: Pregnancy, at: datetime | date, field: str, what: str) -> None:
+def pregnancy_end_check(*, record: Pregnancy, at: datetime | date, field: str, what: Text) -> None:
     """Invalid naming `field` when the pregnancy cannot have ended at `at` (see the module)."""
     day = _local_date(at)
     dates = PregnancyDates.of(record)

@@ -11,7 +11,7 @@ from maternity.database.compiled_queries import CompiledQuery
 from maternity.rules.clinical import agreed_edd
 from maternity.rules.identifiers import NationalId
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
-from maternity.rules.wording import worded
+from maternity.rules.wording import Text, worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
@@ -47,7 +47,7 @@ def resource_writer_check(*, resource_type: str, actor: Actor, through_service: 
             rule="writer",
         )
     if actor.user_type not in rt.written_by:
-        writers = {
+        writers: dict[frozenset[str], Text] = {
             frozenset({UserType.PATIENT}): _("%(name)s is written by the pregnant person only."),
             frozenset({UserType.HEALTH_CARE_PROFESSIONAL}): _(
                 "%(name)s is written by health care professionals only."

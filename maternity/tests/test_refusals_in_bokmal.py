@@ -24,6 +24,15 @@ NB = {"Accept-Language": "nb"}
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A page in Bokmål leaves Bokmål active in this thread (the middleware activates a language per request
+    and never deactivates it): the tests after these still run in the language they started in."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
+
+
 @pytest.fixture
 def kari(location_a):
     return midwife("kari", location_a)[0]
