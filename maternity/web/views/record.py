@@ -505,7 +505,8 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
                     history_url=box.history_url,
                 )
             if name in LIST_TABLES:
-                box.headers, cells = LIST_TABLES[name]
+                headers, cells = LIST_TABLES[name]
+                box.headers = [str(header) for header in headers]
                 for item in items:
                     if item.entered_in_error:
                         continue

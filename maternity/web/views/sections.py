@@ -226,18 +226,17 @@ def _edit(request, record: Pregnancy, rt: ResourceType, instance):
     form = SectionForm(_submitted(request), rt=rt, record=record)
     try:
         version = _posted_version(request.POST.get("version"))
-        version_error = ""
+        version_missing = False
     except ValueError:
-        version, version_error = None, VERSION_MISSING
+        version, version_missing = None, True
     if instance is not None and rt.is_list and version is None:  # an item is always edited at a version
-        version_error = VERSION_MISSING
-    error = refusal.message if refusal else version_error
-    if error:
+        version_missing = True
+    if refusal or version_missing:
         # refused after she opened the form (care pulled away, record delivered), or a mangled form: what
         # she typed stays on the page
         form.is_valid()
-        form.add_error(None, str(error))
-        audit.detail = refusal.audit_detail if refusal else in_english(version_error)
+        form.add_error(None, refusal.message if refusal else str(VERSION_MISSING))
+        audit.detail = refusal.audit_detail if refusal else in_english(VERSION_MISSING)
         return _form_page(
             request, record, rt, instance, form, version=version, status=refusal.status if refusal else 400
         )
