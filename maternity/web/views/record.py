@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.presentation import specs
@@ -329,7 +329,7 @@ def _appointment_cells(rt, item) -> list[Cell]:
             item.blood_pressure or "",
             numeric=True,
             flag=bp,
-            flag_text=(_("Severe") if bp and bp.severe else _("High")) if bp else "",
+            flag_text=(_("Severe") if bp and bp.severe else pgettext("blood pressure", "High")) if bp else "",
         ),
         Cell(
             _or_empty(rt, "protein_in_urine_test_result", item.protein_in_urine_test_result),
@@ -368,7 +368,12 @@ def _mother_visit_cells(rt, item) -> list[Cell]:
     epds = postnatal.epds_flag(item.epds_answers)
     return [
         Cell(specs.display(rt, "visit_date", item.visit_date)),
-        Cell(item.blood_pressure or "", numeric=True, flag=bp, flag_text=_("High") if bp else ""),
+        Cell(
+            item.blood_pressure or "",
+            numeric=True,
+            flag=bp,
+            flag_text=pgettext("blood pressure", "High") if bp else "",
+        ),
         Cell(item.get_bleeding_display() or ""),
         Cell(item.get_wound_display() or ""),
         Cell("" if total is None else _("%(score)s of 30") % {"score": total}, numeric=True, flag=epds),
