@@ -21,8 +21,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Max, Min, 
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from maternity.models import AccessAction, AccessLog, AccessOutcome, UserType
 from maternity.reads.selectors import patient_audit_entries
@@ -71,14 +70,14 @@ ENTRIES_SHOWN = 200
 # What a line's entries did, by (opened, changed, searched): whole phrases, so each language words its own
 # list ("opened or changed your record").
 DID: dict[tuple[bool, bool, bool], str] = {
-    (True, False, False): _lazy("opened your record"),
-    (False, True, False): _lazy("changed your record"),
-    (False, False, True): _lazy("searched for your record"),
-    (True, True, False): _lazy("opened or changed your record"),
-    (True, False, True): _lazy("opened or searched for your record"),
-    (False, True, True): _lazy("changed or searched for your record"),
-    (True, True, True): _lazy("opened, changed or searched for your record"),
-    (False, False, False): _lazy("did something with your record"),
+    (True, False, False): gettext_lazy("opened your record"),
+    (False, True, False): gettext_lazy("changed your record"),
+    (False, False, True): gettext_lazy("searched for your record"),
+    (True, True, False): gettext_lazy("opened or changed your record"),
+    (True, False, True): gettext_lazy("opened or searched for your record"),
+    (False, True, True): gettext_lazy("changed or searched for your record"),
+    (True, True, True): gettext_lazy("opened, changed or searched for your record"),
+    (False, False, False): gettext_lazy("did something with your record"),
 }
 
 

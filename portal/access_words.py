@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from maternity.models import (
     AccessAction,
@@ -20,50 +20,58 @@ from maternity.models import (
 from .plain_language import role_word, section_title, when
 
 WHAT: dict[str, str] = {
-    AccessAction.READ: _lazy("Opened your record"),
-    AccessAction.HISTORY: _lazy("Looked at earlier versions of your record"),
-    AccessAction.WRITE: _lazy("Changed your record"),
-    AccessAction.CREATE: _lazy("Created your pregnancy record"),
-    AccessAction.STATUS_CHANGE: _lazy("Changed the status of your record (for example, to record the birth)"),
-    AccessAction.PULL_CARE: _lazy("Took over your care"),
-    AccessAction.FIND: _lazy(
+    AccessAction.READ: gettext_lazy("Opened your record"),
+    AccessAction.HISTORY: gettext_lazy("Looked at earlier versions of your record"),
+    AccessAction.WRITE: gettext_lazy("Changed your record"),
+    AccessAction.CREATE: gettext_lazy("Created your pregnancy record"),
+    AccessAction.STATUS_CHANGE: gettext_lazy(
+        "Changed the status of your record (for example, to record the birth)"
+    ),
+    AccessAction.PULL_CARE: gettext_lazy("Took over your care"),
+    AccessAction.FIND: gettext_lazy(
         "Searched for your record with your national ID number, date of birth and due date"
     ),
-    AccessAction.BREAK_GLASS: _lazy("Opened your record without being part of your care team (break glass)"),
-    AccessAction.FIND_ALL: _lazy("Looked up all your pregnancies"),
-    AccessAction.PATIENT_LOOKUP: _lazy("Checked whether you have a maternity record"),
-    AccessAction.LIST: _lazy("Listed records"),
-    AccessAction.DELETE: _lazy("Deleted the record"),
-    AccessAction.AUDIT_READ: _lazy("Looked at this list of who has opened your record"),
-    AccessAction.EVENTS: _lazy("Received news of changes to your record"),
-    AccessAction.SUBSCRIPTION: _lazy("Changed how their system hears about changes"),
+    AccessAction.BREAK_GLASS: gettext_lazy(
+        "Opened your record without being part of your care team (break glass)"
+    ),
+    AccessAction.FIND_ALL: gettext_lazy("Looked up all your pregnancies"),
+    AccessAction.PATIENT_LOOKUP: gettext_lazy("Checked whether you have a maternity record"),
+    AccessAction.LIST: gettext_lazy("Listed records"),
+    AccessAction.DELETE: gettext_lazy("Deleted the record"),
+    AccessAction.AUDIT_READ: gettext_lazy("Looked at this list of who has opened your record"),
+    AccessAction.EVENTS: gettext_lazy("Received news of changes to your record"),
+    AccessAction.SUBSCRIPTION: gettext_lazy("Changed how their system hears about changes"),
 }
 # What they did to one section: "Looked at your record: blood and other tests".
 SECTION_ACTIONS: dict[str, str] = {
-    AccessAction.READ: _lazy("Looked at your record: %(section)s"),
-    AccessAction.WRITE: _lazy("Changed your record: %(section)s"),
-    AccessAction.HISTORY: _lazy("Looked at earlier versions of your record: %(section)s"),
+    AccessAction.READ: gettext_lazy("Looked at your record: %(section)s"),
+    AccessAction.WRITE: gettext_lazy("Changed your record: %(section)s"),
+    AccessAction.HISTORY: gettext_lazy("Looked at earlier versions of your record: %(section)s"),
 }
 REFUSED: dict[str, str] = {
-    AccessOutcome.DENIED: _lazy("They were not allowed to: nothing was shown to them or changed."),
-    AccessOutcome.REJECTED: _lazy("Their request was turned down: nothing was changed."),
+    AccessOutcome.DENIED: gettext_lazy("They were not allowed to: nothing was shown to them or changed."),
+    AccessOutcome.REJECTED: gettext_lazy("Their request was turned down: nothing was changed."),
 }
 # The coded reason a professional chose when breaking glass, as she reads it on her access log. The free
 # text they wrote beside it is not shown there (it may say anything); she can ask about the entry.
 BREAK_GLASS_REASONS: dict[str, str] = {
-    BreakGlassReason.EMERGENCY: _lazy("Emergency care or an acute admission"),
-    BreakGlassReason.LABOUR: _lazy("You were in labour or giving birth at their Care Location"),
-    BreakGlassReason.TRANSFER: _lazy("Your care was transferred to them, or they received a referral"),
-    BreakGlassReason.PATIENT_REQUEST: _lazy("You asked them to, or agreed to it"),
-    BreakGlassReason.OTHER: _lazy("Another reason, which they wrote down (ask about this entry to hear it)"),
+    BreakGlassReason.EMERGENCY: gettext_lazy("Emergency care or an acute admission"),
+    BreakGlassReason.LABOUR: gettext_lazy("You were in labour or giving birth at their Care Location"),
+    BreakGlassReason.TRANSFER: gettext_lazy("Your care was transferred to them, or they received a referral"),
+    BreakGlassReason.PATIENT_REQUEST: gettext_lazy("You asked them to, or agreed to it"),
+    BreakGlassReason.OTHER: gettext_lazy(
+        "Another reason, which they wrote down (ask about this entry to hear it)"
+    ),
 }
-NO_REASON_CODE = _lazy("No reason was chosen from the list (ask about this entry to hear why)")
+NO_REASON_CODE = gettext_lazy("No reason was chosen from the list (ask about this entry to hear why)")
 QUESTION_RESOURCE = "accessQuestion"  # portal.access_questions.RESOURCE_TYPE
 GRANT_REASONS: dict[str, str] = {
-    StakeholderReason.CREATED: _lazy("Created your record"),
-    StakeholderReason.ACTIVE_CARE: _lazy("Has looked after you"),
-    StakeholderReason.API_ACCESS: _lazy("Opened your record with your ID number, date of birth and due date"),
-    StakeholderReason.BREAK_GLASS: _lazy(
+    StakeholderReason.CREATED: gettext_lazy("Created your record"),
+    StakeholderReason.ACTIVE_CARE: gettext_lazy("Has looked after you"),
+    StakeholderReason.API_ACCESS: gettext_lazy(
+        "Opened your record with your ID number, date of birth and due date"
+    ),
+    StakeholderReason.BREAK_GLASS: gettext_lazy(
         "Opened your record without being part of your care team (break glass)"
     ),
 }

@@ -9,8 +9,7 @@ import datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from maternity.models import RecordStatus, UserType
 from maternity.presentation import specs
@@ -18,104 +17,115 @@ from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.codes import COUNTRY, LANGUAGE
 from maternity.rules.resources import ResourceType
 
-NOTHING_YET = _lazy("Nothing recorded yet.")
+NOTHING_YET = gettext_lazy("Nothing recorded yet.")
 
 # HPR roles (the Norwegian register of health personnel) she is likely to meet.
 ROLE_WORDS = {
-    "JO": _lazy("midwife"),
-    "LE": _lazy("doctor"),
-    "SP": _lazy("nurse"),
-    "HS": _lazy("public health nurse"),
+    "JO": gettext_lazy("midwife"),
+    "LE": gettext_lazy("doctor"),
+    "SP": gettext_lazy("nurse"),
+    "HS": gettext_lazy("public health nurse"),
 }
 
 # (title, what the section is), in the order the portal shows them under "Your record".
 SECTIONS: dict[str, tuple[str, str]] = {
     "currentPregnancy": (
-        _lazy("This pregnancy"),
-        _lazy(
+        gettext_lazy("This pregnancy"),
+        gettext_lazy(
             "The dates your midwife uses to follow your pregnancy, such as your due date, and what you have "
             "been told about."
         ),
     ),
     "clinicalTests": (
-        _lazy("Blood and other tests"),
-        _lazy(
+        gettext_lazy("Blood and other tests"),
+        gettext_lazy(
             "Results of the blood tests and checks for infections that are offered in pregnancy. Your "
             "midwife or doctor will talk with you about any result that needs action."
         ),
     ),
-    "medicalConditions": (_lazy("Your health"), _lazy("Illnesses and conditions that matter in pregnancy.")),
-    "medication": (_lazy("Medicines"), _lazy("Medicines you take, any drug allergy, and folic acid.")),
+    "medicalConditions": (
+        gettext_lazy("Your health"),
+        gettext_lazy("Illnesses and conditions that matter in pregnancy."),
+    ),
+    "medication": (
+        gettext_lazy("Medicines"),
+        gettext_lazy("Medicines you take, any drug allergy, and folic acid."),
+    ),
     "rhesusDNegative": (
-        _lazy("Rhesus negative blood group"),
-        _lazy(
+        gettext_lazy("Rhesus negative blood group"),
+        gettext_lazy(
             "If your blood group is RhD negative, you are offered a test of the baby's blood group and, if "
             "needed, an injection (anti-D) that protects this and future babies."
         ),
     ),
     "lifestyleFactors": (
-        _lazy("Smoking, alcohol and other substances"),
-        _lazy("What you told your midwife about tobacco, snus, alcohol and other substances."),
+        gettext_lazy("Smoking, alcohol and other substances"),
+        gettext_lazy("What you told your midwife about tobacco, snus, alcohol and other substances."),
     ),
     "vitalMeasurementsBeforePregnancy": (
-        _lazy("Height and weight before pregnancy"),
-        _lazy("Used to work out your body mass index (BMI), which helps plan your care."),
+        gettext_lazy("Height and weight before pregnancy"),
+        gettext_lazy("Used to work out your body mass index (BMI), which helps plan your care."),
     ),
     "previousPregnancies": (
-        _lazy("Earlier pregnancies"),
-        _lazy("How many times you have been pregnant before, and how those pregnancies ended."),
+        gettext_lazy("Earlier pregnancies"),
+        gettext_lazy("How many times you have been pregnant before, and how those pregnancies ended."),
     ),
     "geneticDisorders": (
-        _lazy("Conditions that run in the family"),
-        _lazy("Hereditary conditions in your family or the baby's father's family."),
+        gettext_lazy("Conditions that run in the family"),
+        gettext_lazy("Hereditary conditions in your family or the baby's father's family."),
     ),
     "pointsOfContact": (
-        _lazy("Who to contact"),
-        _lazy("Your GP, your midwife, and where you plan to give birth."),
+        gettext_lazy("Who to contact"),
+        gettext_lazy("Your GP, your midwife, and where you plan to give birth."),
     ),
     "mother": (
-        _lazy("About you"),
-        _lazy(
+        gettext_lazy("About you"),
+        gettext_lazy(
             "Your name, address, language and work. Only the Care Location looking after you now can change "
             "these details."
         ),
     ),
     "birthPlan": (
-        _lazy("Your birth plan"),
-        _lazy("Your wishes for the birth, written by you. Your midwife reads it and marks it as read."),
+        gettext_lazy("Your birth plan"),
+        gettext_lazy(
+            "Your wishes for the birth, written by you. Your midwife reads it and marks it as read."
+        ),
     ),
     "labour": (
-        _lazy("Your labour"),
-        _lazy("How your labour started and went, recorded by your midwife after the birth."),
+        gettext_lazy("Your labour"),
+        gettext_lazy("How your labour started and went, recorded by your midwife after the birth."),
     ),
-    "births": (_lazy("The birth"), _lazy("Details of your baby's birth, recorded after the birth.")),
+    "births": (
+        gettext_lazy("The birth"),
+        gettext_lazy("Details of your baby's birth, recorded after the birth."),
+    ),
     "postnatalMotherVisits": (
-        _lazy("Your visits after the birth"),
-        _lazy(
+        gettext_lazy("Your visits after the birth"),
+        gettext_lazy(
             "Your midwife's checks of how you are recovering, until you are discharged from postnatal care."
         ),
     ),
     "postnatalBabyVisits": (
-        _lazy("Your baby's checks after the birth"),
-        _lazy("Your baby's weight, feeding and colour at each check, until discharge."),
+        gettext_lazy("Your baby's checks after the birth"),
+        gettext_lazy("Your baby's weight, feeding and colour at each check, until discharge."),
     ),
     "careLocations": (
-        _lazy("Where you have been cared for"),
-        _lazy(
+        gettext_lazy("Where you have been cared for"),
+        gettext_lazy(
             "Each hospital, health centre or midwife team that has looked after you in this pregnancy, and "
             "from when."
         ),
     ),
     "notes": (
-        _lazy("Notes about your record"),
-        _lazy(
+        gettext_lazy("Notes about your record"),
+        gettext_lazy(
             "Written automatically when something important happens to your record, for example when "
             "someone outside your care team opens it."
         ),
     ),
     # Shown in their own places on the page, named here for the access log.
-    "antenatalAppointments": (_lazy("Appointments"), ""),
-    "symphysisFundalHeights": (_lazy("Growth measurements (symphysis-fundal height)"), ""),
+    "antenatalAppointments": (gettext_lazy("Appointments"), ""),
+    "symphysisFundalHeights": (gettext_lazy("Growth measurements (symphysis-fundal height)"), ""),
 }
 RECORD_SECTIONS = [
     name for name in SECTIONS if name not in {"antenatalAppointments", "symphysisFundalHeights"}
@@ -124,112 +134,117 @@ RECORD_SECTIONS = [
 # Plainer labels where the professional one is written for a midwife.
 LABELS: dict[str, dict[str, str]] = {
     "currentPregnancy": {
-        "date_last_period": _lazy("First day of your last period"),
-        "due_date": _lazy("Due date worked out from your last period"),
-        "due_date_based_on_ultrasound": _lazy("Due date from your ultrasound scan"),
-        "due_date_corrected_date": _lazy("Corrected due date"),
-        "number_of_fetuses": _lazy("Number of babies"),
-        "has_prenatal_diagnostics_tests": _lazy("Told about tests of the baby before birth"),
-        "had_assisted_conception": _lazy("Pregnant with help (assisted conception)"),
-        "birth_preparation_talk": _lazy("Talk about preparing for the birth"),
-        "breastfeeding_guidance": _lazy("Advice about breastfeeding"),
+        "date_last_period": gettext_lazy("First day of your last period"),
+        "due_date": gettext_lazy("Due date worked out from your last period"),
+        "due_date_based_on_ultrasound": gettext_lazy("Due date from your ultrasound scan"),
+        "due_date_corrected_date": gettext_lazy("Corrected due date"),
+        "number_of_fetuses": gettext_lazy("Number of babies"),
+        "has_prenatal_diagnostics_tests": gettext_lazy("Told about tests of the baby before birth"),
+        "had_assisted_conception": gettext_lazy("Pregnant with help (assisted conception)"),
+        "birth_preparation_talk": gettext_lazy("Talk about preparing for the birth"),
+        "breastfeeding_guidance": gettext_lazy("Advice about breastfeeding"),
     },
     "clinicalTests": {
-        "hemoglobin": _lazy("Haemoglobin (iron in your blood), g/dL"),
-        "hemoglobin_at_3rd_trimester": _lazy("Haemoglobin late in pregnancy, g/dL"),
-        "ferritin": _lazy("Ferritin (your iron stores), µg/L"),
-        "blood_antibodies": _lazy("Antibodies against red blood cells"),
-        "abo_type": _lazy("Blood group"),
-        "rhesus_d_type": _lazy("Rhesus (RhD) type"),
-        "b_hb_a1c": _lazy("HbA1c (average blood sugar), mmol/mol"),
-        "fasting_glucose_level": _lazy("Blood sugar before breakfast, mmol/L"),
-        "post_2h_glucose_level": _lazy("Blood sugar 2 hours after the sugary drink, mmol/L"),
-        "glucose_test_date": _lazy("Date of the sugar (glucose) test"),
+        "hemoglobin": gettext_lazy("Haemoglobin (iron in your blood), g/dL"),
+        "hemoglobin_at_3rd_trimester": gettext_lazy("Haemoglobin late in pregnancy, g/dL"),
+        "ferritin": gettext_lazy("Ferritin (your iron stores), µg/L"),
+        "blood_antibodies": gettext_lazy("Antibodies against red blood cells"),
+        "abo_type": gettext_lazy("Blood group"),
+        "rhesus_d_type": gettext_lazy("Rhesus (RhD) type"),
+        "b_hb_a1c": gettext_lazy("HbA1c (average blood sugar), mmol/mol"),
+        "fasting_glucose_level": gettext_lazy("Blood sugar before breakfast, mmol/L"),
+        "post_2h_glucose_level": gettext_lazy("Blood sugar 2 hours after the sugary drink, mmol/L"),
+        "glucose_test_date": gettext_lazy("Date of the sugar (glucose) test"),
     },
-    "medicalConditions": {"nothing_particular": _lazy("Nothing in particular")},
-    "medication": {"medication_frequency": _lazy("Medicines and how often you take them")},
+    "medicalConditions": {"nothing_particular": gettext_lazy("Nothing in particular")},
+    "medication": {"medication_frequency": gettext_lazy("Medicines and how often you take them")},
     "rhesusDNegative": {
-        "consent_fetal_rhesus_typing": _lazy("You agreed to a test of the baby's blood group"),
-        "fetus_rh_d_positive_at_week_24": _lazy("Baby is RhD positive (test at week 24)"),
-        "prophylaxis_at_week_28": _lazy("Anti-D injection given at week 28"),
+        "consent_fetal_rhesus_typing": gettext_lazy("You agreed to a test of the baby's blood group"),
+        "fetus_rh_d_positive_at_week_24": gettext_lazy("Baby is RhD positive (test at week 24)"),
+        "prophylaxis_at_week_28": gettext_lazy("Anti-D injection given at week 28"),
     },
     "vitalMeasurementsBeforePregnancy": {
-        "height": _lazy("Height (cm)"),
-        "pre_pregnancy_weight": _lazy("Weight before pregnancy (kg)"),
-        "bmi": _lazy("Body mass index (BMI)"),
+        "height": gettext_lazy("Height (cm)"),
+        "pre_pregnancy_weight": gettext_lazy("Weight before pregnancy (kg)"),
+        "bmi": gettext_lazy("Body mass index (BMI)"),
     },
     "previousPregnancies": {
-        "number_of_previous_pregnancies": _lazy("Earlier pregnancies"),
-        "number_of_previous_live_births": _lazy("Babies born alive"),
-        "spontaneous_miscarriages": _lazy("Miscarriages"),
-        "still_births_22weeks": _lazy("Stillbirths (from 22 weeks)"),
+        "number_of_previous_pregnancies": gettext_lazy("Earlier pregnancies"),
+        "number_of_previous_live_births": gettext_lazy("Babies born alive"),
+        "spontaneous_miscarriages": gettext_lazy("Miscarriages"),
+        "still_births_22weeks": gettext_lazy("Stillbirths (from 22 weeks)"),
     },
     "geneticDisorders": {
-        "none_known": _lazy("None known"),
-        "parents_are_relatives": _lazy("You and the father are related"),
+        "none_known": gettext_lazy("None known"),
+        "parents_are_relatives": gettext_lazy("You and the father are related"),
     },
     "mother": {
-        "country_of_birth": _lazy("Country of birth"),
-        "cohabiting_coparent": _lazy("You live with the other parent"),
-        "cohabiting_coparent_note": _lazy("About the other parent"),
+        "country_of_birth": gettext_lazy("Country of birth"),
+        "cohabiting_coparent": gettext_lazy("You live with the other parent"),
+        "cohabiting_coparent_note": gettext_lazy("About the other parent"),
     },
-    "pointsOfContact": {"birth_institute": _lazy("Where you plan to give birth")},
+    "pointsOfContact": {"birth_institute": gettext_lazy("Where you plan to give birth")},
     "births": {
-        "live_birth": _lazy("Born alive"),
+        "live_birth": gettext_lazy("Born alive"),
         "birth_time": pgettext_lazy("when the baby was", "Born"),
-        "mode_of_birth": _lazy("How your baby was born"),
+        "mode_of_birth": gettext_lazy("How your baby was born"),
     },
 }
 
 # Values with plainer words than the professional ones.
 PROTEIN = {
     "Neg": pgettext_lazy("amount", "None"),
-    "Spor": _lazy("A trace"),
-    "1+": _lazy("A little (1+)"),
-    "2+": _lazy("Some (2+)"),
-    "3+": _lazy("A lot (3+)"),
+    "Spor": gettext_lazy("A trace"),
+    "1+": gettext_lazy("A little (1+)"),
+    "2+": gettext_lazy("Some (2+)"),
+    "3+": gettext_lazy("A lot (3+)"),
 }
-SWELLING = {0: pgettext_lazy("amount", "None"), 1: _lazy("A little"), 2: _lazy("Some"), 3: _lazy("A lot")}
+SWELLING = {
+    0: pgettext_lazy("amount", "None"),
+    1: gettext_lazy("A little"),
+    2: gettext_lazy("Some"),
+    3: gettext_lazy("A lot"),
+}
 PRESENTATION = {
-    "1": _lazy("head down"),
-    "2": _lazy("bottom or feet first (breech)"),
-    "3": _lazy("lying across (transverse)"),
-    "4": _lazy("lying at a slant (oblique)"),
-    "5": _lazy("changing position"),
+    "1": gettext_lazy("head down"),
+    "2": gettext_lazy("bottom or feet first (breech)"),
+    "3": gettext_lazy("lying across (transverse)"),
+    "4": gettext_lazy("lying at a slant (oblique)"),
+    "5": gettext_lazy("changing position"),
 }
 STIMULANT: dict[str | None, str] = {  # by code, looked up with a stored row's (which may have none)
-    "1": _lazy("Smoking"),
-    "2": _lazy("Snus"),
-    "3": _lazy("Alcohol"),
-    "4": _lazy("E-cigarettes"),
-    "5": _lazy("Other drugs"),
+    "1": gettext_lazy("Smoking"),
+    "2": gettext_lazy("Snus"),
+    "3": gettext_lazy("Alcohol"),
+    "4": gettext_lazy("E-cigarettes"),
+    "5": gettext_lazy("Other drugs"),
 }
 STIMULANT_FREQUENCY = {
-    "1": _lazy("never"),
-    "2": _lazy("rarely"),
-    "3": _lazy("sometimes"),
-    "4": _lazy("daily"),
-    "5": _lazy("stopped"),
+    "1": gettext_lazy("never"),
+    "2": gettext_lazy("rarely"),
+    "3": gettext_lazy("sometimes"),
+    "4": gettext_lazy("daily"),
+    "5": gettext_lazy("stopped"),
 }
 MODE_OF_BIRTH = {
-    "SPONTANEOUS_VAGINAL": _lazy("Vaginal birth"),
-    "VENTOUSE": _lazy("Vaginal birth helped by a suction cup (ventouse)"),
-    "FORCEPS": _lazy("Vaginal birth helped by forceps"),
-    "VAGINAL_BREECH": _lazy("Vaginal birth, bottom or feet first (breech)"),
-    "ELECTIVE_CAESAREAN": _lazy("Planned caesarean section"),
-    "EMERGENCY_CAESAREAN": _lazy("Emergency caesarean section"),
+    "SPONTANEOUS_VAGINAL": gettext_lazy("Vaginal birth"),
+    "VENTOUSE": gettext_lazy("Vaginal birth helped by a suction cup (ventouse)"),
+    "FORCEPS": gettext_lazy("Vaginal birth helped by forceps"),
+    "VAGINAL_BREECH": gettext_lazy("Vaginal birth, bottom or feet first (breech)"),
+    "ELECTIVE_CAESAREAN": gettext_lazy("Planned caesarean section"),
+    "EMERGENCY_CAESAREAN": gettext_lazy("Emergency caesarean section"),
 }
 BABY_SEX = {
-    "FEMALE": _lazy("Girl"),
-    "MALE": _lazy("Boy"),
-    "INDETERMINATE": _lazy("Not determined"),
-    "UNKNOWN": _lazy("Not known"),
+    "FEMALE": gettext_lazy("Girl"),
+    "MALE": gettext_lazy("Boy"),
+    "INDETERMINATE": gettext_lazy("Not determined"),
+    "UNKNOWN": gettext_lazy("Not known"),
 }
 NOTE_KINDS = {
-    "RECORD_CREATED": _lazy("Your record was created"),
-    "CARE_PULLED": _lazy("A new Care Location took over your care"),
-    "BREAK_GLASS": _lazy("Someone outside your care team opened your record"),
-    "STATUS_CHANGED": _lazy("The status of your record changed"),
+    "RECORD_CREATED": gettext_lazy("Your record was created"),
+    "CARE_PULLED": gettext_lazy("A new Care Location took over your care"),
+    "BREAK_GLASS": gettext_lazy("Someone outside your care team opened your record"),
+    "STATUS_CHANGED": gettext_lazy("The status of your record changed"),
 }
 
 

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from maternity.models import AntenatalAppointment, CareLocation, ClinicalTests
 from maternity.rules import flags
@@ -47,114 +46,114 @@ class Result:
     call_now: bool  # the rule marks it for review the same day
 
 
-SIGNS_TO_CALL_ABOUT = _lazy(
+SIGNS_TO_CALL_ABOUT = gettext_lazy(
     "Call your midwife or the maternity unit straight away if you get a bad headache, problems with your "
     "eyesight, pain just below your ribs, or sudden swelling of your face, hands or feet."
 )
-MOVEMENTS = _lazy(
+MOVEMENTS = gettext_lazy(
     "Call your midwife or the maternity unit straight away, at any time, if your baby moves less than usual."
 )
 
 # Keyed by the Flag code of `maternity.rules.flags`.
 WORDS: dict[str, Words] = {
     "bp-high": Words(
-        _lazy("Your blood pressure was higher than usual"),
-        _lazy(
+        gettext_lazy("Your blood pressure was higher than usual"),
+        gettext_lazy(
             "Your blood pressure was %(reading)s mmHg. In pregnancy, %(high)s or more is higher than usual. "
             "Many people with a higher reading go on to have a healthy pregnancy and birth; it is watched "
             "closely because it can sometimes be an early sign that you need more care."
         ),
-        _lazy(
+        gettext_lazy(
             "Your midwife will usually check it again within a few days, test your urine, and may offer you "
             "a blood test."
         ),
         SIGNS_TO_CALL_ABOUT,
     ),
     "protein": Words(
-        _lazy("There was some protein in your urine"),
-        _lazy(
+        gettext_lazy("There was some protein in your urine"),
+        gettext_lazy(
             "The urine test showed %(reading)s. This can have simple causes, such as a urine infection. It "
             "is looked at together with your blood pressure, because the two together can mean you need "
             "more care."
         ),
-        _lazy(
+        gettext_lazy(
             "Your midwife will usually test your urine again and check your blood pressure, and may send a "
             "sample to the laboratory."
         ),
         SIGNS_TO_CALL_ABOUT,
     ),
     "fhr": Words(
-        _lazy("Your baby's heartbeat was outside the usual range"),
-        _lazy(
+        gettext_lazy("Your baby's heartbeat was outside the usual range"),
+        gettext_lazy(
             "Your baby's heartbeat was %(reading)s beats a minute. A baby's heart usually beats 110 to 160 "
             "times a minute. A reading outside this range is always checked again, more closely."
         ),
-        _lazy(
+        gettext_lazy(
             "You may be asked to go to the maternity unit the same day, where your baby's heartbeat is "
             "listened to for longer, usually with a monitor strapped to your tummy."
         ),
         MOVEMENTS,
     ),
     "sfh-low": Words(
-        _lazy("Your bump measured smaller than usual"),
-        _lazy(
+        gettext_lazy("Your bump measured smaller than usual"),
+        gettext_lazy(
             "Your last measurement, %(reading)s, was below the lowest line on the chart. This can happen "
             "when a baby is smaller, but also because of how your baby is lying or how the tape measure was "
             "placed."
         ),
-        _lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
+        gettext_lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
         MOVEMENTS,
     ),
     "sfh-high": Words(
-        _lazy("Your bump measured larger than usual"),
-        _lazy(
+        gettext_lazy("Your bump measured larger than usual"),
+        gettext_lazy(
             "Your last measurement, %(reading)s, was above the highest line on the chart. This can happen "
             "when a baby is bigger or there is more fluid around the baby, but also because of how your "
             "baby is lying or how the tape measure was placed."
         ),
-        _lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
+        gettext_lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
         MOVEMENTS,
     ),
     "sfh-falling": Words(
-        _lazy("Your bump has grown more slowly than before"),
-        _lazy(
+        gettext_lazy("Your bump has grown more slowly than before"),
+        gettext_lazy(
             "Your measurements have moved down across the lines on the chart. Every baby grows at its own "
             "pace, and measurements with a tape measure can differ by a centimetre or two."
         ),
-        _lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
+        gettext_lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
         MOVEMENTS,
     ),
     "sfh-rising": Words(
-        _lazy("Your bump has grown faster than before"),
-        _lazy(
+        gettext_lazy("Your bump has grown faster than before"),
+        gettext_lazy(
             "Your measurements have moved up across the lines on the chart. Every baby grows at its own "
             "pace, and measurements with a tape measure can differ by a centimetre or two."
         ),
-        _lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
+        gettext_lazy("Your midwife will usually offer you an ultrasound scan to check your baby's growth."),
         MOVEMENTS,
     ),
     "hb-low": Words(
-        _lazy("Your iron level (haemoglobin) was lower than usual"),
-        _lazy(
+        gettext_lazy("Your iron level (haemoglobin) was lower than usual"),
+        gettext_lazy(
             "Your haemoglobin was %(reading)s g/dL. A lower level is common in pregnancy, because your baby "
             "uses some of your iron. It can make you feel tired or short of breath."
         ),
-        _lazy(
+        gettext_lazy(
             "Your midwife or doctor will usually suggest iron tablets and check your blood again a few "
             "weeks later."
         ),
-        _lazy("Tell your midwife if you feel very tired, dizzy or short of breath."),
+        gettext_lazy("Tell your midwife if you feel very tired, dizzy or short of breath."),
     ),
 }
 # Where the rule marks a result for review the same day and the words differ from the usual ones.
 SEVERE_WORDS: dict[str, Words] = {
     "bp-high": Words(
-        _lazy("Your blood pressure was high"),
-        _lazy(
+        gettext_lazy("Your blood pressure was high"),
+        gettext_lazy(
             "Your blood pressure was %(reading)s mmHg. In pregnancy, %(severe)s or more is high and is "
             "looked at the same day."
         ),
-        _lazy(
+        gettext_lazy(
             "You may be asked to go to the maternity unit the same day, so that you and your baby can be "
             "checked, and you may be offered medicine to lower your blood pressure."
         ),
