@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -69,7 +70,7 @@ ENTRIES_SHOWN = 200
 
 # What a line's entries did, by (opened, changed, searched): whole phrases, so each language words its own
 # list ("opened or changed your record").
-DID: dict[tuple[bool, bool, bool], str] = {
+DID: dict[tuple[bool, bool, bool], Promise] = {
     (True, False, False): gettext_lazy("opened your record"),
     (False, True, False): gettext_lazy("changed your record"),
     (False, False, True): gettext_lazy("searched for your record"),

@@ -5,6 +5,7 @@ The words only: what she may see is decided in `portal.views.access_log`."""
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +20,7 @@ from maternity.models import (
 
 from .plain_language import role_word, section_title, when
 
-WHAT: dict[str, str] = {
+WHAT: dict[str, Promise] = {
     AccessAction.READ: gettext_lazy("Opened your record"),
     AccessAction.HISTORY: gettext_lazy("Looked at earlier versions of your record"),
     AccessAction.WRITE: gettext_lazy("Changed your record"),
@@ -43,18 +44,18 @@ WHAT: dict[str, str] = {
     AccessAction.SUBSCRIPTION: gettext_lazy("Changed how their system hears about changes"),
 }
 # What they did to one section: "Looked at your record: blood and other tests".
-SECTION_ACTIONS: dict[str, str] = {
+SECTION_ACTIONS: dict[str, Promise] = {
     AccessAction.READ: gettext_lazy("Looked at your record: %(section)s"),
     AccessAction.WRITE: gettext_lazy("Changed your record: %(section)s"),
     AccessAction.HISTORY: gettext_lazy("Looked at earlier versions of your record: %(section)s"),
 }
-REFUSED: dict[str, str] = {
+REFUSED: dict[str, Promise] = {
     AccessOutcome.DENIED: gettext_lazy("They were not allowed to: nothing was shown to them or changed."),
     AccessOutcome.REJECTED: gettext_lazy("Their request was turned down: nothing was changed."),
 }
 # The coded reason a professional chose when breaking glass, as she reads it on her access log. The free
 # text they wrote beside it is not shown there (it may say anything); she can ask about the entry.
-BREAK_GLASS_REASONS: dict[str, str] = {
+BREAK_GLASS_REASONS: dict[str, Promise] = {
     BreakGlassReason.EMERGENCY: gettext_lazy("Emergency care or an acute admission"),
     BreakGlassReason.LABOUR: gettext_lazy("You were in labour or giving birth at their Care Location"),
     BreakGlassReason.TRANSFER: gettext_lazy("Your care was transferred to them, or they received a referral"),
@@ -65,7 +66,7 @@ BREAK_GLASS_REASONS: dict[str, str] = {
 }
 NO_REASON_CODE = gettext_lazy("No reason was chosen from the list (ask about this entry to hear why)")
 QUESTION_RESOURCE = "accessQuestion"  # portal.access_questions.RESOURCE_TYPE
-GRANT_REASONS: dict[str, str] = {
+GRANT_REASONS: dict[str, Promise] = {
     StakeholderReason.CREATED: gettext_lazy("Created your record"),
     StakeholderReason.ACTIVE_CARE: gettext_lazy("Has looked after you"),
     StakeholderReason.API_ACCESS: gettext_lazy(

@@ -1,10 +1,11 @@
 """Her booked visits in plain words: what kind of visit each is, as she would say it."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from maternity.models import VisitKind
 
-KIND_WORDS: dict[str, str] = {
+KIND_WORDS: dict[str, Promise] = {
     VisitKind.BOOKING: gettext_lazy("First appointment with your midwife (booking visit)"),
     VisitKind.ANTENATAL: gettext_lazy("Check-up with your midwife or doctor"),
     VisitKind.ULTRASOUND: gettext_lazy("Ultrasound scan"),

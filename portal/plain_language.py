@@ -6,8 +6,10 @@ plain; everything here is only about how things read, never about what she may s
 """
 
 import datetime
+from collections.abc import Iterator, Mapping
 
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
@@ -27,112 +29,133 @@ ROLE_WORDS = {
     "HS": gettext_lazy("public health nurse"),
 }
 
+
+class Translated(Mapping[str, tuple[str, str]]):
+    """Pairs of lazily translated words, each read as plain strings in the language active when it is read."""
+
+    def __init__(self, words: dict[str, tuple[Promise, Promise | str]]) -> None:
+        self._words = words
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        first, second = self._words[name]
+        return str(first), str(second)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 # (title, what the section is), in the order the portal shows them under "Your record".
-SECTIONS: dict[str, tuple[str, str]] = {
-    "currentPregnancy": (
-        gettext_lazy("This pregnancy"),
-        gettext_lazy(
-            "The dates your midwife uses to follow your pregnancy, such as your due date, and what you have "
-            "been told about."
+SECTIONS = Translated(
+    {
+        "currentPregnancy": (
+            gettext_lazy("This pregnancy"),
+            gettext_lazy(
+                "The dates your midwife uses to follow your pregnancy, such as your due date, and what you "
+                "have been told about."
+            ),
         ),
-    ),
-    "clinicalTests": (
-        gettext_lazy("Blood and other tests"),
-        gettext_lazy(
-            "Results of the blood tests and checks for infections that are offered in pregnancy. Your "
-            "midwife or doctor will talk with you about any result that needs action."
+        "clinicalTests": (
+            gettext_lazy("Blood and other tests"),
+            gettext_lazy(
+                "Results of the blood tests and checks for infections that are offered in pregnancy. Your "
+                "midwife or doctor will talk with you about any result that needs action."
+            ),
         ),
-    ),
-    "medicalConditions": (
-        gettext_lazy("Your health"),
-        gettext_lazy("Illnesses and conditions that matter in pregnancy."),
-    ),
-    "medication": (
-        gettext_lazy("Medicines"),
-        gettext_lazy("Medicines you take, any drug allergy, and folic acid."),
-    ),
-    "rhesusDNegative": (
-        gettext_lazy("Rhesus negative blood group"),
-        gettext_lazy(
-            "If your blood group is RhD negative, you are offered a test of the baby's blood group and, if "
-            "needed, an injection (anti-D) that protects this and future babies."
+        "medicalConditions": (
+            gettext_lazy("Your health"),
+            gettext_lazy("Illnesses and conditions that matter in pregnancy."),
         ),
-    ),
-    "lifestyleFactors": (
-        gettext_lazy("Smoking, alcohol and other substances"),
-        gettext_lazy("What you told your midwife about tobacco, snus, alcohol and other substances."),
-    ),
-    "vitalMeasurementsBeforePregnancy": (
-        gettext_lazy("Height and weight before pregnancy"),
-        gettext_lazy("Used to work out your body mass index (BMI), which helps plan your care."),
-    ),
-    "previousPregnancies": (
-        gettext_lazy("Earlier pregnancies"),
-        gettext_lazy("How many times you have been pregnant before, and how those pregnancies ended."),
-    ),
-    "geneticDisorders": (
-        gettext_lazy("Conditions that run in the family"),
-        gettext_lazy("Hereditary conditions in your family or the baby's father's family."),
-    ),
-    "pointsOfContact": (
-        gettext_lazy("Who to contact"),
-        gettext_lazy("Your GP, your midwife, and where you plan to give birth."),
-    ),
-    "mother": (
-        gettext_lazy("About you"),
-        gettext_lazy(
-            "Your name, address, language and work. Only the Care Location looking after you now can change "
-            "these details."
+        "medication": (
+            gettext_lazy("Medicines"),
+            gettext_lazy("Medicines you take, any drug allergy, and folic acid."),
         ),
-    ),
-    "birthPlan": (
-        gettext_lazy("Your birth plan"),
-        gettext_lazy(
-            "Your wishes for the birth, written by you. Your midwife reads it and marks it as read."
+        "rhesusDNegative": (
+            gettext_lazy("Rhesus negative blood group"),
+            gettext_lazy(
+                "If your blood group is RhD negative, you are offered a test of the baby's blood group and, "
+                "if needed, an injection (anti-D) that protects this and future babies."
+            ),
         ),
-    ),
-    "labour": (
-        gettext_lazy("Your labour"),
-        gettext_lazy("How your labour started and went, recorded by your midwife after the birth."),
-    ),
-    "births": (
-        gettext_lazy("The birth"),
-        gettext_lazy("Details of your baby's birth, recorded after the birth."),
-    ),
-    "postnatalMotherVisits": (
-        gettext_lazy("Your visits after the birth"),
-        gettext_lazy(
-            "Your midwife's checks of how you are recovering, until you are discharged from postnatal care."
+        "lifestyleFactors": (
+            gettext_lazy("Smoking, alcohol and other substances"),
+            gettext_lazy("What you told your midwife about tobacco, snus, alcohol and other substances."),
         ),
-    ),
-    "postnatalBabyVisits": (
-        gettext_lazy("Your baby's checks after the birth"),
-        gettext_lazy("Your baby's weight, feeding and colour at each check, until discharge."),
-    ),
-    "careLocations": (
-        gettext_lazy("Where you have been cared for"),
-        gettext_lazy(
-            "Each hospital, health centre or midwife team that has looked after you in this pregnancy, and "
-            "from when."
+        "vitalMeasurementsBeforePregnancy": (
+            gettext_lazy("Height and weight before pregnancy"),
+            gettext_lazy("Used to work out your body mass index (BMI), which helps plan your care."),
         ),
-    ),
-    "notes": (
-        gettext_lazy("Notes about your record"),
-        gettext_lazy(
-            "Written automatically when something important happens to your record, for example when "
-            "someone outside your care team opens it."
+        "previousPregnancies": (
+            gettext_lazy("Earlier pregnancies"),
+            gettext_lazy("How many times you have been pregnant before, and how those pregnancies ended."),
         ),
-    ),
-    # Shown in their own places on the page, named here for the access log.
-    "antenatalAppointments": (gettext_lazy("Appointments"), ""),
-    "symphysisFundalHeights": (gettext_lazy("Growth measurements (symphysis-fundal height)"), ""),
-}
+        "geneticDisorders": (
+            gettext_lazy("Conditions that run in the family"),
+            gettext_lazy("Hereditary conditions in your family or the baby's father's family."),
+        ),
+        "pointsOfContact": (
+            gettext_lazy("Who to contact"),
+            gettext_lazy("Your GP, your midwife, and where you plan to give birth."),
+        ),
+        "mother": (
+            gettext_lazy("About you"),
+            gettext_lazy(
+                "Your name, address, language and work. Only the Care Location looking after you now can "
+                "change these details."
+            ),
+        ),
+        "birthPlan": (
+            gettext_lazy("Your birth plan"),
+            gettext_lazy(
+                "Your wishes for the birth, written by you. Your midwife reads it and marks it as read."
+            ),
+        ),
+        "labour": (
+            gettext_lazy("Your labour"),
+            gettext_lazy("How your labour started and went, recorded by your midwife after the birth."),
+        ),
+        "births": (
+            gettext_lazy("The birth"),
+            gettext_lazy("Details of your baby's birth, recorded after the birth."),
+        ),
+        "postnatalMotherVisits": (
+            gettext_lazy("Your visits after the birth"),
+            gettext_lazy(
+                "Your midwife's checks of how you are recovering, until you are discharged from postnatal "
+                "care."
+            ),
+        ),
+        "postnatalBabyVisits": (
+            gettext_lazy("Your baby's checks after the birth"),
+            gettext_lazy("Your baby's weight, feeding and colour at each check, until discharge."),
+        ),
+        "careLocations": (
+            gettext_lazy("Where you have been cared for"),
+            gettext_lazy(
+                "Each hospital, health centre or midwife team that has looked after you in this pregnancy, "
+                "and from when."
+            ),
+        ),
+        "notes": (
+            gettext_lazy("Notes about your record"),
+            gettext_lazy(
+                "Written automatically when something important happens to your record, for example when "
+                "someone outside your care team opens it."
+            ),
+        ),
+        # Shown in their own places on the page, named here for the access log.
+        "antenatalAppointments": (gettext_lazy("Appointments"), ""),
+        "symphysisFundalHeights": (gettext_lazy("Growth measurements (symphysis-fundal height)"), ""),
+    }
+)
 RECORD_SECTIONS = [
     name for name in SECTIONS if name not in {"antenatalAppointments", "symphysisFundalHeights"}
 ]
 
 # Plainer labels where the professional one is written for a midwife.
-LABELS: dict[str, dict[str, str]] = {
+LABELS: dict[str, dict[str, Promise]] = {
     "currentPregnancy": {
         "date_last_period": gettext_lazy("First day of your last period"),
         "due_date": gettext_lazy("Due date worked out from your last period"),
@@ -212,7 +235,7 @@ PRESENTATION = {
     "4": gettext_lazy("lying at a slant (oblique)"),
     "5": gettext_lazy("changing position"),
 }
-STIMULANT: dict[str | None, str] = {  # by code, looked up with a stored row's (which may have none)
+STIMULANT: dict[str | None, Promise] = {  # by code, looked up with a stored row's (which may have none)
     "1": gettext_lazy("Smoking"),
     "2": gettext_lazy("Snus"),
     "3": gettext_lazy("Alcohol"),
@@ -249,7 +272,7 @@ NOTE_KINDS = {
 
 
 def section_title(name: str) -> str:
-    return str(SECTIONS[name][0]) if name in SECTIONS else ""
+    return SECTIONS[name][0] if name in SECTIONS else ""
 
 
 def label(rt: ResourceType, name: str) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -28,10 +29,10 @@ class Words:
     """What she reads about one kind of result (lazily translated). `meaning` may name the reading,
     `%(reading)s`, and the thresholds of high blood pressure, `%(high)s` and `%(severe)s`."""
 
-    title: str
-    meaning: str
-    next: str
-    when_to_call: str
+    title: Promise
+    meaning: Promise
+    next: Promise
+    when_to_call: Promise
 
 
 @dataclass(frozen=True)

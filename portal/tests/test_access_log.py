@@ -183,8 +183,7 @@ def test_one_line_per_person_place_and_day_counting_its_entries_and_opening_to_e
     assert times == ["09:50", "09:40", "09:15", "09:00"]
     assert "Changed your record: appointments" in ingrid_4th
     assert (
-        "Kari Jordmor, at St Olavs hospital, fødeavdelingen, opened your record once on 4 Dec 2026"
-        in epj_4th
+        "Kari Jordmor, at St Olavs hospital, fødeavdelingen, opened your record once on 4 Dec 2026" in epj_4th
     )
     assert (
         "opened your record once on 3 Dec 2026" in ingrid_3rd
