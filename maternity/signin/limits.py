@@ -6,11 +6,14 @@ answers 429 with Retry-After and says in plain words when to try again; nothing 
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from maternity.http import rate_limits
 
-STAFF_HELP = "If you did not make these attempts, tell your Care Location's administrator."
-PORTAL_HELP = "If it keeps happening, ask your midwife."
+STAFF_HELP = _("If you did not make these attempts, tell your Care Location's administrator.")
+PORTAL_HELP = _("If it keeps happening, ask your midwife.")
+# What was attempted, as the page says it; the log says it in English
+WHAT_WORDS = {"sign-in attempts": _("sign-in attempts")}
 
 
 def too_many_attempts(
@@ -25,7 +28,7 @@ def too_many_attempts(
     attempt.log_refusal(request, what)
     context = {
         "base_template": base_template,
-        "what": what,
+        "what": WHAT_WORDS.get(what, what),
         "minutes": attempt.retry_after_minutes,
         "back_url": back_url,
         "help": help_text,
