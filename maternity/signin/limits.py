@@ -4,11 +4,15 @@ the admin's) and the OpenID Connect sign-ins (the professionals' and the portal'
 answers 429 with Retry-After and says in plain words when to try again; nothing is checked or changed."""
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from maternity.http import rate_limits
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STAFF_HELP = _("If you did not make these attempts, tell your Care Location's administrator.")
 PORTAL_HELP = _("If it keeps happening, ask your midwife.")
@@ -23,7 +27,7 @@ def too_many_attempts(
     what: str,
     back_url: str,
     base_template: str = "maternity/base.html",
-    help_text: str = STAFF_HELP,
+    help_text: "StrOrPromise" = STAFF_HELP,
 ):
     attempt.log_refusal(request, what)
     context = {
@@ -60,7 +64,9 @@ def sign_in_limited(view):
     return wrapped
 
 
-def oidc_limited(*, back_url: str, base_template: str = "maternity/base.html", help_text: str = STAFF_HELP):
+def oidc_limited(
+    *, back_url: str, base_template: str = "maternity/base.html", help_text: "StrOrPromise" = STAFF_HELP
+):
     """An OpenID Connect sign-in start or callback: every request counts, per address (each start stores
     state in a new session; each callback calls the provider)."""
 
