@@ -292,7 +292,7 @@ def test_links_to_her_birth_plan_and_the_access_log_and_none_to_change_clinical_
     app = {"/portal/manifest.webmanifest", "/static/portal/icons/icon-192.png"}  # the app (test_offline.py)
     assert links - app <= {"/portal/", f"/portal/pregnancies/{record.pk}/access-log/"}, links
     forms = re.findall(r'<form[^>]*action="([^"]*)"', text)
-    assert forms == ["/portal/logout/"]  # signing out is the only form
+    assert forms == ["/portal/logout/", "/i18n/setlang/"]  # signing out and the language switch only
 
 
 def test_there_are_no_write_endpoints(portal, record):
