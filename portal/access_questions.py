@@ -149,7 +149,7 @@ def _answer(*, question_id: int, answer: str, user: User, ip: str | None) -> Acc
             .get(pk=int(question_id))
         )
     except (AccessQuestion.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("No such question.") from None
+        raise NotFound(shown_lazy(gettext_noop("No such question."), {})) from None
     if not may_answer(user, question):
         raise NotAllowed(
             shown_lazy(
