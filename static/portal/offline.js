@@ -18,7 +18,8 @@
   const updated = document.getElementById("last-updated");
   if (updated && document.body.dataset.kept !== undefined) {
     updated.classList.add("warning");
-    updated.prepend(`${updated.dataset.offline} `);
+    // (a copy kept before the page carried these words has none to add)
+    if (updated.dataset.offline) updated.prepend(`${updated.dataset.offline} `);
     return;
   }
   if ("caches" in window && navigator.onLine) {
