@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from maternity.errors import Invalid
 from maternity.models import Person, Pregnancy
@@ -77,7 +77,10 @@ def notification_preference_save(
                 field=EMAIL_FIELD,
             ) from None
     elif on_break_glass or on_birth_plan_read:
-        raise Invalid(gettext_lazy("Write the email address the messages should go to."), field=EMAIL_FIELD)
+        raise Invalid(
+            shown_lazy(gettext_noop("Write the email address the messages should go to."), {}),
+            field=EMAIL_FIELD,
+        )
     preference = NotificationPreference.objects.select_for_update().filter(person=person).first()
     preference = preference or NotificationPreference(person=person)
     preference.email = email

@@ -8,6 +8,7 @@ not by the browser's `maxlength`, which would cut pasted text short without tell
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,13 +18,13 @@ from maternity.models import BirthPlan
 @dataclass(frozen=True)
 class Topic:
     name: str  # the BirthPlan field
-    label: str  # lazily translated, as are the hint and the group's heading
-    hint: str
+    label: Promise  # lazily translated, as are the hint and the group's heading
+    hint: Promise
 
 
 @dataclass(frozen=True)
 class Group:
-    heading: str
+    heading: Promise
     topics: tuple[Topic, ...]
 
 

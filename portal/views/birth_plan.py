@@ -220,7 +220,7 @@ def _history_content(plan: BirthPlan, version: int | None) -> dict | None:
 
 
 def _text(value) -> str:
-    return value if value not in (None, "") else EMPTY
+    return value if value not in (None, "") else str(EMPTY)
 
 
 def _rows(*, base: dict | None, theirs: dict, mine: dict) -> list[ConflictRow]:
@@ -228,7 +228,7 @@ def _rows(*, base: dict | None, theirs: dict, mine: dict) -> list[ConflictRow]:
     return [
         ConflictRow(
             name=name,
-            label=topic.label,
+            label=str(topic.label),  # in the language of this request
             base=base.get(name),
             theirs=theirs.get(name),
             mine=mine.get(name),
