@@ -126,6 +126,6 @@ def english_in_filters(expression: str) -> list[str]:
         problems.append(f"{{{{ {expression} }}}}: pluralize is English only; use blocktranslate count")
     for double_quoted, single_quoted in LITERAL_ARGUMENT.findall(expression):
         literal = double_quoted or single_quoted
-        if words_in(literal):
+        if words_in(literal) and not literal.startswith(("/", "#", "http:", "https:")):  # a URL is no words
             problems.append(f'{{{{ {expression} }}}}: the words in {literal!r}; use _("...")')
     return problems
