@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maternity.models.labour import Analgesia, Feeding
@@ -283,7 +283,10 @@ SECTIONS: dict[str, Section] = {
             "blood_pressure": _("Systolic/diastolic, e.g. 120/80."),
         },
         groups=(
-            (_("Appointment"), ("appointment_date", "pregnancy_week", "days_after_full_pregnancy_week")),
+            (
+                pgettext_lazy("an antenatal visit", "Appointment"),
+                ("appointment_date", "pregnancy_week", "days_after_full_pregnancy_week"),
+            ),
             (
                 _("Observations"),
                 ("mother_weight", "blood_pressure", "protein_in_urine_test_result", "edema"),
@@ -383,7 +386,7 @@ SECTIONS: dict[str, Section] = {
         an_item=_("an acknowledgement"),
         labels={
             "alert_code": _("Alert"),
-            "subject": _("About"),
+            "subject": pgettext_lazy("what an alert was about", "About"),
             "alert_detail": _("What the alert said"),
             "action_taken": _("What was done"),
         },
