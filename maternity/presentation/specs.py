@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from maternity.rules.codes import (
     STIMULANT_TYPE,
     CodeSystem,
 )
-from maternity.rules.flags import ALERT_NAMES, number
+from maternity.rules.flags import ALERT_NAMES, shown_number
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 
 # The words are lazily translated: a page shows them in its language (they are never stored or sent).
@@ -451,11 +452,15 @@ def own_field(rt: ResourceType, name: str) -> models.Field:
 
 
 def label(rt: ResourceType, name: str) -> str:
-    """The field's label, lazily translated (forms built at import time use it): str() it to join it."""
+    """The field's label in the active language, as a plain str (callers join them)."""
     spec = section(rt)
     if name in spec.labels:
-        return spec.labels[name]
-    return capfirst(own_field(rt, name).verbose_name)
+        return str(spec.labels[name])
+    return str(capfirst(own_field(rt, name).verbose_name))
+
+
+# The label for a form field made at import time (a class attribute): read in the page's language.
+label_lazy = lazy(label, str)
 
 
 def grouped_fields(rt: ResourceType) -> list[tuple[str, list[str]]]:
@@ -510,7 +515,7 @@ def display(rt: ResourceType, name: str, value) -> str:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, float):
-        return number(value)
+        return shown_number(value)
     if hasattr(value, "name"):  # a Care Location
         return value.name
     return str(value)

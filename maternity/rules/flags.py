@@ -94,7 +94,7 @@ ALERT_NAMES = {
 }
 
 
-def number(value: float) -> str:
+def shown_number(value: float) -> str:
     """A measurement as few digits as it needs ("10.5", "11"), with the page's decimal sign ("10,5")."""
     return f"{value:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
@@ -292,7 +292,9 @@ def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
         return None
     several = len(fetuses or []) > 1
     readings = ", ".join(
-        _("fetus %(number)s: %(rate)s") % {"number": n, "rate": number(rate)} if several else number(rate)
+        _("fetus %(number)s: %(rate)s") % {"number": n, "rate": shown_number(rate)}
+        if several
+        else shown_number(rate)
         for n, rate in outside
     )
     words = {"readings": readings, "low": low, "high": high}
@@ -329,7 +331,11 @@ def haemoglobin_low(*, at_booking: float | None, third_trimester: float | None) 
         return None
     if value >= threshold:
         return None
-    words = {"value": number(value), "threshold": number(threshold), "grams": number(threshold * 10)}
+    words = {
+        "value": shown_number(value),
+        "threshold": shown_number(threshold),
+        "grams": shown_number(threshold * 10),
+    }
     return Flag("hb-low", _("Hb %(value)s g/dL") % words, detail % words)
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from maternity.models import PostnatalBabyVisit, PostnatalMotherVisit
-from maternity.rules.flags import Flag, high_blood_pressure, number, subject_of
+from maternity.rules.flags import Flag, high_blood_pressure, shown_number, subject_of
 
 EPDS_ITEMS = 10
 EPDS_MAX = 3 * EPDS_ITEMS
@@ -189,7 +189,7 @@ def weight_loss_flag(*, birth_weight: int | None, weight: int | None) -> Flag | 
         return None
     return _flag(
         "weight-loss",
-        _("Lost %(loss)s%%") % {"loss": number(loss)},
+        _("Lost %(loss)s%%") % {"loss": shown_number(loss)},
         _(
             "%(weight)s g against a birth weight of %(birth_weight)s g: %(loss)s%% lost, more than "
             "%(threshold)s%%. Assess feeding and look for illness."
@@ -197,8 +197,8 @@ def weight_loss_flag(*, birth_weight: int | None, weight: int | None) -> Flag | 
         % {
             "weight": weight,
             "birth_weight": birth_weight,
-            "loss": number(loss),
-            "threshold": number(WEIGHT_LOSS_THRESHOLD),
+            "loss": shown_number(loss),
+            "threshold": shown_number(WEIGHT_LOSS_THRESHOLD),
         },
         subject="postnatalBabyVisits",
     )
