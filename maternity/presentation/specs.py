@@ -485,7 +485,8 @@ def display(rt: ResourceType, name: str, value) -> str:
     model_field = own_field(rt, name)
     if name in spec.codes:
         system = spec.codes[name]
-        return f"{system.shown(value, gettext('unknown code'))} ({value})"
+        shown = system.shown(value, gettext("unknown code"))
+        return f"{shown} ({value})"
     if isinstance(value, bool):
         yes, no = spec.bool_words.get(name, YES_NO)
         return str(yes if value else no)
