@@ -8,13 +8,13 @@ field the same thing.
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, ngettext
 
 from maternity.models.labour import Analgesia, Feeding
 from maternity.rules.clinical import format_gestation
@@ -28,6 +28,18 @@ from maternity.rules.codes import (
 )
 from maternity.rules.flags import ALERT_NAMES, shown_number
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
+
+
+def _(message: str) -> str:
+    """gettext_lazy, typed as the str it stands in for: a page shows it in its language. It is a lazy
+    object all the same: str() it before joining it or looking for it `in` a text."""
+    return cast(str, translation.gettext_lazy(message))
+
+
+def pgettext_lazy(context: str, message: str) -> str:
+    """translation.pgettext_lazy, typed as `_` is."""
+    return cast(str, translation.pgettext_lazy(context, message))
+
 
 # The words are lazily translated: a page shows them in its language (they are never stored or sent).
 NOT_RECORDED = _("Not recorded")

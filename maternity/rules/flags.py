@@ -279,15 +279,23 @@ def proteinuria(result: str | None) -> Flag | None:
     )
 
 
-def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
-    """A fetal heart rate outside the normal baseline of 110-160 beats/min (NICE CG190/NG229) at the last
-    appointment, for any fetus: abnormal, so reviewed the same day. A rate not recorded says nothing."""
+def fetal_heart_rates_outside(fetuses: list[dict] | None) -> list[tuple[int, float]]:
+    """(fetus number from 1, rate) of each fetal heart rate outside the normal baseline of 110-160."""
     low, high = FETAL_HEART_RATE_NORMAL
-    outside = [
+    return [
         (number, rate)
         for number, fetus in enumerate(fetuses or [], start=1)
         if isinstance(rate := fetus.get("fetalHeartRate"), int | float) and not low <= rate <= high
     ]
+
+
+def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
+    """A fetal heart rate outside the normal baseline of 110-160 beats/min (NICE CG190/NG229) at the last
+    appointment, for any fetus: abnormal, so reviewed the same day. A rate not recorded says nothing. (The
+    label is words in the page's language: a page that words the readings its own way reads
+    `fetal_heart_rates_outside`.)"""
+    low, high = FETAL_HEART_RATE_NORMAL
+    outside = fetal_heart_rates_outside(fetuses)
     if not outside:
         return None
     several = len(fetuses or []) > 1
@@ -422,16 +430,14 @@ def missed_booking(missed: list[Booking]) -> Flag | None:
     if not missed:
         return None
     last = missed[-1]
-    words = {
-        "kind": last.get_kind_display(),
-        "day": day(timezone.localtime(last.starts_at)),
-        "count": len(missed),
-    }
+    kind, when = str(last.get_kind_display()), day(timezone.localtime(last.starts_at))
     if len(missed) == 1:
         return Flag(
-            "booking-missed", _("Missed booking"), _("%(kind)s booked for %(day)s was missed.") % words
+            "booking-missed",
+            _("Missed booking"),
+            _("%(kind)s booked for %(day)s was missed.") % {"kind": kind, "day": when},
         )
-    words["kind"] = words["kind"].lower()
+    words = {"count": len(missed), "kind": kind.lower(), "day": when}
     return Flag(
         "booking-missed",
         _("%(count)s missed bookings") % words,

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from uuid import UUID
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -37,7 +38,7 @@ WEIGHT_LOSS_THRESHOLD = 10.0  # per cent of the birth weight (NICE NG194)
 # The ten questions and their four answers, in the order and with the scores of the questionnaire
 # (items 1, 2 and 4 score 0-3 from the top answer; the others, reverse-scored, 3-0). Translated where they
 # are shown: the Bokmål is the wording of the Norwegian EPDS (Eberhard-Gran et al.).
-EPDS_QUESTIONS: list[tuple[str, list[tuple[int, str]]]] = [
+EPDS_QUESTIONS: list[tuple[Promise, list[tuple[int, Promise]]]] = [
     (
         pgettext_lazy("EPDS", "I have been able to laugh and see the funny side of things"),
         [

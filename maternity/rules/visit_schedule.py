@@ -30,11 +30,14 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maternity.models import Booking, BookingStatus, PreviousPregnancies, VisitKind
 from maternity.rules.clinical import PREGNANCY_DAYS, format_gestation
+
+StrOrPromise = str | Promise  # a lazily translated text: in the page's language where it is shown
 
 DEFAULT_TIME = time(9, 0)  # the time a proposed visit is offered at, until the midwife changes it
 NEAR_DAYS = 3  # a booking this many days either side of a planned visit's day covers it
@@ -44,7 +47,7 @@ NEAR_DAYS = 3  # a booking this many days either side of a planned visit's day c
 class ScheduledVisit:
     week: int  # completed weeks of pregnancy: planned for week+0
     kind: str  # a VisitKind
-    purpose: str  # lazily translated: in the page's language where it is shown
+    purpose: StrOrPromise
     first_pregnancy_only: bool = False
 
     @property
@@ -57,15 +60,15 @@ class ScheduledVisit:
 @dataclass(frozen=True)
 class Schedule:
     code: str
-    name: str
-    source: str
+    name: StrOrPromise
+    source: StrOrPromise
     visits: tuple[ScheduledVisit, ...]
 
     def visits_for(self, *, first_pregnancy: bool) -> list[ScheduledVisit]:
         return [v for v in self.visits if first_pregnancy or not v.first_pregnancy_only]
 
 
-def _check(week: int, purpose: str, *, first_only: bool = False) -> ScheduledVisit:
+def _check(week: int, purpose: StrOrPromise, *, first_only: bool = False) -> ScheduledVisit:
     return ScheduledVisit(week, VisitKind.ANTENATAL, purpose, first_pregnancy_only=first_only)
 
 
@@ -179,7 +182,7 @@ def covered(bookings: Iterable[Booking], *, week: int, edd: date | None) -> bool
 class ProposedVisit:
     week: int
     kind: str
-    purpose: str
+    purpose: StrOrPromise
     day: date
     overdue: bool = False  # the booking visit, offered late
 
