@@ -213,9 +213,12 @@ def visit_results(item: AntenatalAppointment) -> list[Result]:
         found.append(explain(protein, reading.lower()))
     heart = flags.fetal_heart_rate_abnormal(item.fetuses_vital_signs)
     if heart:
-        # the rule's own reading, with "baby" for "fetus" when there are several: "baby 1: 190, baby 2: 140"
-        reading = heart.label.removeprefix("FHR ").replace(
-            "fetus", pgettext("one of several, lower case", "baby")
+        # the rule's readings, with "baby" for each of several: "baby 1: 190, baby 2: 140"
+        several = len(item.fetuses_vital_signs or []) > 1
+        baby = pgettext("one of several, lower case", "baby")
+        reading = ", ".join(
+            f"{baby} {number}: {flags.shown_number(rate)}" if several else flags.shown_number(rate)
+            for number, rate in flags.fetal_heart_rates_outside(item.fetuses_vital_signs)
         )
         found.append(explain(heart, reading))
     return in_order(found)
