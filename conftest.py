@@ -84,6 +84,17 @@ def _documents_never_drift(request):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_deployment():
+    # A page request activates its language in the thread, and it stays active after the response: without
+    # this, a test after a Bokmål request would run in Bokmål.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Client secrets are hashed like passwords; production keeps the slow default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,11 +20,22 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from maternity.models import AccessAction, AccessLog, AccessOutcome, UserType
 from maternity.reads.selectors import patient_audit_entries
 
-from .access_words import REFUSED, Access, access, break_glass_reason
+from .access_words import (
+    REFUSED,
+    Access,
+    access,
+    break_glass_reason,
+    in_the_app,
+    nobody_named,
+    through_their_system,
+)
 from .plain_language import role_word
 
 # Who and where: the columns that tell one person (or client system) at one Care Location from another.
@@ -57,6 +68,19 @@ CHANGED = [
 SEARCHED = [AccessAction.FIND, AccessAction.FIND_ALL, AccessAction.PATIENT_LOOKUP]
 ENTRIES_SHOWN = 200
 
+# What a line's entries did, by (opened, changed, searched): whole phrases, so each language words its own
+# list ("opened or changed your record").
+DID: dict[tuple[bool, bool, bool], Promise] = {
+    (True, False, False): gettext_lazy("opened your record"),
+    (False, True, False): gettext_lazy("changed your record"),
+    (False, False, True): gettext_lazy("searched for your record"),
+    (True, True, False): gettext_lazy("opened or changed your record"),
+    (True, False, True): gettext_lazy("opened or searched for your record"),
+    (False, True, True): gettext_lazy("changed or searched for your record"),
+    (True, True, True): gettext_lazy("opened, changed or searched for your record"),
+    (False, False, False): gettext_lazy("did something with your record"),
+}
+
 
 def _any(actions: Sequence[str]) -> Max:
     return Max(Case(When(action__in=actions, then=Value(1)), default=Value(0), output_field=IntegerField()))
@@ -79,17 +103,25 @@ class AccessGroup:
 
     @property
     def day_words(self) -> str:
-        return formats.date_format(self.day, "j F Y")
+        return formats.date_format(self.day, "DATE_FORMAT")
 
     @property
     def times_words(self) -> str:
-        return "once" if self.times == 1 else f"{self.times} times"
+        return ngettext("once", "%(count)d times", self.times) % {"count": self.times}
 
     @property
     def summary(self) -> str:
-        """ "Kari Nordmann, midwife, at Munkholmen, opened your record 3 times on 4 December 2026"."""
-        where = f", at {self.where}," if self.where else ""
-        return f"{self.who}{where} {self.did} {self.times_words} on {self.day_words}"
+        """ "Kari Nordmann, midwife, at Munkholmen, opened your record 3 times on 4 Dec 2026"."""
+        said = {
+            "who": self.who,
+            "where": self.where,
+            "did": self.did,
+            "times": self.times_words,
+            "day": self.day_words,
+        }
+        if self.where:
+            return _("%(who)s, at %(where)s, %(did)s %(times)s on %(day)s") % said
+        return _("%(who)s %(did)s %(times)s on %(day)s") % said
 
     @property
     def more_than_shown(self) -> bool:
@@ -99,37 +131,22 @@ class AccessGroup:
 def _who(row: dict) -> tuple[str, str]:
     """Who and how, from a line's columns (the same words as `access_words.who_and_how`)."""
     if row["client_id"]:
-        system = f" ({row['source_system']})" if row["source_system"] else ""
-        return row["acting_user_name"] or "Someone", f"through their own patient record system{system}"
+        return row["acting_user_name"] or _("Someone"), through_their_system(row["source_system"])
     if row["user_type"] == UserType.HEALTH_CARE_PROFESSIONAL:
         name = row["user__practitioner__display_name"]
         if not name:
-            return row["acting_user_name"] or row[
-                "username"
-            ] or "A health professional", "in the maternity record app"
+            return row["acting_user_name"] or row["username"] or _("A health professional"), in_the_app()
         role = role_word(row["user__practitioner__role_code"] or "")
-        return (f"{name}, {role}" if role else name), "in the maternity record app"
-    if row["user_type"] == UserType.PATIENT:
-        return "Another person signed in to this portal", ""
-    if row["user_type"] == UserType.SYSTEM:
-        return "The maternity record system", "automatically"
-    if row["user_id"] or row["username"]:
-        return "An administrator of the maternity record", ""
-    return "Someone who was not signed in", ""
+        return (f"{name}, {role}" if role else name), in_the_app()
+    return nobody_named(row["user_type"], signed_in=bool(row["user_id"] or row["username"]))
 
 
 def _did(row: dict) -> str:
     if row["break_glass"]:
-        return "broke glass to open your record"
+        return _("broke glass to open your record")
     if row["outcome"] != AccessOutcome.ALLOWED:
-        return "tried to reach your record"
-    verbs = [
-        verb
-        for verb, flag in (("opened", "opened"), ("changed", "changed"), ("searched for", "searched"))
-        if row[flag]
-    ] or ["did something with"]
-    joined = verbs[0] if len(verbs) == 1 else f"{', '.join(verbs[:-1])} or {verbs[-1]}"
-    return f"{joined} your record"
+        return _("tried to reach your record")
+    return str(DID[bool(row["opened"]), bool(row["changed"]), bool(row["searched"])])
 
 
 def group_rows(entries: QuerySet[AccessLog]) -> QuerySet:
@@ -209,7 +226,7 @@ def grouped_access_log(
             break_glass=bool(row["break_glass"]),
             reason_code=break_glass_reason(row["code"]) if row["break_glass"] else "",
             did=_did(row),
-            refused=REFUSED.get(row["outcome"], ""),
+            refused=str(REFUSED.get(row["outcome"], "")),
         )
     if rows:
         behind = entries.filter(reduce(or_, (_row_filter(row) for row in rows))).order_by("-at", "-id")

@@ -14,7 +14,9 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, NotAllowed, NotFound
@@ -29,14 +31,33 @@ from .models import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, AccessQuestion, Ques
 RESOURCE_TYPE = "accessQuestion"
 
 
-def _text(value: str, *, field: str, what: str, max_length: int) -> str:
+def _in_shown_language(message: str, params: dict) -> str:
+    return gettext(message) % params
+
+
+# A refusal's message, translated when it is shown: on her page in her language, in the audit trail in
+# English (the detail is written under translation.override("en")).
+shown_lazy = lazy(_in_shown_language, str)
+
+REFUSALS = {  # (empty, too long), for each kind of text
+    "question": (
+        gettext_noop("Write your question."),
+        gettext_noop("Your question is %(length)d characters long; it can be at most %(max_length)d."),
+    ),
+    "answer": (
+        gettext_noop("Write your answer."),
+        gettext_noop("Your answer is %(length)d characters long; it can be at most %(max_length)d."),
+    ),
+}
+
+
+def _text(value: str, *, field: str, max_length: int) -> str:
+    empty, too_long = REFUSALS[field]
     value = (value or "").strip()
     if not value:
-        raise Invalid(f"Write your {what}.", field=field)
+        raise Invalid(shown_lazy(empty, {}), field=field)
     if len(value) > max_length:
-        raise Invalid(
-            f"Your {what} is {len(value)} characters long; it can be at most {max_length}.", field=field
-        )
+        raise Invalid(shown_lazy(too_long, {"length": len(value), "max_length": max_length}), field=field)
     return value
 
 
@@ -56,7 +77,7 @@ def access_question_ask(
         raise NotFound("There is no such entry in your access log.") from None
     except AccessLog.DoesNotExist:
         raise NotFound("There is no such entry in your access log.") from None
-    text = _text(question, field="question", what="question", max_length=QUESTION_MAX_LENGTH)
+    text = _text(question, field="question", max_length=QUESTION_MAX_LENGTH)
     asked = AccessQuestion(
         person_id=record.person_id,
         record=record,
@@ -103,6 +124,8 @@ def access_question_answer(
     except NotAllowed as refusal:
         if refusal.rule == "not-theirs":
             question = AccessQuestion.objects.filter(pk=question_id).values("record_id", "person_id").first()
+            with translation.override("en"):
+                detail = f"Refused to answer question #{question_id}: {refusal.message}"
             access_log_write(
                 action=AccessAction.WRITE,
                 outcome=AccessOutcome.DENIED,
@@ -111,7 +134,7 @@ def access_question_answer(
                 person_id=question["person_id"] if question else None,
                 resource_type=RESOURCE_TYPE,
                 status_code=403,
-                detail=f"Refused to answer question #{question_id}: {refusal.message}",
+                detail=detail,
                 ip=ip,
             )
         raise
@@ -126,14 +149,20 @@ def _answer(*, question_id: int, answer: str, user: User, ip: str | None) -> Acc
             .get(pk=int(question_id))
         )
     except (AccessQuestion.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("No such question.") from None
+        raise NotFound(shown_lazy(gettext_noop("No such question."), {})) from None
     if not may_answer(user, question):
         raise NotAllowed(
-            "Only an admin of the question's Care Location, or a superuser, may answer it.", rule="not-theirs"
+            shown_lazy(
+                gettext_noop("Only an admin of the question's Care Location, or a superuser, may answer it."),
+                {},
+            ),
+            rule="not-theirs",
         )
     if question.status != QuestionStatus.OPEN:
-        raise NotAllowed("This question has been answered already.", rule="answered")
-    question.answer = _text(answer, field="answer", what="answer", max_length=ANSWER_MAX_LENGTH)
+        raise NotAllowed(
+            shown_lazy(gettext_noop("This question has been answered already."), {}), rule="answered"
+        )
+    question.answer = _text(answer, field="answer", max_length=ANSWER_MAX_LENGTH)
     question.status = QuestionStatus.ANSWERED
     question.answered_by = user
     question.answered_by_name = user.get_full_name() or user.get_username()

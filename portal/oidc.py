@@ -15,6 +15,7 @@ from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -22,6 +23,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from maternity import services
 from maternity.rules.identifiers import InvalidIdentifier, parse_national_id
 from maternity.signin.oidc import check_id_token_claims
+
+from .notifications import remember_language
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +123,11 @@ class PortalCallback(OIDCAuthenticationCallbackView):
         except SuspiciousOperation as refused:  # a state that is not ours (tampered, replayed, expired)
             log.warning("Portal sign-in refused: %s", refused)
             return self.login_failure()
+
+    def login_success(self):
+        """Signed in: her emails are written in the language of her pages from now on."""
+        remember_language(self.user, translation.get_language())
+        return super().login_success()
 
 
 # Signing out deletes the copies of her pages kept on her phone for reading offline (static/portal/sw.js):

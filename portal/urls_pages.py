@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", notifications.notifications, name="notifications"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", offline.not_saved, name="offline"),
     path("pregnancies/<uuid:record_id>/", pregnancy.pregnancy, name="pregnancy"),
     path("pregnancies/<uuid:record_id>/access-log/", access_log.access_log, name="access-log"),
     path(

@@ -34,6 +34,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .language import page_language
+
 # Every control character except tab, LF and CR: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F).
 TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -118,7 +120,7 @@ def refusal(request: HttpRequest, where: str, character: str) -> HttpResponse:
     """400, in the shape and the language its caller reads: the APIs and OAuth in English, a page in hers
     (chosen here: this runs before the language middleware)."""
     machine = request.path_info.startswith(("/o/", *API_PREFIXES))
-    language = "en" if machine else translation.get_language_from_request(request)
+    language = "en" if machine else page_language(request)
     with translation.override(language):
         response = _refusal(request, where, character)
     if not machine:

@@ -20,6 +20,7 @@ sorted by urgency across all of them before it is cut into pages: a severe alert
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.actors import Actor
 from maternity.models import Birth, PostnatalBabyVisit, PostnatalMotherVisit, Pregnancy, RecordStatus
@@ -43,12 +47,13 @@ POSTNATAL_DAYS = 8 * 7
 # Kinds of task, in the order they come when equally urgent
 ALERT, BOOKING, BIRTHS, BIRTH_PLAN, DATA_QUALITY = "alert", "booking", "births", "birth-plan", "data-quality"
 KIND_ORDER = {ALERT: 0, BOOKING: 1, BIRTHS: 2, BIRTH_PLAN: 3, DATA_QUALITY: 4}
+# The words of a task are built for the page that shows them, in its language: a task is never stored
 KIND_LABELS = {
-    ALERT: "Alert to acknowledge",
-    BOOKING: "Booking",
-    BIRTHS: "Birth details",
-    BIRTH_PLAN: "Birth plan",
-    DATA_QUALITY: "Data quality",
+    ALERT: gettext_lazy("Alert to acknowledge"),
+    BOOKING: gettext_lazy("Booking"),
+    BIRTHS: gettext_lazy("Birth details"),
+    BIRTH_PLAN: gettext_lazy("Birth plan"),
+    DATA_QUALITY: gettext_lazy("Data quality"),
 }
 BOOKING_FLAGS = {"booking-missed", "booking-none"}
 
@@ -67,11 +72,16 @@ class Task:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
 
 def data_quality_below() -> float:
     return float(getattr(settings, "TASKS_DATA_QUALITY_BELOW", 75.0))
+
+
+def _percent(value: float) -> str:
+    """75.0 -> "75", 62.5 -> "62.5" (nb "62,5")."""
+    return number_format(Decimal(f"{value:g}"))
 
 
 def _url(name: str, *args: object, anchor: str = "") -> str:
@@ -131,17 +141,17 @@ def record_tasks(record: Any, *, now: datetime, quality: data_quality.RecordQual
                 Task(
                     **common,
                     kind=BIRTHS,
-                    label="No birth details",
-                    detail="The record is delivered but no baby's birth details are recorded.",
+                    label=_("No birth details"),
+                    detail=_("The record is delivered but no baby's birth details are recorded."),
                     url=_url("web:item-add", record.pk, "births") or f"{page}#section-births",
-                    action="Add the birth details",
+                    action=_("Add the birth details"),
                     severe=False,
                 )
             ]
         )
         return missing + [
             Task(**common, kind=ALERT, label=flag.label, detail=flag.detail, url=f"{page}#alerts",
-                 action="Acknowledge", severe=flag.severe)
+                 action=_("Acknowledge"), severe=flag.severe)
             for flag in flags
             if (flag.code, flag.subject) not in seen
         ]  # fmt: skip
@@ -158,7 +168,7 @@ def record_tasks(record: Any, *, now: datetime, quality: data_quality.RecordQual
                     label=flag.label,
                     detail=flag.detail,
                     url=url or f"{page}#section-bookings",
-                    action="Book a visit" if url else "See the bookings",
+                    action=_("Book a visit") if url else _("See the bookings"),
                     severe=flag.severe,
                 )
             )
@@ -170,7 +180,7 @@ def record_tasks(record: Any, *, now: datetime, quality: data_quality.RecordQual
                 label=flag.label,
                 detail=flag.detail,
                 url=f"{page}#alerts",
-                action="Acknowledge",
+                action=_("Acknowledge"),
                 severe=flag.severe,
             )
         )
@@ -180,22 +190,24 @@ def record_tasks(record: Any, *, now: datetime, quality: data_quality.RecordQual
             Task(
                 **common,
                 kind=BIRTH_PLAN,
-                label="Birth plan not read",
-                detail=f"She wrote version {plan.version} of her birth plan; no one has marked it as read.",
+                label=_("Birth plan not read"),
+                detail=_("She wrote version %(version)s of her birth plan; no one has marked it as read.")
+                % {"version": plan.version},
                 url=f"{page}#section-birthPlan",
-                action="Read the birth plan",
+                action=_("Read the birth plan"),
             )
         )
     if quality is not None and quality.completeness < data_quality_below():
-        failing = "; ".join(failure.rule.label for failure in quality.failures)
+        failing = "; ".join(str(failure.rule.label) for failure in quality.failures)
         tasks.append(
             Task(
                 **common,
                 kind=DATA_QUALITY,
-                label=f"Data quality {quality.completeness:g}%",
-                detail=f"Below {data_quality_below():g}%: {failing}.",
+                label=_("Data quality %(percent)s%%") % {"percent": _percent(quality.completeness)},
+                detail=_("Below %(percent)s%%: %(failing)s.")
+                % {"percent": _percent(data_quality_below()), "failing": failing},
                 url=quality.failures[0].url if quality.failures else page,
-                action="Complete the record",
+                action=_("Complete the record"),
             )
         )
     return tasks

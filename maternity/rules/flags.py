@@ -19,7 +19,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from maternity.models import (
     AntenatalAppointment,
@@ -70,9 +72,43 @@ def induction_plan_by_days() -> int:
     return int(getattr(settings, "INDUCTION_PLAN_BY_DAYS", 41 * 7))
 
 
+# What each alert is, by its code: the name a page shows for a stored acknowledgement's alert, whose
+# stored `alert_detail` stays in English (it is part of the record, sent over the API).
+ALERT_NAMES = {
+    "sfh-low": gettext_lazy("SFH below the 3rd centile"),
+    "sfh-high": gettext_lazy("SFH above the 97th centile"),
+    "sfh-falling": gettext_lazy("SFH falling across centiles"),
+    "sfh-rising": gettext_lazy("SFH rising across centiles"),
+    "bp-high": gettext_lazy("High blood pressure"),
+    "protein": gettext_lazy("Proteinuria"),
+    "fhr": gettext_lazy("Abnormal fetal heart rate"),
+    "hb-low": gettext_lazy("Low haemoglobin"),
+    "rhd": gettext_lazy("Anti-D prophylaxis not recorded"),
+    "overdue": gettext_lazy("Past the due date"),
+    "induction": gettext_lazy("No induction plan"),
+    "booking-missed": gettext_lazy("Missed booking"),
+    "booking-none": gettext_lazy("No visit booked"),
+    "epds-self-harm": gettext_lazy("EPDS: thoughts of self-harm"),
+    "epds-high": gettext_lazy("High EPDS score"),
+    "weight-loss": gettext_lazy("Baby's weight loss"),
+}
+
+
+def shown_number(value: float) -> str:
+    """A measurement as few digits as it needs ("10.5", "11"), with the page's decimal sign ("10,5")."""
+    return f"{value:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def day(value: date) -> str:
+    """A date as the page's language writes it: "4 Dec 2026", "4. des. 2026"."""
+    return date_format(value, "DATE_FORMAT")
+
+
 @dataclass(frozen=True)
 class Flag:
     code: str  # stable: for tests, styling and acknowledgements
+    # label and detail are in the language active when the rule ran (the page's); a service that stores
+    # the detail runs the rules in English
     label: str  # the short text on the caseload
     detail: str  # a sentence saying why (the badge's tooltip and screen-reader text)
     severe: bool = False  # needs review today
@@ -117,11 +153,18 @@ def sfh_outside_centiles(
     centile = sfh_centile_of(measurement_cm, ga_weeks)
     if 3 <= centile <= 97:
         return None
-    ga = format_gestation(round(ga_weeks * 7))
-    when = f"{measurement_cm} cm at {ga} on {date_format(measurement_date, 'j M Y')}"
+    words = {"cm": measurement_cm, "ga": format_gestation(round(ga_weeks * 7)), "day": day(measurement_date)}
     if centile < 3:
-        return Flag("sfh-low", "SFH < 3rd centile", f"Last SFH {when}: below the 3rd centile.")
-    return Flag("sfh-high", "SFH > 97th centile", f"Last SFH {when}: above the 97th centile.")
+        return Flag(
+            "sfh-low",
+            _("SFH < 3rd centile"),
+            _("Last SFH %(cm)s cm at %(ga)s on %(day)s: below the 3rd centile.") % words,
+        )
+    return Flag(
+        "sfh-high",
+        _("SFH > 97th centile"),
+        _("Last SFH %(cm)s cm at %(ga)s on %(day)s: above the 97th centile.") % words,
+    )
 
 
 @dataclass(frozen=True)
@@ -169,29 +212,57 @@ def sfh_crossing_centiles(readings: Iterable[SfhReading], *, agreed_edd: date | 
     fall = before_centile - last_centile
     if lines < SFH_CROSSING_LINES and fall < SFH_CROSSING_FALL:
         return None
-    falling = last_centile < before_centile
-    was = f"{before.cm} cm at {format_gestation(round(before_weeks * 7))} ({before_centile:.0f}th centile)"
-    now = f"{last.cm} cm at {format_gestation(round(last_weeks * 7))} ({last_centile:.0f}th centile)"
+    words = {
+        "was": _reading(before.cm, before_weeks, before_centile),
+        "now": _reading(last.cm, last_weeks, last_centile),
+    }
+    if last_centile < before_centile:
+        return Flag(
+            "sfh-falling",
+            _("SFH falling across centiles"),
+            _("SFH fell from %(was)s to %(now)s: consider a growth scan.") % words,
+        )
     return Flag(
-        "sfh-falling" if falling else "sfh-rising",
-        "SFH falling across centiles" if falling else "SFH rising across centiles",
-        f"SFH {'fell' if falling else 'rose'} from {was} to {now}: consider a growth scan.",
+        "sfh-rising",
+        _("SFH rising across centiles"),
+        _("SFH rose from %(was)s to %(now)s: consider a growth scan.") % words,
     )
+
+
+def _reading(cm: int, weeks: float, centile: float) -> str:
+    """ "31 cm at 32+4 (50th centile)" """
+    words = {"cm": cm, "ga": format_gestation(round(weeks * 7)), "centile": f"{centile:.0f}"}
+    return _("%(cm)s cm at %(ga)s (%(centile)sth centile)") % words
 
 
 # --- the last appointment ---------------------------------------------------------------------------------
 
 
-def high_blood_pressure(*, systolic: int | None, diastolic: int | None) -> Flag | None:
-    """Systolic 140 or more, or diastolic 90 or more, at the last appointment; severe from 160/110
-    (NICE NG133 Hypertension in pregnancy, 2019: hypertension from 140/90, severe from 160/110)."""
+def high_blood_pressure(
+    *, systolic: int | None, diastolic: int | None, postnatal: bool = False
+) -> Flag | None:
+    """Systolic 140 or more, or diastolic 90 or more, at the last appointment (`postnatal`: the last
+    postnatal visit); severe from 160/110 (NICE NG133 Hypertension in pregnancy, 2019: hypertension from
+    140/90, severe from 160/110)."""
     high = (systolic or 0) >= HIGH_SYSTOLIC or (diastolic or 0) >= HIGH_DIASTOLIC
     if not high:
         return None
     severe = (systolic or 0) >= SEVERE_SYSTOLIC or (diastolic or 0) >= SEVERE_DIASTOLIC
     reading = f"{systolic if systolic is not None else '?'}/{diastolic if diastolic is not None else '?'}"
-    word = "Severe hypertension" if severe else "High blood pressure"
-    return Flag("bp-high", f"BP {reading}", f"{word} at the last appointment: {reading} mmHg.", severe)
+    if postnatal:
+        detail = (
+            _("Severe hypertension at the last postnatal visit: %(reading)s mmHg.")
+            if severe
+            else _("High blood pressure at the last postnatal visit: %(reading)s mmHg.")
+        )
+    else:
+        detail = (
+            _("Severe hypertension at the last appointment: %(reading)s mmHg.")
+            if severe
+            else _("High blood pressure at the last appointment: %(reading)s mmHg.")
+        )
+    words = {"reading": reading}
+    return Flag("bp-high", _("BP %(reading)s") % words, detail % words, severe)
 
 
 def proteinuria(result: str | None) -> Flag | None:
@@ -200,28 +271,46 @@ def proteinuria(result: str | None) -> Flag | None:
     pressure is flagged by its own rule)."""
     if result not in PROTEINURIA:
         return None
+    words = {"result": result}
     return Flag(
-        "protein", f"Protein {result}", f"Proteinuria {result} on the urine dipstick at the last appointment."
+        "protein",
+        _("Protein %(result)s") % words,
+        _("Proteinuria %(result)s on the urine dipstick at the last appointment.") % words,
     )
 
 
-def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
-    """A fetal heart rate outside the normal baseline of 110-160 beats/min (NICE CG190/NG229) at the last
-    appointment, for any fetus: abnormal, so reviewed the same day. A rate not recorded says nothing."""
+def fetal_heart_rates_outside(fetuses: list[dict] | None) -> list[tuple[int, float]]:
+    """(fetus number from 1, rate) of each fetal heart rate outside the normal baseline of 110-160."""
     low, high = FETAL_HEART_RATE_NORMAL
-    outside = [
+    return [
         (number, rate)
         for number, fetus in enumerate(fetuses or [], start=1)
         if isinstance(rate := fetus.get("fetalHeartRate"), int | float) and not low <= rate <= high
     ]
+
+
+def fetal_heart_rate_abnormal(fetuses: list[dict] | None) -> Flag | None:
+    """A fetal heart rate outside the normal baseline of 110-160 beats/min (NICE CG190/NG229) at the last
+    appointment, for any fetus: abnormal, so reviewed the same day. A rate not recorded says nothing. (The
+    label is words in the page's language: a page that words the readings its own way reads
+    `fetal_heart_rates_outside`.)"""
+    low, high = FETAL_HEART_RATE_NORMAL
+    outside = fetal_heart_rates_outside(fetuses)
     if not outside:
         return None
     several = len(fetuses or []) > 1
-    readings = ", ".join(f"{'fetus ' + str(n) + ': ' if several else ''}{rate:g}" for n, rate in outside)
+    readings = ", ".join(
+        _("fetus %(number)s: %(rate)s") % {"number": n, "rate": shown_number(rate)}
+        if several
+        else shown_number(rate)
+        for n, rate in outside
+    )
+    words = {"readings": readings, "low": low, "high": high}
     return Flag(
         "fhr",
-        f"FHR {readings}",
-        f"Fetal heart rate outside {low}-{high} beats/min at the last appointment ({readings}).",
+        _("FHR %(readings)s") % words,
+        _("Fetal heart rate outside %(low)s-%(high)s beats/min at the last appointment (%(readings)s).")
+        % words,
         severe=True,
     )
 
@@ -236,18 +325,26 @@ def haemoglobin_low(*, at_booking: float | None, third_trimester: float | None) 
     record stores g/dL (3-25), as its forms show. The third-trimester result is the later one, so it
     decides when both are recorded."""
     if third_trimester is not None:
-        value, threshold, when = third_trimester, HAEMOGLOBIN_LATER, "in the third trimester"
+        value, threshold = third_trimester, HAEMOGLOBIN_LATER
+        detail = _(
+            "Haemoglobin %(value)s g/dL in the third trimester: below %(threshold)s g/dL (%(grams)s g/L), "
+            "anaemia."
+        )
     elif at_booking is not None:
-        value, threshold, when = at_booking, HAEMOGLOBIN_FIRST_TRIMESTER, "at booking"
+        value, threshold = at_booking, HAEMOGLOBIN_FIRST_TRIMESTER
+        detail = _(
+            "Haemoglobin %(value)s g/dL at booking: below %(threshold)s g/dL (%(grams)s g/L), anaemia."
+        )
     else:
         return None
     if value >= threshold:
         return None
-    return Flag(
-        "hb-low",
-        f"Hb {value:g} g/dL",
-        f"Haemoglobin {value:g} g/dL {when}: below {threshold:g} g/dL ({threshold * 10:g} g/L), anaemia.",
-    )
+    words = {
+        "value": shown_number(value),
+        "threshold": shown_number(threshold),
+        "grams": shown_number(threshold * 10),
+    }
+    return Flag("hb-low", _("Hb %(value)s g/dL") % words, detail % words)
 
 
 def rhd_prophylaxis_missing(
@@ -272,9 +369,12 @@ def rhd_prophylaxis_missing(
         return None
     return Flag(
         "rhd",
-        "RhD−: no anti-D",
-        f"RhD negative at {format_gestation(gestation)}, and anti-D prophylaxis (due in week 28, by 28+6) is "
-        "not recorded as given.",
+        _("RhD−: no anti-D"),
+        _(
+            "RhD negative at %(ga)s, and anti-D prophylaxis (due in week 28, by 28+6) is not recorded as "
+            "given."
+        )
+        % {"ga": format_gestation(gestation)},
     )
 
 
@@ -286,12 +386,16 @@ def overdue(*, agreed_edd: date | None, today: date) -> Flag | None:
     if agreed_edd is None or today <= agreed_edd:
         return None
     days_over = (today - agreed_edd).days
-    plural = "s" if days_over != 1 else ""
     gestation = gestation_days(edd=agreed_edd, on=today)
     return Flag(
         "overdue",
-        f"Overdue {format_gestation(gestation)}",
-        f"{days_over} day{plural} past the agreed EDD ({date_format(agreed_edd, 'j M Y')}).",
+        _("Overdue %(ga)s") % {"ga": format_gestation(gestation)},
+        ngettext(
+            "%(days)s day past the agreed EDD (%(edd)s).",
+            "%(days)s days past the agreed EDD (%(edd)s).",
+            days_over,
+        )
+        % {"days": days_over, "edd": day(agreed_edd)},
         severe=gestation >= POST_TERM_DAYS,
     )
 
@@ -305,9 +409,9 @@ def induction_plan_missing(*, gestation: int | None, has_induction_plan: bool) -
         return None
     return Flag(
         "induction",
-        "No induction plan",
-        f"{format_gestation(gestation)} and no induction of labour booked (offered from "
-        f"{format_gestation(by_days)}).",
+        _("No induction plan"),
+        _("%(ga)s and no induction of labour booked (offered from %(from)s).")
+        % {"ga": format_gestation(gestation), "from": format_gestation(by_days)},
     )
 
 
@@ -326,15 +430,18 @@ def missed_booking(missed: list[Booking]) -> Flag | None:
     if not missed:
         return None
     last = missed[-1]
-    when = date_format(timezone.localtime(last.starts_at), "j M Y")
+    kind, when = str(last.get_kind_display()), day(timezone.localtime(last.starts_at))
     if len(missed) == 1:
         return Flag(
-            "booking-missed", "Missed booking", f"{last.get_kind_display()} booked for {when} was missed."
+            "booking-missed",
+            _("Missed booking"),
+            _("%(kind)s booked for %(day)s was missed.") % {"kind": kind, "day": when},
         )
+    words = {"count": len(missed), "kind": kind.lower(), "day": when}
     return Flag(
         "booking-missed",
-        f"{len(missed)} missed bookings",
-        f"{len(missed)} booked visits were missed, the last a {last.get_kind_display().lower()} on {when}.",
+        _("%(count)s missed bookings") % words,
+        _("%(count)s booked visits were missed, the last a %(kind)s on %(day)s.") % words,
     )
 
 
@@ -346,8 +453,11 @@ def no_booking(*, upcoming: Booking | None, gestation: int | None) -> Flag | Non
     if upcoming is not None:
         return None
     late = gestation is not None and gestation >= NO_BOOKING_URGENT_DAYS
-    at = f" at {format_gestation(gestation)}" if gestation is not None and gestation >= 0 else ""
-    return Flag("booking-none", "No visit booked", f"No next visit is booked{at}.", severe=late)
+    if gestation is not None and gestation >= 0:
+        detail = _("No next visit is booked at %(ga)s.") % {"ga": format_gestation(gestation)}
+    else:
+        detail = _("No next visit is booked.")
+    return Flag("booking-none", _("No visit booked"), detail, severe=late)
 
 
 # --- all of one pregnancy ---------------------------------------------------------------------------------

@@ -21,8 +21,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from uuid import UUID
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from maternity.models import PostnatalBabyVisit, PostnatalMotherVisit
-from maternity.rules.flags import Flag, high_blood_pressure, subject_of
+from maternity.rules.flags import Flag, high_blood_pressure, shown_number, subject_of
 
 EPDS_ITEMS = 10
 EPDS_MAX = 3 * EPDS_ITEMS
@@ -30,63 +34,100 @@ EPDS_THRESHOLD = 13  # a total of 13 or more: probable depression (Cox 1987; SIG
 EPDS_SELF_HARM_ITEM = 10  # the tenth question, counted from 1
 WEIGHT_LOSS_THRESHOLD = 10.0  # per cent of the birth weight (NICE NG194)
 
+
 # The ten questions and their four answers, in the order and with the scores of the questionnaire
-# (items 1, 2 and 4 score 0-3 from the top answer; the others, reverse-scored, 3-0).
-EPDS_QUESTIONS: list[tuple[str, list[tuple[int, str]]]] = [
+# (items 1, 2 and 4 score 0-3 from the top answer; the others, reverse-scored, 3-0). Translated where they
+# are shown: the Bokmål is the wording of the Norwegian EPDS (Eberhard-Gran et al.).
+EPDS_QUESTIONS: list[tuple[Promise, list[tuple[int, Promise]]]] = [
     (
-        "I have been able to laugh and see the funny side of things",
+        pgettext_lazy("EPDS", "I have been able to laugh and see the funny side of things"),
         [
-            (0, "As much as I always could"),
-            (1, "Not quite so much now"),
-            (2, "Definitely not so much now"),
-            (3, "Not at all"),
+            (0, pgettext_lazy("EPDS", "As much as I always could")),
+            (1, pgettext_lazy("EPDS", "Not quite so much now")),
+            (2, pgettext_lazy("EPDS", "Definitely not so much now")),
+            (3, pgettext_lazy("EPDS", "Not at all")),
         ],
     ),
     (
-        "I have looked forward with enjoyment to things",
+        pgettext_lazy("EPDS", "I have looked forward with enjoyment to things"),
         [
-            (0, "As much as I ever did"),
-            (1, "Rather less than I used to"),
-            (2, "Definitely less than I used to"),
-            (3, "Hardly at all"),
+            (0, pgettext_lazy("EPDS", "As much as I ever did")),
+            (1, pgettext_lazy("EPDS", "Rather less than I used to")),
+            (2, pgettext_lazy("EPDS", "Definitely less than I used to")),
+            (3, pgettext_lazy("EPDS", "Hardly at all")),
         ],
     ),
     (
-        "I have blamed myself unnecessarily when things went wrong",
-        [(3, "Yes, most of the time"), (2, "Yes, some of the time"), (1, "Not very often"), (0, "No, never")],
-    ),
-    (
-        "I have been anxious or worried for no good reason",
-        [(0, "No, not at all"), (1, "Hardly ever"), (2, "Yes, sometimes"), (3, "Yes, very often")],
-    ),
-    (
-        "I have felt scared or panicky for no very good reason",
-        [(3, "Yes, quite a lot"), (2, "Yes, sometimes"), (1, "No, not much"), (0, "No, not at all")],
-    ),
-    (
-        "Things have been getting on top of me",
+        pgettext_lazy("EPDS", "I have blamed myself unnecessarily when things went wrong"),
         [
-            (3, "Yes, most of the time I haven't been able to cope at all"),
-            (2, "Yes, sometimes I haven't been coping as well as usual"),
-            (1, "No, most of the time I have coped quite well"),
-            (0, "No, I have been coping as well as ever"),
+            (3, pgettext_lazy("EPDS", "Yes, most of the time")),
+            (2, pgettext_lazy("EPDS", "Yes, some of the time")),
+            (1, pgettext_lazy("EPDS", "Not very often")),
+            (0, pgettext_lazy("EPDS", "No, never")),
         ],
     ),
     (
-        "I have been so unhappy that I have had difficulty sleeping",
-        [(3, "Yes, most of the time"), (2, "Yes, sometimes"), (1, "Not very often"), (0, "No, not at all")],
+        pgettext_lazy("EPDS", "I have been anxious or worried for no good reason"),
+        [
+            (0, pgettext_lazy("EPDS", "No, not at all")),
+            (1, pgettext_lazy("EPDS", "Hardly ever")),
+            (2, pgettext_lazy("EPDS", "Yes, sometimes")),
+            (3, pgettext_lazy("EPDS", "Yes, very often")),
+        ],
     ),
     (
-        "I have felt sad or miserable",
-        [(3, "Yes, most of the time"), (2, "Yes, quite often"), (1, "Not very often"), (0, "No, not at all")],
+        pgettext_lazy("EPDS", "I have felt scared or panicky for no very good reason"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, quite a lot")),
+            (2, pgettext_lazy("EPDS", "Yes, sometimes")),
+            (1, pgettext_lazy("EPDS", "No, not much")),
+            (0, pgettext_lazy("EPDS", "No, not at all")),
+        ],
     ),
     (
-        "I have been so unhappy that I have been crying",
-        [(3, "Yes, most of the time"), (2, "Yes, quite often"), (1, "Only occasionally"), (0, "No, never")],
+        pgettext_lazy("EPDS", "Things have been getting on top of me"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, most of the time I haven't been able to cope at all")),
+            (2, pgettext_lazy("EPDS", "Yes, sometimes I haven't been coping as well as usual")),
+            (1, pgettext_lazy("EPDS", "No, most of the time I have coped quite well")),
+            (0, pgettext_lazy("EPDS", "No, I have been coping as well as ever")),
+        ],
     ),
     (
-        "The thought of harming myself has occurred to me",
-        [(3, "Yes, quite often"), (2, "Sometimes"), (1, "Hardly ever"), (0, "Never")],
+        pgettext_lazy("EPDS", "I have been so unhappy that I have had difficulty sleeping"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, most of the time")),
+            (2, pgettext_lazy("EPDS", "Yes, sometimes")),
+            (1, pgettext_lazy("EPDS", "Not very often")),
+            (0, pgettext_lazy("EPDS", "No, not at all")),
+        ],
+    ),
+    (
+        pgettext_lazy("EPDS", "I have felt sad or miserable"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, most of the time")),
+            (2, pgettext_lazy("EPDS", "Yes, quite often")),
+            (1, pgettext_lazy("EPDS", "Not very often")),
+            (0, pgettext_lazy("EPDS", "No, not at all")),
+        ],
+    ),
+    (
+        pgettext_lazy("EPDS", "I have been so unhappy that I have been crying"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, most of the time")),
+            (2, pgettext_lazy("EPDS", "Yes, quite often")),
+            (1, pgettext_lazy("EPDS", "Only occasionally")),
+            (0, pgettext_lazy("EPDS", "No, never")),
+        ],
+    ),
+    (
+        pgettext_lazy("EPDS", "The thought of harming myself has occurred to me"),
+        [
+            (3, pgettext_lazy("EPDS", "Yes, quite often")),
+            (2, pgettext_lazy("EPDS", "Sometimes")),
+            (1, pgettext_lazy("EPDS", "Hardly ever")),
+            (0, pgettext_lazy("EPDS", "Never")),
+        ],
     ),
 ]
 assert len(EPDS_QUESTIONS) == EPDS_ITEMS
@@ -112,9 +153,12 @@ def epds_flag(answers: list[int] | None) -> Flag | None:
     if self_harm:
         return _flag(
             "epds-self-harm",
-            f"EPDS {total}: self-harm",
-            f"EPDS total {total} of {EPDS_MAX}, and she answered that the thought of harming herself has "
-            "occurred to her (item 10): review her today.",
+            _("EPDS %(total)s: self-harm") % {"total": total},
+            _(
+                "EPDS total %(total)s of %(max)s, and she answered that the thought of harming herself has "
+                "occurred to her (item 10): review her today."
+            )
+            % {"total": total, "max": EPDS_MAX},
             severe=True,
             subject="postnatalMotherVisits",
         )
@@ -122,8 +166,8 @@ def epds_flag(answers: list[int] | None) -> Flag | None:
         return _flag(
             "epds-high",
             f"EPDS {total}",
-            f"EPDS total {total} of {EPDS_MAX}: {EPDS_THRESHOLD} or more suggests depression; "
-            "assess her mood.",
+            _("EPDS total %(total)s of %(max)s: %(threshold)s or more suggests depression; assess her mood.")
+            % {"total": total, "max": EPDS_MAX, "threshold": EPDS_THRESHOLD},
             subject="postnatalMotherVisits",
         )
     return None
@@ -146,9 +190,17 @@ def weight_loss_flag(*, birth_weight: int | None, weight: int | None) -> Flag | 
         return None
     return _flag(
         "weight-loss",
-        f"Lost {loss:g}%",
-        f"{weight} g against a birth weight of {birth_weight} g: {loss:g}% lost, more than "
-        f"{WEIGHT_LOSS_THRESHOLD:g}%. Assess feeding and look for illness.",
+        _("Lost %(loss)s%%") % {"loss": shown_number(loss)},
+        _(
+            "%(weight)s g against a birth weight of %(birth_weight)s g: %(loss)s%% lost, more than "
+            "%(threshold)s%%. Assess feeding and look for illness."
+        )
+        % {
+            "weight": weight,
+            "birth_weight": birth_weight,
+            "loss": shown_number(loss),
+            "threshold": shown_number(WEIGHT_LOSS_THRESHOLD),
+        },
         subject="postnatalBabyVisits",
     )
 
@@ -181,9 +233,8 @@ def postnatal_flags(
         bp = high_blood_pressure(
             systolic=int(systolic) if systolic.isdigit() else None,
             diastolic=int(diastolic) if diastolic.isdigit() else None,
+            postnatal=True,
         )
-        if bp is not None:
-            bp = replace(bp, detail=bp.detail.replace("the last appointment", "the last postnatal visit"))
         found += [replace(flag, subject=subject) for flag in (epds_flag(mother.epds_answers), bp) if flag]
     for baby, visit in _last(baby_visits, key=lambda visit: visit.birth_id).items():
         flag = weight_loss_flag(birth_weight=birth_weights.get(baby), weight=visit.weight)

@@ -29,10 +29,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.models import Booking, BookingStatus, PreviousPregnancies, VisitKind
 from maternity.rules.clinical import PREGNANCY_DAYS, format_gestation
+
+StrOrPromise = str | Promise  # a lazily translated text: in the page's language where it is shown
 
 DEFAULT_TIME = time(9, 0)  # the time a proposed visit is offered at, until the midwife changes it
 NEAR_DAYS = 3  # a booking this many days either side of a planned visit's day covers it
@@ -42,63 +47,69 @@ NEAR_DAYS = 3  # a booking this many days either side of a planned visit's day c
 class ScheduledVisit:
     week: int  # completed weeks of pregnancy: planned for week+0
     kind: str  # a VisitKind
-    purpose: str
+    purpose: StrOrPromise
     first_pregnancy_only: bool = False
+
+    @property
+    def purpose_in_english(self) -> str:
+        """The purpose in the record's stored language, English: for a booking's note, which is kept."""
+        with translation.override("en"):
+            return str(self.purpose)
 
 
 @dataclass(frozen=True)
 class Schedule:
     code: str
-    name: str
-    source: str
+    name: StrOrPromise
+    source: StrOrPromise
     visits: tuple[ScheduledVisit, ...]
 
     def visits_for(self, *, first_pregnancy: bool) -> list[ScheduledVisit]:
         return [v for v in self.visits if first_pregnancy or not v.first_pregnancy_only]
 
 
-def _check(week: int, purpose: str, *, first_only: bool = False) -> ScheduledVisit:
+def _check(week: int, purpose: StrOrPromise, *, first_only: bool = False) -> ScheduledVisit:
     return ScheduledVisit(week, VisitKind.ANTENATAL, purpose, first_pregnancy_only=first_only)
 
 
 NORWAY = Schedule(
     code="NO",
-    name="Norwegian national guideline",
-    source=(
+    name=gettext_lazy("Norwegian national guideline"),
+    source=gettext_lazy(
         "Helsedirektoratet, Nasjonal faglig retningslinje for svangerskapsomsorgen (2018, updated): "
         "the basic programme of consultations"
     ),
     visits=(
-        ScheduledVisit(10, VisitKind.BOOKING, "First consultation (booking), by 12 weeks"),
-        ScheduledVisit(18, VisitKind.ULTRASOUND, "Routine ultrasound scan, 17-19 weeks"),
-        _check(24, "Antenatal check"),
-        _check(28, "Antenatal check"),
-        _check(32, "Antenatal check"),
-        _check(36, "Antenatal check"),
-        _check(38, "Antenatal check"),
-        _check(40, "Antenatal check"),
-        _check(41, "Check after the due date"),
+        ScheduledVisit(10, VisitKind.BOOKING, gettext_lazy("First consultation (booking), by 12 weeks")),
+        ScheduledVisit(18, VisitKind.ULTRASOUND, gettext_lazy("Routine ultrasound scan, 17-19 weeks")),
+        _check(24, gettext_lazy("Antenatal check")),
+        _check(28, gettext_lazy("Antenatal check")),
+        _check(32, gettext_lazy("Antenatal check")),
+        _check(36, gettext_lazy("Antenatal check")),
+        _check(38, gettext_lazy("Antenatal check")),
+        _check(40, gettext_lazy("Antenatal check")),
+        _check(41, gettext_lazy("Check after the due date")),
     ),
 )
 
 NICE = Schedule(
     code="NICE",
-    name="NICE (UK)",
-    source=(
+    name=gettext_lazy("NICE (UK)"),
+    source=gettext_lazy(
         "NICE guideline NG201, Antenatal care (2021); the schedule of appointments follows CG62 (2008): "
         "10 appointments in a first pregnancy, 7 after a previous birth"
     ),
     visits=(
-        ScheduledVisit(9, VisitKind.BOOKING, "Booking appointment, by 10+0 weeks"),
-        _check(16, "Review of the screening results"),
-        _check(25, "Antenatal check (first pregnancy)", first_only=True),
-        _check(28, "Antenatal check; second screening blood tests"),
-        _check(31, "Antenatal check (first pregnancy)", first_only=True),
-        _check(34, "Antenatal check"),
-        _check(36, "Antenatal check; baby's position"),
-        _check(38, "Antenatal check"),
-        _check(40, "Antenatal check (first pregnancy)", first_only=True),
-        _check(41, "Antenatal check; membrane sweep and induction discussed"),
+        ScheduledVisit(9, VisitKind.BOOKING, gettext_lazy("Booking appointment, by 10+0 weeks")),
+        _check(16, gettext_lazy("Review of the screening results")),
+        _check(25, gettext_lazy("Antenatal check (first pregnancy)"), first_only=True),
+        _check(28, gettext_lazy("Antenatal check; second screening blood tests")),
+        _check(31, gettext_lazy("Antenatal check (first pregnancy)"), first_only=True),
+        _check(34, gettext_lazy("Antenatal check")),
+        _check(36, gettext_lazy("Antenatal check; baby's position")),
+        _check(38, gettext_lazy("Antenatal check")),
+        _check(40, gettext_lazy("Antenatal check (first pregnancy)"), first_only=True),
+        _check(41, gettext_lazy("Antenatal check; membrane sweep and induction discussed")),
     ),
 )
 
@@ -130,11 +141,13 @@ def given_birth_before(previous: PreviousPregnancies | None) -> bool | None:
 
 def parity_words(given_birth: bool | None) -> str:
     if given_birth is None:
-        return (
+        return _(
             "Not known whether she has given birth before (record it under Previous pregnancies): the plan "
             "is the one for a first pregnancy."
         )
-    return "She has given birth before." if given_birth else "First birth: she has not given birth before."
+    return (
+        _("She has given birth before.") if given_birth else _("First birth: she has not given birth before.")
+    )
 
 
 # --- the plan ------------------------------------------------------------------------------------------
@@ -169,7 +182,7 @@ def covered(bookings: Iterable[Booking], *, week: int, edd: date | None) -> bool
 class ProposedVisit:
     week: int
     kind: str
-    purpose: str
+    purpose: StrOrPromise
     day: date
     overdue: bool = False  # the booking visit, offered late
 
@@ -206,7 +219,7 @@ def visit_plan(
     first = given_birth is not True
     parity = parity_words(given_birth)
     if edd is None:
-        why = "There is no agreed due date, so the visits cannot be planned: record the dates first."
+        why = _("There is no agreed due date, so the visits cannot be planned: record the dates first.")
         return Plan(schedule, first, parity, [], edd, why_none=why)
     bookings = list(bookings)
     proposed = []
@@ -232,5 +245,5 @@ def visit_plan(
         elif day == today:
             day = working_day(today + timedelta(days=1))
         proposed.append(ProposedVisit(visit.week, visit.kind, visit.purpose, day, overdue=overdue))
-    why = "" if proposed else "Every visit of the schedule has passed or is booked already."
+    why = "" if proposed else _("Every visit of the schedule has passed or is booked already.")
     return Plan(schedule, first, parity, proposed, edd, why_none=why)

@@ -15,8 +15,10 @@ was done since (a stale version is a VersionConflict). The first acknowledgement
 from datetime import datetime
 from uuid import UUID
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.reads.alerts import latest_acknowledgements, record_alerts
 from maternity.rules.resources import RESOURCE_TYPES
@@ -29,7 +31,7 @@ from .resources import create_in_locked_record, resource_write_check
 from .versioning import lock_record_for_write, now, save_resource_version, validate
 
 RESOURCE_TYPE = "alertAcknowledgements"
-READING_CHANGED = (
+READING_CHANGED = gettext_lazy(
     "The reading changed since you saw it: this alert no longer stands about what you acknowledged. Reload "
     "the record and look at it again."
 )
@@ -37,8 +39,8 @@ ACTION_MAX = AlertAcknowledgement._meta.get_field("action_taken").max_length or 
 
 
 def _acknowledged_by(ack: AlertAcknowledgement) -> str:
-    when = date_format(timezone.localtime(ack.last_updated), "j M Y H:i")
-    return f"{ack.updated_by_name or 'someone'} on {when}"
+    when = date_format(timezone.localtime(ack.last_updated), "DATETIME_FORMAT")
+    return _("%(who)s on %(when)s") % {"who": ack.updated_by_name or _("someone"), "when": when}
 
 
 @record_write()
@@ -60,28 +62,32 @@ def alert_acknowledge(
     reading changed since you saw it"), or when `version` is not the current one of its acknowledgement;
     by AlreadyExists when it is acknowledged already and no `version` is sent."""
     if not actor.is_professional:
-        raise NotAllowed("Only health care professionals acknowledge alerts.", rule="writer")
+        raise NotAllowed(_("Only health care professionals acknowledge alerts."), rule="writer")
     action = (action_taken or "").strip()
     if not action:
-        raise Invalid("Say what was done: the acknowledgement needs the action taken.", field="actionTaken")
+        raise Invalid(
+            _("Say what was done: the acknowledgement needs the action taken."), field="actionTaken"
+        )
     if len(action) > ACTION_MAX:
-        raise Invalid(f"The action taken is longer than {ACTION_MAX} characters.", field="actionTaken")
+        raise Invalid(
+            _("The action taken is longer than %(max)s characters.") % {"max": ACTION_MAX},
+            field="actionTaken",
+        )
     record = lock_record_for_write(record_id, actor)
     resource_write_check(
         record=record, resource_type=RESOURCE_TYPE, actor=actor, adding=True, through_service=True
     )
     at = at or now()
-    alert = next(
-        (a for a in record_alerts(record, now=at) if (a.flag.code, a.flag.subject) == (alert_code, subject)),
-        None,
-    )
+    with translation.override("en"):  # the alert's detail is kept in the record, in English
+        alerts = record_alerts(record, now=at)
+    alert = next((a for a in alerts if (a.flag.code, a.flag.subject) == (alert_code, subject)), None)
     if alert is None:
-        raise VersionConflict(READING_CHANGED, field="subject")
+        raise VersionConflict(str(READING_CHANGED), field="subject")
     current = latest_acknowledgements(list(record.alertacknowledgements.all())).get((alert_code, subject))
     if current is None:
         if version is not None:
             raise VersionConflict(
-                "This alert has no acknowledgement to change: acknowledge it without a version.",
+                _("This alert has no acknowledgement to change: acknowledge it without a version."),
                 field="version",
             )
         data = {
@@ -97,13 +103,17 @@ def alert_acknowledge(
         return ack
     if version is None:
         raise AlreadyExists(
-            f"This alert was already acknowledged by {_acknowledged_by(current)}: {current.action_taken}",
+            _("This alert was already acknowledged by %(by)s: %(action)s")
+            % {"by": _acknowledged_by(current), "action": current.action_taken},
             field="subject",
         )
     if version != current.version:
         raise VersionConflict(
-            f"The acknowledgement has changed since you read it: you sent version {version}, the current "
-            f"version is {current.version}. Read it again, then add what was done.",
+            _(
+                "The acknowledgement has changed since you read it: you sent version %(sent)s, the current "
+                "version is %(current)s. Read it again, then add what was done."
+            )
+            % {"sent": version, "current": current.version},
             field="version",
         )
     current.action_taken = action

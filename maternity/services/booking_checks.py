@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed
@@ -58,12 +59,12 @@ def closed_refusal(booking: Booking | Stored) -> NotAllowed | None:
     """Why this booking takes no new version, or None while it is BOOKED."""
     if booking.status == BookingStatus.CANCELLED:
         return NotAllowed(
-            "This booking was cancelled: it can no longer be changed. Book a new visit instead.",
+            _("This booking was cancelled: it can no longer be changed. Book a new visit instead."),
             rule="booking-closed",
         )
     if booking.status == BookingStatus.ATTENDED:
         return NotAllowed(
-            "A visit has been recorded against this booking: it can no longer be changed or cancelled.",
+            _("A visit has been recorded against this booking: it can no longer be changed or cancelled."),
             rule="booking-closed",
         )
     return None
@@ -83,13 +84,17 @@ def booking_check(instance: Resource, *, stored: Stored | None, at: datetime) ->
     if stored is None:
         if instance.status != BookingStatus.BOOKED:
             raise Invalid(
-                "status: a new booking is BOOKED. Cancel it, or record its visit, once it is booked.",
+                "status: " + _("a new booking is BOOKED. Cancel it, or record its visit, once it is booked."),
                 field="status",
             )
         if instance.starts_at < _not_before(at):
             raise Invalid(
-                f"starts_at: a new booking cannot be in the past (it starts {_local(instance.starts_at)}, "
-                f"now is {_local(at)}). Record a visit that has happened as an appointment.",
+                "starts_at: "
+                + _(
+                    "a new booking cannot be in the past (it starts %(starts)s, now is %(now)s). Record a "
+                    "visit that has happened as an appointment."
+                )
+                % {"starts": _local(instance.starts_at), "now": _local(at)},
                 field="starts_at",
             )
     else:
@@ -98,8 +103,9 @@ def booking_check(instance: Resource, *, stored: Stored | None, at: datetime) ->
             raise refusal
         if instance.starts_at != stored.starts_at and instance.starts_at < _not_before(at):
             raise Invalid(
-                f"starts_at: a booking cannot be moved into the past ({_local(instance.starts_at)}, now is "
-                f"{_local(at)}).",
+                "starts_at: "
+                + _("a booking cannot be moved into the past (%(starts)s, now is %(now)s).")
+                % {"starts": _local(instance.starts_at), "now": _local(at)},
                 field="starts_at",
             )
     _status_check(instance)
@@ -109,18 +115,18 @@ def _status_check(booking: Booking) -> None:
     reason = (booking.cancellation_reason or "").strip()
     if booking.status == BookingStatus.CANCELLED and not reason:
         raise Invalid(
-            "cancellation_reason: say why the booking is cancelled; the reason is kept with it.",
+            "cancellation_reason: " + _("say why the booking is cancelled; the reason is kept with it."),
             field="cancellation_reason",
         )
     if booking.status != BookingStatus.CANCELLED and booking.cancellation_reason:
         raise Invalid(
-            "cancellation_reason: only a cancelled booking has a cancellation reason.",
+            "cancellation_reason: " + _("only a cancelled booking has a cancellation reason."),
             field="cancellation_reason",
         )
     if booking.status == BookingStatus.ATTENDED:
         if booking.visit_id is None:
             raise Invalid(
-                "visit_id: an attended booking names the visit recorded against it.", field="visit_id"
+                "visit_id: " + _("an attended booking names the visit recorded against it."), field="visit_id"
             )
         if not any(
             model._default_manager.filter(
@@ -129,14 +135,17 @@ def _status_check(booking: Booking) -> None:
             for model in VISIT_MODELS
         ):
             raise Invalid(
-                f"visit_id: this record has no appointment or postnatal visit with id {booking.visit_id}.",
+                "visit_id: "
+                + _("this record has no appointment or postnatal visit with id %(id)s.")
+                % {"id": booking.visit_id},
                 field="visit_id",
             )
     elif booking.visit_id is not None:
-        raise Invalid("visit_id: only an attended booking names a visit.", field="visit_id")
+        raise Invalid("visit_id: " + _("only an attended booking names a visit."), field="visit_id")
 
 
 def _local(moment: datetime) -> str:
+    """The time in the message, to the minute; ISO order, which reads the same in every language."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 

@@ -4,13 +4,20 @@ the admin's) and the OpenID Connect sign-ins (the professionals' and the portal'
 answers 429 with Retry-After and says in plain words when to try again; nothing is checked or changed."""
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from maternity.http import rate_limits
 
-STAFF_HELP = "If you did not make these attempts, tell your Care Location's administrator."
-PORTAL_HELP = "If it keeps happening, ask your midwife."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+STAFF_HELP = _("If you did not make these attempts, tell your Care Location's administrator.")
+PORTAL_HELP = _("If it keeps happening, ask your midwife.")
+# What was attempted, as the page says it; the log says it in English
+WHAT_WORDS = {"sign-in attempts": _("sign-in attempts")}
 
 
 def too_many_attempts(
@@ -20,12 +27,12 @@ def too_many_attempts(
     what: str,
     back_url: str,
     base_template: str = "maternity/base.html",
-    help_text: str = STAFF_HELP,
+    help_text: "StrOrPromise" = STAFF_HELP,
 ):
     attempt.log_refusal(request, what)
     context = {
         "base_template": base_template,
-        "what": what,
+        "what": WHAT_WORDS.get(what, what),
         "minutes": attempt.retry_after_minutes,
         "back_url": back_url,
         "help": help_text,
@@ -57,7 +64,9 @@ def sign_in_limited(view):
     return wrapped
 
 
-def oidc_limited(*, back_url: str, base_template: str = "maternity/base.html", help_text: str = STAFF_HELP):
+def oidc_limited(
+    *, back_url: str, base_template: str = "maternity/base.html", help_text: "StrOrPromise" = STAFF_HELP
+):
     """An OpenID Connect sign-in start or callback: every request counts, per address (each start stores
     state in a new session; each callback calls the provider)."""
 

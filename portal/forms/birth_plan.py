@@ -8,6 +8,9 @@ not by the browser's `maxlength`, which would cut pasted text short without tell
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.models import BirthPlan
 
@@ -15,100 +18,122 @@ from maternity.models import BirthPlan
 @dataclass(frozen=True)
 class Topic:
     name: str  # the BirthPlan field
-    label: str
-    hint: str
+    label: Promise  # lazily translated, as are the hint and the group's heading
+    hint: Promise
 
 
 @dataclass(frozen=True)
 class Group:
-    heading: str
+    heading: Promise
     topics: tuple[Topic, ...]
 
 
 GROUPS = (
     Group(
-        "Where and with whom",
+        gettext_lazy("Where and with whom"),
         (
             Topic(
                 "place_of_birth",
-                "Where would you like to give birth?",
-                "For example a hospital, a midwife-led unit, or at home. You can give a second choice too.",
+                gettext_lazy("Where would you like to give birth?"),
+                gettext_lazy(
+                    "For example a hospital, a midwife-led unit, or at home. "
+                    "You can give a second choice too."
+                ),
             ),
             Topic(
                 "birth_companions",
-                "Who would you like with you?",
-                "For example your partner, a friend, your mother or a doula, and whether they should stay "
-                "for everything.",
+                gettext_lazy("Who would you like with you?"),
+                gettext_lazy(
+                    "For example your partner, a friend, your mother or a doula, and whether they should "
+                    "stay for everything."
+                ),
             ),
         ),
     ),
     Group(
-        "During labour",
+        gettext_lazy("During labour"),
         (
             Topic(
                 "pain_relief",
-                "Pain relief",
-                "What you would like to try, and anything you would rather avoid: breathing and massage, "
-                "warm water, gas and air, a TENS machine, injections, an epidural.",
+                gettext_lazy("Pain relief"),
+                gettext_lazy(
+                    "What you would like to try, and anything you would rather avoid: breathing and massage, "
+                    "warm water, gas and air, a TENS machine, injections, an epidural."
+                ),
             ),
             Topic(
                 "positions_and_water",
-                "Moving around, positions and water",
-                "For example moving freely, using a birth ball or stool, a shower, or giving birth in a "
-                "birth pool.",
+                gettext_lazy("Moving around, positions and water"),
+                gettext_lazy(
+                    "For example moving freely, using a birth ball or stool, a shower, or giving birth in a "
+                    "birth pool."
+                ),
             ),
             Topic(
                 "monitoring",
-                "Listening to your baby's heartbeat",
-                "If all is well, how you would like the heartbeat checked: listened to now and then, or "
-                "all the time with a belt round your tummy.",
+                gettext_lazy("Listening to your baby's heartbeat"),
+                gettext_lazy(
+                    "If all is well, how you would like the heartbeat checked: listened to now and then, or "
+                    "all the time with a belt round your tummy."
+                ),
             ),
         ),
     ),
     Group(
-        "After the birth",
+        gettext_lazy("After the birth"),
         (
             Topic(
                 "cord_clamping",
-                "The umbilical cord",
-                "For example waiting a few minutes before the cord is clamped, or who would like to cut it.",
+                gettext_lazy("The umbilical cord"),
+                gettext_lazy(
+                    "For example waiting a few minutes before the cord is clamped, or who would like to "
+                    "cut it."
+                ),
             ),
             Topic(
                 "skin_to_skin",
-                "Skin to skin",
-                "Having your baby on your bare chest straight after the birth, and who else could do it if "
-                "you cannot (for example after a caesarean).",
+                gettext_lazy("Skin to skin"),
+                gettext_lazy(
+                    "Having your baby on your bare chest straight after the birth, and who else could do it "
+                    "if you cannot (for example after a caesarean)."
+                ),
             ),
             Topic(
                 "feeding",
-                "Feeding your baby",
-                "Breastfeeding, formula or both, and any help you would like with it.",
+                gettext_lazy("Feeding your baby"),
+                gettext_lazy("Breastfeeding, formula or both, and any help you would like with it."),
             ),
             Topic(
                 "photos",
-                "Photos and video",
-                "Whether you would like photos or video during or after the birth, and who takes them.",
+                gettext_lazy("Photos and video"),
+                gettext_lazy(
+                    "Whether you would like photos or video during or after the birth, and who takes them."
+                ),
             ),
         ),
     ),
     Group(
-        "Talking with you",
+        gettext_lazy("Talking with you"),
         (
             Topic(
                 "language_or_interpreter",
-                "Language and interpreter",
-                "The language you would like to be spoken to in, and whether you need an interpreter.",
+                gettext_lazy("Language and interpreter"),
+                gettext_lazy(
+                    "The language you would like to be spoken to in, and whether you need an interpreter."
+                ),
             ),
         ),
     ),
     Group(
-        "Anything else",
+        gettext_lazy("Anything else"),
         (
             Topic(
                 "other_wishes",
-                "Anything else, in your own words",
-                "Anything you would like the people caring for you to know: worries, wishes, earlier "
-                "births, your faith or culture.",
+                gettext_lazy("Anything else, in your own words"),
+                gettext_lazy(
+                    "Anything you would like the people caring for you to know: worries, wishes, earlier "
+                    "births, your faith or culture."
+                ),
             ),
         ),
     ),
@@ -132,14 +157,17 @@ class BirthPlanForm(forms.Form):
             max_length = BirthPlan._meta.get_field(name).max_length
             field = Answer(
                 label=topic.label,
-                help_text=f"{topic.hint} Up to {max_length} characters.",
+                help_text=_("%(hint)s Up to %(max_length)d characters.")
+                % {"hint": topic.hint, "max_length": max_length},
                 required=False,
                 empty_value=None,
                 max_length=max_length,
                 widget=forms.Textarea(attrs={"rows": 6 if name == "other_wishes" else 3}),
                 error_messages={
-                    "max_length": "This is too long: it has %(show_value)d characters and can have at most "
-                    "%(limit_value)d. Please shorten it."
+                    "max_length": _(
+                        "This is too long: it has %(show_value)d characters and can have at most "
+                        "%(limit_value)d. Please shorten it."
+                    )
                 },
             )
             field.widget.attrs.pop("maxlength", None)

@@ -71,7 +71,7 @@ def stored(record) -> BirthPlan:
 
 def moment(at: datetime) -> str:
     local = timezone.localtime(at)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
 
 
 # --- writing it -------------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def test_explanations_cost_no_extra_queries(portal, record, midwife_actor):
 @pytest.mark.parametrize("code", sorted(result_words.WORDS))
 def test_every_result_is_worded_calmly_without_jargon_or_a_diagnosis(code):
     text = result_words.WORDS[code]
-    written = " ".join((text.title, text.meaning, text.next, text.when_to_call)).lower()
+    written = " ".join(str(part) for part in (text.title, text.meaning, text.next, text.when_to_call)).lower()
     for word in (
         "danger",
         "emergency",

@@ -69,7 +69,7 @@ def test_her_pages_link_the_manifest_load_the_worker_from_a_file_and_say_when_th
     assert re.search(r'<script src="/static/portal/offline\.js[^"]*" defer></script>', page)
     assert "<script>" not in page  # no inline script: the policy would block it
     assert 'data-portal="signed-in"' in page
-    assert re.search(r'id="last-updated"[^>]*>Last updated \d{1,2} \w+ \d{4} at \d\d:\d\d\.<', page)
+    assert re.search(r'id="last-updated"[^>]*>Last updated \d{1,2} \w+ \d{4}, \d\d:\d\d\.<', page)
 
 
 def test_the_sign_in_page_is_marked_signed_out_and_says_nothing_was_updated():

@@ -52,7 +52,7 @@ def test_she_sees_her_current_pregnancy_with_due_date_gestation_and_care_locatio
     assert response.status_code == 200
     text = response.content.decode()
     assert "Your pregnancy now" in text
-    assert f"Due {edd.day} {edd:%B %Y}" in text
+    assert f"Due {edd.day} {edd:%b %Y}" in text
     assert "28 weeks and 4 days pregnant" in text and "(28+4)" in text
     assert "11 weeks and 3 days to go until your due date." in text
     assert "Looked after by St Olavs hospital, fødeavdelingen" in text

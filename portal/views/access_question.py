@@ -10,6 +10,8 @@ is audited as a read of her audit trail; asking, by the service (one WRITE entry
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maternity.errors import Invalid, NotFound
@@ -53,12 +55,13 @@ def access_question(request, record_id):
                 actor=request.actor, record_id=record.pk, entry_id=entry.pk, question=question
             )
         except Invalid as refusal:
-            error = refusal.message
+            error = str(refusal.message)  # in her language, for the page
             request.audit.status_code = 400
-            request.audit.add_detail(f"Question refused: {error}")
+            with translation.override("en"):  # the audit trail stays English
+                request.audit.add_detail(f"Question refused: {refusal.message}")
         else:
             request.audit = None  # the service wrote the entry for this ask
-            messages.success(request, "Your question has been sent. The answer will appear here.")
+            messages.success(request, _("Your question has been sent. The answer will appear here."))
             return redirect(reverse("portal:access-log", args=[record.pk]) + "#questions")
     context = {
         "record": record,

@@ -18,6 +18,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from maternity import services
 from maternity.errors import AlreadyExists, NotAllowed, NotFound, RecordError, VersionConflict
@@ -31,19 +33,25 @@ from ..acting import patient_view
 from ..forms.birth_plan import TOPICS, BirthPlanForm, carried
 
 RESOURCE_TYPE = "birthPlan"
-EMPTY = "(nothing written)"
+EMPTY = gettext_lazy("(nothing written)")
 
-KEPT = "so this birth plan is kept as it was and can no longer be changed."
 CLOSED = {
-    RecordStatus.DELIVERED: f"Your baby has been born, {KEPT}",
-    RecordStatus.TERMINATED: f"This pregnancy has ended, {KEPT}",
+    RecordStatus.DELIVERED: gettext_lazy(
+        "Your baby has been born, so this birth plan is kept as it was and can no longer be changed."
+    ),
+    RecordStatus.TERMINATED: gettext_lazy(
+        "This pregnancy has ended, so this birth plan is kept as it was and can no longer be changed."
+    ),
 }
 
 
 def moment(at) -> str:
-    """ "3 March 2026 at 14:05", in local time."""
+    """ "3 Mar 2026 at 14:05" ("3. mars 2026 kl. 14:05"), in local time."""
     local = timezone.localtime(at)
-    return f"{formats.date_format(local, 'j F Y')} at {formats.time_format(local, 'H:i')}"
+    return pgettext("a date and a time", "%(date)s at %(time)s") % {
+        "date": formats.date_format(local, "DATE_FORMAT"),
+        "time": formats.time_format(local, "TIME_FORMAT"),
+    }
 
 
 @dataclass(frozen=True)
@@ -57,19 +65,24 @@ class ReadStatus:
 
 def read_status(plan: BirthPlan | None) -> ReadStatus:
     if plan is None:
-        return ReadStatus("empty", "Your midwife can read your plan once you have saved it.")
+        return ReadStatus("empty", _("Your midwife can read your plan once you have saved it."))
     if plan.acknowledged_at:
-        return ReadStatus("read", f"Read by {plan.acknowledged_by_name}, on {moment(plan.acknowledged_at)}")
+        return ReadStatus(
+            "read",
+            _("Read by %(name)s, on %(moment)s")
+            % {"name": plan.acknowledged_by_name, "moment": moment(plan.acknowledged_at)},
+        )
     earlier = (
         BirthPlan.history.filter(id=plan.pk, acknowledged_at__isnull=False).order_by("-history_id").first()
     )
     if earlier is not None:
         return ReadStatus(
             "changed",
-            "Not read since your last change",
-            f"{earlier.acknowledged_by_name} read an earlier version on {moment(earlier.acknowledged_at)}.",
+            _("Not read since your last change"),
+            _("%(name)s read an earlier version on %(moment)s.")
+            % {"name": earlier.acknowledged_by_name, "moment": moment(earlier.acknowledged_at)},
         )
-    return ReadStatus("unread", "Not read yet")
+    return ReadStatus("unread", _("Not read yet"))
 
 
 def _her_record(request, record_id) -> Pregnancy:
@@ -123,7 +136,9 @@ def birth_plan(request, record_id):
         version = _posted_version(request.POST.get("version"))
     except ValueError:
         form.is_valid()
-        form.add_error(None, "Something went wrong with the page. Check your plan below and save it again.")
+        form.add_error(
+            None, _("Something went wrong with the page. Check your plan below and save it again.")
+        )
         return _form_page(request, record, plan, form, version=plan.version if plan else None, status=400)
     if not form.is_valid():
         return _form_page(request, record, plan, form, version=version, status=400)
@@ -144,17 +159,17 @@ def _save(request, record: Pregnancy, plan, form: BirthPlanForm, *, values: dict
     except NotFound:
         raise
     except NotAllowed:  # the record was closed (or changed hands) after she opened the page
-        form.add_error(None, "Your record can no longer be changed, so your plan was not saved.")
+        form.add_error(None, _("Your record can no longer be changed, so your plan was not saved."))
         return _form_page(request, record, plan, form, version=version, status=403)
     except RecordError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _form_page(request, record, plan, form, version=version, status=400)
     if version is not None and saved.version == version:
         audit.detail = f"{RESOURCE_TYPE} unchanged: stays version {saved.version}"
-        messages.info(request, "Nothing had changed, so your birth plan stays as it was.")
+        messages.info(request, _("Nothing had changed, so your birth plan stays as it was."))
     else:
         audit.detail = f"{RESOURCE_TYPE} {saved.pk} saved as version {saved.version}"
-        messages.success(request, "Your birth plan is saved. Your midwife can now read it.")
+        messages.success(request, _("Your birth plan is saved. Your midwife can now read it."))
     return redirect(_page_url(record))
 
 
@@ -181,7 +196,7 @@ def _form_page(request, record, plan, form, *, version, status: int = 200):
 
 def _closed_page(request, record, plan, *, status: int = 200):
     """A record that is no longer active: her plan as it was, and why it cannot change."""
-    reason = CLOSED.get(record.status, "This record can no longer be changed.")
+    reason = CLOSED.get(record.status) or _("This record can no longer be changed.")
     if status >= 400:
         request.audit.status_code = status
         request.audit.detail = f"record is {record.status}"
@@ -205,7 +220,7 @@ def _history_content(plan: BirthPlan, version: int | None) -> dict | None:
 
 
 def _text(value) -> str:
-    return value if value not in (None, "") else EMPTY
+    return value if value not in (None, "") else str(EMPTY)
 
 
 def _rows(*, base: dict | None, theirs: dict, mine: dict) -> list[ConflictRow]:
@@ -213,7 +228,7 @@ def _rows(*, base: dict | None, theirs: dict, mine: dict) -> list[ConflictRow]:
     return [
         ConflictRow(
             name=name,
-            label=topic.label,
+            label=str(topic.label),  # in the language of this request
             base=base.get(name),
             theirs=theirs.get(name),
             mine=mine.get(name),
@@ -268,7 +283,7 @@ def _resolve(request, record, plan):
     except ValueError:
         form = BirthPlanForm(carried(birth_plan_content(plan)))
         form.is_valid()
-        form.add_error(None, "Something went wrong with the page. Here is your plan as it is saved now.")
+        form.add_error(None, _("Something went wrong with the page. Here is your plan as it is saved now."))
         return _form_page(request, record, plan, form, version=plan.version if plan else None, status=400)
     mine_form = BirthPlanForm({str(k): str(v) for k, v in carried_mine.items() if v is not None})
     if not mine_form.is_valid():
@@ -282,7 +297,7 @@ def _resolve(request, record, plan):
     if choice == THEIRS:
         audit.action = AccessAction.READ
         audit.detail = f"version conflict on {RESOURCE_TYPE}: kept version {their_version}; nothing saved"
-        messages.info(request, "You kept the saved version. What you entered here was not saved.")
+        messages.info(request, _("You kept the saved version. What you entered here was not saved."))
         return redirect(_page_url(record))
     if choice == MINE:
         values = mine
@@ -295,7 +310,8 @@ def _resolve(request, record, plan):
                 record,
                 base_version=base_version,
                 mine=mine,
-                error="Choose which to keep for: " + ", ".join(row.label for row in missing) + ".",
+                error=_("Choose which to keep for: %(topics)s.")
+                % {"topics": ", ".join(str(row.label) for row in missing)},
                 status=400,
                 picks=picks,
             )

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from maternity import services
 from maternity.errors import AlreadyExists, NotAllowed, NotFound, RecordError, VersionConflict
@@ -69,7 +70,9 @@ def birth_plan_step(request, record_id, step: int):
         version = whole._posted_version(request.POST.get("version"))
     except ValueError:
         form.is_valid()
-        form.add_error(None, "Something went wrong with the page. Check your answers below and save again.")
+        form.add_error(
+            None, _("Something went wrong with the page. Check your answers below and save again.")
+        )
         return _step_page(
             request, record, plan, form, step=step, version=plan.version if plan else None, status=400
         )
@@ -94,7 +97,7 @@ def _save(request, record: Pregnancy, plan, form: BirthPlanForm, *, step: int, v
     except NotFound:
         raise
     except NotAllowed:
-        form.add_error(None, "Your record can no longer be changed, so your answers were not saved.")
+        form.add_error(None, _("Your record can no longer be changed, so your answers were not saved."))
         return _step_page(request, record, plan, form, step=step, version=version, status=403)
     except RecordError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -102,10 +105,16 @@ def _save(request, record: Pregnancy, plan, form: BirthPlanForm, *, step: int, v
     heading = GROUPS[step - 1].heading
     if version is not None and saved.version == version:
         audit.detail = f"{whole.RESOURCE_TYPE} unchanged: stays version {saved.version}"
-        messages.info(request, f"Nothing had changed in \u201c{heading}\u201d, so it stays as it was.")
+        messages.info(
+            request,
+            _("Nothing had changed in “%(heading)s”, so it stays as it was.") % {"heading": heading},
+        )
     else:
         audit.detail = f"{whole.RESOURCE_TYPE} {saved.pk} saved as version {saved.version}"
-        messages.success(request, f"\u201c{heading}\u201d is saved. Your midwife can now read it.")
+        messages.success(
+            request,
+            _("“%(heading)s” is saved. Your midwife can now read it.") % {"heading": heading},
+        )
     return redirect(step_url(record, step + 1) if step < STEPS else summary_url(record))
 
 

@@ -7,6 +7,8 @@ the address); a refused save (an address that is not one) as the rejected write 
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maternity.errors import Invalid
@@ -44,14 +46,16 @@ def notifications(request):
                 email=preference.email,
                 on_break_glass=preference.on_break_glass,
                 on_birth_plan_read=preference.on_birth_plan_read,
+                language=translation.get_language(),
             )
         except Invalid as refusal:
-            error = refusal.message
+            error = str(refusal.message)  # in her language, for the page
             request.audit.status_code = 400
-            request.audit.add_detail(f"Email choices refused: {error}")
+            with translation.override("en"):  # the audit trail stays English
+                request.audit.add_detail(f"Email choices refused: {refusal.message}")
         else:
             request.audit.add_detail(choices)
-            messages.success(request, "Your email choices are saved.")
+            messages.success(request, _("Your email choices are saved."))
             return redirect("portal:notifications")
     context = {"preference": preference, "error": error}
     return render(request, "portal/notifications.html", context, status=400 if error else 200)

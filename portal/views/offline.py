@@ -9,8 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 # The portal's brand colour (--brand in static/portal/portal.css).
@@ -24,9 +27,11 @@ def manifest(request):
     home = reverse("portal:home")
     response = JsonResponse(
         {
-            "name": "My pregnancy",
-            "short_name": "My pregnancy",
-            "description": "Your pregnancy notes from your midwife, on your phone.",
+            # her words (the name under the icon on her home screen), in the language of her pages
+            "name": _("My pregnancy"),
+            "short_name": _("My pregnancy"),
+            "description": _("Your pregnancy notes from your midwife, on your phone."),
+            "lang": get_language(),
             "start_url": home,
             "scope": home,
             "display": "standalone",
@@ -45,6 +50,13 @@ def manifest(request):
     )
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_safe
+def not_saved(request):
+    """The page her phone shows, with no signal, for a portal page it has not kept: the worker keeps this
+    one, in the language of her pages (static/portal/sw.js, offline.js)."""
+    return render(request, "portal/offline.html")
 
 
 @require_safe

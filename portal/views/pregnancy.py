@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from maternity.charts.sfh import PHONE, sfh_chart_svg, sfh_points
@@ -113,29 +115,31 @@ def visit(item: AntenatalAppointment, edd: date | None, today: date) -> Visit:
     rt = APPOINTMENTS
     measured = []
     if item.blood_pressure:
-        measured.append(Fact("Blood pressure", f"{item.blood_pressure} mmHg"))
+        measured.append(Fact(_("Blood pressure"), f"{item.blood_pressure} mmHg"))
     if item.mother_weight is not None:
-        measured.append(Fact("Your weight", f"{item.mother_weight:g} kg"))
+        measured.append(
+            Fact(_("Your weight"), _("%(weight)s kg") % {"weight": floatformat(item.mother_weight, -1)})
+        )
     if item.protein_in_urine_test_result:
         measured.append(
             Fact(
-                "Protein in your urine",
+                _("Protein in your urine"),
                 words.value(rt, "protein_in_urine_test_result", item.protein_in_urine_test_result),
             )
         )
     if item.edema is not None:
-        measured.append(Fact("Swelling (oedema)", words.value(rt, "edema", item.edema)))
+        measured.append(Fact(_("Swelling (oedema)"), words.value(rt, "edema", item.edema)))
     babies = item.fetuses_vital_signs or []
     for row in babies:
         label = words.baby_label(row, several=len(babies) > 1)
         measured.append(Fact(label, words.baby_words(row), wide=True))
     if item.medication is not None:
-        measured.append(Fact("Taking medicines", words.value(rt, "medication", item.medication)))
+        measured.append(Fact(_("Taking medicines"), words.value(rt, "medication", item.medication)))
     if item.employment_rate is not None:
-        measured.append(Fact("Working", f"{item.employment_rate}%"))
+        measured.append(Fact(_("Working"), f"{item.employment_rate}%"))
     results = result_words.visit_results(item)
     if item.note and not results:
-        measured.append(Fact("Note", item.note, wide=True))
+        measured.append(Fact(_("Note"), item.note, wide=True))
     days = _visit_gestation(item, edd)
     return Visit(
         on=item.appointment_date,
@@ -212,12 +216,15 @@ def _singleton(section: Section, record: Pregnancy) -> None:
     section.by_whom = words.by_whom(instance)
     if section.name == "birthPlan":  # shown on her birth-plan page; here only whether it has been read
         if instance.acknowledged_at:
-            read_by = f" by {instance.acknowledged_by_name}" if instance.acknowledged_by_name else ""
-            section.facts.append(
-                Fact("Read by your midwife", f"{words.when(instance.acknowledged_at)}{read_by}")
+            when = words.when(instance.acknowledged_at)
+            read = (
+                _("%(when)s by %(name)s") % {"when": when, "name": instance.acknowledged_by_name}
+                if instance.acknowledged_by_name
+                else when
             )
+            section.facts.append(Fact(_("Read by your midwife"), read))
         else:
-            section.facts.append(Fact("Read by your midwife", "Not yet"))
+            section.facts.append(Fact(_("Read by your midwife"), _("Not yet")))
         return
     for name in specs.content_field_names(rt):
         raw = getattr(instance, name)
@@ -229,35 +236,37 @@ def _singleton(section: Section, record: Pregnancy) -> None:
 
 def _birth(item) -> Entry:
     rt = BIRTHS
-    facts = [Fact("Born", words.when(item.birth_time))]
+    facts = [Fact(_("Born"), words.when(item.birth_time))]
     if item.live_birth is not None:
-        facts.append(Fact("Born alive", "Yes" if item.live_birth else "No (stillbirth)"))
+        facts.append(Fact(_("Born alive"), _("Yes") if item.live_birth else _("No (stillbirth)")))
     for name in ("sex", "mode_of_birth"):
         if getattr(item, name):
             facts.append(Fact(words.label(rt, name), words.value(rt, name, getattr(item, name))))
     if item.birth_weight is not None:
-        facts.append(Fact("Weight", f"{item.birth_weight} g"))
+        facts.append(Fact(_("Weight"), _("%(weight)s g") % {"weight": item.birth_weight}))
     if item.gestation_weeks is not None:
         days = item.gestation_weeks * 7 + (item.gestation_days or 0)
         facts.append(
-            Fact("Weeks of pregnancy at birth", f"{words.gestation_words(days)} ({format_gestation(days)})")
+            Fact(
+                _("Weeks of pregnancy at birth"), f"{words.gestation_words(days)} ({format_gestation(days)})"
+            )
         )
     apgar = [
-        f"{score} at {minutes}"
-        for score, minutes in (
-            (item.apgar_1_minute, "1 minute"),
-            (item.apgar_5_minutes, "5 minutes"),
-            (item.apgar_10_minutes, "10 minutes"),
+        words_at % {"score": score}
+        for score, words_at in (
+            (item.apgar_1_minute, _("%(score)s at 1 minute")),
+            (item.apgar_5_minutes, _("%(score)s at 5 minutes")),
+            (item.apgar_10_minutes, _("%(score)s at 10 minutes")),
         )
         if score is not None
     ]
     if apgar:
         facts.append(
-            Fact("Apgar score (how the baby was doing just after birth, out of 10)", ", ".join(apgar))
+            Fact(_("Apgar score (how the baby was doing just after birth, out of 10)"), ", ".join(apgar))
         )
     if item.note:
-        facts.append(Fact("Note", item.note))
-    return Entry("Your baby", facts)
+        facts.append(Fact(_("Note"), item.note))
+    return Entry(_("Your baby"), facts)
 
 
 def _mother_visit(item) -> Entry:
@@ -265,25 +274,27 @@ def _mother_visit(item) -> Entry:
     questionnaire her midwife goes through with her, and a score read alone at home, without someone to
     explain it and talk about support, could alarm more than help (docs/postnatal.md)."""
     rt = RESOURCE_TYPES["postnatalMotherVisits"]
-    facts = [Fact("Date", words.value(rt, "visit_date", item.visit_date))]
+    facts = [Fact(_("Date"), words.value(rt, "visit_date", item.visit_date))]
     if item.blood_pressure:
-        facts.append(Fact("Blood pressure", f"{item.blood_pressure} mmHg"))
-    for name, what in (("bleeding", "Bleeding"), ("wound", "Stitches or wound")):
+        facts.append(Fact(_("Blood pressure"), f"{item.blood_pressure} mmHg"))
+    for name, what in (("bleeding", _("Bleeding")), ("wound", _("Stitches or wound"))):
         if getattr(item, name):
             facts.append(Fact(what, getattr(item, f"get_{name}_display")()))
     if item.epds_answers:
         facts.append(
             Fact(
-                "How you are feeling",
-                "Your midwife asked you some questions about your mood and talked them through with you.",
+                _("How you are feeling"),
+                _("Your midwife asked you some questions about your mood and talked them through with you."),
                 wide=True,
             )
         )
     if item.discharged:
-        facts.append(Fact("Discharged", "You were discharged from postnatal care at this visit.", wide=True))
+        facts.append(
+            Fact(_("Discharged"), _("You were discharged from postnatal care at this visit."), wide=True)
+        )
     if item.note:
-        facts.append(Fact("Note", item.note, wide=True))
-    return Entry("Visit", facts)
+        facts.append(Fact(_("Note"), item.note, wide=True))
+    return Entry(_("Visit"), facts)
 
 
 def _baby_visit(item, record: Pregnancy) -> Entry:
@@ -291,17 +302,25 @@ def _baby_visit(item, record: Pregnancy) -> Entry:
     births = [birth for birth in record.births.all() if not birth.entered_in_error]
     number = next((n for n, birth in enumerate(births, start=1) if birth.pk == item.birth_id), None)
     birth = births[number - 1] if number else None
-    facts = [Fact("Date", words.value(RESOURCE_TYPES["postnatalBabyVisits"], "visit_date", item.visit_date))]
+    facts = [
+        Fact(_("Date"), words.value(RESOURCE_TYPES["postnatalBabyVisits"], "visit_date", item.visit_date))
+    ]
     if item.weight is not None:
-        since = f" (born {birth.birth_weight} g)" if birth and birth.birth_weight else ""
-        facts.append(Fact("Weight", f"{item.weight} g{since}"))
+        if birth and birth.birth_weight:
+            weight = _("%(weight)s g (born %(birth_weight)s g)") % {
+                "weight": item.weight,
+                "birth_weight": birth.birth_weight,
+            }
+        else:
+            weight = _("%(weight)s g") % {"weight": item.weight}
+        facts.append(Fact(_("Weight"), weight))
     if item.feeding:
-        facts.append(Fact("Feeding", item.get_feeding_display()))
+        facts.append(Fact(_("Feeding"), item.get_feeding_display()))
     if item.jaundice:
-        facts.append(Fact("Yellow skin (jaundice)", item.get_jaundice_display()))
+        facts.append(Fact(_("Yellow skin (jaundice)"), item.get_jaundice_display()))
     if item.discharged:
-        facts.append(Fact("Discharged", "Discharged from postnatal care at this check.", wide=True))
-    heading = f"Baby {number}" if number and len(births) > 1 else "Your baby"
+        facts.append(Fact(_("Discharged"), _("Discharged from postnatal care at this check."), wide=True))
+    heading = _("Baby %(number)s") % {"number": number} if number and len(births) > 1 else _("Your baby")
     return Entry(heading, facts)
 
 
@@ -316,19 +335,19 @@ def _list(section: Section, record: Pregnancy) -> None:
         if section.name == "births":
             entry = _birth(item)
             if len(items) > 1:
-                entry.heading = f"Baby {len(section.entries) + 1}"
+                entry.heading = _("Baby %(number)s") % {"number": len(section.entries) + 1}
         elif section.name == "postnatalMotherVisits":
             entry = _mother_visit(item)
         elif section.name == "postnatalBabyVisits":
             entry = _baby_visit(item, record)
         elif section.name == "careLocations":
             entry = Entry(
-                item.care_location.name, [Fact("Looked after you from", words.when(item.start_time))]
+                item.care_location.name, [Fact(_("Looked after you from"), words.when(item.start_time))]
             )
         else:  # notes
             entry = Entry(
                 words.NOTE_KINDS.get(item.kind, item.get_kind_display()),
-                [Fact("When", words.when(item.last_updated)), Fact("Note", item.text)],
+                [Fact(_("When"), words.when(item.last_updated)), Fact(_("Note"), item.text)],
                 highlight=item.kind == NoteKind.BREAK_GLASS,
             )
         section.entries.append(entry)

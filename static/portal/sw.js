@@ -7,12 +7,25 @@
    disguise). The portal's own styles and scripts are kept the same way so the copy looks as it did.
 
    Signing out clears everything: the sign-out answer carries Clear-Site-Data: "cache", "storage", and
-   the sign-in page deletes these caches as well (static/portal/offline.js). */
+   the sign-in page deletes these caches as well (static/portal/offline.js).
+
+   A page not kept, asked for with no network, gets the portal's "not saved on this phone" page
+   (/portal/offline/), kept when the worker is installed and again whenever her pages change language
+   (offline.js), so it speaks her language: the worker itself holds no words for her. */
 
 const CACHE = "portal-pages-v1";
 const NOT_KEPT = ["/portal/login/", "/portal/logout/", "/portal/oidc/", "/portal/sw.js"];
+const NOT_SAVED = "/portal/offline/";
 
-self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.add(NOT_SAVED))
+      .catch(() => undefined) // kept later, when a page of hers asks for it (offline.js)
+      .then(() => self.skipWaiting()),
+  );
+});
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -29,11 +42,6 @@ function keepable(request) {
   if (NOT_KEPT.some((path) => url.pathname.startsWith(path))) return false;
   return url.pathname.startsWith("/portal/") || url.pathname.startsWith("/static/portal/");
 }
-
-const NOT_SAVED = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Not saved on this phone</title></head>
-<body><main><h1>You are offline</h1><p>This page has not been saved on this phone yet. Open it again when you
-have a connection.</p></main></body></html>`;
 
 // The kept copy of a page, marked so that the page's script (offline.js) tells her it is the saved copy.
 async function markedAsKept(kept) {
@@ -53,8 +61,12 @@ async function networkFirst(request) {
     const kept = await cache.match(request);
     if (kept && request.mode === "navigate") return markedAsKept(kept);
     if (kept) return kept;
-    if (request.mode === "navigate") {
-      return new Response(NOT_SAVED, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    const notSaved = request.mode === "navigate" && (await cache.match(NOT_SAVED, { ignoreVary: true }));
+    if (notSaved) {
+      return new Response(await notSaved.text(), {
+        status: 503,
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      });
     }
     throw offline;
   }

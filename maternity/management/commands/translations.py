@@ -117,11 +117,11 @@ def check_catalogue(committed: Path, regenerated: Path, language: str) -> Catalo
     return result
 
 
-def _key(entry) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
+def _key(entry) -> tuple[str | None, str]:
     return entry.msgctxt, entry.msgid
 
 
-def _translation(entry) -> tuple[str, tuple[tuple[int, str], ...]]:  # type: ignore[no-untyped-def]
+def _translation(entry) -> tuple[str, tuple[tuple[int, str], ...]]:
     return entry.msgstr, tuple(sorted((int(n), text) for n, text in entry.msgstr_plural.items()))
 
 
@@ -130,10 +130,10 @@ class Command(BaseCommand):
         "Bring the translation catalogues up to date with the code (or, with --check, say what is missing)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="change nothing; fail on anything missing")
 
-    def handle(self, *args, check: bool = False, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, check: bool = False, **options) -> None:
         locale_dir = Path(settings.LOCALE_PATHS[0])
         languages = catalogue_languages()
         if not check:

@@ -42,8 +42,9 @@ def new_page(browser, live_server):
     """Pages in fresh browser contexts (separate cookies: separate people or tabs of one person)."""
     contexts, blocked = [], []
 
-    def make(viewport=LAPTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    def make(viewport=LAPTOP, locale="en-GB"):
+        # The browser's language (Accept-Language and navigator.language): English unless a test says.
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale=locale)
         context.set_default_timeout(10_000)
         context.on(
             "console",

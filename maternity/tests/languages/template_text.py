@@ -19,7 +19,7 @@ READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-descriptio
 WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more: "kg", "Save"; not "+", "·", "36+2" or "x"
 ENTITY = re.compile(r"&[a-zA-Z]+;|&#\d+;")
 NOT_WORDS = {"NHN", "HPR", "FHIR", "JSON", "CSV", "PDF", "API", "ID"}  # names, the same in both languages
-PLACEHOLDER = "\x00"
+PLACEHOLDER = " "  # a tag or variable: nothing to read, and harmless inside an HTML tag too
 LITERAL_ARGUMENT = re.compile(r"\|\s*(?:default|default_if_none|yesno)\s*:\s*(?:\"([^\"]*)\"|'([^']*)')")
 CODE_BLOCKS = {
     "bodyclass",
@@ -42,7 +42,7 @@ class Unmarked:
 
 
 def words_in(text: str) -> bool:
-    text = ENTITY.sub(" ", text.replace(PLACEHOLDER, " "))
+    text = ENTITY.sub(" ", text)
     return any(word not in NOT_WORDS for word in WORD.findall(text))
 
 
@@ -76,9 +76,7 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data):  # type: ignore[no-untyped-def]
         if not self.skipping and words_in(data):
-            self.found.append(
-                Unmarked(self.name, self._line(), " ".join(data.replace(PLACEHOLDER, "…").split()))
-            )
+            self.found.append(Unmarked(self.name, self._line(), " ".join(data.split())))
 
 
 def unmarked_text(path: Path, name: str) -> list[Unmarked]:
@@ -128,6 +126,6 @@ def english_in_filters(expression: str) -> list[str]:
         problems.append(f"{{{{ {expression} }}}}: pluralize is English only; use blocktranslate count")
     for double_quoted, single_quoted in LITERAL_ARGUMENT.findall(expression):
         literal = double_quoted or single_quoted
-        if words_in(literal):
+        if words_in(literal) and not literal.startswith(("/", "#", "http:", "https:")):  # a URL is no words
             problems.append(f'{{{{ {expression} }}}}: the words in {literal!r}; use _("...")')
     return problems

@@ -85,7 +85,7 @@ def test_the_epds_is_all_ten_answers_or_none(kari, twins_born):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Answer all ten EPDS questions" in html and "question 4, 5, 6, 7, 8, 9, 10 have no answer" in html
+    assert "Answer all ten EPDS questions" in html and "questions 4, 5, 6, 7, 8, 9, 10 have no answer" in html
     assert 'value="124/80"' in html  # what she typed stays
     assert not PostnatalMotherVisit.objects.exists()
     entry = AccessLog.objects.filter(record=twins_born).latest("id")

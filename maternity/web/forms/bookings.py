@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maternity.models import Booking, VisitKind
 from maternity.presentation import specs
@@ -46,14 +48,14 @@ def _duration() -> forms.IntegerField:
 class BookingForm(forms.Form):
     """Book a visit, or change a booked one: when, what, where, with whom, how long, and a note."""
 
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     kind = forms.ChoiceField(label=specs.label(BOOKINGS, "kind"), choices=VisitKind.choices)
     place = _text("place")
     with_whom = _text("with_whom")
     duration_minutes = _duration()
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=4000,
         empty_value=None,
@@ -86,18 +88,21 @@ class BookingForm(forms.Form):
         }
 
 
+NO_REASON = _("Say why the booking is cancelled: the reason is kept with it.")
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why is it cancelled?",
+        label=_("Why is it cancelled?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why the booking is cancelled: the reason is kept with it."},
+        error_messages={"required": NO_REASON},
     )
 
     def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
         if not reason:
-            raise forms.ValidationError("Say why the booking is cancelled: the reason is kept with it.")
+            raise forms.ValidationError(NO_REASON)
         return reason
 
 
@@ -105,9 +110,9 @@ class PlannedVisitForm(forms.Form):
     """One visit of the plan: book it or not, and when (its week says what it is)."""
 
     week = forms.IntegerField(min_value=4, max_value=45, widget=forms.HiddenInput)
-    book = forms.BooleanField(required=False, label="Book")
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    book = forms.BooleanField(required=False, label=pgettext_lazy("a visit", "Book"))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def clean(self):
         data = super().clean()

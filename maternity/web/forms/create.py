@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from maternity.rules.clinical import (
     CRL_MAX_MM,
@@ -25,84 +28,100 @@ LATEST_GESTATION_DAYS = 45 * 7  # a pregnancy booked today is not further on tha
 
 FROM_LMP, FROM_SCAN, DIRECT = "lmp", "scan", "edd"
 METHODS = [
-    (FROM_LMP, "From her last menstrual period (LMP)"),
-    (FROM_SCAN, "From a dating scan (crown-rump length)"),
-    (DIRECT, "I know the agreed due date"),
+    (FROM_LMP, _("From her last menstrual period (LMP)")),
+    (FROM_SCAN, _("From a dating scan (crown-rump length)")),
+    (DIRECT, _("I know the agreed due date")),
 ]
 METHOD_FIELDS = {FROM_LMP: ("lmp",), FROM_SCAN: ("crl_mm", "scan_date"), DIRECT: ("edd",)}
 EDD_KIND = {FROM_LMP: "date", FROM_SCAN: "scan", DIRECT: "agreed"}  # pregnancy_create_by_keys' EDD kinds
 MISSING = {
-    "lmp": "Enter the first day of her last menstrual period.",
-    "crl_mm": "Enter the crown-rump length measured at the scan.",
-    "scan_date": "Enter the date of the scan.",
-    "edd": "Enter the agreed due date.",
+    "lmp": _("Enter the first day of her last menstrual period."),
+    "crl_mm": _("Enter the crown-rump length measured at the scan."),
+    "scan_date": _("Enter the date of the scan."),
+    "edd": _("Enter the agreed due date."),
 }
+REAL_DATE = _("Enter a real date.")
 
 
 def crl_range_text() -> str:
     earliest = format_gestation(round(ga_days_from_crl(CRL_MIN_MM)))
     latest = format_gestation(round(ga_days_from_crl(CRL_MAX_MM)))
-    return f"{CRL_MIN_MM} to {CRL_MAX_MM} mm (about {earliest} to {latest} weeks)"
+    return gettext("%(low)s to %(high)s mm (about %(earliest)s to %(latest)s weeks)") % {
+        "low": CRL_MIN_MM,
+        "high": CRL_MAX_MM,
+        "earliest": earliest,
+        "latest": latest,
+    }
 
 
-CRL_RANGE_ERROR = (
-    f"Crown-rump length dating works for {crl_range_text()}. Outside that range, use the LMP or enter the "
-    "agreed due date."
-)
+def _crl_range_error() -> str:
+    return gettext(
+        "Crown-rump length dating works for %(range)s. Outside that range, use the LMP or enter the agreed "
+        "due date."
+    ) % {"range": crl_range_text()}
+
+
+def _crl_help() -> str:
+    return gettext("%(range)s; INTERGROWTH-21st dating.") % {"range": crl_range_text()}
+
+
+# in the language of the page that shows them
+CRL_RANGE_ERROR = lazy(_crl_range_error, str)()
+CRL_HELP = lazy(_crl_help, str)()
 
 
 class CreateForm(forms.Form):
     national_id = NationalIdField()
     date_of_birth = DateOfBirthField()
     method = forms.ChoiceField(
-        label="How is the due date (EDD) worked out?",
+        label=_("How is the due date (EDD) worked out?"),
         choices=METHODS,
         required=False,
         widget=forms.RadioSelect,
     )
     lmp = forms.DateField(
-        label="First day of the last menstrual period",
+        label=_("First day of the last menstrual period"),
         required=False,
         widget=DATE_INPUT,
-        help_text="Due date = LMP + 280 days (Naegele's rule).",
-        error_messages={"invalid": "Enter a real date."},
+        help_text=_("Due date = LMP + 280 days (Naegele's rule)."),
+        error_messages={"invalid": REAL_DATE},
     )
     crl_mm = forms.DecimalField(
-        label="Crown-rump length (mm)",
+        label=_("Crown-rump length (mm)"),
         required=False,
         max_digits=4,
         decimal_places=1,
         min_value=Decimal(CRL_MIN_MM),
         max_value=Decimal(CRL_MAX_MM),
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-        help_text=f"{crl_range_text()}; INTERGROWTH-21st dating.",
+        help_text=CRL_HELP,
         error_messages={
-            "invalid": "Enter the crown-rump length in millimetres, e.g. 45 or 45.5.",
+            "invalid": _("Enter the crown-rump length in millimetres, e.g. 45 or 45.5."),
             "min_value": CRL_RANGE_ERROR,
             "max_value": CRL_RANGE_ERROR,
-            "max_decimal_places": "Give the crown-rump length to one decimal place at most.",
+            "max_decimal_places": _("Give the crown-rump length to one decimal place at most."),
             "max_digits": CRL_RANGE_ERROR,
             "max_whole_digits": CRL_RANGE_ERROR,
         },
     )
     scan_date = forms.DateField(
-        label="Date of the scan",
+        label=_("Date of the scan"),
         required=False,
         widget=DATE_INPUT,
-        error_messages={"invalid": "Enter a real date."},
+        error_messages={"invalid": REAL_DATE},
     )
     edd = forms.DateField(
-        label="Agreed due date (EDD)",
+        label=_("Agreed due date (EDD)"),
         required=False,
         widget=DATE_INPUT,
-        error_messages={"invalid": "Enter a real date."},
+        error_messages={"invalid": REAL_DATE},
     )
     name = forms.CharField(
-        label="Her name (optional)",
+        label=_("Her name (optional)"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="You can add it and her other details on the record later.",
+        help_text=_("You can add it and her other details on the record later."),
     )
 
     def clean(self):
@@ -128,23 +147,26 @@ class CreateForm(forms.Form):
         today = timezone.localdate()
         if method == FROM_LMP:
             if data["lmp"] > today:
-                self.add_error("lmp", "The last period cannot start in the future.")
+                self.add_error("lmp", gettext("The last period cannot start in the future."))
                 return None
             edd = edd_from_lmp(data["lmp"])
         elif method == FROM_SCAN:
             if data["scan_date"] > today:
-                self.add_error("scan_date", "The scan date cannot be in the future.")
+                self.add_error("scan_date", gettext("The scan date cannot be in the future."))
                 return None
             edd = edd_from_crl(crl_mm=float(data["crl_mm"]), scan_date=data["scan_date"])
         else:
             edd = data["edd"]
         where = METHOD_FIELDS[method][-1]
         if edd > today + timedelta(days=PREGNANCY_DAYS):
-            self.add_error(where, "That makes the due date more than 40 weeks away: check the date.")
+            self.add_error(where, gettext("That makes the due date more than 40 weeks away: check the date."))
             return None
         if edd < today - timedelta(days=LATEST_GESTATION_DAYS - PREGNANCY_DAYS):
             weeks = format_gestation(PREGNANCY_DAYS + (today - edd).days)
-            self.add_error(where, f"That makes her {weeks} weeks pregnant today: check the date.")
+            self.add_error(
+                where,
+                gettext("That makes her %(weeks)s weeks pregnant today: check the date.") % {"weeks": weeks},
+            )
             return None
         return edd
 
@@ -158,9 +180,11 @@ class CreateForm(forms.Form):
         if len(filled) == 1:
             return filled[0]
         message = (
-            "Choose which of the due dates you gave to use."
+            gettext("Choose which of the due dates you gave to use.")
             if filled
-            else "Give the due date one of the three ways: from the LMP, from a dating scan, or directly."
+            else gettext(
+                "Give the due date one of the three ways: from the LMP, from a dating scan, or directly."
+            )
         )
         self.add_error("method", message)
         return ""
@@ -197,11 +221,17 @@ class CreateForm(forms.Form):
         return PregnancyKeys(data["national_id"], data["date_of_birth"], self.agreed_edd)
 
     def how(self) -> str:
-        """How the due date was worked out, in words (for the message after creating)."""
+        """How the due date was worked out, in words (for the message after creating), in the active
+        language."""
         method = self.cleaned_data["method"]
         if method == FROM_SCAN:
             crl, scan = self.cleaned_data["crl_mm"].normalize(), self.cleaned_data["scan_date"]
-            return f"from a dating scan (CRL {crl:f} mm on {date_format(scan, 'j M Y')})"
+            return gettext("from a dating scan (CRL %(crl)s mm on %(day)s)") % {
+                "crl": number_format(Decimal(f"{crl:f}")),
+                "day": date_format(scan, "DATE_FORMAT"),
+            }
         if method == FROM_LMP:
-            return f"from the LMP ({date_format(self.cleaned_data['lmp'], 'j M Y')})"
-        return "entered directly"
+            return gettext("from the LMP (%(day)s)") % {
+                "day": date_format(self.cleaned_data["lmp"], "DATE_FORMAT")
+            }
+        return gettext("entered directly")

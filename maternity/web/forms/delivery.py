@@ -3,6 +3,8 @@ baby's resuscitation and feeding). Each part is a form of its own with its own p
 so what was typed in every block comes back when any of them is wrong."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from maternity.presentation import specs
 from maternity.rules.resources import RESOURCE_TYPES
@@ -10,7 +12,7 @@ from maternity.rules.resources import RESOURCE_TYPES
 from ...models import Analgesia, Feeding, Pregnancy
 from .sections import SectionForm, YesNoUnknownField
 
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = _("Not recorded")
 
 
 class LabourForm(SectionForm):
@@ -21,11 +23,11 @@ class LabourForm(SectionForm):
         super().__init__(*args, rt=RESOURCE_TYPES["labour"], record=record, **kwargs)
         del self.fields["newborns"]
         self.fields["analgesia"] = forms.MultipleChoiceField(
-            label="Analgesia",
+            label=_("Analgesia"),
             choices=Analgesia.choices,
             required=False,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
-            help_text="Every kind used.",
+            help_text=_("Every kind used."),
         )
 
     def groups(self):
@@ -42,16 +44,20 @@ class BabyForm(SectionForm):
         super().__init__(*args, rt=RESOURCE_TYPES["births"], record=record, prefix=f"baby{number}", **kwargs)
         self.number = number
         self.fields["birth_time"].required = True
-        self.fields["live_birth"].help_text = "Required."
+        self.fields["live_birth"].help_text = _("Required.")
         self.fields["resuscitation"] = YesNoUnknownField(
-            label="Resuscitation at birth",
+            label=_("Resuscitation at birth"),
             required=False,
             widget=forms.RadioSelect(
-                choices=[("", NOT_RECORDED), ("True", "Yes"), ("False", "No")], attrs={"class": "choices"}
+                choices=[("", NOT_RECORDED), ("True", _("Yes")), ("False", _("No"))],
+                attrs={"class": "choices"},
             ),
         )
         self.fields["feeding"] = forms.TypedChoiceField(
-            label="Feeding", choices=[("", NOT_RECORDED), *Feeding.choices], required=False, empty_value=None
+            label=_("Feeding"),
+            choices=[("", NOT_RECORDED), *Feeding.choices],
+            required=False,
+            empty_value=None,
         )
 
     def groups(self):
@@ -60,7 +66,7 @@ class BabyForm(SectionForm):
     def clean(self):
         data = super().clean()
         if data.get("live_birth") is None and "live_birth" not in self.errors:
-            self.add_error("live_birth", "Say whether the baby was born alive or stillborn.")
+            self.add_error("live_birth", gettext("Say whether the baby was born alive or stillborn."))
         return data
 
     def baby(self) -> dict:

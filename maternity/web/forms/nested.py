@@ -10,6 +10,8 @@ shape, with empty keys left out.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.rules import codes
 
@@ -17,7 +19,11 @@ MAX_FETUSES = 8
 FETAL_HEART_RATE = (50, 240)
 DAILY_COUNT = (0, 200)
 NOTE_LENGTH = 2000
-BOOL_CHOICES = [("", "Not recorded"), ("True", "Yes"), ("False", "No")]
+BOOL_CHOICES = [
+    ("", gettext_lazy("Not recorded")),
+    ("True", gettext_lazy("Yes")),
+    ("False", gettext_lazy("No")),
+]
 
 
 def _int(text: str, low: int, high: int, what: str, errors: list[str]) -> int | None:
@@ -27,10 +33,13 @@ def _int(text: str, low: int, high: int, what: str, errors: list[str]) -> int | 
     try:
         number = int(text)
     except ValueError:
-        errors.append(f"{what}: “{text}” is not a whole number.")
+        errors.append(_("%(what)s: “%(text)s” is not a whole number.") % {"what": what, "text": text})
         return None
     if not low <= number <= high:
-        errors.append(f"{what} must be between {low} and {high}, got {number}.")
+        errors.append(
+            _("%(what)s must be between %(low)s and %(high)s, got %(number)s.")
+            % {"what": what, "low": low, "high": high, "number": number}
+        )
         return None
     return number
 
@@ -40,7 +49,7 @@ def _code(text: str, system: codes.CodeSystem, what: str, errors: list[str]) -> 
     if not text:
         return None
     if text not in system.codes:
-        errors.append(f"{what}: unknown code “{text}”.")
+        errors.append(_("%(what)s: unknown code “%(text)s”.") % {"what": what, "text": text})
         return None
     return text
 
@@ -147,23 +156,34 @@ class FetusesField(forms.Field):
         for position, row in enumerate(value or [], start=1):
             if not any((row.get(key) or "").strip() for key in ("fhr", "lie", "movements", "note")):
                 continue  # an empty row: nothing observed for this fetus
-            foster = _int(row.get("foster"), 1, MAX_FETUSES, f"Row {position}: fetus number", errors)
-            what = f"Fetus {foster or position}"
+            foster = _int(
+                row.get("foster"), 1, MAX_FETUSES, _("Row %(row)s: fetus number") % {"row": position}, errors
+            )
+            what = _("Fetus %(number)s") % {"number": foster or position}
             if foster in seen:
-                errors.append(f"{what} appears twice.")
+                errors.append(_("%(what)s appears twice.") % {"what": what})
             seen.add(foster)
             note = (row.get("note") or "").strip()
             if len(note) > NOTE_LENGTH:
-                errors.append(f"{what}: the note is longer than {NOTE_LENGTH} characters.")
+                errors.append(
+                    _("%(what)s: the note is longer than %(length)s characters.")
+                    % {"what": what, "length": NOTE_LENGTH}
+                )
             rows.append(
                 _without_empty(
                     {
                         "fosterId": foster,
                         "fetalHeartRate": _int(
-                            row.get("fhr"), *FETAL_HEART_RATE, f"{what}: heart rate", errors
+                            row.get("fhr"),
+                            *FETAL_HEART_RATE,
+                            _("%(what)s: heart rate") % {"what": what},
+                            errors,
                         ),
                         "fetalPresentationLie": _code(
-                            row.get("lie"), codes.FETAL_PRESENTATION, f"{what}: presentation", errors
+                            row.get("lie"),
+                            codes.FETAL_PRESENTATION,
+                            _("%(what)s: presentation") % {"what": what},
+                            errors,
                         ),
                         "motherFeelsBabyMovements": _bool(row.get("movements")),
                         "note": note,
@@ -236,11 +256,11 @@ class StimuliField(forms.Field):
         for row in value or []:
             if not any((row.get(key) or "").strip() for key in StimuliWidget.keys):
                 continue
-            what = codes.STIMULANT_TYPE.shown(row.get("type"), "Unknown stimulant")
-            stimulus = {"stimuliType": _code(row.get("type"), codes.STIMULANT_TYPE, "Stimulant", errors)}
+            what = codes.STIMULANT_TYPE.shown(row.get("type"), _("Unknown stimulant"))
+            stimulus = {"stimuliType": _code(row.get("type"), codes.STIMULANT_TYPE, _("Stimulant"), errors)}
             for key, wire, when in (
-                ("first", "stimuliFrequencyFirstConsultation", "first consultation"),
-                ("w36", "stimuliFrequencyAtWeek36", "week 36"),
+                ("first", "stimuliFrequencyFirstConsultation", _("first consultation")),
+                ("w36", "stimuliFrequencyAtWeek36", _("week 36")),
             ):
                 block = _without_empty(
                     {
@@ -248,7 +268,10 @@ class StimuliField(forms.Field):
                             row.get(key), codes.STIMULANT_FREQUENCY, f"{what}, {when}", errors
                         ),
                         "dailyCount": _int(
-                            row.get(f"{key}_count"), *DAILY_COUNT, f"{what}, {when}: a day", errors
+                            row.get(f"{key}_count"),
+                            *DAILY_COUNT,
+                            _("%(what)s, %(when)s: a day") % {"what": what, "when": when},
+                            errors,
                         ),
                     }
                 )

@@ -3,6 +3,8 @@ questions, four answers each) and a baby's (the baby chosen from the record's bi
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maternity.presentation import specs
 from maternity.rules.postnatal import EPDS_ITEMS, EPDS_QUESTIONS
@@ -48,8 +50,14 @@ class MotherVisitForm(SectionForm):
             missing = [str(n) for n, answer in enumerate(answers, start=1) if answer is None]
             self.add_error(
                 None,
-                f"Answer all ten EPDS questions, or none if it was not asked: question {', '.join(missing)} "
-                f"{'has' if len(missing) == 1 else 'have'} no answer.",
+                ngettext(
+                    "Answer all ten EPDS questions, or none if it was not asked: question %(numbers)s has "
+                    "no answer.",
+                    "Answer all ten EPDS questions, or none if it was not asked: questions %(numbers)s have "
+                    "no answer.",
+                    len(missing),
+                )
+                % {"numbers": ", ".join(missing)},
             )
         data["epds_answers"] = answers if len(given) == EPDS_ITEMS else []
         return data
@@ -68,8 +76,10 @@ class MotherVisitForm(SectionForm):
 
 
 def baby_label(number: int, birth: Birth) -> str:
-    weight = f", {birth.birth_weight} g" if birth.birth_weight else ""
-    return f"Baby {number} (born {specs.when(birth.birth_time)}{weight})"
+    words = {"number": number, "when": specs.when(birth.birth_time), "weight": birth.birth_weight}
+    if birth.birth_weight:
+        return _("Baby %(number)s (born %(when)s, %(weight)s g)") % words
+    return _("Baby %(number)s (born %(when)s)") % words
 
 
 class BabyVisitForm(SectionForm):
@@ -79,7 +89,7 @@ class BabyVisitForm(SectionForm):
         super().__init__(*args, rt=RESOURCE_TYPES["postnatalBabyVisits"], record=record, **kwargs)
         self.births = {str(birth.pk): birth for birth in births}
         self.fields["birth_id"] = forms.TypedChoiceField(
-            label="Baby",
+            label=_("Baby"),
             choices=[(str(birth.pk), baby_label(n, birth)) for n, birth in enumerate(births, start=1)],
             required=True,
         )

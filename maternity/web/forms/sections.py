@@ -17,6 +17,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maternity.presentation import specs
 from maternity.rules.clinical import gestation_days
@@ -36,7 +37,7 @@ class YesNoUnknownField(forms.NullBooleanField):
     def to_python(self, value):
         if value in (None, "", "True", "False", True, False):
             return super().to_python(value)
-        raise forms.ValidationError("Choose one of the answers offered.", code="invalid")
+        raise forms.ValidationError(_("Choose one of the answers offered."), code="invalid")
 
 
 def _limits(model_field: models.Field) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def _form_field(rt: ResourceType, name: str, record: Pregnancy) -> forms.Field:
         return StimuliField(**common)
     if isinstance(model_field, models.BooleanField):
         yes, no = spec.bool_words.get(name, specs.YES_NO)
-        unknown = "Not tested or not known" if spec.bool_words.get(name) == specs.POSITIVE_NEGATIVE else ""
+        unknown = _("Not tested or not known") if spec.bool_words.get(name) == specs.POSITIVE_NEGATIVE else ""
         return YesNoUnknownField(
             widget=forms.RadioSelect(
                 choices=[("", unknown or specs.NOT_RECORDED), ("True", yes), ("False", no)],
@@ -147,7 +148,7 @@ class SectionForm(forms.Form):
         weeks = data.get(weeks_name)
         days = data.get(days_name) if days_name else None
         if weeks is None and days is not None:
-            self.add_error(weeks_name, "Give the completed weeks as well as the days.")
+            self.add_error(weeks_name, _("Give the completed weeks as well as the days."))
             return
         if weeks is not None or on is None or self.record.agreed_edd is None:
             return

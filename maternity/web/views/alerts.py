@@ -5,6 +5,7 @@ the reading has changed since, nothing is written and she is told so."""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ...errors import AlreadyExists, Invalid, NotAllowed, VersionConflict
@@ -39,7 +40,7 @@ def acknowledge(request, record_id):
     audit.detail = (
         f"{RESOURCE_TYPE} {ack.pk} version {ack.version}: alert {ack.alert_code} about {ack.subject}"
     )
-    messages.success(request, "Alert acknowledged. What was done is kept in the record's history.")
+    messages.success(request, _("Alert acknowledged. What was done is kept in the record's history."))
     return redirect(back)
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from maternity.signin.limits import sign_in_limited
 from maternity.signin.locations import SESSION_KEY, locations_of
@@ -49,7 +50,7 @@ def choose_location(request):
         if chosen is not None:
             request.session[SESSION_KEY] = chosen.pk
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-        error = "Choose one of your Care Locations."
+        error = _("Choose one of your Care Locations.")
     context = {
         "locations": locations,
         "next": next_url,

@@ -5,13 +5,15 @@ portal. A plan changed since the page was opened is refused: she must read the n
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ... import services
 from ...errors import NotAllowed, ResourceNotFound, VersionConflict
 from ...models import AccessAction
 from ..acting import professional_view
-from .record import load_record, not_found
+from .record import in_english, load_record, not_found
 
 RESOURCE_TYPE = "birthPlan"
 
@@ -26,7 +28,9 @@ def birth_plan_read(request, record_id):
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        return _refused(request, back, 400, "The page did not say which version you read: read it again.")
+        return _refused(
+            request, back, 400, gettext_lazy("The page did not say which version you read: read it again.")
+        )
     try:
         plan = services.birth_plan_acknowledge(record_id=record.pk, version=version, actor=request.actor)
     except VersionConflict:
@@ -34,8 +38,10 @@ def birth_plan_read(request, record_id):
             request,
             back,
             409,
-            "She has changed her birth plan since you opened the page, so it was not marked as read. The "
-            "new version is shown below: read it, then mark it as read.",
+            gettext_lazy(
+                "She has changed her birth plan since you opened the page, so it was not marked as read. The "
+                "new version is shown below: read it, then mark it as read."
+            ),
         )
     except ResourceNotFound as error:
         audit.detail = error.message
@@ -43,13 +49,16 @@ def birth_plan_read(request, record_id):
     except NotAllowed as error:
         return _refused(request, back, 403, error.message)
     audit.detail = f"{RESOURCE_TYPE} version {plan.version} marked as read"
-    messages.success(request, "Birth plan marked as read. She can see in her portal that you have read it.")
+    messages.success(
+        request, _("Birth plan marked as read. She can see in her portal that you have read it.")
+    )
     return redirect(back)
 
 
-def _refused(request, back: str, status: int, message: str):
-    """Back to the section, with the reason; audited with the refusal's status."""
+def _refused(request, back: str, status: int, message):
+    """Back to the section, with the reason in her language; audited, in English, with the refusal's
+    status."""
     request.audit.status_code = status
-    request.audit.detail = message
-    messages.error(request, message)
+    request.audit.detail = in_english(message)
+    messages.error(request, str(message))
     return redirect(back)

@@ -18,6 +18,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maternity.presentation import specs
 from maternity.rules.resources import RESOURCE_TYPES
@@ -48,7 +50,7 @@ def _record_url(record: Pregnancy, section: str = "bookings") -> str:
 def _get_booking(record: Pregnancy, booking_id) -> Booking:
     booking = Booking.objects.filter(record=record, pk=booking_id, entered_in_error=False).first()
     if booking is None:
-        raise ResourceNotFound("This record has no such booking.")
+        raise ResourceNotFound(_("This record has no such booking."))
     return booking
 
 
@@ -68,8 +70,10 @@ def _start(request, record: Pregnancy, *, adding: bool = False) -> Refusal | Non
     return write_refusal(record, BOOKINGS, request.actor, adding=adding)
 
 
-def _refused(request, record: Pregnancy, refusal: Refusal):
-    request.audit.detail = refusal.message
+def _refused(request, record: Pregnancy, refusal: Refusal, audit: str = ""):
+    """The refusal page. The audit entry says what was refused in English words of its own (the page's
+    words follow her language; the audit trail does not)."""
+    request.audit.detail = audit or f"refused: {refusal.kind}"
     request.audit.status_code = refusal.status
     context = {
         "record": record,
@@ -80,10 +84,11 @@ def _refused(request, record: Pregnancy, refusal: Refusal):
     return render(request, "maternity/record/refused.html", context, status=refusal.status)
 
 
-def _closed(record: Pregnancy, booking: Booking, message: str) -> Refusal:
-    return Refusal(
-        f"This {booking.get_status_display().lower()} booking cannot be changed", message, "closed", 409
-    )
+def _closed(request, record: Pregnancy, booking: Booking, message: str):
+    """The refusal page for a booking that is no longer booked (cancelled, or its visit recorded)."""
+    title = _("This %(status)s booking cannot be changed") % {"status": booking.get_status_display().lower()}
+    refusal = Refusal(title, message, "closed", 409)
+    return _refused(request, record, refusal, audit=f"refused: the booking is {booking.status}")
 
 
 def _page(request, template: str, record: Pregnancy, context: dict, status: int = 200):
@@ -110,7 +115,7 @@ def booking_new(request, record_id):
         return _refused(request, record, refusal)
     if request.method != "POST":
         form = BookingForm(initial={"kind": "ANTENATAL", "at": DEFAULT_TIME})
-        return _page(request, "booking_form.html", record, {"form": form, "title": "Book a visit"})
+        return _page(request, "booking_form.html", record, {"form": form, "title": _("Book a visit")})
     form = BookingForm(request.POST)
     status = 400
     if form.is_valid():
@@ -129,10 +134,12 @@ def booking_new(request, record_id):
         else:
             request.audit.detail = f"bookings {booking.pk} booked"
             messages.success(
-                request, f"Booked: {booking.get_kind_display()} on {specs.when(booking.starts_at)}."
+                request,
+                _("Booked: %(kind)s on %(when)s.")
+                % {"kind": booking.get_kind_display(), "when": specs.when(booking.starts_at)},
             )
             return redirect(_record_url(record))
-    return _page(request, "booking_form.html", record, {"form": form, "title": "Book a visit"}, status)
+    return _page(request, "booking_form.html", record, {"form": form, "title": _("Book a visit")}, status)
 
 
 @record_view(AccessAction.READ)
@@ -142,10 +149,10 @@ def booking_change(request, record_id, booking_id):
     refusal = _start(request, record)
     if refusal:
         return _refused(request, record, refusal)
-    context = {"title": "Change the booking", "booking": booking}
+    context = {"title": _("Change the booking"), "booking": booking}
     if request.method != "POST":
         if booking.status != "BOOKED":
-            return _refused(request, record, _closed(record, booking, "Book a new visit instead."))
+            return _closed(request, record, booking, _("Book a new visit instead."))
         form = BookingForm(initial=BookingForm.initial_for(booking))
         return _page(
             request, "booking_form.html", record, {**context, "form": form, "version": booking.version}
@@ -165,10 +172,10 @@ def booking_change(request, record_id, booking_id):
         ),
         saved=lambda saved: (
             f"bookings {saved.pk} saved as version {saved.version}",
-            f"Booking changed (version {saved.version}).",
+            _("Booking changed (version %(version)s).") % {"version": saved.version},
             "bookings",
         ),
-        no_version="The form did not say which version it was read at. Open it again.",
+        no_version=_("The form did not say which version it was read at. Open it again."),
     )
     if attempt.response:
         return attempt.response
@@ -177,12 +184,15 @@ def booking_change(request, record_id, booking_id):
 
 
 def _changed_meanwhile(booking: Booking, version: int) -> str:
-    who = booking.updated_by_name or "Someone"
-    return (
-        f"{who} changed this booking (now version {booking.version}) on {specs.when(booking.last_updated)}, "
-        f"after you opened it at version {version}. It is shown as it is now; what you entered is still "
-        "below: check it, then save again."
-    )
+    return _(
+        "%(who)s changed this booking (now version %(version)s) on %(when)s, after you opened it at version "
+        "%(opened)s. It is shown as it is now; what you entered is still below: check it, then save again."
+    ) % {
+        "who": booking.updated_by_name or _("Someone"),
+        "version": booking.version,
+        "when": specs.when(booking.last_updated),
+        "opened": version,
+    }
 
 
 @dataclass
@@ -223,13 +233,13 @@ def _change(
         result = save(version)
     except VersionConflict:
         booking.refresh_from_db()
-        form.add_error(None, _changed_meanwhile(booking, version) + conflict_also)
+        form.add_error(None, " ".join(filter(None, [_changed_meanwhile(booking, version), conflict_also])))
         return _Attempt(status=409, version=booking.version, current=booking)
     except (NotFound, ResourceNotFound):
         raise
     except (NotAllowed, EnteredInError) as error:
         booking.refresh_from_db()
-        return _Attempt(response=_refused(request, record, _closed(record, booking, error.message)))
+        return _Attempt(response=_closed(request, record, booking, error.message))
     except RecordError as error:
         _field_error(form, error)
         return _Attempt(version=version)
@@ -250,7 +260,7 @@ def booking_cancel(request, record_id, booking_id):
     if refusal:
         return _refused(request, record, refusal)
     if booking.status != "BOOKED" and request.method != "POST":
-        return _refused(request, record, _closed(record, booking, "It was cancelled or its visit recorded."))
+        return _closed(request, record, booking, _("It was cancelled or its visit recorded."))
     if request.method != "POST":
         return _page(
             request,
@@ -271,13 +281,13 @@ def booking_cancel(request, record_id, booking_id):
             reason=form.cleaned_data["reason"],
             actor=request.actor,
         ),
-        saved=lambda _: (
+        saved=lambda _cancelled: (
             f"bookings {booking.pk} cancelled",
-            "The booking is cancelled. It stays in the record with your reason.",
+            _("The booking is cancelled. It stays in the record with your reason."),
             "bookings",
         ),
-        no_version="The page did not say which version you saw: check it again.",
-        conflict_also=" Then confirm again.",
+        no_version=_("The page did not say which version you saw: check it again."),
+        conflict_also=_("Then confirm again."),
     )
     if attempt.response:
         return attempt.response
@@ -302,10 +312,8 @@ def booking_visit(request, record_id, booking_id):
     if refusal:
         return _refused(request, record, refusal)
     if booking.status != "BOOKED":
-        return _refused(
-            request, record, _closed(record, booking, "Its visit was recorded, or it was cancelled.")
-        )
-    context = {"booking": booking, "title": "Record the visit", "version": booking.version}
+        return _closed(request, record, booking, _("Its visit was recorded, or it was cancelled."))
+    context = {"booking": booking, "title": _("Record the visit"), "version": booking.version}
     if request.method != "POST":
         on = min(timezone.localdate(booking.starts_at), timezone.localdate())
         form = SectionForm(initial={"appointment_date": on}, rt=APPOINTMENTS, record=record)
@@ -325,10 +333,10 @@ def booking_visit(request, record_id, booking_id):
         ),
         saved=lambda recorded: (
             f"antenatalAppointments {recorded[0].pk} recorded for bookings {booking.pk}",
-            "Visit recorded; the booking is marked attended.",
+            _("Visit recorded; the booking is marked attended."),
             "antenatalAppointments",
         ),
-        no_version="The form did not say which version of the booking it was read at. Open it again.",
+        no_version=_("The form did not say which version of the booking it was read at. Open it again."),
     )
     if attempt.response:
         return attempt.response
@@ -380,7 +388,7 @@ def booking_plan(request, record_id):
                 continue
             visit = scheduled.get(data["week"])
             if visit is None:
-                form.add_error(None, "This week is not in the schedule.")
+                form.add_error(None, _("This week is not in the schedule."))
                 continue
             visits.append(
                 {
@@ -408,7 +416,11 @@ def booking_plan(request, record_id):
                 request.audit.detail = (
                     f"bookings: {len(booked)} booked from the {plan.schedule.code} schedule"
                 )
-                messages.success(request, f"{len(booked)} visit{'s' if len(booked) != 1 else ''} booked.")
+                count = len(booked)
+                messages.success(
+                    request,
+                    ngettext("%(count)s visit booked.", "%(count)s visits booked.", count) % {"count": count},
+                )
                 return redirect(_record_url(record))
     return _plan_page(request, record, plan, formset, details, purposes, status)
 
@@ -423,5 +435,11 @@ def _plan_page(request, record, plan: Plan, formset, details, purposes, status: 
             visit = None
         gestation = visit.gestation_on(plan.edd) if visit is not None and plan.edd is not None else ""
         rows.append({"form": form, "visit": visit, "week": week, "gestation": gestation or week})
-    context = {"plan": plan, "formset": formset, "details": details, "rows": rows, "title": "Plan the visits"}
+    context = {
+        "plan": plan,
+        "formset": formset,
+        "details": details,
+        "rows": rows,
+        "title": _("Plan the visits"),
+    }
     return _page(request, "plan.html", record, context, status)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maternity.reads.access import get_record_for
 from maternity.reads.selectors import record_audit_entries
@@ -16,6 +17,7 @@ from ...errors import Invalid, NotAllowed, RecordError, VersionConflict
 from ...models import AccessAction, RecordStatus
 from ..acting import professional_view
 from ..forms.care import PullCareForm, StatusForm
+from .refusal_detail import refused_detail
 
 ACCESS_LOG_PAGE = 50
 # The status change's field names -> the form's
@@ -52,13 +54,20 @@ def status_change(request, record_id):
         )
     except Invalid as error:
         request.audit.status_code = 400
-        request.audit.detail = error.message
+        request.audit.detail = refused_detail(error)
         form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
         return _status_page(request, record, form, status=400)
     if request.POST.get("confirmed") != "yes":
         request.audit.action = AccessAction.READ
         return render(
-            request, "maternity/care/status_confirm.html", {"record": record, "form": form, "data": data}
+            request,
+            "maternity/care/status_confirm.html",
+            {
+                "record": record,
+                "form": form,
+                "data": data,
+                "status_label": RecordStatus(data["status"]).label,
+            },
         )
     try:
         services.record_status_update(
@@ -73,16 +82,17 @@ def status_change(request, record_id):
     except VersionConflict:
         request.audit.status_code = 409
         messages.warning(
-            request, "Someone changed this record while you were looking. Check it, then try again."
+            request, _("Someone changed this record while you were looking. Check it, then try again.")
         )
         return redirect("web:record", record.pk)
     except RecordError as error:
         request.audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        request.audit.detail = error.message
+        request.audit.detail = refused_detail(error)
         form.add_error(STATUS_FIELDS.get(error.field or ""), error.message)
         return _status_page(request, record, form, status=request.audit.status_code)
     request.audit.detail = f"{record.status} -> {data['status']}"
-    messages.success(request, f"The record is now {RecordStatus(data['status']).label.lower()}.")
+    status = RecordStatus(data["status"]).label.lower()
+    messages.success(request, _("The record is now %(status)s.") % {"status": status})
     return redirect("web:record", record.pk)
 
 
@@ -108,10 +118,13 @@ def pull_care(request, record_id):
         )
     except RecordError as error:
         request.audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        request.audit.detail = error.message
+        request.audit.detail = refused_detail(error)
         form.add_error("start_time" if error.field == "startTime" else None, error.message)
         return _pull_page(request, record, form, status=request.audit.status_code)
-    messages.success(request, f"{request.actor.care_location.name} now cares for this pregnancy.")
+    messages.success(
+        request,
+        _("%(location)s now cares for this pregnancy.") % {"location": request.actor.care_location.name},
+    )
     return redirect("web:record", record.pk)
 
 

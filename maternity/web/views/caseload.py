@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from maternity.database.replicas import lag_tolerant
 from maternity.reads.caseload import DEFAULT_SORT, MAX_SEARCH, SORT_COLUMNS, caseload_page, clean_sort
@@ -12,10 +13,10 @@ from ...models import AccessAction
 from ..acting import professional_view
 
 SORT_WORDS = {
-    "name": ("name, A to Z", "name, Z to A"),
-    "gestation": ("gestation, fewest weeks first", "gestation, most weeks first"),
-    "edd": ("agreed EDD, soonest first", "agreed EDD, latest first"),
-    "next": ("next appointment, soonest first", "next appointment, latest first"),
+    "name": (_("name, A to Z"), _("name, Z to A")),
+    "gestation": (_("gestation, fewest weeks first"), _("gestation, most weeks first")),
+    "edd": (_("agreed EDD, soonest first"), _("agreed EDD, latest first")),
+    "next": (_("next appointment, soonest first"), _("next appointment, latest first")),
 }
 
 

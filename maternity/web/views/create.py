@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from maternity.reads.selectors import pregnancies_of_person
 from maternity.rules.pregnancy_keys import records_matching
@@ -14,6 +16,7 @@ from ...models import AccessAction, RecordStatus
 from ..acting import professional_view
 from ..forms.create import CreateForm
 from ..forms.finding import FindForm
+from .refusal_detail import refused_detail
 
 SERVICE_FIELDS = {"dob": "date_of_birth", "edd": "method"}  # the service's field names -> the form's
 
@@ -69,24 +72,30 @@ def create(request):
             current_pregnancy=form.current_pregnancy(),
         )
     except AlreadyExists as error:
-        audit.status_code, audit.detail = 409, error.message
+        audit.status_code, audit.detail = 409, refused_detail(error)
         return _page(request, form, status=409, conflict=_conflict(request, form, error))
     except RecordError as error:
         audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        audit.detail = error.message
+        audit.detail = refused_detail(error)
         form.add_error(SERVICE_FIELDS.get(error.field or ""), error.message)
         return _page(request, form, status=audit.status_code)
     record = created.record
     audit.record_id, audit.person_id = record.pk, record.person_id
-    due = date_format(record.agreed_edd, "j M Y") if record.agreed_edd else "not set"
+    due = date_format(record.agreed_edd, "DATE_FORMAT") if record.agreed_edd else _("not set")
+    with translation.override("en"):  # the audit trail is in English
+        how_in_english = form.how()
+    words = {"due": due, "how": form.how()}
     if created.created:
-        audit.detail = f"Created with the due date {form.how()}."
-        messages.success(request, f"Pregnancy created. Agreed due date {due}, {form.how()}.")
+        audit.detail = f"Created with the due date {how_in_english}."
+        messages.success(request, _("Pregnancy created. Agreed due date %(due)s, %(how)s.") % words)
     else:
-        audit.detail = f"Completed her active record that had no due date (due date {form.how()})."
+        audit.detail = f"Completed her active record that had no due date (due date {how_in_english})."
         messages.info(
             request,
-            f"She already had an active record with no due date: it now has the agreed due date {due}, "
-            f"{form.how()}.",
+            _(
+                "She already had an active record with no due date: it now has the agreed due date %(due)s, "
+                "%(how)s."
+            )
+            % words,
         )
     return redirect(reverse("web:record", args=[record.pk]))

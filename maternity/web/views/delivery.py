@@ -8,6 +8,9 @@ import re
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ... import services
 from ...errors import NotAllowed, RecordError, VersionConflict
@@ -52,7 +55,7 @@ def delivery(request, record_id):
     if not valid or not version.isdigit():
         if not version.isdigit():
             labour.add_error(
-                None, "The form did not say which version of the record it was read at: open it again."
+                None, _("The form did not say which version of the record it was read at: open it again.")
             )
         return _page(request, record, labour, babies, version=version, status=400)
     try:
@@ -66,8 +69,10 @@ def delivery(request, record_id):
     except VersionConflict:
         labour.add_error(
             None,
-            "Someone changed this record while you were filling this in. Nothing was saved: check the "
-            "record, then record the delivery again.",
+            _(
+                "Someone changed this record while you were filling this in. Nothing was saved: check the "
+                "record, then record the delivery again."
+            ),
         )
         return _page(request, record, labour, babies, version=version, status=409)
     except RecordError as error:
@@ -78,8 +83,12 @@ def delivery(request, record_id):
     request.audit.detail = f"ACTIVE -> DELIVERED with {number} bab{'y' if number == 1 else 'ies'}"
     messages.success(
         request,
-        f"The record is now delivered, with {'one baby' if number == 1 else f'{number} babies'}. "
-        "Postnatal visits can now be recorded.",
+        ngettext(
+            "The record is now delivered, with one baby. Postnatal visits can now be recorded.",
+            "The record is now delivered, with %(count)s babies. Postnatal visits can now be recorded.",
+            number,
+        )
+        % {"count": number},
     )
     return redirect("web:record", record.pk)
 
@@ -92,20 +101,35 @@ def _typed(form, data) -> dict:
     }
 
 
+def _baby(number: int) -> str:
+    return _("Baby %(number)s") % {"number": number}
+
+
+def _without(message: str, *prefixes: str) -> str:
+    """The message without the first of `prefixes` it starts with (the block's name: the field says it)."""
+    for prefix in prefixes:
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
 def _place_error(error: RecordError, labour: LabourForm, babies: list[BabyForm]) -> None:
     """Show the service's refusal on the field it names (a baby's, labour's), else above the form."""
     field = error.field or ""
     if match := _BABY_FIELD.match(field):
         index, name = int(match.group(1)), _WIRE_NAMES.get(match.group(2), match.group(2))
         if index < len(babies) and name in babies[index].fields:
-            babies[index].add_error(name, error.message.removeprefix(f"Baby {index + 1}: "))
+            number = index + 1
+            babies[index].add_error(name, _without(error.message, f"Baby {number}: ", f"{_baby(number)}: "))
             return
     if field.startswith("labour.") and field.removeprefix("labour.") in labour.fields:
-        labour.add_error(field.removeprefix("labour."), error.message.removeprefix("Labour: "))
+        message = _without(error.message, "Labour: ", f"{_('Labour')}: ")
+        labour.add_error(field.removeprefix("labour."), message)
         return
     if field == "recordStatus.deliveryDate":  # the delivery date is the first baby's time of birth
         first = min(babies, key=lambda baby: baby.cleaned_data["birth_time"])
-        first.add_error("birth_time", error.message.replace("The delivery date", "The time of birth"))
+        message = error.message.replace("The delivery date", "The time of birth")
+        first.add_error("birth_time", message.replace(_("The delivery date"), _("The time of birth")))
         return
     labour.add_error(None, error.message)
 
@@ -119,7 +143,7 @@ def _page(request, record: Pregnancy, labour, babies, *, version, status: int = 
         ]
         request.audit.detail = request.audit.detail or "invalid: " + ", ".join(names)
     summary = [(None, "", message) for message in labour.non_field_errors()]
-    for form, who in [(labour, "Labour"), *[(baby, f"Baby {baby.number}") for baby in babies]]:
+    for form, who in [(labour, _("Labour")), *[(baby, _baby(baby.number)) for baby in babies]]:
         for name, errors in form.errors.items():
             if name != "__all__":
                 summary.append((form[name], who, " ".join(errors)))
@@ -136,16 +160,24 @@ def _page(request, record: Pregnancy, labour, babies, *, version, status: int = 
     return render(request, "maternity/care/delivery.html", context, status=status)
 
 
-def _refused(request, record: Pregnancy):
-    refusal = Refusal(
-        "The delivery is already recorded",
-        f"The record is {record.get_status_display().lower()}: the delivery step is for an active record. "
-        "Correct the births and labour in their sections.",
+def _refusal(record: Pregnancy) -> Refusal:
+    return Refusal(
+        _("The delivery is already recorded"),
+        _(
+            "The record is %(status)s: the delivery step is for an active record. Correct the births and "
+            "labour in their sections."
+        )
+        % {"status": record.get_status_display().lower()},
         "read-only",
         status=409,
     )
+
+
+def _refused(request, record: Pregnancy):
+    refusal = _refusal(record)
     request.audit.status_code = refusal.status
-    request.audit.detail = refusal.message
+    with translation.override("en"):  # the audit trail is in English
+        request.audit.detail = _refusal(record).message
     context = {"record": record, "brief": record_brief(record), "refusal": refusal}
     context["back_url"] = reverse("web:record", args=[record.pk])
     return render(request, "maternity/record/refused.html", context, status=refusal.status)

@@ -4,6 +4,8 @@ code from a short list and a sentence)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from maternity.http import rate_limits
 
@@ -13,6 +15,7 @@ from ...models import AccessAction
 from ...services.finding import MAX_REASON, NO_MATCH
 from ..acting import professional_view
 from ..forms.finding import REASON_FIELDS, FindForm
+from .refusal_detail import refused_detail
 
 
 def _page(request, form: FindForm, *, status: int = 200, no_match: bool = False, wait_minutes: int = 0):
@@ -60,11 +63,12 @@ def find(request):
             actor=request.actor,
         )
     except NotFound:
-        audit.status_code, audit.detail = 404, NO_MATCH
+        with translation.override("en"):  # the audit trail is in English
+            audit.status_code, audit.detail = 404, str(NO_MATCH)
         return _page(request, form, status=404, no_match=True)
     except RecordError as error:
         audit.status_code = 403 if isinstance(error, NotAllowed) else 400
-        audit.detail = error.message
+        audit.detail = refused_detail(error)
         form.add_error(REASON_FIELDS.get(error.field or ""), error.message)
         return _page(request, form, status=audit.status_code)
     record = found.record
@@ -74,10 +78,12 @@ def find(request):
         audit.detail = "Broke glass: became a stakeholder of the record."
         messages.warning(
             request,
-            "You broke glass: you can now see this record (your colleagues cannot through you). Your "
-            "reason is written in the record and in the audit trail, and she can read it.",
+            _(
+                "You broke glass: you can now see this record (your colleagues cannot through you). Your "
+                "reason is written in the record and in the audit trail, and she can read it."
+            ),
         )
     else:
         audit.detail = "Found by its keys; could already see it."
-        messages.info(request, "You could already see this record.")
+        messages.info(request, _("You could already see this record."))
     return redirect(reverse("web:record", args=[record.pk]))

@@ -9,14 +9,15 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from maternity.presentation import specs
 from maternity.rules.resources import ResourceType
 
-from ...errors import ResourceNotFound
 from ...models import AccessAction, CareLocationEpisode, EventAction, Pregnancy
 from ...models.base import Resource
 from .record import form_queryset, load_record, record_brief, record_view, resource_type_for, section_url
+from .sections import no_such_item
 
 EVENTS_SHOWN = 100
 IN_ERROR = "entered_in_error"
@@ -40,7 +41,7 @@ def _versions(rt: ResourceType, record: Pregnancy, item_id) -> list:
     previous = 0
     for row in versions:
         reason = row.history_change_reason or ""
-        row.action_label = EventAction(reason).label if reason in EventAction.values else "Saved"
+        row.action_label = EventAction(reason).label if reason in EventAction.values else _("Saved")
         row.previous_version, previous = previous, row.version
     return versions
 
@@ -52,8 +53,8 @@ def _field_names(rt: ResourceType) -> list[str]:
 
 def _label(rt: ResourceType, name: str) -> str:
     if name == IN_ERROR_REASON:
-        return "Why entered in error"
-    return "Entered in error" if name == IN_ERROR else specs.label(rt, name)
+        return _("Why entered in error")
+    return _("Entered in error") if name == IN_ERROR else specs.label(rt, name)
 
 
 def _text(rt: ResourceType, name: str, row) -> str:
@@ -61,7 +62,7 @@ def _text(rt: ResourceType, name: str, row) -> str:
         return "—"
     value = getattr(row, name)
     if name == IN_ERROR:
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if name == IN_ERROR_REASON:
         return value or "—"
     return specs.display(rt, name, value)
@@ -109,10 +110,10 @@ def section_history(request, record_id, resource_type):
         try:
             item_id = UUID(item_param)
         except ValueError:
-            raise ResourceNotFound(f"This record has no such {specs.section(rt).item}.") from None
+            raise no_such_item(rt) from None
     versions = _versions(rt, record, item_id)
     if rt.is_list and not versions:
-        raise ResourceNotFound(f"This record has no such {specs.section(rt).item}.")
+        raise no_such_item(rt)
     by_version = {row.version: row for row in versions}
     context = {
         "record": record,
@@ -133,10 +134,10 @@ def section_history(request, record_id, resource_type):
             b = _version_param(request.GET.get("b"), by_version) or latest
             a = _version_param(request.GET.get("a"), by_version, allow_zero=True)
         except ValueError as bad:
-            context["error"] = (
-                f"There is no version “{bad}”. The versions are "
-                f"{', '.join(str(v) for v in sorted(by_version))}."
-            )
+            context["error"] = _("There is no version “%(version)s”. The versions are %(versions)s.") % {
+                "version": bad,
+                "versions": ", ".join(str(v) for v in sorted(by_version)),
+            }
             status = 400
             request.audit.status_code = 400
             b, a = latest, None

@@ -3,9 +3,13 @@ pressure, bleeding, wound, and her mood by the Edinburgh Postnatal Depression Sc
 `maternity.rules.postnatal`) and each baby's (weight and its loss from the birth weight, feeding, jaundice).
 Saved by the generic resource services, like any list item; entered in error and history as for any."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from maternity.presentation import specs
 from maternity.rules import postnatal
@@ -33,8 +37,13 @@ def mother_visit(request, record_id, item_id=None):
     def saved(visit) -> str:
         total, flag = postnatal.epds_total(visit.epds_answers), postnatal.epds_flag(visit.epds_answers)
         if total is None:
-            return "The postnatal visit is saved."
-        return f"The postnatal visit is saved. EPDS score {total} of 30{': ' + flag.detail if flag else '.'}"
+            return _("The postnatal visit is saved.")
+        if flag:
+            return _("The postnatal visit is saved. EPDS score %(total)s of 30: %(detail)s") % {
+                "total": total,
+                "detail": flag.detail,
+            }
+        return _("The postnatal visit is saved. EPDS score %(total)s of 30.") % {"total": total}
 
     return _visit(request, record, MOTHER, item, form, saved)
 
@@ -58,9 +67,13 @@ def baby_visit(request, record_id, item_id=None):
         loss = postnatal.weight_loss_percent(birth_weight=weight, weight=visit.weight)
         flag = postnatal.weight_loss_flag(birth_weight=weight, weight=visit.weight)
         if loss is None:
-            return "The baby's visit is saved."
-        change = f"{loss:g}% below" if loss > 0 else f"{-loss:g}% above"
-        return f"The baby's visit is saved: {change} the birth weight.{' ' + flag.detail if flag else ''}"
+            return _("The baby's visit is saved.")
+        percent = number_format(Decimal(f"{abs(loss):g}"))
+        if loss > 0:
+            saved = _("The baby's visit is saved: %(percent)s%% below the birth weight.")
+        else:
+            saved = _("The baby's visit is saved: %(percent)s%% above the birth weight.")
+        return " ".join(filter(None, [saved % {"percent": percent}, flag.detail if flag else ""]))
 
     return _visit(request, record, BABY, item, form, saved)
 
@@ -117,10 +130,10 @@ def _page(request, record, rt, item, form, *, version, status: int = 200):
         request.audit.detail = "invalid: " + ", ".join(
             "form" if name == "__all__" else name for name in form.errors
         )
-    spec = specs.section(rt)
-    title = f"{'Edit' if item else 'Record'} {'the' if item else 'a'} {spec.item}"
     if rt.name == "postnatalMotherVisits":
-        title = f"{'Edit the' if item else 'Record a'} postnatal visit: mother"
+        title = _("Edit the postnatal visit: mother") if item else _("Record a postnatal visit: mother")
+    else:
+        title = _("Edit the baby's visit") if item else _("Record a baby's visit")
     context = {
         "record": record,
         "brief": record_brief(record),

@@ -4,12 +4,14 @@ the not-found page, and whether the acting professional may write a section (and
 A record the professional may not see is "not found", exactly like an id that does not exist.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import wraps
 
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.presentation import specs
@@ -17,7 +19,7 @@ from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.record_page import record_page_queryset
 from maternity.rules import flags, postnatal
 from maternity.rules.clinical import format_gestation, gestation_days
-from maternity.rules.identifiers import SYSTEM_LABELS
+from maternity.rules.identifiers import NHS_NUMBER, NO_DNR, NO_FNR, NZ_NHI
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 
 from ... import services
@@ -65,8 +67,15 @@ def load_record(request, record_id, queryset=None) -> Pregnancy:
 def resource_type_for(name: str, *, is_list: bool | None = None) -> ResourceType:
     rt = RESOURCE_TYPES.get(name)
     if rt is None or (is_list is not None and rt.is_list != is_list):
-        raise ResourceNotFound("The record has no section of that name.")
+        raise ResourceNotFound(_("The record has no section of that name."))
     return rt
+
+
+def in_english(text) -> str:
+    """A text marked with `gettext_lazy`, in English whatever the page's language: the audit trail stays
+    English. A plain string comes back as it is."""
+    with translation.override("en"):
+        return str(text)
 
 
 def optional_url(name: str, *args) -> str:
@@ -82,11 +91,17 @@ class Refusal:
     """Why the acting professional may not write a section now, and what she can do about it."""
 
     title: str
-    message: str
+    message: str  # in the page's language
     kind: str  # "writer" (never written by professionals), "read-only", "key-demographics", "after-delivery"
     status: int = 403
     action_url: str = ""
     action_label: str = ""
+    detail: str = ""  # the message in English, for the audit trail; empty when `message` is English already
+
+    @property
+    def audit_detail(self) -> str:
+        """What the audit entry says about the refusal: always English."""
+        return self.detail or self.message
 
 
 def write_refusal(
@@ -97,7 +112,10 @@ def write_refusal(
     try:
         services.resource_write_check(record=record, resource_type=rt.name, actor=actor, adding=adding)
     except NotAllowed as refusal:
-        return _REFUSALS[refusal.rule](record, rt, actor)
+        explain = _REFUSALS[refusal.rule]
+        with translation.override("en"):
+            detail = explain(record, rt, actor).message
+        return replace(explain(record, rt, actor), detail=detail)
     return None
 
 
@@ -105,44 +123,79 @@ def _not_a_writer(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
     title = specs.section(rt).title
     if rt.name == "birthPlan":
         return Refusal(
-            title, "The birth plan is written by the pregnant person herself, in her portal.", "writer"
+            title, _("The birth plan is written by the pregnant person herself, in her portal."), "writer"
         )
     return Refusal(
-        title, f"{title} are written by the system when something happens to the record.", "writer"
+        title,
+        _("%(section)s are written by the system when something happens to the record.") % {"section": title},
+        "writer",
     )
 
 
 def _read_only(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
     return Refusal(
-        "The record is read-only",
-        f"The record is {record.get_status_display().lower()}: only its active Care Location, "
-        f"{record.active_care_location.name}, may correct it.",
+        _("The record is read-only"),
+        _("The record is %(status)s: only its active Care Location, %(location)s, may correct it.")
+        % {
+            "status": str(record.get_status_display()).lower(),
+            "location": record.active_care_location.name,
+        },
         "read-only",
     )
 
 
 def _key_demographics(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
     here = actor.care_location
+    sentences = [
+        _(
+            "Name, address, language and the other key demographics may be changed only by the active Care "
+            "Location, %(location)s."
+        )
+        % {"location": record.active_care_location.name},
+        _("You are working for %(location)s.") % {"location": here.name}
+        if here
+        else _("You are working for no Care Location."),
+        _("If you now care for this pregnancy, pull active care first."),
+    ]
     return Refusal(
-        "Only the active Care Location can change key demographics",
-        f"Name, address, language and the other key demographics may be changed only by the active Care "
-        f"Location, {record.active_care_location.name}. You are working for "
-        f"{here.name if here else 'no Care Location'}. If you now care for this pregnancy, pull active care "
-        "first.",
+        _("Only the active Care Location can change key demographics"),
+        " ".join(sentences),
         "key-demographics",
         action_url=optional_url("web:pull-care", record.pk),
-        action_label="Pull active care",
+        action_label=_("Pull active care"),
     )
 
 
+# The service's refusals (services.AFTER_DELIVERY) as the page words them: the same English, translated
+AFTER_DELIVERY = {
+    "births": gettext_lazy(
+        "Birth details are recorded after the delivery: change the record's status to delivered (with the "
+        "delivery date) first, then add each baby's details."
+    ),
+    "labour": gettext_lazy(
+        "Labour and birth details are recorded with the delivery or after it: change the record's status to "
+        "delivered first (the delivery step records them together)."
+    ),
+    "postnatalMotherVisits": gettext_lazy(
+        "Postnatal visits are recorded after the delivery: change the record's status to delivered first."
+    ),
+    "postnatalBabyVisits": gettext_lazy(
+        "Postnatal visits are recorded after the delivery: change the record's status to delivered first."
+    ),
+}
+
+
 def _after_delivery(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
+    message = AFTER_DELIVERY.get(rt.name) or services.AFTER_DELIVERY[rt.name].replace(
+        "DELIVERED", "delivered"
+    )
     return Refusal(
-        "Record the delivery first",
-        services.AFTER_DELIVERY[rt.name].replace("DELIVERED", "delivered"),
+        _("Record the delivery first"),
+        str(message),
         "after-delivery",
         status=409,
         action_url=optional_url("web:status", record.pk),
-        action_label="Change status",
+        action_label=_("Change status"),
     )
 
 
@@ -276,15 +329,15 @@ def _appointment_cells(rt, item) -> list[Cell]:
             item.blood_pressure or "",
             numeric=True,
             flag=bp,
-            flag_text=("Severe" if bp and bp.severe else "High") if bp else "",
+            flag_text=(_("Severe") if bp and bp.severe else pgettext("blood pressure", "High")) if bp else "",
         ),
         Cell(
             _or_empty(rt, "protein_in_urine_test_result", item.protein_in_urine_test_result),
             flag=protein,
-            flag_text="Proteinuria" if protein else "",
+            flag_text=_("Proteinuria") if protein else "",
         ),
         Cell(_or_empty(rt, "edema", item.edema), numeric=True),
-        Cell(heart_rates, numeric=True, flag=fhr, flag_text="Abnormal" if fhr else ""),
+        Cell(heart_rates, numeric=True, flag=fhr, flag_text=_("Abnormal") if fhr else ""),
         Cell(item.note or ""),
     ]
 
@@ -306,7 +359,7 @@ def _birth_cells(rt, item) -> list[Cell]:
 
 
 def _mother_visit_cells(rt, item) -> list[Cell]:
-    systolic, _, diastolic = (item.blood_pressure or "").partition("/")
+    systolic, _slash, diastolic = (item.blood_pressure or "").partition("/")
     bp = flags.high_blood_pressure(
         systolic=int(systolic) if systolic.isdigit() else None,
         diastolic=int(diastolic) if diastolic.isdigit() else None,
@@ -315,10 +368,15 @@ def _mother_visit_cells(rt, item) -> list[Cell]:
     epds = postnatal.epds_flag(item.epds_answers)
     return [
         Cell(specs.display(rt, "visit_date", item.visit_date)),
-        Cell(item.blood_pressure or "", numeric=True, flag=bp, flag_text="High" if bp else ""),
+        Cell(
+            item.blood_pressure or "",
+            numeric=True,
+            flag=bp,
+            flag_text=pgettext("blood pressure", "High") if bp else "",
+        ),
         Cell(item.get_bleeding_display() or ""),
         Cell(item.get_wound_display() or ""),
-        Cell("" if total is None else f"{total} of 30", numeric=True, flag=epds),
+        Cell("" if total is None else _("%(score)s of 30") % {"score": total}, numeric=True, flag=epds),
         Cell(_or_empty(rt, "discharged", item.discharged)),
         Cell(item.note or ""),
     ]
@@ -334,44 +392,91 @@ def _baby_visit_cells(rt, item) -> list[Cell]:
     birth_weight = birth.birth_weight if birth else None
     loss = postnatal.weight_loss_percent(birth_weight=birth_weight, weight=item.weight)
     flag = postnatal.weight_loss_flag(birth_weight=birth_weight, weight=item.weight)
-    since = "" if loss is None else (f"−{loss:g}%" if loss > 0 else f"+{-loss:g}%")
     return [
         Cell(specs.display(rt, "visit_date", item.visit_date)),
-        Cell(f"Baby {number}" if number else "Not found"),
+        Cell(_("Baby %(number)s") % {"number": number} if number else _("Not found")),
         Cell("" if item.weight is None else str(item.weight), numeric=True),
-        Cell(since, numeric=True, flag=flag, flag_text="Over 10% lost" if flag else ""),
+        Cell(
+            _percent_change(loss),
+            numeric=True,
+            flag=flag,
+            flag_text=_("Over %(percent)s%% lost") % {"percent": 10} if flag else "",
+        ),
         Cell(item.get_feeding_display() or ""),
         Cell(item.get_jaundice_display() or ""),
         Cell(_or_empty(rt, "discharged", item.discharged)),
     ]
 
 
+def _percent_change(loss: float | None) -> str:
+    """The weight lost since birth (−7.5%), or gained (+2%), with the page's decimal mark."""
+    if loss is None:
+        return ""
+    size = abs(loss)
+    number = formats.number_format(size, 0 if size == int(size) else 1)
+    # Translators: a change in per cent, e.g. "−7.5%"; Norwegian writes a space before the sign: "−7,5 %"
+    return _("%(percent)s%%") % {"percent": ("−" if loss > 0 else "+") + number}
+
+
+# the columns of each list section's table (read at import time: lazily translated, for the page's language)
 LIST_TABLES = {
     "antenatalAppointments": (
-        ["Date", "Gestation", "Weight (kg)", "BP (mmHg)", "Protein", "Oedema", "Fetal heart rate", "Note"],
+        [
+            gettext_lazy("Date"),
+            gettext_lazy("Gestation"),
+            gettext_lazy("Weight (kg)"),
+            gettext_lazy("BP (mmHg)"),
+            gettext_lazy("Protein"),
+            gettext_lazy("Oedema"),
+        ]
+        + [gettext_lazy("Fetal heart rate"), gettext_lazy("Note")],
         _appointment_cells,
     ),
     "births": (
-        ["Born", "Outcome", "Sex", "Weight (g)", "Gestation", "Mode of birth", "Apgar 1/5/10"],
+        [
+            gettext_lazy("Born"),
+            gettext_lazy("Outcome"),
+            gettext_lazy("Sex"),
+            gettext_lazy("Weight (g)"),
+            gettext_lazy("Gestation"),
+            gettext_lazy("Mode of birth"),
+        ]
+        + [gettext_lazy("Apgar 1/5/10")],
         _birth_cells,
     ),
     "postnatalMotherVisits": (
-        ["Date", "BP (mmHg)", "Bleeding", "Wound", "EPDS", "Discharged", "Note"],
+        [
+            gettext_lazy("Date"),
+            gettext_lazy("BP (mmHg)"),
+            gettext_lazy("Bleeding"),
+            gettext_lazy("Wound"),
+            gettext_lazy("EPDS"),
+            gettext_lazy("Discharged"),
+            gettext_lazy("Note"),
+        ],
         _mother_visit_cells,
     ),
     "postnatalBabyVisits": (
-        ["Date", "Baby", "Weight (g)", "Since birth", "Feeding", "Jaundice", "Discharged"],
+        [
+            gettext_lazy("Date"),
+            gettext_lazy("Baby"),
+            gettext_lazy("Weight (g)"),
+            gettext_lazy("Since birth"),
+            gettext_lazy("Feeding"),
+            gettext_lazy("Jaundice"),
+            gettext_lazy("Discharged"),
+        ],
         _baby_visit_cells,
     ),
     "careLocations": (
-        ["Care Location", "Care from"],
+        [gettext_lazy("Care Location"), gettext_lazy("Care from")],
         lambda rt, item: [
             Cell(item.care_location.name),
             Cell(specs.display(rt, "start_time", item.start_time)),
         ],
     ),
     "notes": (
-        ["When", "What", "Note"],
+        [gettext_lazy("When"), gettext_lazy("What"), gettext_lazy("Note")],
         lambda rt, item: [
             Cell(specs.when(item.last_updated)),
             Cell(item.get_kind_display()),
@@ -405,7 +510,8 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
                     history_url=box.history_url,
                 )
             if name in LIST_TABLES:
-                box.headers, cells = LIST_TABLES[name]
+                headers, cells = LIST_TABLES[name]
+                box.headers = [str(header) for header in headers]
                 for item in items:
                     if item.entered_in_error:
                         continue
@@ -449,6 +555,15 @@ def sfh_rows(record: Pregnancy, actor: Actor, points):
     return rows
 
 
+# identifiers.SYSTEM_LABELS as the page says them (those stay English: the API and the audit trail use them)
+IDENTIFIER_LABELS = {
+    NHS_NUMBER: gettext_lazy("NHS number"),
+    NO_FNR: gettext_lazy("Norwegian national identity number"),
+    NO_DNR: gettext_lazy("Norwegian D-number"),
+    NZ_NHI: gettext_lazy("New Zealand NHI"),
+}
+
+
 def record_header(record: Pregnancy, actor: Actor) -> dict:
     today = timezone.localdate()
     mother = getattr(record, "mother", None)
@@ -463,7 +578,7 @@ def record_header(record: Pregnancy, actor: Actor) -> dict:
     )
     return {
         "name": mother.name if mother and mother.name else "",
-        "identifier_label": SYSTEM_LABELS.get(record.person.identifier_system, "National ID"),
+        "identifier_label": IDENTIFIER_LABELS.get(record.person.identifier_system, _("National ID")),
         "age": age_on(record.person.date_of_birth, today),
         "gestation": gestation_summary(record),
         "other_locations": others,

@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.http.json_input import json_loads
 from maternity.presentation import specs
@@ -36,6 +38,7 @@ from ..forms.sections import SectionForm, form_data, initial_values
 from .record import (
     Refusal,
     form_queryset,
+    in_english,
     load_record,
     record_brief,
     record_view,
@@ -51,10 +54,18 @@ POSTNATAL_PAGES = {
 }
 
 
+VERSION_MISSING = gettext_lazy("The form did not say which version it was read at. Open it again.")
+
+
+def no_such_item(rt: ResourceType) -> ResourceNotFound:
+    """The not-found page's words for a list item this record does not have."""
+    return ResourceNotFound(_("This record has no such %(item)s.") % {"item": specs.section(rt).item})
+
+
 def get_item(record: Pregnancy, rt: ResourceType, item_id):
     item = rt.model._default_manager.filter(record=record, pk=item_id).first()
     if item is None:
-        raise ResourceNotFound(f"This record has no such {specs.section(rt).item}.")
+        raise no_such_item(rt)
     return item
 
 
@@ -144,13 +155,18 @@ def item_error(request, record_id, resource_type, item_id):
             record,
             rt,
             item,
-            error="The page did not say which version you saw: check it again.",
+            error=_("The page did not say which version you saw: check it again."),
             status=400,
         )
     reason = " ".join(request.POST.get("reason", "").split())
     if not reason:
         return _confirm_error_page(
-            request, record, rt, item, error="Say why it is entered in error: it is kept with it.", status=400
+            request,
+            record,
+            rt,
+            item,
+            error=_("Say why it is entered in error: it is kept with it."),
+            status=400,
         )
     try:
         services.resource_enter_in_error(
@@ -169,18 +185,23 @@ def item_error(request, record_id, resource_type, item_id):
             record,
             rt,
             item,
-            error=f"Someone changed this {specs.section(rt).item} (now version {item.version}) after you "
-            "opened this page. Check what it holds now, then confirm again.",
+            error=_(
+                "Someone changed this %(item)s (now version %(version)s) after you opened this page. Check "
+                "what it holds now, then confirm again."
+            )
+            % {"item": specs.section(rt).item, "version": item.version},
             status=409,
         )
     except EnteredInError:
         item.refresh_from_db()
         return _already_in_error(request, record, rt, item)
     except NotAllowed as error:
-        return _refused(request, record, rt, Refusal("Not allowed", error.message, "read-only"))
+        return _refused(request, record, rt, Refusal(_("Not allowed"), error.message, "read-only"))
     audit.detail = f"{rt.name} {item.pk} marked entered in error"
     messages.success(
-        request, f"The {specs.section(rt).item} is marked entered in error. It stays in the history."
+        request,
+        _("The %(item)s is marked entered in error. It stays in the history.")
+        % {"item": specs.section(rt).item},
     )
     return redirect(_section_record_url(record, rt))
 
@@ -205,18 +226,17 @@ def _edit(request, record: Pregnancy, rt: ResourceType, instance):
     form = SectionForm(_submitted(request), rt=rt, record=record)
     try:
         version = _posted_version(request.POST.get("version"))
-        version_error = ""
+        version_missing = False
     except ValueError:
-        version, version_error = None, "The form did not say which version it was read at. Open it again."
+        version, version_missing = None, True
     if instance is not None and rt.is_list and version is None:  # an item is always edited at a version
-        version_error = "The form did not say which version it was read at. Open it again."
-    error = refusal.message if refusal else version_error
-    if error:
+        version_missing = True
+    if refusal or version_missing:
         # refused after she opened the form (care pulled away, record delivered), or a mangled form: what
         # she typed stays on the page
         form.is_valid()
-        form.add_error(None, error)
-        audit.detail = error
+        form.add_error(None, refusal.message if refusal else str(VERSION_MISSING))
+        audit.detail = refusal.audit_detail if refusal else in_english(VERSION_MISSING)
         return _form_page(
             request, record, rt, instance, form, version=version, status=refusal.status if refusal else 400
         )
@@ -290,8 +310,10 @@ def _save(
         return _form_page(request, record, rt, instance, form, version=version, status=400)
     spec = specs.section(rt)
     audit.detail = f"{rt.name} {saved.pk} saved as version {saved.version}"
-    what = spec.item.capitalize() if rt.is_list else spec.title
-    messages.success(request, f"{what} saved (version {saved.version}).")
+    what = str(spec.item).capitalize() if rt.is_list else spec.title
+    messages.success(
+        request, _("%(what)s saved (version %(version)s).") % {"what": what, "version": saved.version}
+    )
     if isinstance(saved, AntenatalAppointment) and request.POST.get("then") == "sfh":
         sfh_add = section_url(record, resource_type_for("symphysisFundalHeights"), "item-add")
         return redirect(f"{sfh_add}?date={saved.appointment_date.isoformat()}")
@@ -307,9 +329,15 @@ def _form_page(request, record, rt, instance, form, *, version, status=200):
             "form" if name == "__all__" else name for name in form.errors
         )
     if rt.is_list:
-        title = f"Edit {spec.item}" if instance is not None else f"Add {spec.an_item}"
+        if instance is not None:
+            title = _("Edit %(item)s") % {"item": spec.item}
+        else:
+            title = _("Add %(item)s") % {"item": spec.an_item}  # "an appointment"
+    elif instance is not None:
+        title = _("Edit %(section)s") % {"section": str(spec.title).lower()}
     else:
-        title = f"{'Edit' if instance is not None else 'Record'} {spec.title.lower()}"
+        # Translators: "Record" is the verb: the page's title, e.g. "Record before pregnancy"
+        title = _("Record %(section)s") % {"section": str(spec.title).lower()}
     context = {
         "record": record,
         "brief": record_brief(record),
@@ -328,7 +356,7 @@ def _form_page(request, record, rt, instance, form, *, version, status=200):
 
 
 def _refused(request, record, rt, refusal: Refusal):
-    request.audit.detail = refusal.message
+    request.audit.detail = refusal.audit_detail
     context = {"record": record, "brief": record_brief(record), "rt": rt, "refusal": refusal}
     context["back_url"] = _section_record_url(record, rt)
     return render(request, "maternity/record/refused.html", context, status=refusal.status)
@@ -440,7 +468,7 @@ def _resolve(request, record, rt, instance):
         form.is_valid()
         form.add_error(
             None,
-            "The conflict page was incomplete. Here is the section as it is now: enter your change again.",
+            _("The conflict page was incomplete. Here is the section as it is now: enter your change again."),
         )
         return _form_page(
             request, record, rt, instance, form, version=instance.version if instance else None, status=400
@@ -459,7 +487,7 @@ def _resolve(request, record, rt, instance):
         audit.action = AccessAction.READ
         audit.detail = f"version conflict on {rt.name}: kept version {their_version}; nothing saved"
         messages.info(
-            request, "You kept the version saved by the other person. What you entered was not saved."
+            request, _("You kept the version saved by the other person. What you entered was not saved.")
         )
         return redirect(_section_record_url(record, rt))
     if choice == MINE:
@@ -468,7 +496,7 @@ def _resolve(request, record, rt, instance):
         picks = {row.name: post.get(f"pick-{row.name}", "") for row in rows}
         values, missing = merge(rows, picks)
         if missing:
-            names = ", ".join(row.label for row in missing)
+            names = ", ".join(str(row.label) for row in missing)
             return _conflict(
                 request,
                 record,
@@ -476,7 +504,7 @@ def _resolve(request, record, rt, instance):
                 instance,
                 base_version=base_version,
                 mine=mine,
-                error=f"Choose yours or theirs for: {names}.",
+                error=_("Choose yours or theirs for: %(fields)s.") % {"fields": names},
                 status=400,
                 picks=picks,
             )
