@@ -92,7 +92,7 @@ def test_a_national_id_with_wrong_check_digits_is_refused_in_bokmal():
     with pytest.raises(InvalidIdentifier) as refused:
         parse_national_id("12345678901")
     with translation.override("nb"):
-        assert str(refused.value) == "Fødselsnummer 12345678901 har feil kontrollsifre"
+        assert str(refused.value) == "Kontrollsifrene i fødselsnummer 12345678901 stemmer ikke"
     assert str(refused.value) == "Norwegian national identity number 12345678901 fails its check digits"
 
 

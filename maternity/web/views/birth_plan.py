@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from maternity.rules.wording import in_english
+
 from ... import services
 from ...errors import NotAllowed, ResourceNotFound, VersionConflict
 from ...models import AccessAction
 from ..acting import professional_view
-from .record import in_english, load_record, not_found
+from .record import load_record, not_found
 
 RESOURCE_TYPE = "birthPlan"
 

@@ -19,7 +19,7 @@ from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.record_page import record_page_queryset
 from maternity.rules import flags, postnatal
 from maternity.rules.clinical import format_gestation, gestation_days
-from maternity.rules.identifiers import NHS_NUMBER, NO_DNR, NO_FNR, NZ_NHI
+from maternity.rules.identifiers import SYSTEM_LABELS, system_label
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 
 from ... import services
@@ -69,13 +69,6 @@ def resource_type_for(name: str, *, is_list: bool | None = None) -> ResourceType
     if rt is None or (is_list is not None and rt.is_list != is_list):
         raise ResourceNotFound(_("The record has no section of that name."))
     return rt
-
-
-def in_english(text) -> str:
-    """A text marked with `gettext_lazy`, in English whatever the page's language: the audit trail stays
-    English. A plain string comes back as it is."""
-    with translation.override("en"):
-        return str(text)
 
 
 def optional_url(name: str, *args) -> str:
@@ -186,9 +179,7 @@ AFTER_DELIVERY = {
 
 
 def _after_delivery(record: Pregnancy, rt: ResourceType, actor: Actor) -> Refusal:
-    message = AFTER_DELIVERY.get(rt.name) or services.AFTER_DELIVERY[rt.name].replace(
-        "DELIVERED", "delivered"
-    )
+    message = AFTER_DELIVERY.get(rt.name, services.AFTER_DELIVERY[rt.name])
     return Refusal(
         _("Record the delivery first"),
         str(message),
@@ -555,15 +546,6 @@ def sfh_rows(record: Pregnancy, actor: Actor, points):
     return rows
 
 
-# identifiers.SYSTEM_LABELS as the page says them (those stay English: the API and the audit trail use them)
-IDENTIFIER_LABELS = {
-    NHS_NUMBER: gettext_lazy("NHS number"),
-    NO_FNR: gettext_lazy("Norwegian national identity number"),
-    NO_DNR: gettext_lazy("Norwegian D-number"),
-    NZ_NHI: gettext_lazy("New Zealand NHI"),
-}
-
-
 def record_header(record: Pregnancy, actor: Actor) -> dict:
     today = timezone.localdate()
     mother = getattr(record, "mother", None)
@@ -578,7 +560,11 @@ def record_header(record: Pregnancy, actor: Actor) -> dict:
     )
     return {
         "name": mother.name if mother and mother.name else "",
-        "identifier_label": IDENTIFIER_LABELS.get(record.person.identifier_system, _("National ID")),
+        "identifier_label": (
+            system_label(record.person.identifier_system)
+            if record.person.identifier_system in SYSTEM_LABELS
+            else _("National ID")
+        ),
         "age": age_on(record.person.date_of_birth, today),
         "gestation": gestation_summary(record),
         "other_locations": others,

@@ -22,6 +22,7 @@ from maternity.http.json_input import json_loads
 from maternity.presentation import specs
 from maternity.presentation.conflicts import MINE, THEIRS, conflict_rows, merge
 from maternity.rules.resources import ResourceType
+from maternity.rules.wording import in_english
 
 from ... import services
 from ...errors import (
@@ -38,7 +39,6 @@ from ..forms.sections import SectionForm, form_data, initial_values
 from .record import (
     Refusal,
     form_queryset,
-    in_english,
     load_record,
     record_brief,
     record_view,
