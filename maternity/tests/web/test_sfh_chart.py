@@ -81,7 +81,7 @@ def test_entered_in_error_measurements_are_left_out():
 def test_the_svg_has_five_named_centile_curves_labelled_axes_and_a_title_and_description():
     svg = str(sfh_chart_svg(sfh_points([Measurement(at(30), 29)], agreed_edd=EDD), chart_id="c1"))
     assert svg.startswith("<svg") and 'role="img"' in svg and 'aria-labelledby="c1-title c1-desc"' in svg
-    assert '<title id="c1-title">' in svg and '<desc id="c1-desc">1 measurement(s) plotted' in svg
+    assert '<title id="c1-title">' in svg and '<desc id="c1-desc">1 measurement plotted' in svg
     assert len(re.findall(r'<polyline class="centile c(\d+)"', svg)) == 5
     for label in ("3rd", "10th", "50th", "90th", "97th"):
         assert f">{label}</text>" in svg
