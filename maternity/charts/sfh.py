@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from maternity.models import SymphysisFundalHeight
 from maternity.rules.clinical import (
@@ -71,7 +71,7 @@ PHONE = Layout(
     font_size=14,
     week_step=4,
     x_title=gettext_lazy("Weeks of pregnancy"),
-    y_title=gettext_lazy("Height (cm)"),
+    y_title=pgettext_lazy("the SFH chart's axis on a phone", "Height (cm)"),
     legend_lines=False,
     legend_left=6,
     label_gap=15,

@@ -83,7 +83,10 @@ def report_tables(report: reports.LocationReport) -> dict[str, tuple[list[str], 
                 [_("Mothers discharged from postnatal care"), postnatal.discharged],
                 [_("Babies' visits"), postnatal.baby_visits],
                 [_("Babies visited"), postnatal.babies],
-                [_("Babies who lost more than 10% of their birth weight"), postnatal.weight_loss_flagged],
+                [
+                    _("Babies who lost more than %(percent)s%% of their birth weight") % {"percent": 10},
+                    postnatal.weight_loss_flagged,
+                ],
             ],
         ),
         "summary": (
