@@ -26,9 +26,10 @@ PERIOD = "from=2026-12-04&to=2026-12-31"
 
 
 @pytest.fixture(autouse=True)
-def back_to_the_default_language():
-    """A request in nb leaves nb active in this thread (LocaleMiddleware does not undo it): undo it, so
-    that the tests after these run in the language they expect."""
+def the_default_language():
+    """A request in nb leaves nb active in this thread (LocaleMiddleware does not undo it): start each test
+    in the default language and leave it so, whatever ran before or runs after."""
+    translation.deactivate()
     yield
     translation.deactivate()
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maternity import services
 from maternity.charts.sfh import centile_text, ordinal, sfh_chart_svg, sfh_points
@@ -15,6 +15,14 @@ from maternity.models import AccessLog, AccessOutcome
 from maternity.rules.clinical import sfh_centile_value, sfh_median
 
 EDD = date(2026, 6, 1)  # 32+0 on 2026-04-06
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The chart's words are checked in English: a page test in Bokmål that ran before (pytest-django runs
+    the database tests first) may have left Bokmål active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass
