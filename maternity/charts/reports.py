@@ -2,11 +2,18 @@
 
 Nothing depends on colour: each bar carries its number above it and its name below it, both axes are
 labelled, and the SVG has a <title> and a <desc> that say the same in words for screen readers. The page
-shows the same figures in a table next to each chart.
+shows the same figures in a table next to each chart. The words come from the caller, translated; the
+unit of the counts is a plural (`ngettext_lazy("%(count)d birth", "%(count)d births", "count")`), so
+"1 birth" and "3 births" read right in every language.
 """
 
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+
+RECORDS = ngettext_lazy("%(count)d record", "%(count)d records", "count")
 
 WIDTH = 720
 PLOT_HEIGHT = 200
@@ -23,11 +30,12 @@ def _nice_max(value: int) -> int:
     return value
 
 
-def describe(bars: list[tuple[str, int]], unit: str) -> str:
-    """The chart's numbers in one sentence: "Live birth: 3 births; Stillbirth: 1 birth."."""
+def describe(bars: list[tuple[str, int]], unit: Promise) -> str:
+    """The chart's numbers in one sentence: "Live birth: 3 births; Stillbirth: 1 birth."; `unit` is a lazy
+    plural with a `count` placeholder."""
     if not bars:
-        return "No data."
-    parts = [f"{label}: {value} {unit if value != 1 else unit.rstrip('s')}" for label, value in bars]
+        return _("No data.")
+    parts = [f"{label}: {unit % {'count': value}}" for label, value in bars]
     return "; ".join(parts) + "."
 
 
@@ -38,7 +46,7 @@ def bar_chart_svg(
     title: str,
     x_label: str,
     y_label: str,
-    unit: str = "records",
+    unit: Promise = RECORDS,
 ) -> SafeString:
     """Vertical bars, one per (label, count). `chart_id` makes the ids unique on a page."""
     top = _nice_max(max((value for _, value in bars), default=0))

@@ -7,14 +7,20 @@ in words. The SVG has a <title> and a <desc> that summarise it for screen reader
 
 Gestation at a measurement comes from the agreed EDD (exact days) when there is one, else from the week
 the midwife wrote down (the same rule as the caseload's flag).
+
+Every word on the chart is in the language of the page (the portal draws it too, in plain words on a phone).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from maternity.models import SymphysisFundalHeight
 from maternity.rules.clinical import (
@@ -43,8 +49,8 @@ class Layout:
     bottom: int = 56
     font_size: int = 13
     week_step: int = 2  # a tick every this many weeks
-    x_title: str = "Gestation (weeks)"
-    y_title: str = "Symphysis-fundal height (cm)"
+    x_title: str | Promise = gettext_lazy("Gestation (weeks)")
+    y_title: str | Promise = gettext_lazy("Symphysis-fundal height (cm)")
     legend_lines: bool = True  # the legend also names the centile lines (they are named at their ends too)
     legend_left: int = 60  # where the legend starts
     label_gap: int = 0  # the centile names at the right end kept at least this far apart (0: where they end)
@@ -64,8 +70,8 @@ PHONE = Layout(
     bottom=50,
     font_size=14,
     week_step=4,
-    x_title="Weeks of pregnancy",
-    y_title="Height (cm)",
+    x_title=gettext_lazy("Weeks of pregnancy"),
+    y_title=pgettext_lazy("the SFH chart's axis on a phone", "Height (cm)"),
     legend_lines=False,
     legend_left=6,
     label_gap=15,
@@ -83,15 +89,24 @@ LINE_STYLE = {  # centile: (stroke width, dash pattern)
 
 
 def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """ "3rd", "10th" in English; "3.", "10." in Bokmål."""
+    if 10 <= n % 100 <= 20:
+        return pgettext("ordinal number", "%(n)dth") % {"n": n}
+    if n % 10 == 1:
+        return pgettext("ordinal number", "%(n)dst") % {"n": n}
+    if n % 10 == 2:
+        return pgettext("ordinal number", "%(n)dnd") % {"n": n}
+    if n % 10 == 3:
+        return pgettext("ordinal number", "%(n)drd") % {"n": n}
+    return pgettext("ordinal number", "%(n)dth") % {"n": n}
 
 
 def centile_text(centile: float) -> str:
+    """ "10th", "below the 1st": what goes before "centile"."""
     if centile < 1:
-        return "below the 1st"
+        return _("below the 1st")
     if centile > 99:
-        return "above the 99th"
+        return _("above the 99th")
     return ordinal(round(centile))
 
 
@@ -133,26 +148,31 @@ class SfhPoint:
     @property
     def centile_label(self) -> str:
         if self.ga_days is None:
-            return "no gestation: not plotted"
+            return _("no gestation: not plotted")
         if self.centile is None:
-            return f"outside the standard ({SFH_MIN_WEEKS}–{SFH_MAX_WEEKS} weeks): not plotted"
-        return f"{centile_text(self.centile)} centile"
+            return _("outside the standard (%(first)s–%(last)s weeks): not plotted") % {
+                "first": SFH_MIN_WEEKS,
+                "last": SFH_MAX_WEEKS,
+            }
+        return _("%(centile)s centile") % {"centile": centile_text(self.centile)}
 
     @property
     def flag(self) -> str:
         if self.centile is None:
             return ""
         if self.centile < 3:
-            return "Below the 3rd centile"
+            return _("Below the 3rd centile")
         if self.centile > 97:
-            return "Above the 97th centile"
+            return _("Above the 97th centile")
         return ""
 
     @property
     def crossing(self) -> str:
         if self.crossed_down < 2:
             return ""
-        return f"Fallen across {self.crossed_down} centile lines"
+        return ngettext(
+            "Fallen across %(n)d centile line", "Fallen across %(n)d centile lines", self.crossed_down
+        ) % {"n": self.crossed_down}
 
 
 def sfh_points(measurements: Iterable[SymphysisFundalHeight], *, agreed_edd: date | None) -> list[SfhPoint]:
@@ -185,29 +205,43 @@ def sfh_points(measurements: Iterable[SymphysisFundalHeight], *, agreed_edd: dat
 def _description(points: list[SfhPoint]) -> str:
     plotted = [p for p in points if p.in_range]
     if not points:
-        return (
+        return _(
             "No symphysis-fundal height has been measured yet. The chart shows the standard's centiles only."
         )
     if not plotted:
-        return (
-            f"{len(points)} measurement(s), none between {SFH_MIN_WEEKS} and {SFH_MAX_WEEKS} weeks, "
-            "so none is plotted."
-        )
+        return ngettext(
+            "%(n)d measurement, not between %(first)s and %(last)s weeks, so it is not plotted.",
+            "%(n)d measurements, none between %(first)s and %(last)s weeks, so none is plotted.",
+            len(points),
+        ) % {"n": len(points), "first": SFH_MIN_WEEKS, "last": SFH_MAX_WEEKS}
     last = plotted[-1]
-    text = (
-        f"{len(plotted)} measurement(s) plotted from {plotted[0].gestation} to {last.gestation} weeks. "
-        f"Latest: {last.cm} cm at {last.gestation} weeks, {last.centile_label}."
-    )
+    text = ngettext(
+        "%(n)d measurement plotted from %(first)s to %(last)s weeks.",
+        "%(n)d measurements plotted from %(first)s to %(last)s weeks.",
+        len(plotted),
+    ) % {"n": len(plotted), "first": plotted[0].gestation, "last": last.gestation}
+    text += " " + _("Latest: %(cm)s cm at %(gestation)s weeks, %(centile)s.") % {
+        "cm": last.cm,
+        "gestation": last.gestation,
+        "centile": last.centile_label,
+    }
     outside = [p for p in plotted if p.flag]
     if outside:
-        text += (
-            f" {len(outside)} outside the 3rd to 97th centile: "
-            + ", ".join(f"{p.cm} cm at {p.gestation} ({p.flag.lower()})" for p in outside)
-            + "."
+        measurements = ", ".join(
+            _("%(cm)s cm at %(gestation)s (%(flag)s)")
+            % {"cm": p.cm, "gestation": p.gestation, "flag": p.flag.lower()}
+            for p in outside
         )
+        text += " " + ngettext(
+            "%(n)d outside the 3rd to 97th centile: %(measurements)s.",
+            "%(n)d outside the 3rd to 97th centile: %(measurements)s.",
+            len(outside),
+        ) % {"n": len(outside), "measurements": measurements}
     falling = [p for p in plotted if p.crossing]
     if falling:
-        text += " Growth falls across centile lines at " + ", ".join(p.gestation for p in falling) + "."
+        text += " " + _("Growth falls across centile lines at %(gestations)s.") % {
+            "gestations": ", ".join(p.gestation for p in falling)
+        }
     return text
 
 
@@ -257,7 +291,9 @@ def sfh_chart_svg(
             layout.font_size,
         ),
         format_html(
-            '<title id="{}-title">Symphysis-fundal height on the INTERGROWTH-21st chart</title>', chart_id
+            '<title id="{}-title">{}</title>',
+            chart_id,
+            _("Symphysis-fundal height on the INTERGROWTH-21st chart"),
         ),
         format_html('<desc id="{}-desc">{}</desc>', chart_id, _description(points)),
         format_html(
@@ -301,10 +337,10 @@ def sfh_chart_svg(
             'font-weight="600">{}</text>',
             LEFT + plot_w / 2,
             HEIGHT - 12,
-            layout.x_title,
+            str(layout.x_title),
             16,
             TOP + plot_h / 2,
-            layout.y_title,
+            str(layout.y_title),
         )
     )
     # the standard's centile curves, each named at its right end
@@ -338,7 +374,12 @@ def sfh_chart_svg(
         )
     for p in plotted:
         px, py = x(p.weeks), y(p.cm)
-        tip = f"{p.cm} cm at {p.gestation} weeks ({p.measured_on:%d.%m.%Y}): {p.centile_label}"
+        tip = _("%(cm)s cm at %(gestation)s weeks (%(date)s): %(centile)s") % {
+            "cm": p.cm,
+            "gestation": p.gestation,
+            "date": formats.date_format(p.measured_on, "DATE_FORMAT"),
+            "centile": p.centile_label,
+        }
         if p.flag:
             shape = format_html(
                 '<polygon class="point outside" points="{},{} {},{} {},{}" fill="#fff" stroke="#1b1f24" '
@@ -366,18 +407,21 @@ def sfh_chart_svg(
         format_html(
             '<g class="legend" fill="#1b1f24">'
             '<circle cx="{}" cy="16" r="5" fill="#1d4f91" stroke="#1b1f24"/>'
-            '<text x="{}" y="20">measurement</text>'
+            '<text x="{}" y="20">{}</text>'
             '<polygon points="{},9 {},22 {},22" fill="#fff" stroke="#1b1f24" stroke-width="2"/>'
-            '<text x="{}" y="20">outside 3rd–97th centile</text>{}</g>',
+            '<text x="{}" y="20">{}</text>{}</g>',
             layout.legend_left + 6,
             layout.legend_left + 16,
+            _("measurement"),
             layout.legend_left + 136,
             layout.legend_left + 129,
             layout.legend_left + 143,
             layout.legend_left + 150,
+            _("outside 3rd–97th centile"),
             format_html(
-                '<text x="{}" y="20">lines: 3rd, 10th, 50th, 90th, 97th centile</text>',
+                '<text x="{}" y="20">{}</text>',
                 layout.legend_left + 360,
+                _("lines: 3rd, 10th, 50th, 90th, 97th centile"),
             )
             if layout.legend_lines
             else "",

@@ -10,6 +10,10 @@ nothing. Every text cell is also quoted, so a comma, quote or line break inside 
 Numbers the code itself puts in a table (`int`, `float`, `Decimal`) are written as numbers, unquoted,
 also when negative: a number cannot hold a formula, and a spreadsheet must be able to add them up. Text
 that only looks like a number ("-5" typed into a name) is text and is escaped like any other.
+
+The header and the labels a caller gives are in the language of the page the file is downloaded from (a
+spreadsheet is for people); what a program might read stays the same in every language: numbers are written
+by `csv` (a decimal point), dates and codes as the caller gives them (ISO 8601, the rules' codes).
 """
 
 import csv

@@ -7,15 +7,23 @@ Everything here is read from a record loaded with `maternity.reads.record_page.r
 queries of its own, so printing costs the same however long the record is. Values are worded as the
 record page words them (`specs`), so paper and screen say the same thing. What the record does not hold is
 "Not recorded", never left out: a blank on paper must not read as "nothing wrong".
+
+The notes are in the language of the person printing (the page's language when she presses "Print notes"):
+every word here is translated when the notes are made, dates and numbers written as that language writes
+them.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maternity.actors import Actor
 from maternity.charts.sfh import SfhPoint, sfh_chart_svg, sfh_points
@@ -24,7 +32,7 @@ from maternity.rules import flags
 from maternity.rules.bookings import upcoming_bookings
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.codes import FETAL_PRESENTATION
-from maternity.rules.identifiers import SYSTEM_LABELS
+from maternity.rules.identifiers import SYSTEM_LABELS, system_label
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 
 from . import specs
@@ -42,7 +50,7 @@ class Fact:
 
     @property
     def recorded(self) -> bool:
-        return self.value != NOT_RECORDED
+        return str(self.value) != str(NOT_RECORDED)
 
 
 @dataclass
@@ -134,7 +142,7 @@ def _value(rt: ResourceType, name: str, value) -> str:
             else str(entry)
             for entry in value
         )
-    return text
+    return str(text)
 
 
 def _facts(rt: ResourceType, instance, names: list[str], *, every: bool) -> list[Fact]:
@@ -156,7 +164,9 @@ def singleton_block(record: Pregnancy, name: str, *, every: bool = False, title:
     block = Block(title or specs.section(rt).title, _facts(rt, instance, names, every=every), every=every)
     if not every and block.facts and len(block.facts) < len(names):
         missing = len(names) - len(block.facts)
-        block.note = f"{missing} other field{'s' if missing > 1 else ''} not recorded."
+        block.note = ngettext(
+            "%(n)d other field not recorded.", "%(n)d other fields not recorded.", missing
+        ) % {"n": missing}
     return block
 
 
@@ -164,24 +174,31 @@ def _age(born: datetime.date | None, today: datetime.date) -> str:
     if born is None:
         return ""
     years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return f" ({years} years)"
+    return " " + ngettext("(%(years)d year)", "(%(years)d years)", years) % {"years": years}
 
 
 def _gestation(record: Pregnancy, today: datetime.date) -> tuple[str, str]:
     """(label, value): gestation today for an active record, at the end for one that has ended."""
-    on, label = today, "Gestation today"
+    on, label = today, _("Gestation today")
     if record.status == RecordStatus.DELIVERED and record.delivery_date:
-        on, label = timezone.localtime(record.delivery_date).date(), "Gestation at delivery"
+        on, label = timezone.localtime(record.delivery_date).date(), _("Gestation at delivery")
     elif record.status == RecordStatus.TERMINATED and record.termination_date:
-        on, label = timezone.localtime(record.termination_date).date(), "Gestation at the end"
+        on, label = timezone.localtime(record.termination_date).date(), _("Gestation at the end")
     if record.agreed_edd is None:
-        return label, NOT_RECORDED
+        return label, str(NOT_RECORDED)
     days = gestation_days(edd=record.agreed_edd, on=on)
-    return label, f"{format_gestation(days)} weeks" if days >= 0 else NOT_RECORDED
+    if days < 0:
+        return label, str(NOT_RECORDED)
+    return label, _("%(gestation)s weeks") % {"gestation": format_gestation(days)}
 
 
 def _date(value: datetime.date | None) -> str:
-    return formats.date_format(value, "j M Y") if value else NOT_RECORDED
+    return formats.date_format(value, "DATE_FORMAT") if value else str(NOT_RECORDED)
+
+
+def _number(value: float) -> str:
+    """72.5 as the page's language writes it ("72,5" in Bokmål), with no trailing zeros ("72")."""
+    return formats.number_format(Decimal(f"{value:g}"))
 
 
 def personal_details(record: Pregnancy, today: datetime.date) -> list[Fact]:
@@ -200,18 +217,24 @@ def personal_details(record: Pregnancy, today: datetime.date) -> list[Fact]:
     )
     language = _value(mother_rt, "language", getattr(mother, "language", None))
     if getattr(mother, "needs_language_interpreter", None):
-        language += "; needs an interpreter"
+        language += _("; needs an interpreter")
     born = person.date_of_birth
     gestation_label, gestation = _gestation(record, today)
     return [
-        Fact("Name", getattr(mother, "name", None) or NOT_RECORDED),
-        Fact(SYSTEM_LABELS.get(person.identifier_system, "National ID"), person.identifier_value),
-        Fact("Date of birth", f"{_date(born)}{_age(born, today)}" if born else NOT_RECORDED),
-        Fact("Address", address or NOT_RECORDED),
-        Fact("Language", language),
-        Fact("Agreed EDD", _date(record.agreed_edd)),
+        Fact(_("Name"), getattr(mother, "name", None) or str(NOT_RECORDED)),
+        Fact(_identifier_label(person.identifier_system), person.identifier_value),
+        Fact(_("Date of birth"), f"{_date(born)}{_age(born, today)}" if born else str(NOT_RECORDED)),
+        Fact(_("Address"), address or str(NOT_RECORDED)),
+        Fact(_("Language"), language),
+        Fact(_("Agreed EDD"), _date(record.agreed_edd)),
         Fact(gestation_label, gestation),
     ]
+
+
+def _identifier_label(system: str) -> str:
+    """ "Norwegian national identity number" and the like, as the identifiers' rules name them, in the page's
+    language ("Fødselsnummer")."""
+    return capfirst(str(system_label(system))) if system in SYSTEM_LABELS else _("National ID")
 
 
 def _fetuses(signs: list[dict], key: str, word: Callable[[Any], str]) -> str:
@@ -227,11 +250,11 @@ def _fetuses(signs: list[dict], key: str, word: Callable[[Any], str]) -> str:
 
 
 def _presentation(code) -> str:
-    return FETAL_PRESENTATION.shown(code, f"code {code}")
+    return FETAL_PRESENTATION.shown(code, _("code %(code)s") % {"code": code})
 
 
 def _movements(felt) -> str:
-    return "Felt" if felt else "Not felt"
+    return _("Felt") if felt else _("Not felt")
 
 
 def _who(item) -> str:
@@ -258,7 +281,7 @@ def visit_rows(record: Pregnancy) -> list[VisitRow]:
         bp = item.blood_pressure or NOTHING
         high = flags.high_blood_pressure(systolic=item.systolic_derived, diastolic=item.diastolic_derived)
         if high:
-            bp += " (severe)" if high.severe else " (high)"
+            bp += " " + (_("(severe)") if high.severe else _("(high)"))
         signs = item.fetuses_vital_signs or []
         rows.append(
             VisitRow(
@@ -271,7 +294,7 @@ def visit_rows(record: Pregnancy) -> list[VisitRow]:
                 heart_rate=_fetuses(signs, "fetalHeartRate", str),
                 presentation=_fetuses(signs, "fetalPresentationLie", _presentation),
                 movements=_fetuses(signs, "motherFeelsBabyMovements", _movements),
-                weight=f"{item.mother_weight:g}" if item.mother_weight is not None else NOTHING,
+                weight=_number(item.mother_weight) if item.mother_weight is not None else NOTHING,
                 note=item.note or "",
                 who=_who(item),
             )
@@ -300,12 +323,14 @@ def clinical_blocks(record: Pregnancy) -> tuple[Block, Block]:
     """Her blood group (every field, so a missing one shows) and the other tests that have a result."""
     rt = RESOURCE_TYPES["clinicalTests"]
     tests = getattr(record, rt.accessor, None)
-    blood = Block("Blood group", _facts(rt, tests, list(BLOOD_GROUP), every=True), every=True)
+    blood = Block(_("Blood group"), _facts(rt, tests, list(BLOOD_GROUP), every=True), every=True)
     others = [name for name in specs.content_field_names(rt) if name not in BLOOD_GROUP]
-    block = Block("Clinical tests", _facts(rt, tests, others, every=False))
+    block = Block(_("Clinical tests"), _facts(rt, tests, others, every=False))
     missing = len(others) - len(block.facts)
     if block.facts and missing:
-        block.note = f"{missing} other test{'s' if missing > 1 else ''} not recorded."
+        block.note = ngettext(
+            "%(n)d other test not recorded.", "%(n)d other tests not recorded.", missing
+        ) % {"n": missing}
     return blood, block
 
 
@@ -317,9 +342,12 @@ def _item_facts(rt: ResourceType, item, births: dict) -> list[Fact]:
             continue
         if name == "birth_id":  # the baby, by its births item
             birth = births.get(value)
-            facts.append(
-                Fact("Baby", f"born {specs.when(birth.birth_time)}" if birth else "a birth not in the record")
+            born = (
+                _("born %(when)s") % {"when": specs.when(birth.birth_time)}
+                if birth
+                else _("a birth not in the record")
             )
+            facts.append(Fact(_("Baby"), born))
             continue
         facts.append(Fact(specs.label(rt, name), _value(rt, name, value)))
     return facts
@@ -355,7 +383,10 @@ def birth_plan_read(record: Pregnancy) -> str:
     plan = getattr(record, RESOURCE_TYPES["birthPlan"].accessor, None)
     if plan is None or not plan.acknowledged_at:
         return ""
-    return f"Read by {plan.acknowledged_by_name} on {specs.when(plan.acknowledged_at)}."
+    return _("Read by %(name)s on %(when)s.") % {
+        "name": plan.acknowledged_by_name,
+        "when": specs.when(plan.acknowledged_at),
+    }
 
 
 def printed_notes(record: Pregnancy, *, actor: Actor, now: datetime.datetime) -> PrintedNotes:
@@ -369,12 +400,12 @@ def printed_notes(record: Pregnancy, *, actor: Actor, now: datetime.datetime) ->
     blood_group, clinical_tests = clinical_blocks(record)
     return PrintedNotes(
         name=(mother.name if mother and mother.name else ""),
-        identifier_label=SYSTEM_LABELS.get(record.person.identifier_system, "National ID"),
+        identifier_label=_identifier_label(record.person.identifier_system),
         identifier=record.person.identifier_value,
         personal=personal_details(record, today),
         care_location=record.active_care_location,
         contacts=singleton_block(record, "pointsOfContact"),
-        previous=singleton_block(record, "previousPregnancies", every=True, title="Earlier pregnancies"),
+        previous=singleton_block(record, "previousPregnancies", every=True, title=_("Earlier pregnancies")),
         visits=visit_rows(record),
         bookings=bookings_ahead(record, today),
         sfh_svg=sfh_chart_svg(points, chart_id="notes-sfh"),

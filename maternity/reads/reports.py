@@ -12,6 +12,8 @@ never count.
 
 Gestation at a date is worked out as everywhere else: from the agreed EDD (exact days), else from the
 week (and days) the midwife wrote down.
+
+The labels of the tallies ("Live birth", "10–12 weeks") are in the language of the page that asks.
 """
 
 import statistics
@@ -20,6 +22,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.models import (
     AntenatalAppointment,
@@ -39,13 +43,13 @@ from maternity.rules.postnatal import epds_flag, weight_loss_flag
 EXPECTED_WEEKS = 12
 # Gestation at booking, in completed weeks: (label, lowest week, highest week), both inclusive.
 BOOKING_BANDS = [
-    ("Under 10 weeks", 0, 9),
-    ("10–12 weeks", 10, 12),
-    ("13–16 weeks", 13, 16),
-    ("17–20 weeks", 17, 20),
-    ("Over 20 weeks", 21, 60),
+    (gettext_lazy("Under 10 weeks"), 0, 9),
+    (gettext_lazy("10–12 weeks"), 10, 12),
+    (gettext_lazy("13–16 weeks"), 13, 16),
+    (gettext_lazy("17–20 weeks"), 17, 20),
+    (gettext_lazy("Over 20 weeks"), 21, 60),
 ]
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = gettext_lazy("Not recorded")
 
 
 @dataclass(frozen=True)
@@ -157,12 +161,12 @@ def births(location: CareLocation, period: Period) -> Births:
         period=period,
         total=row["total"],
         by_outcome=[
-            Tally("Live birth", row["live"]),
-            Tally("Stillbirth", row["still"]),
-            Tally(NOT_RECORDED, row["outcome_unknown"]),
+            Tally(_("Live birth"), row["live"]),
+            Tally(_("Stillbirth"), row["still"]),
+            Tally(str(NOT_RECORDED), row["outcome_unknown"]),
         ],
         by_mode=[Tally(str(mode.label), row[f"mode_{mode.value}"]) for mode in ModeOfBirth]
-        + [Tally(NOT_RECORDED, row["mode_unknown"])],
+        + [Tally(str(NOT_RECORDED), row["mode_unknown"])],
     )
 
 
@@ -212,9 +216,10 @@ def booking_gestation(location: CareLocation, period: Period) -> Booking:
     gestations = [gestation_on(on=on, agreed_edd=edd, week=week, days=days) for edd, on, week, days in rows]
     known = [g for g in gestations if g is not None]
     bands = [
-        Tally(label, sum(low * 7 <= g < (high + 1) * 7 for g in known)) for label, low, high in BOOKING_BANDS
+        Tally(str(label), sum(low * 7 <= g < (high + 1) * 7 for g in known))
+        for label, low, high in BOOKING_BANDS
     ]
-    bands.append(Tally(NOT_RECORDED, len(gestations) - len(known)))
+    bands.append(Tally(str(NOT_RECORDED), len(gestations) - len(known)))
     median = int(statistics.median(known)) if known else None
     return Booking(period=period, booked=len(gestations), bands=bands, median_days=median)
 

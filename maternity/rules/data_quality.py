@@ -9,6 +9,10 @@ cannot apply (no LMP to compare appointments with) passes, since another rule re
 
 Each rule names the section where it is put right: a singleton's edit form, or the record page's list
 section (appointments, SFH measurements).
+
+What a person reads (a rule's label and what it checks, a finding about the location) is in the language
+of the page that shows it; nothing here is stored or sent over the API. A rule's code is the same in every
+language (URLs, CSV, tests).
 """
 
 from collections.abc import Callable
@@ -17,6 +21,9 @@ from datetime import date
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.models import (
     AntenatalAppointment,
@@ -137,27 +144,112 @@ def edd_plausible(f: RecordFacts) -> bool:
 @dataclass(frozen=True)
 class Rule:
     code: str  # stable: for URLs, CSV and tests
-    label: str  # what is wrong when it fails, short
+    short: Promise  # what is wrong when it fails, short (translated when read: `label`)
     section: str  # the resource type where it is put right
     check: Callable[[RecordFacts], bool]
+    checks: Promise  # what it checks, a sentence: the check's docstring, marked for translation
+
+    @property
+    def label(self) -> str:
+        return str(self.short)
 
     @property
     def description(self) -> str:
-        return " ".join((self.check.__doc__ or "").split())
+        return str(self.checks)
 
 
+# Each rule's description is its check's docstring, word for word (a test compares them), marked for
+# translation.
 RULES: list[Rule] = [
-    Rule("blood-group", "No blood group", "clinicalTests", blood_group_recorded),
-    Rule("booking-bloods", "No booking blood tests", "clinicalTests", booking_bloods_recorded),
-    Rule("bmi", "No BMI, height or weight before pregnancy", "vitalMeasurementsBeforePregnancy",
-         pre_pregnancy_bmi_known),
-    Rule("edd", "No EDD", "currentPregnancy", edd_recorded),
-    Rule("sfh", "Implausible SFH", "symphysisFundalHeights", sfh_plausible),
-    Rule("before-lmp", "Appointment before the LMP", "antenatalAppointments", appointments_after_lmp),
-    Rule("name", "No name", "mother", mother_name_recorded),
-    Rule("booking", "No appointment by 13 weeks", "antenatalAppointments", booked_by_13_weeks),
-    Rule("edd-plausible", "Implausible EDD", "currentPregnancy", edd_plausible),
-]  # fmt: skip
+    Rule(
+        "blood-group",
+        gettext_lazy("No blood group"),
+        "clinicalTests",
+        blood_group_recorded,
+        gettext_lazy(
+            "The ABO blood group and the RhD type are both recorded (clinical tests): needed for anti-D and "
+            "for any transfusion."
+        ),
+    ),
+    Rule(
+        "booking-bloods",
+        gettext_lazy("No booking blood tests"),
+        "clinicalTests",
+        booking_bloods_recorded,
+        gettext_lazy(
+            "The clinical tests section holds at least one result: the booking blood tests have been entered."
+        ),
+    ),
+    Rule(
+        "bmi",
+        gettext_lazy("No BMI, height or weight before pregnancy"),
+        "vitalMeasurementsBeforePregnancy",
+        pre_pregnancy_bmi_known,
+        gettext_lazy(
+            "The BMI before pregnancy is known: recorded, or both the height and the weight before pregnancy "
+            "are (the BMI follows from them)."
+        ),
+    ),
+    Rule(
+        "edd",
+        gettext_lazy("No EDD"),
+        "currentPregnancy",
+        edd_recorded,
+        gettext_lazy(
+            "The record has an agreed EDD (from the corrected, ultrasound or LMP-based due date, or the LMP)."
+        ),
+    ),
+    Rule(
+        "sfh",
+        gettext_lazy("Implausible SFH"),
+        "symphysisFundalHeights",
+        sfh_plausible,
+        gettext_lazy(
+            "Every SFH measurement is between 10 and 50 cm, and no more than 10 cm from the gestation in "
+            "weeks on its day (gestation from the agreed EDD, else the week written at the measurement)."
+        ),
+    ),
+    Rule(
+        "before-lmp",
+        gettext_lazy("Appointment before the LMP"),
+        "antenatalAppointments",
+        appointments_after_lmp,
+        gettext_lazy(
+            "No antenatal appointment is dated before the last menstrual period (passes when no LMP is "
+            "recorded)."
+        ),
+    ),
+    Rule(
+        "name",
+        gettext_lazy("No name"),
+        "mother",
+        mother_name_recorded,
+        gettext_lazy(
+            "The pregnant person's name is recorded (the mother section): others must be able to tell "
+            "records apart."
+        ),
+    ),
+    Rule(
+        "booking",
+        gettext_lazy("No appointment by 13 weeks"),
+        "antenatalAppointments",
+        booked_by_13_weeks,
+        gettext_lazy(
+            "From 13+0 weeks on, at least one antenatal appointment is recorded (passes without an EDD: the "
+            "EDD rule reports that)."
+        ),
+    ),
+    Rule(
+        "edd-plausible",
+        gettext_lazy("Implausible EDD"),
+        "currentPregnancy",
+        edd_plausible,
+        gettext_lazy(
+            "The agreed EDD fits an active pregnancy: not more than 28 days ago (else the birth or the new "
+            "EDD is missing) and not more than 280 days ahead (a pregnancy cannot have begun in the future)."
+        ),
+    ),
+]
 LIST_SECTIONS = {"antenatalAppointments", "symphysisFundalHeights"}
 
 
@@ -295,15 +387,27 @@ def location_findings(location: CareLocation) -> list[str]:
     its records: a record is no less complete because its location has no phone number, and the finding is
     put right once, in the admin, by the location's admins. The portal shows every pregnant person the
     location looks after its phone (to tap and call) and address on every page."""
-    words = {"phone": "phone number", "address": "address"}
-    lacks = [words[name] for name in location.missing_contact]
+    lacks = set(location.missing_contact)
     if not lacks:
         return []
-    return [
-        f"{location.name} has no {' and no '.join(lacks)} on record, so the portal cannot tell the pregnant "
-        "people it looks after how to reach you. Your Care Location's admins add them in the admin, under "
-        "Care Locations."
-    ]
+    if lacks >= {"phone", "address"}:
+        finding = _(
+            "%(location)s has no phone number and no address on record, so the portal cannot tell the "
+            "pregnant people it looks after how to reach you. Your Care Location's admins add them in the "
+            "admin, under Care Locations."
+        )
+    elif "phone" in lacks:
+        finding = _(
+            "%(location)s has no phone number on record, so the portal cannot tell the pregnant people it "
+            "looks after how to reach you. Your Care Location's admins add it in the admin, under Care "
+            "Locations."
+        )
+    else:
+        finding = _(
+            "%(location)s has no address on record, so the portal cannot tell the pregnant people it looks "
+            "after how to reach you. Your Care Location's admins add it in the admin, under Care Locations."
+        )
+    return [finding % {"location": location.name}]
 
 
 def location_quality(

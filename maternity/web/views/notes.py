@@ -3,12 +3,14 @@
 Reading the notes is reading the record: the same access check (404 for anyone who may not see it), one
 audit entry as a READ that says the notes were printed, and the record loaded as the record page loads it,
 so the cost does not grow with the number of visits. A server without WeasyPrint's libraries answers 503
-with the reason in the audit entry.
+with the reason in the audit entry. The notes are in the language of the person printing them (the language
+of the page they printed from); the audit entry stays English.
 """
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maternity.http.pdf import html_to_pdf, pdf_response, printing_unavailable, static_text
 from maternity.presentation.printed_notes import printed_notes
@@ -27,7 +29,7 @@ def notes_pdf(request, record_id):
     unavailable = printing_unavailable()
     if unavailable is not None:
         request.audit.detail = f"Printing the hand-held notes failed: {unavailable}."
-        message = (
+        message = _(
             "The notes cannot be printed on this server at the moment: the software that makes the PDF is "
             "missing a part. The record itself is safe. Please tell your system administrator."
         )

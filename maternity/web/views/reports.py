@@ -4,6 +4,11 @@ the list of its active records with what is missing or implausible in each.
 Only a practitioner acting for the location sees them (`professional_view`): the figures are always the
 acting location's own. Each table can be downloaded as CSV with `?export=<table>.csv`, written by
 `maternity.http.csv_export` (which neutralises cells that a spreadsheet would run as formulas).
+
+A CSV download is a spreadsheet for people: its column headers and row labels are in the language of the
+page it is downloaded from, like the page. What a program might read in it stays as it is in every
+language: dates as ISO 8601 (2026-12-04), numbers as numbers (a decimal point), the rules' codes. The audit
+trail's words stay English.
 """
 
 from datetime import date
@@ -14,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from maternity.charts.reports import bar_chart_svg
 from maternity.database.replicas import lag_tolerant
@@ -25,6 +32,7 @@ from ...models import AccessAction
 from ..acting import professional_view
 
 PAGE_SIZE = 25
+BIRTHS = ngettext_lazy("%(count)d birth", "%(count)d births", "count")
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -45,51 +53,54 @@ def chosen_period(params, today: date) -> tuple[reports.Period, str]:
     start = _parse_date(raw_from) if raw_from else default.start
     end = _parse_date(raw_to) if raw_to else default.end
     if start is None or end is None:
-        return default, "A date could not be read (use YYYY-MM-DD): showing the last 12 months."
+        return default, _("A date could not be read (use YYYY-MM-DD): showing the last 12 months.")
     if end < start:
-        return default, "The period ends before it starts: showing the last 12 months."
+        return default, _("The period ends before it starts: showing the last 12 months.")
     return reports.Period(start, end), ""
 
 
 def report_tables(report: reports.LocationReport) -> dict[str, tuple[list[str], list[list]]]:
-    """Each exportable table: its header and rows, as on the page."""
+    """Each exportable table: its header and rows, as on the page, in the page's language (dates ISO)."""
     births, booking, sfh, postnatal = report.births, report.booking, report.sfh, report.postnatal
     return {
         "expected-births": (
-            ["Week from", "Week to", "Expected births"],
+            [_("Week from"), _("Week to"), _("Expected births")],
             [[t.start.isoformat(), t.end.isoformat(), t.count] for t in report.expected],
         ),
-        "births-by-outcome": (["Outcome", "Births"], [[t.label, t.count] for t in births.by_outcome]),
-        "births-by-mode": (["Mode of birth", "Births"], [[t.label, t.count] for t in births.by_mode]),
+        "births-by-outcome": ([_("Outcome"), _("Births")], [[t.label, t.count] for t in births.by_outcome]),
+        "births-by-mode": ([_("Mode of birth"), _("Births")], [[t.label, t.count] for t in births.by_mode]),
         "booking-gestation": (
-            ["Gestation at booking", "Pregnancies"],
-            [[t.label, t.count] for t in booking.bands] + [["Median", booking.median]],
+            [_("Gestation at booking"), _("Pregnancies")],
+            [[t.label, t.count] for t in booking.bands] + [[_("Median"), booking.median]],
         ),
         "postnatal": (
-            ["Postnatal care", "Number"],
+            [_("Postnatal care"), _("Number")],
             [
-                ["Mothers' visits", postnatal.mother_visits],
-                ["Mothers visited", postnatal.mothers],
-                ["Mothers whose mood was checked (EPDS)", postnatal.mood_checked],
-                ["Of them flagged (EPDS 13 or more, or item 10)", postnatal.mood_flagged],
-                ["Mothers discharged from postnatal care", postnatal.discharged],
-                ["Babies' visits", postnatal.baby_visits],
-                ["Babies visited", postnatal.babies],
-                ["Babies who lost more than 10% of their birth weight", postnatal.weight_loss_flagged],
+                [_("Mothers' visits"), postnatal.mother_visits],
+                [_("Mothers visited"), postnatal.mothers],
+                [_("Mothers whose mood was checked (EPDS)"), postnatal.mood_checked],
+                [_("Of them flagged (EPDS 13 or more, or item 10)"), postnatal.mood_flagged],
+                [_("Mothers discharged from postnatal care"), postnatal.discharged],
+                [_("Babies' visits"), postnatal.baby_visits],
+                [_("Babies visited"), postnatal.babies],
+                [
+                    _("Babies who lost more than %(percent)s%% of their birth weight") % {"percent": 10},
+                    postnatal.weight_loss_flagged,
+                ],
             ],
         ),
         "summary": (
-            ["Figure", "Value"],
+            [_("Figure"), _("Value")],
             [
-                ["Active pregnancies", report.active],
-                ["Period from", report.period.start.isoformat()],
-                ["Period to", report.period.end.isoformat()],
-                ["Births in the period", births.total],
-                ["Pregnancies booked in the period", booking.booked],
-                ["Median gestation at booking", booking.median],
-                ["Active records with an SFH the standard covers", sfh.measured],
-                ["Of those, last SFH below the 3rd centile", sfh.below_3rd],
-                ["Share below the 3rd centile (%)", "" if sfh.percent is None else sfh.percent],
+                [_("Active pregnancies"), report.active],
+                [_("Period from"), report.period.start.isoformat()],
+                [_("Period to"), report.period.end.isoformat()],
+                [_("Births in the period"), births.total],
+                [_("Pregnancies booked in the period"), booking.booked],
+                [_("Median gestation at booking"), booking.median],
+                [_("Active records with an SFH the standard covers"), sfh.measured],
+                [_("Of those, last SFH below the 3rd centile"), sfh.below_3rd],
+                [_("Share below the 3rd centile (%)"), "" if sfh.percent is None else sfh.percent],
             ],
         ),
     }
@@ -131,34 +142,34 @@ def reports_page(request):
         "expected": bar_chart_svg(
             [(t.label, t.count) for t in report.expected],
             chart_id="chart-expected",
-            title="Expected births per week, next 12 weeks",
-            x_label="Week (by agreed EDD)",
-            y_label="Expected births",
-            unit="expected births",
+            title=_("Expected births per week, next 12 weeks"),
+            x_label=_("Week (by agreed EDD)"),
+            y_label=_("Expected births"),
+            unit=ngettext_lazy("%(count)d expected birth", "%(count)d expected births", "count"),
         ),
         "outcome": bar_chart_svg(
             [(t.label, t.count) for t in report.births.by_outcome],
             chart_id="chart-outcome",
-            title="Births in the period by outcome",
-            x_label="Outcome",
-            y_label="Births",
-            unit="births",
+            title=_("Births in the period by outcome"),
+            x_label=_("Outcome"),
+            y_label=_("Births"),
+            unit=BIRTHS,
         ),
         "mode": bar_chart_svg(
             [(t.label, t.count) for t in report.births.by_mode],
             chart_id="chart-mode",
-            title="Births in the period by mode of birth",
-            x_label="Mode of birth",
-            y_label="Births",
-            unit="births",
+            title=_("Births in the period by mode of birth"),
+            x_label=_("Mode of birth"),
+            y_label=_("Births"),
+            unit=BIRTHS,
         ),
         "booking": bar_chart_svg(
             [(t.label, t.count) for t in report.booking.bands],
             chart_id="chart-booking",
-            title="Gestation at booking, pregnancies booked in the period",
-            x_label="Gestation at the first appointment",
-            y_label="Pregnancies",
-            unit="pregnancies",
+            title=_("Gestation at booking, pregnancies booked in the period"),
+            x_label=_("Gestation at the first appointment"),
+            y_label=_("Pregnancies"),
+            unit=ngettext_lazy("%(count)d pregnancy", "%(count)d pregnancies", "count"),
         ),
     }
     return render(
@@ -179,7 +190,14 @@ def reports_page(request):
 def quality_tables(summary, results) -> dict[str, tuple[list[str], list[list]]]:
     return {
         "records": (
-            ["Record", "Name", "National ID", "Completeness (%)", "Rules passed", "Missing or implausible"],
+            [
+                _("Record"),
+                _("Name"),
+                _("National ID"),
+                _("Completeness (%)"),
+                _("Rules passed"),
+                _("Missing or implausible"),
+            ],
             [
                 [
                     str(r.facts.record_id),
@@ -193,7 +211,7 @@ def quality_tables(summary, results) -> dict[str, tuple[list[str], list[list]]]:
             ],
         ),
         "rules": (
-            ["Rule", "Checks", "Records failing"],
+            [_("Rule"), _("Checks"), _("Records failing")],
             [[c.rule.code, c.rule.description, c.failing] for c in summary.by_rule],
         ),
     }
