@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from maternity.admin.base import HistoryAdmin, object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, client_ip, is_location_admin
@@ -27,8 +29,14 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
         max_length=ANSWER_MAX_LENGTH,
-        help_text="She reads this in her portal, under her access log, with your name. Plain words, please.",
+        label=gettext_lazy("Answer"),
+        help_text=gettext_lazy(
+            "She reads this in her portal, under her access log, with your name. Plain words, please."
+        ),
     )
+
+
+ANSWERED_ALREADY = gettext_noop("This question has been answered already.")
 
 
 def _question_id(object_id: str) -> int:
@@ -62,16 +70,18 @@ class AccessQuestionAdmin(HistoryAdmin):
     readonly_fields = fields
     answer_template = "admin/portal/accessquestion/answer.html"
 
-    @admin.display(description="question")
+    @admin.display(description=gettext_lazy("question"))
     def short_question(self, question: AccessQuestion) -> str:
         return question.question[:80]
 
-    @admin.display(description="answer")
+    @admin.display(description=gettext_lazy("answer"))
     def answer_link(self, question: AccessQuestion):
         if question.status != QuestionStatus.OPEN:
-            return "Answered"
+            return _("Answered")
         return format_html(
-            '<a href="{}">Answer…</a>', reverse("admin:portal_accessquestion_answer", args=[question.pk])
+            '<a href="{}">{}</a>',
+            reverse("admin:portal_accessquestion_answer", args=[question.pk]),
+            _("Answer…"),
         )
 
     def has_view_permission(self, request, obj=None):
@@ -122,9 +132,10 @@ class AccessQuestionAdmin(HistoryAdmin):
             detail=f"Question #{question.pk} about audit entry #{question.entry_id}.",
         )
         form = AnswerForm(request.POST if request.method == "POST" else None)
-        error = ""
+        error = refused = ""  # what the admin reads; what the audit trail keeps (in English)
         if question.status != QuestionStatus.OPEN:
-            error = "This question has been answered already."
+            refused = ANSWERED_ALREADY
+            error = _(ANSWERED_ALREADY)
         elif form.is_valid():
             try:
                 access_question_answer(
@@ -134,17 +145,20 @@ class AccessQuestionAdmin(HistoryAdmin):
                     ip=client_ip(request),
                 )
             except (Invalid, NotAllowed, NotFound) as refusal:
-                error = refusal.message
+                error = refused = refusal.message
             else:
                 request.audit = None  # the service wrote this request's entry
-                messages.success(request, f"Question {question.pk} answered: she can read the answer now.")
+                messages.success(
+                    request,
+                    _("Question %(id)s answered: she can read the answer now.") % {"id": question.pk},
+                )
                 return redirect("admin:portal_accessquestion_changelist")
         if request.method == "POST":
             request.audit.status_code = 400
-            request.audit.add_detail(f"Answer refused: {error or 'the form has errors'}.")
+            request.audit.add_detail(f"Answer refused: {refused or 'the form has errors'}.")
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Answer question {question.pk}",
+            "title": _("Answer question %(id)s") % {"id": question.pk},
             "opts": self.model._meta,
             "question": question,
             "form": form,

@@ -9,6 +9,7 @@ entry in the audit trail (`portal/access_questions.py`).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 QUESTION_MAX_LENGTH = 2000
@@ -16,8 +17,8 @@ ANSWER_MAX_LENGTH = 4000
 
 
 class QuestionStatus(models.TextChoices):
-    OPEN = "OPEN", "Open"
-    ANSWERED = "ANSWERED", "Answered"
+    OPEN = "OPEN", gettext_lazy("Open")
+    ANSWERED = "ANSWERED", gettext_lazy("Answered")
 
 
 class AccessQuestion(models.Model):
@@ -26,10 +27,13 @@ class AccessQuestion(models.Model):
         "maternity.Pregnancy", on_delete=models.CASCADE, related_name="access_questions"
     )
     entry_id = models.BigIntegerField(
-        "audit entry", help_text="The access-log entry she asked about (the audit trail is never deleted)."
+        gettext_lazy("audit entry"),
+        help_text=gettext_lazy("The access-log entry she asked about (the audit trail is never deleted)."),
     )
-    entry_at = models.DateTimeField("entry's time")
-    entry_text = models.TextField("what she saw", help_text="The entry as her access log showed it to her.")
+    entry_at = models.DateTimeField(gettext_lazy("entry's time"))
+    entry_text = models.TextField(
+        gettext_lazy("what she saw"), help_text=gettext_lazy("The entry as her access log showed it to her.")
+    )
     question = models.TextField(max_length=QUESTION_MAX_LENGTH)
     care_location = models.ForeignKey(
         "maternity.CareLocation",
@@ -37,7 +41,9 @@ class AccessQuestion(models.Model):
         null=True,
         blank=True,
         related_name="access_questions",
-        help_text="Where the question goes: the Care Location named in the entry (none: superusers answer).",
+        help_text=gettext_lazy(
+            "Where the question goes: the Care Location named in the entry (none: superusers answer)."
+        ),
     )
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -49,7 +55,7 @@ class AccessQuestion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_by_name = models.CharField(
-        max_length=200, blank=True, help_text="Kept when the account is gone."
+        max_length=200, blank=True, help_text=gettext_lazy("Kept when the account is gone.")
     )
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -76,12 +82,14 @@ class NotificationPreference(models.Model):
     )
     email = models.EmailField(blank=True)
     on_break_glass = models.BooleanField(
-        "when someone breaks the glass",
+        gettext_lazy("when someone breaks the glass"),
         default=False,
-        help_text="Email her when break glass opens her record.",
+        help_text=gettext_lazy("Email her when break glass opens her record."),
     )
     on_birth_plan_read = models.BooleanField(
-        "when her birth plan is read", default=False, help_text="Email her when her midwife reads her plan."
+        gettext_lazy("when her birth plan is read"),
+        default=False,
+        help_text=gettext_lazy("Email her when her midwife reads her plan."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     # The language code of her portal pages when she last saved these choices or signed in ("nb", "en"):

@@ -5,6 +5,8 @@ from uuid import UUID
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..audit.note import start_audit
 from ..models import (
@@ -18,7 +20,7 @@ from .scope import administered_location_ids, is_location_admin, location_filter
 
 
 class AuditCareLocationFilter(admin.SimpleListFilter):
-    title = "care location"
+    title = gettext_lazy("care location")
     parameter_name = "care_location"
 
     def lookups(self, request, model_admin):
@@ -52,7 +54,9 @@ class AccessLogAdmin(ReadOnlyAdmin):
     # 3 million entries), while these need no query and keep a listing to the partitions of its months.
     list_filter = ["at", "action", "outcome", "reason_code", AuditCareLocationFilter]  # (choices: no query)
     search_fields = ["username", "acting_user_name", "=request_id", "client_id"]
-    search_help_text = "A record id, a user name, an acting user's name, a request id or a client id."
+    search_help_text = gettext_lazy(
+        "A record id, a user name, an acting user's name, a request id or a client id."
+    )
     show_full_result_count = False
     list_per_page = 100
     actions = None
@@ -86,29 +90,32 @@ class AccessLogAdmin(ReadOnlyAdmin):
     # The references have no database constraint (the record may be deleted): show the ids as they are,
     # never follow them, so no row costs a query.
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_ref(self, entry: AccessLog):
         return entry.record_id
 
-    @admin.display(description="person id")
+    @admin.display(description=gettext_lazy("person id"))
     def person_ref(self, entry: AccessLog):
         return entry.person_id
 
-    @admin.display(description="user id")
+    @admin.display(description=gettext_lazy("user id"))
     def user_ref(self, entry: AccessLog):
         return entry.user_id
 
-    @admin.display(description="care location id")
+    @admin.display(description=gettext_lazy("care location id"))
     def care_location_ref(self, entry: AccessLog):
         return entry.care_location_id
 
-    @admin.display(description="who", ordering="username")
+    @admin.display(description=gettext_lazy("who"), ordering="username")
     def who(self, entry: AccessLog) -> str:
         if entry.acting_user_name and entry.username:
-            return f"{entry.acting_user_name} (via {entry.username})"
+            return _("%(name)s (via %(username)s)") % {
+                "name": entry.acting_user_name,
+                "username": entry.username,
+            }
         return entry.acting_user_name or entry.username
 
-    @admin.display(description="reason")
+    @admin.display(description=gettext_lazy("reason"))
     def short_reason(self, entry: AccessLog) -> str:
         code = f"[{entry.reason_code}] " if entry.reason_code else ""
         return Truncator(f"{code}{entry.reason}").chars(60)

@@ -11,6 +11,7 @@ address, a data-quality finding."""
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .. import services
 from ..models import CareLocation
@@ -22,11 +23,14 @@ DETAILS = ["name", "org_nr", "kind", "active"]
 
 
 class MissingContactFilter(admin.SimpleListFilter):
-    title = "contact details"
+    title = gettext_lazy("contact details")
     parameter_name = "contact"
 
     def lookups(self, request, model_admin):
-        return [("missing", "No phone or no address"), ("complete", "Phone and address")]
+        return [
+            ("missing", gettext_lazy("No phone or no address")),
+            ("complete", gettext_lazy("Phone and address")),
+        ]
 
     def queryset(self, request, queryset):
         missing = Q(phone="") | Q(address="")
@@ -43,7 +47,7 @@ class CareLocationAdmin(HistoryAdmin):
     list_filter = ["kind", "active", MissingContactFilter]
     search_fields = ["name", "org_nr"]
 
-    @admin.display(boolean=True, description="phone and address")
+    @admin.display(boolean=True, description=gettext_lazy("phone and address"))
     def contact_complete(self, obj: CareLocation) -> bool:
         return not obj.missing_contact
 

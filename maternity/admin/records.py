@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import services
 from ..errors import NotAllowed, NotFound, RecordError
@@ -32,7 +34,9 @@ class DeleteRecordForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         max_length=2000,
-        help_text="Why the whole record is deleted (e.g. made for the wrong person). Kept in the audit log.",
+        help_text=gettext_lazy(
+            "Why the whole record is deleted (e.g. made for the wrong person). Kept in the audit log."
+        ),
     )
 
 
@@ -90,7 +94,7 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    @admin.display(description="Name", ordering="mother__name")
+    @admin.display(description=gettext_lazy("Name"), ordering="mother__name")
     def name(self, record: Pregnancy) -> str:
         """The pregnant person's name, as her record's key demographics give it."""
         try:
@@ -102,7 +106,7 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
         user = request.user
         return user.is_active and user.is_staff and (user.is_superuser or is_location_admin(request))
 
-    @admin.action(description="Delete the whole record…", permissions=["record_delete"])
+    @admin.action(description=gettext_lazy("Delete the whole record…"), permissions=["record_delete"])
     def delete_whole_record(self, request, queryset):
         return self._delete_records(request, queryset)
 
@@ -156,7 +160,7 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
-            "title": "Delete the whole record" if len(records) == 1 else "Delete whole records",
+            "title": _("Delete the whole record") if len(records) == 1 else _("Delete whole records"),
             "opts": opts,
             "items": items,
             "deletable": deletable,
@@ -174,19 +178,34 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
                 record_id=record.pk, user=request.user, reason=reason, ip=client_ip(request)
             )
         except NotAllowed as error:  # the service has audited the refusal
-            self.message_user(request, f"Record {record.pk} was not deleted: {error.message}", messages.ERROR)
+            self.message_user(request, _not_deleted(record, error), messages.ERROR)
         except NotFound:
-            self.message_user(request, f"Record {record.pk} no longer exists.", messages.WARNING)
+            self.message_user(
+                request, _("Record %(id)s no longer exists.") % {"id": record.pk}, messages.WARNING
+            )
         except RecordError as error:
-            self.message_user(request, f"Record {record.pk} was not deleted: {error.message}", messages.ERROR)
+            self.message_user(request, _not_deleted(record, error), messages.ERROR)
         else:
             self.message_user(
                 request,
-                f"Deleted record {record.pk} of {record.person.identifier_value}: {counts['resources']} "
-                f"resources, {counts['versions']} versions, {counts['events']} events, "
-                f"{counts['stakeholders']} stakeholders.",
+                _(
+                    "Deleted record %(id)s of %(person)s: %(resources)s resources, %(versions)s versions, "
+                    "%(events)s events, %(stakeholders)s stakeholders."
+                )
+                % {
+                    "id": record.pk,
+                    "person": record.person.identifier_value,
+                    "resources": counts["resources"],
+                    "versions": counts["versions"],
+                    "events": counts["events"],
+                    "stakeholders": counts["stakeholders"],
+                },
                 messages.SUCCESS,
             )
+
+
+def _not_deleted(record: Pregnancy, error: RecordError) -> str:
+    return _("Record %(id)s was not deleted: %(reason)s") % {"id": record.pk, "reason": error.message}
 
 
 # The audit trail: read-only for everyone; reading it is itself audited.

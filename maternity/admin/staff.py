@@ -8,12 +8,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .. import services
 from ..errors import RecordError
 from ..models import CareLocation, Practitioner
 from ..services.staff import check_hpr_nr, check_new_login
 from .scope import administered_location_ids, is_location_admin, location_filter_id
+
+# What an action did: the admin's log keeps it in English (it is stored); the admin reads it translated.
+ADMIN_OF = gettext_noop("Admin of %(names)s.")
+NO_LONGER_ADMIN_OF = gettext_noop("No longer admin of %(names)s.")
+REMOVED = gettext_noop("Removed from %(names)s.")
+REMOVED_AND_DEACTIVATED = gettext_noop("Removed from %(names)s. Deactivated: no Care Location left.")
 
 
 def _locations_for(request):
@@ -27,6 +35,7 @@ class StaffChangeForm(forms.ModelForm):
     class Meta:
         model = Practitioner
         fields = ["display_name", "hpr_nr", "role_code"]
+        labels = {"display_name": gettext_lazy("Display name"), "role_code": gettext_lazy("Role code")}
 
     def clean_hpr_nr(self):
         try:
@@ -39,13 +48,19 @@ class StaffAddForm(StaffChangeForm):
     """A new user and practitioner at one of the admin's locations, with a first password the admin hands
     over in person (no email is sent)."""
 
-    care_location = forms.ModelChoiceField(queryset=CareLocation.objects.none(), empty_label=None)
-    username = forms.CharField(max_length=150)
-    email = forms.EmailField(required=False)
-    password1 = forms.CharField(label="First password", strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label="First password again", strip=False, widget=forms.PasswordInput)
+    care_location = forms.ModelChoiceField(
+        queryset=CareLocation.objects.none(), empty_label=None, label=gettext_lazy("Care location")
+    )
+    username = forms.CharField(max_length=150, label=gettext_lazy("Username"))
+    email = forms.EmailField(required=False, label=gettext_lazy("Email"))
+    password1 = forms.CharField(label=gettext_lazy("First password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(
+        label=gettext_lazy("First password again"), strip=False, widget=forms.PasswordInput
+    )
     location_admin = forms.BooleanField(
-        required=False, label="Location admin", help_text="May manage this location in the admin."
+        required=False,
+        label=gettext_lazy("Location admin"),
+        help_text=gettext_lazy("May manage this location in the admin."),
     )
 
     class Meta(StaffChangeForm.Meta):
@@ -55,7 +70,7 @@ class StaffAddForm(StaffChangeForm):
         cleaned = super().clean()
         password, again = cleaned.get("password1"), cleaned.get("password2")
         if password and again and password != again:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password and cleaned.get("username"):
             try:
                 check_new_login(
@@ -69,7 +84,7 @@ class StaffAddForm(StaffChangeForm):
 class StaffLocationFilter(admin.SimpleListFilter):
     """By Care Location; a location admin is offered only their own."""
 
-    title = "care location"
+    title = gettext_lazy("care location")
     parameter_name = "care_location"
 
     def lookups(self, request, model_admin):
@@ -93,7 +108,7 @@ class StaffAdmin(admin.ModelAdmin):
     ]
     list_filter = [StaffLocationFilter, "user__is_active"]
     search_fields = ["display_name", "hpr_nr", "user__username"]
-    search_help_text = "A name, a professional (HPR) number or a user name."
+    search_help_text = gettext_lazy("A name, a professional (HPR) number or a user name.")
     ordering = ["display_name"]
     actions = ["make_location_admin", "revoke_location_admin", "remove_from_location"]
     add_fields = [
@@ -197,22 +212,22 @@ class StaffAdmin(admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description="user name", ordering="user__username")
+    @admin.display(description=gettext_lazy("user name"), ordering="user__username")
     def username(self, practitioner: Practitioner) -> str:
         return practitioner.user.username
 
-    @admin.display(description="care locations")
+    @admin.display(description=gettext_lazy("care locations"))
     def locations(self, practitioner: Practitioner) -> str:
         groups = practitioner.user.groups.all()
         return ", ".join(
             sorted(group.care_location.name for group in groups if hasattr(group, "care_location"))
         )
 
-    @admin.display(description="location admin of")
+    @admin.display(description=gettext_lazy("location admin of"))
     def location_admin(self, practitioner: Practitioner) -> str:
         return ", ".join(sorted(location.name for location in practitioner.user.administered_locations.all()))
 
-    @admin.display(description="active", boolean=True, ordering="user__is_active")
+    @admin.display(description=gettext_lazy("active"), boolean=True, ordering="user__is_active")
     def active(self, practitioner: Practitioner) -> bool:
         return practitioner.user.is_active
 
@@ -228,29 +243,30 @@ class StaffAdmin(admin.ModelAdmin):
         mine = set(administered_location_ids(request))
         return [location for location in theirs if location.pk in mine]
 
-    @admin.action(description="Make location admin", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Make location admin"), permissions=["manage"])
     def make_location_admin(self, request, queryset):
         self._set_admin(request, queryset, admin=True)
 
-    @admin.action(description="No longer location admin", permissions=["manage"])
+    @admin.action(description=gettext_lazy("No longer location admin"), permissions=["manage"])
     def revoke_location_admin(self, request, queryset):
         self._set_admin(request, queryset, admin=False)
 
     def _set_admin(self, request, queryset, *, admin: bool) -> None:
         for practitioner in queryset:
             if not admin and practitioner.user_id == request.user.pk:
-                self.message_user(request, "You cannot take your own admin role away.", messages.ERROR)
+                self.message_user(request, _("You cannot take your own admin role away."), messages.ERROR)
                 continue
             locations = self._shared_locations(request, practitioner)
             for location in locations:
                 services.staff_set_location_admin(user=practitioner.user, care_location=location, admin=admin)
-            names = ", ".join(location.name for location in locations)
-            done = f"Admin of {names}." if admin else f"No longer admin of {names}."
-            self.log_change(request, practitioner, done)
-            self.message_user(request, f"{practitioner}: {done}", messages.SUCCESS)
+            names = {"names": ", ".join(location.name for location in locations)}
+            done = ADMIN_OF if admin else NO_LONGER_ADMIN_OF
+            self.log_change(request, practitioner, done % names)  # the admin's log is kept, so in English
+            self.message_user(request, f"{practitioner}: {_(done) % names}", messages.SUCCESS)
 
     @admin.action(
-        description="Remove from the location (deactivate when it was their last)", permissions=["manage"]
+        description=gettext_lazy("Remove from the location (deactivate when it was their last)"),
+        permissions=["manage"],
     )
     def remove_from_location(self, request, queryset):
         for practitioner in queryset:
@@ -262,7 +278,7 @@ class StaffAdmin(admin.ModelAdmin):
             except RecordError as error:
                 self.message_user(request, f"{practitioner}: {error.message}", messages.ERROR)
                 continue
-            names = ", ".join(location.name for location in locations)
-            done = f"Removed from {names}." + (" Deactivated: no Care Location left." if deactivated else "")
-            self.log_change(request, practitioner, done)
-            self.message_user(request, f"{practitioner}: {done}", messages.SUCCESS)
+            names = {"names": ", ".join(location.name for location in locations)}
+            done = REMOVED_AND_DEACTIVATED if deactivated else REMOVED
+            self.log_change(request, practitioner, done % names)  # the admin's log is kept, so in English
+            self.message_user(request, f"{practitioner}: {_(done) % names}", messages.SUCCESS)

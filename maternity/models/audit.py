@@ -16,24 +16,25 @@ is the primary key Django knows.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class AccessAction(models.TextChoices):
-    READ = "READ", "Read the record"
-    HISTORY = "HISTORY", "Read the record's history"
-    WRITE = "WRITE", "Changed the record"
-    CREATE = "CREATE", "Created a record"
-    STATUS_CHANGE = "STATUS_CHANGE", "Changed the record's status"
-    PULL_CARE = "PULL_CARE", "Pulled active care"
-    FIND = "FIND", "Found the record by its keys"
-    BREAK_GLASS = "BREAK_GLASS", "Broke glass to find the record"
-    FIND_ALL = "FIND_ALL", "Listed the person's pregnancies"
-    PATIENT_LOOKUP = "PATIENT_LOOKUP", "Looked up a person's records"
-    LIST = "LIST", "Listed records"
-    DELETE = "DELETE", "Deleted the whole record"
-    AUDIT_READ = "AUDIT_READ", "Read the audit trail"
-    EVENTS = "EVENTS", "Read the event feed"
-    SUBSCRIPTION = "SUBSCRIPTION", "Managed a webhook subscription"
+    READ = "READ", gettext_lazy("Read the record")
+    HISTORY = "HISTORY", gettext_lazy("Read the record's history")
+    WRITE = "WRITE", gettext_lazy("Changed the record")
+    CREATE = "CREATE", gettext_lazy("Created a record")
+    STATUS_CHANGE = "STATUS_CHANGE", gettext_lazy("Changed the record's status")
+    PULL_CARE = "PULL_CARE", gettext_lazy("Pulled active care")
+    FIND = "FIND", gettext_lazy("Found the record by its keys")
+    BREAK_GLASS = "BREAK_GLASS", gettext_lazy("Broke glass to find the record")
+    FIND_ALL = "FIND_ALL", gettext_lazy("Listed the person's pregnancies")
+    PATIENT_LOOKUP = "PATIENT_LOOKUP", gettext_lazy("Looked up a person's records")
+    LIST = "LIST", gettext_lazy("Listed records")
+    DELETE = "DELETE", gettext_lazy("Deleted the whole record")
+    AUDIT_READ = "AUDIT_READ", gettext_lazy("Read the audit trail")
+    EVENTS = "EVENTS", gettext_lazy("Read the event feed")
+    SUBSCRIPTION = "SUBSCRIPTION", gettext_lazy("Managed a webhook subscription")
 
 
 class BreakGlassReason(models.TextChoices):
@@ -41,17 +42,17 @@ class BreakGlassReason(models.TextChoices):
     self-authorised access ("selvautorisasjon") asks for a coded reason beside the free text, so that the
     accesses can be followed up by reason. docs/spine.md lists them with the API's shape."""
 
-    EMERGENCY = "EMERGENCY", "Emergency care or acute admission"
-    LABOUR = "LABOUR", "In labour or giving birth at this location"
-    TRANSFER = "TRANSFER", "Care transferred or referral received"
-    PATIENT_REQUEST = "PATIENT_REQUEST", "At her request or with her consent"
-    OTHER = "OTHER", "Other reason (explained in the text)"
+    EMERGENCY = "EMERGENCY", gettext_lazy("Emergency care or acute admission")
+    LABOUR = "LABOUR", gettext_lazy("In labour or giving birth at this location")
+    TRANSFER = "TRANSFER", gettext_lazy("Care transferred or referral received")
+    PATIENT_REQUEST = "PATIENT_REQUEST", gettext_lazy("At her request or with her consent")
+    OTHER = "OTHER", gettext_lazy("Other reason (explained in the text)")
 
 
 class AccessOutcome(models.TextChoices):
-    ALLOWED = "ALLOWED", "Allowed"
-    DENIED = "DENIED", "Denied"  # 401, 403, 404: who was asking may not do this
-    REJECTED = "REJECTED", "Rejected"  # 400, 409, 413...: the request itself was wrong or stale
+    ALLOWED = "ALLOWED", gettext_lazy("Allowed")
+    DENIED = "DENIED", gettext_lazy("Denied")  # 401, 403, 404: who was asking may not do this
+    REJECTED = "REJECTED", gettext_lazy("Rejected")  # 400, 409, 413...: the request itself was wrong or stale
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -86,11 +87,13 @@ class AccessLog(models.Model):
         null=True,
         blank=True,
         related_name="access_log",
-        help_text="Whose record: kept also when no single record was involved (find, lookup).",
+        help_text=gettext_lazy("Whose record: kept also when no single record was involved (find, lookup)."),
     )
     resource_type = models.CharField(max_length=40, blank=True)
 
-    user_type = models.CharField(max_length=30, blank=True, help_text="Empty for an anonymous caller.")
+    user_type = models.CharField(
+        max_length=30, blank=True, help_text=gettext_lazy("Empty for an anonymous caller.")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -111,11 +114,15 @@ class AccessLog(models.Model):
     )
     org_nr = models.CharField(max_length=40, blank=True)
     org_name = models.CharField(max_length=200, blank=True)
-    client_id = models.CharField(max_length=100, blank=True, help_text="The client system's OAuth id.")
+    client_id = models.CharField(
+        max_length=100, blank=True, help_text=gettext_lazy("The client system's OAuth id.")
+    )
     acting_user_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The person behind the request: a client system's acting user, or whoever is signed in.",
+        help_text=gettext_lazy(
+            "The person behind the request: a client system's acting user, or whoever is signed in."
+        ),
     )
     acting_user_id = models.CharField(max_length=40, blank=True)
     source_system = models.CharField(max_length=512, blank=True)
@@ -124,10 +131,12 @@ class AccessLog(models.Model):
         max_length=40,
         blank=True,
         choices=BreakGlassReason.choices,
-        help_text="The break-glass reason code the caller gave (as sent, also when it was refused).",
+        help_text=gettext_lazy(
+            "The break-glass reason code the caller gave (as sent, also when it was refused)."
+        ),
     )
-    reason = models.TextField(blank=True, help_text="The break-glass reason the caller gave.")
-    detail = models.TextField(blank=True, help_text="What happened, or why it was refused.")
+    reason = models.TextField(blank=True, help_text=gettext_lazy("The break-glass reason the caller gave."))
+    detail = models.TextField(blank=True, help_text=gettext_lazy("What happened, or why it was refused."))
     request_id = models.CharField(max_length=64, blank=True)
     client_event_id = models.CharField(max_length=128, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -4,26 +4,27 @@ its version); a visit recorded against it marks it ATTENDED and names the visit.
 once its day has passed is missed (`maternity.rules.bookings`), which is read, never stored."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .base import ListResource
 from .validators import between
 
 
 class VisitKind(models.TextChoices):
-    BOOKING = "BOOKING", "Booking visit"
-    ANTENATAL = "ANTENATAL", "Antenatal check"
-    ULTRASOUND = "ULTRASOUND", "Ultrasound scan"
-    GLUCOSE_TEST = "GLUCOSE_TEST", "Glucose tolerance test"
-    ANTI_D = "ANTI_D", "Anti-D prophylaxis"
-    INDUCTION = "INDUCTION", "Induction of labour"
-    POSTNATAL = "POSTNATAL", "Postnatal visit"
-    OTHER = "OTHER", "Other"
+    BOOKING = "BOOKING", gettext_lazy("Booking visit")
+    ANTENATAL = "ANTENATAL", gettext_lazy("Antenatal check")
+    ULTRASOUND = "ULTRASOUND", gettext_lazy("Ultrasound scan")
+    GLUCOSE_TEST = "GLUCOSE_TEST", gettext_lazy("Glucose tolerance test")
+    ANTI_D = "ANTI_D", gettext_lazy("Anti-D prophylaxis")
+    INDUCTION = "INDUCTION", gettext_lazy("Induction of labour")
+    POSTNATAL = "POSTNATAL", gettext_lazy("Postnatal visit")
+    OTHER = "OTHER", gettext_lazy("Other")
 
 
 class BookingStatus(models.TextChoices):
-    BOOKED = "BOOKED", "Booked"
-    CANCELLED = "CANCELLED", "Cancelled"
-    ATTENDED = "ATTENDED", "Attended"
+    BOOKED = "BOOKED", gettext_lazy("Booked")
+    CANCELLED = "CANCELLED", gettext_lazy("Cancelled")
+    ATTENDED = "ATTENDED", gettext_lazy("Attended")
 
 
 class Booking(ListResource):

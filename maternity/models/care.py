@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -15,18 +16,22 @@ if TYPE_CHECKING:
 
 
 class CareLocationKind(models.TextChoices):
-    HOSPITAL_WARD = "HOSPITAL_WARD", "Hospital maternity ward"
-    MIDWIFE_LED_UNIT = "MIDWIFE_LED_UNIT", "Midwife-led unit"
-    COMMUNITY_TEAM = "COMMUNITY_TEAM", "Community midwifery team"
-    GP_PRACTICE = "GP_PRACTICE", "GP practice"
-    HEALTH_CENTRE = "HEALTH_CENTRE", "Maternity health centre"
-    OTHER = "OTHER", "Other"
+    HOSPITAL_WARD = "HOSPITAL_WARD", gettext_lazy("Hospital maternity ward")
+    MIDWIFE_LED_UNIT = "MIDWIFE_LED_UNIT", gettext_lazy("Midwife-led unit")
+    COMMUNITY_TEAM = "COMMUNITY_TEAM", gettext_lazy("Community midwifery team")
+    GP_PRACTICE = "GP_PRACTICE", gettext_lazy("GP practice")
+    HEALTH_CENTRE = "HEALTH_CENTRE", gettext_lazy("Maternity health centre")
+    OTHER = "OTHER", gettext_lazy("Other")
 
 
-PHONE_HELP = 'Digits and spaces, with "+" and the country code first if you like: "+47 73 86 80 00".'
+PHONE_HELP = gettext_lazy(
+    'Digits and spaces, with "+" and the country code first if you like: "+47 73 86 80 00".'
+)
 phone_number = RegexValidator(
     r"^\+?[0-9][0-9 ]+[0-9]$",
-    'A phone number is digits and spaces, with at most one "+" at the start, e.g. "+47 73 86 80 00".',
+    gettext_lazy(
+        'A phone number is digits and spaces, with at most one "+" at the start, e.g. "+47 73 86 80 00".'
+    ),
 )
 CONTACT_FIELDS = ["phone", "address", "opening_hours", "urgent_phone"]
 
@@ -46,7 +51,7 @@ class CareLocation(models.Model):
     phone). A location without a phone or an address is a data-quality finding."""
 
     name = models.CharField(max_length=200)
-    org_nr = models.CharField("organisation number", max_length=40, unique=True)
+    org_nr = models.CharField(gettext_lazy("organisation number"), max_length=40, unique=True)
     kind = models.CharField(max_length=30, choices=CareLocationKind.choices, default=CareLocationKind.OTHER)
     active = models.BooleanField(default=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="care_location")
@@ -54,24 +59,28 @@ class CareLocation(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="administered_locations",
-        help_text="Care Location admins: manage this location in the admin.",
+        help_text=gettext_lazy("Care Location admins: manage this location in the admin."),
     )
     phone = models.CharField(max_length=30, blank=True, validators=[phone_number], help_text=PHONE_HELP)
     address = models.CharField(
         max_length=300,
         blank=True,
-        help_text='Where to find it: "Prinsesse Kristinas gate 3, 7030 Trondheim".',
+        help_text=gettext_lazy('Where to find it: "Prinsesse Kristinas gate 3, 7030 Trondheim".'),
     )
     opening_hours = models.CharField(
-        max_length=200, blank=True, help_text='When the phone is answered: "Weekdays 08:00-15:30".'
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy('When the phone is answered: "Weekdays 08:00-15:30".'),
     )
     urgent_phone = models.CharField(
-        "urgent phone",
+        gettext_lazy("urgent phone"),
         max_length=30,
         blank=True,
         validators=[phone_number],
-        help_text="A line answered day and night for urgent worries, e.g. the maternity ward's. Without "
-        "one, the portal tells her to call her location's phone, or 113 in an emergency.",
+        help_text=gettext_lazy(
+            "A line answered day and night for urgent worries, e.g. the maternity ward's. Without "
+            "one, the portal tells her to call her location's phone, or 113 in an emergency."
+        ),
     )
 
     history = HistoricalRecords()
@@ -108,9 +117,9 @@ class Practitioner(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner"
     )
-    hpr_nr = models.CharField("professional number", max_length=40, blank=True, db_index=True)
+    hpr_nr = models.CharField(gettext_lazy("professional number"), max_length=40, blank=True, db_index=True)
     role_code = models.CharField(
-        max_length=10, blank=True, help_text="HPR role, e.g. JO (midwife), LE (doctor)"
+        max_length=10, blank=True, help_text=gettext_lazy("HPR role, e.g. JO (midwife), LE (doctor)")
     )
     display_name = models.CharField(max_length=200)
 

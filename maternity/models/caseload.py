@@ -7,6 +7,7 @@ trigger (and its recount) writes these rows.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class CaseloadSize(models.Model):
@@ -14,7 +15,7 @@ class CaseloadSize(models.Model):
         "maternity.CareLocation", primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     active = models.IntegerField(
-        default=0, help_text="ACTIVE pregnancies whose active Care Location this is."
+        default=0, help_text=gettext_lazy("ACTIVE pregnancies whose active Care Location this is.")
     )
 
     def __str__(self) -> str:

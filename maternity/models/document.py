@@ -7,6 +7,7 @@ afresh. `manage.py verify_documents` compares every document with one built from
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .record import Pregnancy
 
@@ -15,11 +16,15 @@ class RecordDocument(models.Model):
     record = models.OneToOneField(
         Pregnancy, on_delete=models.CASCADE, primary_key=True, related_name="document"
     )
-    revision = models.PositiveBigIntegerField(help_text="The record's revision this document shows.")
-    body = models.TextField(help_text="The whole record as GET record returns it, as compact JSON.")
+    revision = models.PositiveBigIntegerField(
+        help_text=gettext_lazy("The record's revision this document shows.")
+    )
+    body = models.TextField(
+        help_text=gettext_lazy("The whole record as GET record returns it, as compact JSON.")
+    )
 
     class Meta:
-        verbose_name = "record document"
+        verbose_name = gettext_lazy("record document")
 
     def __str__(self) -> str:
         return f"Document of {self.record_id} at revision {self.revision}"

@@ -11,13 +11,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class EventAction(models.TextChoices):
-    CREATED = "CREATED", "Created"
-    UPDATED = "UPDATED", "Updated"
-    ENTERED_IN_ERROR = "ENTERED_IN_ERROR", "Entered in error"
-    STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+    CREATED = "CREATED", gettext_lazy("Created")
+    UPDATED = "UPDATED", gettext_lazy("Updated")
+    ENTERED_IN_ERROR = "ENTERED_IN_ERROR", gettext_lazy("Entered in error")
+    STATUS_CHANGED = "STATUS_CHANGED", gettext_lazy("Status changed")
 
 
 class RecordEvent(models.Model):
@@ -25,7 +26,7 @@ class RecordEvent(models.Model):
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     record = models.ForeignKey("maternity.Pregnancy", on_delete=models.CASCADE, related_name="events")
     resource_type = models.CharField(
-        max_length=40, help_text='Wire name, e.g. "mother"; "record" for the root.'
+        max_length=40, help_text=gettext_lazy('Wire name, e.g. "mother"; "record" for the root.')
     )
     resource_id = models.UUIDField()
     version = models.PositiveIntegerField()
@@ -37,15 +38,21 @@ class RecordEvent(models.Model):
     actor_name = models.CharField(max_length=200, blank=True)
     source_system = models.CharField(max_length=512, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    client_event_id = models.CharField(max_length=128, blank=True, help_text="The caller's nhn-event-id.")
+    client_event_id = models.CharField(
+        max_length=128, blank=True, help_text=gettext_lazy("The caller's nhn-event-id.")
+    )
     request_id = models.CharField(max_length=64, blank=True)
     position = models.BigIntegerField(
         null=True,
         unique=True,
         editable=False,
-        help_text="Commit order, set by the database as the transaction commits (never by Django).",
+        help_text=gettext_lazy(
+            "Commit order, set by the database as the transaction commits (never by Django)."
+        ),
     )
-    committed_at = models.DateTimeField(null=True, editable=False, help_text="Set with `position`.")
+    committed_at = models.DateTimeField(
+        null=True, editable=False, help_text=gettext_lazy("Set with `position`.")
+    )
 
     class Meta:
         ordering = ["sequence"]

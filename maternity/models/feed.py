@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class FeedEntry(models.Model):
@@ -24,10 +25,10 @@ class FeedEntry(models.Model):
         db_column="position",
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="The event, by its commit position.",
+        help_text=gettext_lazy("The event, by its commit position."),
     )
     resource_type = models.CharField(
-        max_length=40, help_text="The event's, so a record filter needs no join."
+        max_length=40, help_text=gettext_lazy("The event's, so a record filter needs no join.")
     )
     group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
     user = models.ForeignKey(
@@ -35,7 +36,7 @@ class FeedEntry(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "feed entries"
+        verbose_name_plural = gettext_lazy("feed entries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(group__isnull=False, user__isnull=True)

@@ -4,43 +4,44 @@ baby (by its `births` item's id) what NHN's birth has no place for: resuscitatio
 with the births and the status change in one step (`maternity.services.delivery`)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .base import SingletonResource
 from .validators import between
 
 
 class LabourOnset(models.TextChoices):
-    SPONTANEOUS = "SPONTANEOUS", "Spontaneous"
-    INDUCED = "INDUCED", "Induced"
-    NO_LABOUR = "NO_LABOUR", "No labour (caesarean before labour)"
+    SPONTANEOUS = "SPONTANEOUS", gettext_lazy("Spontaneous")
+    INDUCED = "INDUCED", gettext_lazy("Induced")
+    NO_LABOUR = "NO_LABOUR", gettext_lazy("No labour (caesarean before labour)")
 
 
 class PerinealTrauma(models.TextChoices):
-    INTACT = "INTACT", "Intact"
-    FIRST_DEGREE = "FIRST_DEGREE", "First-degree tear"
-    SECOND_DEGREE = "SECOND_DEGREE", "Second-degree tear"
-    THIRD_DEGREE = "THIRD_DEGREE", "Third-degree tear"
-    FOURTH_DEGREE = "FOURTH_DEGREE", "Fourth-degree tear"
-    EPISIOTOMY = "EPISIOTOMY", "Episiotomy"
-    NOT_APPLICABLE = "NOT_APPLICABLE", "Not applicable (caesarean)"
+    INTACT = "INTACT", gettext_lazy("Intact")
+    FIRST_DEGREE = "FIRST_DEGREE", gettext_lazy("First-degree tear")
+    SECOND_DEGREE = "SECOND_DEGREE", gettext_lazy("Second-degree tear")
+    THIRD_DEGREE = "THIRD_DEGREE", gettext_lazy("Third-degree tear")
+    FOURTH_DEGREE = "FOURTH_DEGREE", gettext_lazy("Fourth-degree tear")
+    EPISIOTOMY = "EPISIOTOMY", gettext_lazy("Episiotomy")
+    NOT_APPLICABLE = "NOT_APPLICABLE", gettext_lazy("Not applicable (caesarean)")
 
 
 class Analgesia(models.TextChoices):
-    NONE = "NONE", "None"
-    WATER = "WATER", "Water"
+    NONE = "NONE", gettext_lazy("None")
+    WATER = "WATER", gettext_lazy("Water")
     TENS = "TENS", "TENS"
-    NITROUS_OXIDE = "NITROUS_OXIDE", "Nitrous oxide (gas and air)"
-    OPIOID = "OPIOID", "Opioid"
-    EPIDURAL = "EPIDURAL", "Epidural"
-    SPINAL = "SPINAL", "Spinal"
-    PUDENDAL = "PUDENDAL", "Pudendal or local block"
-    GENERAL = "GENERAL", "General anaesthetic"
+    NITROUS_OXIDE = "NITROUS_OXIDE", gettext_lazy("Nitrous oxide (gas and air)")
+    OPIOID = "OPIOID", gettext_lazy("Opioid")
+    EPIDURAL = "EPIDURAL", gettext_lazy("Epidural")
+    SPINAL = "SPINAL", gettext_lazy("Spinal")
+    PUDENDAL = "PUDENDAL", gettext_lazy("Pudendal or local block")
+    GENERAL = "GENERAL", gettext_lazy("General anaesthetic")
 
 
 class Feeding(models.TextChoices):
-    BREAST = "BREAST", "Breast milk only"
-    MIXED = "MIXED", "Breast milk and formula"
-    FORMULA = "FORMULA", "Formula only"
+    BREAST = "BREAST", gettext_lazy("Breast milk only")
+    MIXED = "MIXED", gettext_lazy("Breast milk and formula")
+    FORMULA = "FORMULA", gettext_lazy("Formula only")
 
 
 class Labour(SingletonResource):

@@ -1,6 +1,7 @@
 """The list resources of a record: appointments, SFH measurements, births, care episodes, notes."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .base import ListResource
 from .care import CareLocation
@@ -8,8 +9,8 @@ from .validators import between, blood_pressure
 
 
 class ProteinInUrine(models.TextChoices):
-    NEG = "Neg", "Negative"
-    TRACE = "Spor", "Trace"
+    NEG = "Neg", gettext_lazy("Negative")
+    TRACE = "Spor", gettext_lazy("Trace")
     ONE = "1+"
     TWO = "2+"
     THREE = "3+"
@@ -57,19 +58,19 @@ class SymphysisFundalHeight(ListResource):
 
 
 class BabySex(models.TextChoices):
-    FEMALE = "FEMALE", "Female"
-    MALE = "MALE", "Male"
-    INDETERMINATE = "INDETERMINATE", "Indeterminate"
-    UNKNOWN = "UNKNOWN", "Not known"
+    FEMALE = "FEMALE", gettext_lazy("Female")
+    MALE = "MALE", gettext_lazy("Male")
+    INDETERMINATE = "INDETERMINATE", gettext_lazy("Indeterminate")
+    UNKNOWN = "UNKNOWN", gettext_lazy("Not known")
 
 
 class ModeOfBirth(models.TextChoices):
-    SPONTANEOUS_VAGINAL = "SPONTANEOUS_VAGINAL", "Spontaneous vaginal"
-    VENTOUSE = "VENTOUSE", "Ventouse"
-    FORCEPS = "FORCEPS", "Forceps"
-    VAGINAL_BREECH = "VAGINAL_BREECH", "Vaginal breech"
-    ELECTIVE_CAESAREAN = "ELECTIVE_CAESAREAN", "Elective caesarean"
-    EMERGENCY_CAESAREAN = "EMERGENCY_CAESAREAN", "Emergency caesarean"
+    SPONTANEOUS_VAGINAL = "SPONTANEOUS_VAGINAL", gettext_lazy("Spontaneous vaginal")
+    VENTOUSE = "VENTOUSE", gettext_lazy("Ventouse")
+    FORCEPS = "FORCEPS", gettext_lazy("Forceps")
+    VAGINAL_BREECH = "VAGINAL_BREECH", gettext_lazy("Vaginal breech")
+    ELECTIVE_CAESAREAN = "ELECTIVE_CAESAREAN", gettext_lazy("Elective caesarean")
+    EMERGENCY_CAESAREAN = "EMERGENCY_CAESAREAN", gettext_lazy("Emergency caesarean")
 
 
 class Birth(ListResource):
@@ -104,10 +105,10 @@ class CareLocationEpisode(ListResource):
 
 
 class NoteKind(models.TextChoices):
-    RECORD_CREATED = "RECORD_CREATED", "Record created"
-    CARE_PULLED = "CARE_PULLED", "Active care pulled"
-    BREAK_GLASS = "BREAK_GLASS", "Found by pregnancy keys (break glass)"
-    STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+    RECORD_CREATED = "RECORD_CREATED", gettext_lazy("Record created")
+    CARE_PULLED = "CARE_PULLED", gettext_lazy("Active care pulled")
+    BREAK_GLASS = "BREAK_GLASS", gettext_lazy("Found by pregnancy keys (break glass)")
+    STATUS_CHANGED = "STATUS_CHANGED", gettext_lazy("Status changed")
 
 
 class Note(ListResource):

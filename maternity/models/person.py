@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from maternity.rules.identifiers import SYSTEM_LABELS, InvalidIdentifier, parse_national_id
@@ -26,7 +27,7 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="person",
-        help_text="The portal account of the pregnant person, once she has signed in.",
+        help_text=gettext_lazy("The portal account of the pregnant person, once she has signed in."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,7 +44,7 @@ class Person(models.Model):
                 fields=["identifier_system", "identifier_value"], name="person_identifier_unique"
             )
         ]
-        verbose_name_plural = "people"
+        verbose_name_plural = gettext_lazy("people")
 
     def __str__(self) -> str:
         return self.identifier_value
@@ -53,7 +54,10 @@ class Person(models.Model):
         number encodes (Norwegian numbers), and is filled in from it when missing."""
         if self.identifier_system not in SYSTEM_LABELS:
             raise ValidationError(
-                {"identifier_system": f"Unknown identifier system '{self.identifier_system}'."}
+                {
+                    "identifier_system": gettext("Unknown identifier system '%(system)s'.")
+                    % {"system": self.identifier_system}
+                }
             )
         try:
             national_id = parse_national_id(self.identifier_value, self.identifier_system)
@@ -63,6 +67,6 @@ class Person(models.Model):
         if national_id.birth_date:
             if self.date_of_birth and self.date_of_birth != national_id.birth_date:
                 raise ValidationError(
-                    {"date_of_birth": "Does not match the date encoded in the national ID."}
+                    {"date_of_birth": gettext("Does not match the date encoded in the national ID.")}
                 )
             self.date_of_birth = national_id.birth_date

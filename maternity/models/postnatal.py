@@ -4,6 +4,7 @@ feeding, jaundice), the baby named by its `births` item's id. Scores and flags a
 `maternity.rules.postnatal`."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .base import ListResource
 from .labour import Feeding
@@ -11,23 +12,23 @@ from .validators import between, blood_pressure
 
 
 class Bleeding(models.TextChoices):
-    AS_EXPECTED = "AS_EXPECTED", "As expected"
-    HEAVY = "HEAVY", "Heavier than expected"
-    OFFENSIVE = "OFFENSIVE", "Offensive or with clots"
+    AS_EXPECTED = "AS_EXPECTED", gettext_lazy("As expected")
+    HEAVY = "HEAVY", gettext_lazy("Heavier than expected")
+    OFFENSIVE = "OFFENSIVE", gettext_lazy("Offensive or with clots")
 
 
 class Wound(models.TextChoices):
-    NONE = "NONE", "No wound"
-    HEALING = "HEALING", "Healing well"
-    INFLAMED = "INFLAMED", "Red or inflamed"
-    INFECTED = "INFECTED", "Signs of infection"
-    BREAKDOWN = "BREAKDOWN", "Wound breakdown"
+    NONE = "NONE", gettext_lazy("No wound")
+    HEALING = "HEALING", gettext_lazy("Healing well")
+    INFLAMED = "INFLAMED", gettext_lazy("Red or inflamed")
+    INFECTED = "INFECTED", gettext_lazy("Signs of infection")
+    BREAKDOWN = "BREAKDOWN", gettext_lazy("Wound breakdown")
 
 
 class Jaundice(models.TextChoices):
-    NONE = "NONE", "None"
-    VISIBLE = "VISIBLE", "Visible"
-    TREATED = "TREATED", "Needs or has treatment"
+    NONE = "NONE", gettext_lazy("None")
+    VISIBLE = "VISIBLE", gettext_lazy("Visible")
+    TREATED = "TREATED", gettext_lazy("Needs or has treatment")
 
 
 class PostnatalMotherVisit(ListResource):

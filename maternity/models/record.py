@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .care import CareLocation
@@ -12,10 +13,10 @@ from .stamp import Stamped
 
 
 class RecordStatus(models.TextChoices):
-    ACTIVE = "ACTIVE", "Active"
-    DELIVERED = "DELIVERED", "Delivered"
-    TERMINATED = "TERMINATED", "Terminated"
-    ENTERED_IN_ERROR = "ENTERED_IN_ERROR", "Entered in error"
+    ACTIVE = "ACTIVE", gettext_lazy("Active")
+    DELIVERED = "DELIVERED", gettext_lazy("Delivered")
+    TERMINATED = "TERMINATED", gettext_lazy("Terminated")
+    ENTERED_IN_ERROR = "ENTERED_IN_ERROR", gettext_lazy("Entered in error")
 
 
 class Pregnancy(Stamped):
@@ -29,7 +30,10 @@ class Pregnancy(Stamped):
     live_birth = models.BooleanField(null=True, blank=True)
     termination_date = models.DateTimeField(null=True, blank=True)
     agreed_edd = models.DateField(
-        "agreed EDD", null=True, blank=True, help_text="Derived: corrected > ultrasound > LMP-based."
+        gettext_lazy("agreed EDD"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Derived: corrected > ultrasound > LMP-based."),
     )
     created_at = models.DateTimeField()
     created_by_location = models.ForeignKey(CareLocation, on_delete=models.PROTECT, related_name="+")
@@ -43,7 +47,7 @@ class Pregnancy(Stamped):
     history = HistoricalRecords(excluded_fields=["record_last_updated", "revision"])
 
     class Meta:
-        verbose_name_plural = "pregnancies"
+        verbose_name_plural = gettext_lazy("pregnancies")
         permissions = [("access_pregnancy", "Is a stakeholder of the pregnancy")]
         constraints = [
             models.UniqueConstraint(

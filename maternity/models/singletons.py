@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from maternity.rules.clinical import PREGNANCY_DAYS
 
@@ -50,7 +51,9 @@ class Mother(SingletonResource):
 
 class CurrentPregnancy(SingletonResource):
     date_last_period = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True, help_text="Due date from the last period.")
+    due_date = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("Due date from the last period.")
+    )
     due_date_based_on_ultrasound = models.DateField(null=True, blank=True)
     due_date_corrected_date = models.DateField(null=True, blank=True)
     has_prenatal_diagnostics_tests = flag()
@@ -61,13 +64,13 @@ class CurrentPregnancy(SingletonResource):
     breastfeeding_guidance = flag()
 
     class Meta:
-        verbose_name_plural = "current pregnancies"
+        verbose_name_plural = gettext_lazy("current pregnancies")
 
     def clean(self) -> None:
         # The agreed EDD may come from the LMP (280 days later): that day must exist in the calendar.
         if self.date_last_period and self.date_last_period > LATEST_LMP:
             raise ValidationError(
-                {"date_last_period": "No due date can follow it: 280 days later is past 9999-12-31."}
+                {"date_last_period": gettext("No due date can follow it: 280 days later is past 9999-12-31.")}
             )
 
 
@@ -88,7 +91,7 @@ class PreviousPregnancies(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name_plural = "previous pregnancies"
+        verbose_name_plural = gettext_lazy("previous pregnancies")
 
 
 class GeneticDisorders(SingletonResource):
@@ -99,7 +102,7 @@ class GeneticDisorders(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name_plural = "genetic disorders"
+        verbose_name_plural = gettext_lazy("genetic disorders")
 
 
 class MedicalConditions(SingletonResource):
@@ -118,7 +121,7 @@ class MedicalConditions(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name_plural = "medical conditions"
+        verbose_name_plural = gettext_lazy("medical conditions")
 
 
 class Medication(SingletonResource):
@@ -134,7 +137,7 @@ class LifestyleFactors(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name_plural = "lifestyle factors"
+        verbose_name_plural = gettext_lazy("lifestyle factors")
 
 
 class AboType(models.TextChoices):
@@ -145,8 +148,8 @@ class AboType(models.TextChoices):
 
 
 class RhesusDType(models.TextChoices):
-    NEGATIVE = "NEGATIVE", "RhD negative"
-    POSITIVE = "POSITIVE", "RhD positive"
+    NEGATIVE = "NEGATIVE", gettext_lazy("RhD negative")
+    POSITIVE = "POSITIVE", gettext_lazy("RhD positive")
 
 
 class ClinicalTests(SingletonResource):
@@ -176,7 +179,7 @@ class ClinicalTests(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name_plural = "clinical tests"
+        verbose_name_plural = gettext_lazy("clinical tests")
 
 
 class RhesusDNegative(SingletonResource):
@@ -187,7 +190,7 @@ class RhesusDNegative(SingletonResource):
     note = note()
 
     class Meta:
-        verbose_name = "RhD-negative pregnant woman"
+        verbose_name = gettext_lazy("RhD-negative pregnant woman")
 
 
 class VitalMeasurementsBeforePregnancy(SingletonResource):
@@ -196,10 +199,10 @@ class VitalMeasurementsBeforePregnancy(SingletonResource):
     pre_pregnancy_weight = models.FloatField(
         null=True, blank=True, validators=between(20, 400), help_text="kg"
     )
-    bmi = models.FloatField("BMI", null=True, blank=True, validators=between(8, 120))
+    bmi = models.FloatField(gettext_lazy("BMI"), null=True, blank=True, validators=between(8, 120))
 
     class Meta:
-        verbose_name_plural = "vital measurements before pregnancy"
+        verbose_name_plural = gettext_lazy("vital measurements before pregnancy")
 
 
 class PointsOfContact(SingletonResource):
@@ -214,7 +217,7 @@ class PointsOfContact(SingletonResource):
     maternity_healthcare_centre = text()
 
     class Meta:
-        verbose_name_plural = "points of contact"
+        verbose_name_plural = gettext_lazy("points of contact")
 
 
 class BirthPlan(SingletonResource):

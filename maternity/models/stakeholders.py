@@ -6,14 +6,15 @@ hold it after breaking glass. Each grant says when and why. Only stakeholder ser
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class StakeholderReason(models.TextChoices):
-    CREATED = "CREATED", "Created the record"
-    ACTIVE_CARE = "ACTIVE_CARE", "Has had active care"
-    API_ACCESS = "API_ACCESS", "Read or wrote the record with the pregnancy keys"
-    BREAK_GLASS = "BREAK_GLASS", "Found the record by its keys with a break-glass reason"
+    CREATED = "CREATED", gettext_lazy("Created the record")
+    ACTIVE_CARE = "ACTIVE_CARE", gettext_lazy("Has had active care")
+    API_ACCESS = "API_ACCESS", gettext_lazy("Read or wrote the record with the pregnancy keys")
+    BREAK_GLASS = "BREAK_GLASS", gettext_lazy("Found the record by its keys with a break-glass reason")
 
 
 class PregnancyGroupPermission(GroupObjectPermissionBase):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -16,9 +17,9 @@ if TYPE_CHECKING:
 
 
 class UserType(models.TextChoices):
-    HEALTH_CARE_PROFESSIONAL = "HEALTH_CARE_PROFESSIONAL", "Health care professional"
-    PATIENT = "PATIENT", "Patient"
-    SYSTEM = "SYSTEM", "System"
+    HEALTH_CARE_PROFESSIONAL = "HEALTH_CARE_PROFESSIONAL", gettext_lazy("Health care professional")
+    PATIENT = "PATIENT", gettext_lazy("Patient")
+    SYSTEM = "SYSTEM", gettext_lazy("System")
 
 
 class Stamped(models.Model):

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
@@ -25,7 +27,7 @@ from .. import services
 from ..models import SpineClient
 from ..services.clients import check_token_client
 
-RECORD_FILTER_HELP = "The resource types it may read and write. None ticked: all of them."
+RECORD_FILTER_HELP = gettext_lazy("The resource types it may read and write. None ticked: all of them.")
 
 
 def _locations_for(request):
@@ -40,12 +42,13 @@ def _record_filter_field() -> forms.MultipleChoiceField:
         choices=[(name, name) for name in RESOURCE_TYPES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Record filter"),
         help_text=RECORD_FILTER_HELP,
     )
 
 
 def _issuer_choices() -> list[tuple[str, str]]:
-    return [("", "none"), *((i["issuer"], i["issuer"]) for i in settings.SPINE_TOKEN_ISSUERS)]
+    return [("", _("none")), *((i["issuer"], i["issuer"]) for i in settings.SPINE_TOKEN_ISSUERS)]
 
 
 class ClientChangeForm(forms.ModelForm):
@@ -53,8 +56,10 @@ class ClientChangeForm(forms.ModelForm):
     token_issuer = forms.TypedChoiceField(
         choices=_issuer_choices,
         required=False,
-        label="Token issuer",
-        help_text="A trusted issuer (SPINE_TOKEN_ISSUERS) whose signed access tokens this client also uses.",
+        label=gettext_lazy("Token issuer"),
+        help_text=gettext_lazy(
+            "A trusted issuer (SPINE_TOKEN_ISSUERS) whose signed access tokens this client also uses."
+        ),
     )
 
     class Meta:
@@ -75,18 +80,21 @@ class ClientChangeForm(forms.ModelForm):
 
 
 class ClientAddForm(forms.ModelForm):
-    care_location = forms.ModelChoiceField(queryset=CareLocation.objects.none(), empty_label=None)
+    care_location = forms.ModelChoiceField(
+        queryset=CareLocation.objects.none(), empty_label=None, label=gettext_lazy("Care location")
+    )
     record_filter = _record_filter_field()
 
     class Meta:
         model = SpineClient
         fields = ["name", "care_location", "record_filter"]
+        labels = {"name": gettext_lazy("Name")}
 
 
 class ClientLocationFilter(admin.SimpleListFilter):
     """By Care Location; a location admin is offered only their own."""
 
-    title = "care location"
+    title = gettext_lazy("care location")
     parameter_name = "care_location"
 
     def lookups(self, request, model_admin):
@@ -103,7 +111,7 @@ class SpineClientAdmin(admin.ModelAdmin):
     list_filter = ["active", ClientLocationFilter]
     list_select_related = ["care_location", "application"]
     search_fields = ["name", "application__client_id"]
-    search_help_text = "Part of the name, or the client ID."
+    search_help_text = gettext_lazy("Part of the name, or the client ID.")
     actions = ["rotate_secret", "deactivate"]
     add_fields = ["name", "care_location", "record_filter"]
     change_fields = [
@@ -197,7 +205,7 @@ class SpineClientAdmin(admin.ModelAdmin):
         pass  # nothing related is edited here; the services did it all
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._show_secrets(request, request._new_spine_clients, "The client system was added.")
+        return self._show_secrets(request, request._new_spine_clients, _("The client system was added."))
 
     def _show_secrets(self, request, new_clients, title: str):
         """The one page that shows the secrets: never cached, never shown again."""
@@ -216,25 +224,30 @@ class SpineClientAdmin(admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description="client ID", ordering="application__client_id")
+    @admin.display(description=gettext_lazy("client ID"), ordering="application__client_id")
     def client_id(self, client: SpineClient) -> str:
         return client.application.client_id
 
-    @admin.display(description="record filter")
+    @admin.display(description=gettext_lazy("record filter"))
     def record_filter_shown(self, client: SpineClient) -> str:
-        return ", ".join(client.record_filter) or "all resource types"
+        return ", ".join(client.record_filter) or _("all resource types")
 
     # Actions
 
-    @admin.action(description="Deactivate (revokes its tokens at once)", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Deactivate (revokes its tokens at once)"), permissions=["manage"])
     def deactivate(self, request, queryset):
         for client in queryset:
             revoked = services.spine_client_deactivate(client=client)
-            done = f"Deactivated; {revoked} token{'s' if revoked != 1 else ''} revoked."
-            self.log_change(request, client, done)
+            # the admin's log is kept, so in English; the admin reads it translated
+            self.log_change(
+                request, client, f"Deactivated; {revoked} token{'s' if revoked != 1 else ''} revoked."
+            )
+            done = ngettext(
+                "Deactivated; %(count)s token revoked.", "Deactivated; %(count)s tokens revoked.", revoked
+            ) % {"count": revoked}
             self.message_user(request, f"{client.name}: {done}", messages.SUCCESS)
 
-    @admin.action(description="Rotate the secret…", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Rotate the secret…"), permissions=["manage"])
     def rotate_secret(self, request, queryset):
         return self._rotate(request, queryset)
 
@@ -256,7 +269,7 @@ class SpineClientAdmin(admin.ModelAdmin):
         clients = list(queryset.filter(active=True))
         if not clients:
             self.message_user(
-                request, "No secret was rotated: no active client system chosen.", messages.WARNING
+                request, _("No secret was rotated: no active client system chosen."), messages.WARNING
             )
             return None
         if request.method == "POST" and request.POST.get("post") == "yes":
@@ -268,11 +281,12 @@ class SpineClientAdmin(admin.ModelAdmin):
                     self.message_user(request, f"{client.name}: {error.message}", messages.ERROR)
                     continue
                 self.log_change(request, client, "Secret rotated; its tokens were revoked.")
-            return self._show_secrets(request, rotated, "New secret" if len(rotated) == 1 else "New secrets")
+            title = _("New secret") if len(rotated) == 1 else _("New secrets")
+            return self._show_secrets(request, rotated, title)
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
-            "title": "Rotate the secret",
+            "title": _("Rotate the secret"),
             "opts": opts,
             "clients": clients,
             "action_name": "rotate_secret",

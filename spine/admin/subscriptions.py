@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
@@ -71,7 +73,7 @@ def events_waiting() -> SubqueryCount:
 class CareLocationFilter(admin.SimpleListFilter):
     """By the client system's Care Location; a Care Location admin is offered only their own."""
 
-    title = "care location"
+    title = gettext_lazy("care location")
     parameter_name = "care_location"
 
     def lookups(self, request, model_admin):
@@ -88,20 +90,20 @@ class CareLocationFilter(admin.SimpleListFilter):
 class RedeliverForm(forms.Form):
     OUTAGE, MOMENT, BEGINNING = "outage", "moment", "beginning"
 
-    start = forms.ChoiceField(label="Send again every event", widget=forms.RadioSelect)
+    start = forms.ChoiceField(label=gettext_lazy("Send again every event"), widget=forms.RadioSelect)
     moment = forms.DateTimeField(
-        label="Date and time",
+        label=gettext_lazy("Date and time"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
-        help_text=f"In {settings.TIME_ZONE} time.",
     )
 
     def __init__(self, *args, outage_known: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(self.OUTAGE, "since the current outage began")] if outage_known else []
+        self.fields["moment"].help_text = _("In %(zone)s time.") % {"zone": settings.TIME_ZONE}
+        choices = [(self.OUTAGE, _("since the current outage began"))] if outage_known else []
         choices += [
-            (self.MOMENT, "committed after a date and time"),
-            (self.BEGINNING, "from the very beginning"),
+            (self.MOMENT, _("committed after a date and time")),
+            (self.BEGINNING, _("from the very beginning")),
         ]
         start = cast(forms.ChoiceField, self.fields["start"])  # the field declared above
         start.choices = choices
@@ -111,9 +113,9 @@ class RedeliverForm(forms.Form):
         moment = cleaned.get("moment")
         if cleaned.get("start") == self.MOMENT:
             if moment is None:
-                self.add_error("moment", "Give the date and time to send the events again from.")
+                self.add_error("moment", _("Give the date and time to send the events again from."))
             elif moment > timezone.now():
-                self.add_error("moment", "The date and time cannot be in the future.")
+                self.add_error("moment", _("The date and time cannot be in the future."))
         return cleaned
 
 
@@ -133,7 +135,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["state", CareLocationFilter]
     list_select_related = ["client__care_location"]
     search_fields = ["url", "client__name"]
-    search_help_text = "Part of the receiver URL or of the client system's name."
+    search_help_text = gettext_lazy("Part of the receiver URL or of the client system's name.")
     actions = ["pause", "resume", "redeliver"]  # and Django's "delete selected", through delete_queryset
     fields = (
         "client",
@@ -201,15 +203,15 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description="client system", ordering="client__name")
+    @admin.display(description=gettext_lazy("client system"), ordering="client__name")
     def client_name(self, subscription: WebhookSubscription) -> str:
         return subscription.client.name
 
-    @admin.display(description="care location", ordering="client__care_location__name")
+    @admin.display(description=gettext_lazy("care location"), ordering="client__care_location__name")
     def care_location(self, subscription: WebhookSubscription) -> str:
         return subscription.client.care_location.name
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=gettext_lazy("state"), ordering="state")
     def state_badge(self, subscription: WebhookSubscription):
         if subscription.state == SubscriptionState.FAILING:
             return format_html(
@@ -218,33 +220,47 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             )
         return subscription.get_state_display()
 
-    @admin.display(description="events waiting", ordering="lag")
+    @admin.display(description=gettext_lazy("events waiting"), ordering="lag")
     def lag(self, subscription: "WithAnnotations[WebhookSubscription, Lag]") -> int:
         return subscription.lag
 
-    @admin.display(description="last error")
+    @admin.display(description=gettext_lazy("last error"))
     def short_error(self, subscription: WebhookSubscription) -> str:
         return Truncator(subscription.last_error).chars(60)
 
     # Actions: each through a service, each written to the object's admin history.
 
-    @admin.action(description="Pause: send nothing until resumed", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Pause: send nothing until resumed"), permissions=["manage"])
     def pause(self, request, queryset):
-        self._each(request, queryset, services.subscription_pause, "Paused")
+        self._each(
+            request, queryset, services.subscription_pause, "Paused", gettext_lazy("Paused %(subscription)s.")
+        )
 
-    @admin.action(description="Resume: send the waiting events now", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Resume: send the waiting events now"), permissions=["manage"])
     def resume(self, request, queryset):
-        self._each(request, queryset, services.subscription_resume, "Resumed")
+        self._each(
+            request,
+            queryset,
+            services.subscription_resume,
+            "Resumed",
+            gettext_lazy("Resumed %(subscription)s."),
+        )
 
-    def _each(self, request, queryset, service, done: str) -> None:
+    def _each(self, request, queryset, service, done: str, message) -> None:
+        """`done` goes to the admin's log, which is kept, so in English; `message` (lazily translated, with
+        %(subscription)s) is what the admin reads."""
         for subscription in queryset:
             try:
                 service(subscription=subscription)
             except WebhookSubscription.DoesNotExist:
-                self.message_user(request, f"{subscription} no longer exists.", messages.WARNING)
+                self._gone(request, subscription)
                 continue
             self.log_change(request, subscription, f"{done}.")
-            self.message_user(request, f"{done} {subscription}.", messages.SUCCESS)
+            self.message_user(request, message % {"subscription": subscription}, messages.SUCCESS)
+
+    def _gone(self, request, subscription: WebhookSubscription) -> None:
+        gone = _("%(subscription)s no longer exists.") % {"subscription": subscription}
+        self.message_user(request, gone, messages.WARNING)
 
     def delete_model(self, request, obj):
         services.subscription_delete(subscription=obj)
@@ -255,7 +271,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     # Redelivery: a confirmation page that asks where from, as an action and from the change page.
 
-    @admin.action(description="Redeliver events…", permissions=["manage"])
+    @admin.action(description=gettext_lazy("Redeliver events…"), permissions=["manage"])
     def redeliver(self, request, queryset):
         return self._redeliver(request, queryset)
 
@@ -279,7 +295,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         subscription and return None (back to where the admin came from)."""
         subscriptions = list(queryset)
         if not subscriptions:  # none of the chosen ones is visible to this admin (any more)
-            self.message_user(request, "No subscription was redelivered.", messages.WARNING)
+            self.message_user(request, _("No subscription was redelivered."), messages.WARNING)
             return None
         confirmed = request.method == "POST" and request.POST.get("post") == "yes"
         form = RedeliverForm(
@@ -300,7 +316,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
-            "title": "Redeliver events",
+            "title": _("Redeliver events"),
             "opts": opts,
             "subscriptions": subscriptions,
             "form": form,
@@ -318,9 +334,10 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         try:
             services.subscription_redeliver(subscription=subscription, after=after)
         except WebhookSubscription.DoesNotExist:
-            self.message_user(request, f"{subscription} no longer exists.", messages.WARNING)
+            self._gone(request, subscription)
             return
         self.log_change(request, subscription, f"Redelivering the events after position {after}.")
+        again = _("%(subscription)s: sending every event after position %(position)s again.")
         self.message_user(
-            request, f"{subscription}: sending every event after position {after} again.", messages.SUCCESS
+            request, again % {"subscription": subscription, "position": after}, messages.SUCCESS
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from maternity.actors import Actor
 from maternity.models import CareLocation, UserType
@@ -23,21 +24,23 @@ class SpineClient(models.Model):
     record_filter = models.JSONField(
         default=list,
         blank=True,
-        help_text="Resource types this client may read and write (wire names). Empty: all.",
+        help_text=gettext_lazy("Resource types this client may read and write (wire names). Empty: all."),
     )
     # Its id at a trusted OpenID Connect issuer (HelseID), when it also calls with that issuer's signed
     # tokens (spine/trusted_tokens.py): the issuer's `iss` and the token's client id. Blank: none.
     token_issuer = models.CharField(
-        "token issuer",
+        gettext_lazy("token issuer"),
         max_length=500,
         blank=True,
-        help_text="A trusted issuer whose signed access tokens this client also uses (e.g. HelseID's).",
+        help_text=gettext_lazy(
+            "A trusted issuer whose signed access tokens this client also uses (e.g. HelseID's)."
+        ),
     )
     token_client_id = models.CharField(
-        "client ID at the issuer",
+        gettext_lazy("client ID at the issuer"),
         max_length=200,
         blank=True,
-        help_text="The client_id in that issuer's tokens for this system.",
+        help_text=gettext_lazy("The client_id in that issuer's tokens for this system."),
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,14 +9,18 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .clients import SpineClient
 
 
 class SubscriptionState(models.TextChoices):
-    ACTIVE = "ACTIVE", "Active"
-    PAUSED = "PAUSED", "Paused"  # by the client or an admin: nothing is sent, events wait
-    FAILING = "FAILING", "Failing"  # the receiver has been failing for longer than the outage limit
+    ACTIVE = "ACTIVE", gettext_lazy("Active")
+    PAUSED = "PAUSED", gettext_lazy("Paused")  # by the client or an admin: nothing is sent, events wait
+    FAILING = (
+        "FAILING",
+        gettext_lazy("Failing"),
+    )  # the receiver has been failing for longer than the outage limit
 
 
 class WebhookSubscription(models.Model):
@@ -26,23 +30,32 @@ class WebhookSubscription(models.Model):
     description = models.CharField(max_length=200, blank=True)
     sealed_secret = models.TextField(
         editable=False,
-        help_text="The whsec_ signing secret, encrypted (spine/webhooks/signing_keys.py). Shown once.",
+        help_text=gettext_lazy(
+            "The whsec_ signing secret, encrypted (spine/webhooks/signing_keys.py). Shown once."
+        ),
     )
     state = models.CharField(
         max_length=10, choices=SubscriptionState.choices, default=SubscriptionState.ACTIVE
     )
 
-    cursor = models.BigIntegerField(default=0, help_text="Delivered through this event position.")
+    cursor = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("Delivered through this event position.")
+    )
     pending_through = models.BigIntegerField(
-        null=True, blank=True, help_text="The batch being delivered ends here: retried as it is, same id."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The batch being delivered ends here: retried as it is, same id."),
     )
     epoch = models.PositiveIntegerField(
-        default=0, help_text="Counts redeliveries, so a redelivered message has a new webhook-id."
+        default=0,
+        help_text=gettext_lazy("Counts redeliveries, so a redelivered message has a new webhook-id."),
     )
 
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    failed_attempts = models.PositiveIntegerField(default=0, help_text="Failures in a row.")
-    failing_since = models.DateTimeField(null=True, blank=True, help_text="First failure of this outage.")
+    failed_attempts = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Failures in a row."))
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("First failure of this outage.")
+    )
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from maternity.errors import Invalid, NotAllowed
@@ -58,7 +59,8 @@ def _check_record_filter(record_filter: list[str]) -> list[str]:
     unknown = [t for t in record_filter if t not in RESOURCE_TYPES]
     if unknown:
         raise Invalid(
-            f"Unknown resource type(s) in the record filter: {', '.join(unknown)}.", field="record_filter"
+            _("Unknown resource type(s) in the record filter: %(types)s.") % {"types": ", ".join(unknown)},
+            field="record_filter",
         )
     return list(dict.fromkeys(record_filter))  # in the order given, once each
 
@@ -79,7 +81,7 @@ def spine_client_rotate_secret(*, client: SpineClient) -> NewClient:
     """A new secret, returned once: the old one stops working, and so do the tokens obtained with it."""
     client = _locked(client)
     if not client.active:
-        raise NotAllowed("A deactivated client system gets no new secret.")
+        raise NotAllowed(_("A deactivated client system gets no new secret."))
     secret = secrets.token_urlsafe(40)
     application = client.application
     application.client_secret = secret  # hashed when saved (hash_client_secret)
@@ -117,23 +119,25 @@ def check_token_client(*, client: SpineClient, issuer: str, client_id: str) -> t
     issuer, client_id = issuer.strip(), client_id.strip()
     if bool(issuer) != bool(client_id):
         raise Invalid(
-            "Give both the token issuer and the client ID at it, or neither.", field="token_client_id"
+            _("Give both the token issuer and the client ID at it, or neither."), field="token_client_id"
         )
     if issuer and trusted_issuer(issuer) is None:
-        trusted = ", ".join(i["issuer"] for i in settings.SPINE_TOKEN_ISSUERS) or "none is set"
+        trusted = ", ".join(i["issuer"] for i in settings.SPINE_TOKEN_ISSUERS) or _("none is set")
         raise Invalid(
-            f"{issuer} is not a trusted token issuer here (SPINE_TOKEN_ISSUERS: {trusted}).",
+            _("%(issuer)s is not a trusted token issuer here (SPINE_TOKEN_ISSUERS: %(trusted)s).")
+            % {"issuer": issuer, "trusted": trusted},
             field="token_issuer",
         )
     if CONTROL_CHARACTERS.search(client_id) or len(client_id) > 200:
         raise Invalid(
-            "The client ID must be at most 200 characters, without control characters.",
+            _("The client ID must be at most 200 characters, without control characters."),
             field="token_client_id",
         )
     taken = SpineClient.objects.filter(token_issuer=issuer, token_client_id=client_id).exclude(pk=client.pk)
     if client_id and taken.exists():
         raise Invalid(
-            f"Another client system already has the client ID {client_id} at {issuer}.",
+            _("Another client system already has the client ID %(client_id)s at %(issuer)s.")
+            % {"client_id": client_id, "issuer": issuer},
             field="token_client_id",
         )
     return issuer, client_id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maternity.database.event_positions import committed_through
 from maternity.errors import Invalid, NotAllowed
@@ -31,12 +32,15 @@ def subscription_create(
     """A new subscription that delivers the events after position `after` (default: from now on)."""
     url = receiver_url_check(url)
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
-        message = f"description must be text of at most {MAX_DESCRIPTION} characters."
+        message = _("description must be text of at most %(max)s characters.") % {"max": MAX_DESCRIPTION}
         raise Invalid(message, field="description")
     SpineClient.objects.select_for_update().filter(pk=client.pk).first()  # one count-then-create at a time
     if client.subscriptions.count() >= settings.WEBHOOK_MAX_PER_CLIENT:
         limit = settings.WEBHOOK_MAX_PER_CLIENT
-        raise NotAllowed(f"A client system may have at most {limit} subscriptions: delete one first.")
+        raise NotAllowed(
+            _("A client system may have at most %(limit)s subscriptions: delete one first.")
+            % {"limit": limit}
+        )
     secret = new_signing_secret()
     subscription = WebhookSubscription.objects.create(
         client=client,
@@ -73,7 +77,7 @@ def subscription_redeliver(*, subscription: WebhookSubscription, after: int) -> 
     """Send again every event after position `after`. The messages get new webhook-ids (a new epoch), so
     a receiver that deduplicates on webhook-id takes them; each event keeps its eventId."""
     if after < 0:
-        raise Invalid("The position to redeliver from cannot be negative.", field="after")
+        raise Invalid(_("The position to redeliver from cannot be negative."), field="after")
     subscription = _locked(subscription)
     subscription.cursor = min(after, committed_through())
     subscription.pending_through = None
