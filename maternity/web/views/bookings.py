@@ -23,7 +23,15 @@ from django.utils.translation import ngettext
 
 from maternity.presentation import specs
 from maternity.rules.resources import RESOURCE_TYPES
-from maternity.rules.visit_schedule import DEFAULT_TIME, Plan, given_birth_before, schedule_for, visit_plan
+from maternity.rules.visit_schedule import (
+    DEFAULT_TIME,
+    Plan,
+    ScheduledVisit,
+    given_birth_before,
+    schedule_for,
+    visit_plan,
+)
+from maternity.rules.wording import in_english
 
 from ... import services
 from ...errors import EnteredInError, NotAllowed, NotFound, RecordError, ResourceNotFound, VersionConflict
@@ -395,7 +403,7 @@ def booking_plan(request, record_id):
                     "starts_at": local_moment(data["day"], data["at"]),
                     "kind": visit.kind,
                     "planned_week": visit.week,
-                    "note": visit.purpose if visit.purpose != VisitKind(visit.kind).label else None,
+                    "note": _stored_note(visit),
                     **details.cleaned_data,
                 }
             )
@@ -443,3 +451,10 @@ def _plan_page(request, record, plan: Plan, formset, details, purposes, status: 
         "title": _("Plan the visits"),
     }
     return _page(request, "plan.html", record, context, status)
+
+
+def _stored_note(visit: ScheduledVisit) -> str | None:
+    """The schedule's purpose as the booking's note, unless it only repeats the kind. The note is stored, so
+    it is in English whatever the page's language."""
+    purpose, kind = str(in_english(visit.purpose)), str(in_english(VisitKind(visit.kind).label))
+    return purpose if purpose != kind else None
