@@ -53,7 +53,7 @@ def test_record_deletion_page_is_in_bokmal_with_a_norwegian_date(nb_admin, due_4
     assert "Når en journal slettes, er den borte for godt" in page
     assert "Status: Aktiv" in page
     assert "Ansvarlig behandlingssted: St Olavs hospital" in page
-    assert "avtalt termin: 4. des. 2026" in page
+    assert "fastsatt termin: 4. des. 2026" in page
     assert "1 tilgang for involverte:" in page
     assert "Hvorfor hele journalen slettes" in page  # the form's help text
     assert 'value="Ja, slett denne journalen for godt"' in page and "Nei, ta meg tilbake" in page
