@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -145,7 +146,9 @@ class AccessQuestionAdmin(HistoryAdmin):
                     ip=client_ip(request),
                 )
             except (Invalid, NotAllowed, NotFound) as refusal:
-                error = refused = refusal.message
+                error = refusal.message  # may be lazy: shown in the page's language, kept in English
+                with translation.override("en"):
+                    refused = str(refusal.message)
             else:
                 request.audit = None  # the service wrote this request's entry
                 messages.success(
