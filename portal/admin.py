@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -21,6 +20,7 @@ from maternity.admin.scope import administered_location_ids, client_ip, is_locat
 from maternity.audit.note import start_audit
 from maternity.errors import Invalid, NotAllowed, NotFound
 from maternity.models import AccessAction
+from maternity.rules.wording import in_english
 
 from .access_questions import RESOURCE_TYPE, access_question_answer
 from .models import ANSWER_MAX_LENGTH, AccessQuestion, QuestionStatus
@@ -146,9 +146,7 @@ class AccessQuestionAdmin(HistoryAdmin):
                     ip=client_ip(request),
                 )
             except (Invalid, NotAllowed, NotFound) as refusal:
-                error = refusal.message  # may be lazy: shown in the page's language, kept in English
-                with translation.override("en"):
-                    refused = str(refusal.message)
+                error, refused = refusal.message, in_english(refusal.message)  # shown; audited
             else:
                 request.audit = None  # the service wrote this request's entry
                 messages.success(

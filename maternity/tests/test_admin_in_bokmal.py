@@ -96,3 +96,18 @@ def test_an_action_tells_in_bokmal_and_logs_in_english(nb_admin, location_a, kar
     assert f"Kari Jordmor: Administrator for {location_a.name}." in response.content.decode()
     logged = LogEntry.objects.get(object_id=str(kari.practitioner.pk))
     assert logged.change_message == f"Admin of {location_a.name}."  # stored, so in English
+
+
+def test_a_client_systems_form_says_what_is_wrong_in_bokmal(nb_admin, client_a, settings):
+    settings.SPINE_TOKEN_ISSUERS = [{"issuer": "https://helseid-sts.test.nhn.no", "audience": "nhn:mr"}]
+    change = f"/admin/spine/spineclient/{client_a.client.pk}/change/"
+
+    response = nb_admin.post(
+        change,
+        {"token_issuer": "https://helseid-sts.test.nhn.no", "token_client_id": "", "record_filter": []},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Oppgi både tokenutstederen og klient-ID-en hos den, eller ingen av dem." in page
+    assert "Tokenutsteder" in page and "Journalfilter" in page and "Bytt hemmelighet …" in page

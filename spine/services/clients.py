@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from maternity.errors import Invalid, NotAllowed
 from maternity.models import CareLocation
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.rules.wording import worded
 
 from ..context import CONTROL_CHARACTERS
 from ..models import SpineClient
@@ -59,7 +60,7 @@ def _check_record_filter(record_filter: list[str]) -> list[str]:
     unknown = [t for t in record_filter if t not in RESOURCE_TYPES]
     if unknown:
         raise Invalid(
-            _("Unknown resource type(s) in the record filter: %(types)s.") % {"types": ", ".join(unknown)},
+            worded(_("Unknown resource type(s) in the record filter: %(types)s."), types=", ".join(unknown)),
             field="record_filter",
         )
     return list(dict.fromkeys(record_filter))  # in the order given, once each
@@ -124,8 +125,11 @@ def check_token_client(*, client: SpineClient, issuer: str, client_id: str) -> t
     if issuer and trusted_issuer(issuer) is None:
         trusted = ", ".join(i["issuer"] for i in settings.SPINE_TOKEN_ISSUERS) or _("none is set")
         raise Invalid(
-            _("%(issuer)s is not a trusted token issuer here (SPINE_TOKEN_ISSUERS: %(trusted)s).")
-            % {"issuer": issuer, "trusted": trusted},
+            worded(
+                _("%(issuer)s is not a trusted token issuer here (SPINE_TOKEN_ISSUERS: %(trusted)s)."),
+                issuer=issuer,
+                trusted=trusted,
+            ),
             field="token_issuer",
         )
     if CONTROL_CHARACTERS.search(client_id) or len(client_id) > 200:
@@ -136,8 +140,11 @@ def check_token_client(*, client: SpineClient, issuer: str, client_id: str) -> t
     taken = SpineClient.objects.filter(token_issuer=issuer, token_client_id=client_id).exclude(pk=client.pk)
     if client_id and taken.exists():
         raise Invalid(
-            _("Another client system already has the client ID %(client_id)s at %(issuer)s.")
-            % {"client_id": client_id, "issuer": issuer},
+            worded(
+                _("Another client system already has the client ID %(client_id)s at %(issuer)s."),
+                client_id=client_id,
+                issuer=issuer,
+            ),
             field="token_client_id",
         )
     return issuer, client_id

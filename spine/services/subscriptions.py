@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from maternity.database.event_positions import committed_through
 from maternity.errors import Invalid, NotAllowed
+from maternity.rules.wording import worded
 
 from ..models import SpineClient, SubscriptionState, WebhookSubscription
 from ..webhooks.signing_keys import new_signing_secret, seal
@@ -32,14 +33,15 @@ def subscription_create(
     """A new subscription that delivers the events after position `after` (default: from now on)."""
     url = receiver_url_check(url)
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
-        message = _("description must be text of at most %(max)s characters.") % {"max": MAX_DESCRIPTION}
+        message = worded(_("description must be text of at most %(max)s characters."), max=MAX_DESCRIPTION)
         raise Invalid(message, field="description")
     SpineClient.objects.select_for_update().filter(pk=client.pk).first()  # one count-then-create at a time
     if client.subscriptions.count() >= settings.WEBHOOK_MAX_PER_CLIENT:
         limit = settings.WEBHOOK_MAX_PER_CLIENT
         raise NotAllowed(
-            _("A client system may have at most %(limit)s subscriptions: delete one first.")
-            % {"limit": limit}
+            worded(
+                _("A client system may have at most %(limit)s subscriptions: delete one first."), limit=limit
+            )
         )
     secret = new_signing_secret()
     subscription = WebhookSubscription.objects.create(
