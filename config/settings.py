@@ -264,14 +264,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages. A page is in the language she chose (the switch on every page, kept in a cookie for a year), else
-# the first of her browser's Accept-Language we speak, else DJANGO_LANGUAGE_CODE: Bokmål unless the deployment
-# says otherwise. The APIs answer in English whatever the caller asks (maternity/http/language.py). The
-# catalogue is locale/nb/LC_MESSAGES/django.po (`make messages`); a test fails on a string left untranslated.
+# the first of her browser's Accept-Language we speak, else PAGE_LANGUAGE_CODE (DJANGO_LANGUAGE_CODE): Bokmål
+# unless the deployment says otherwise (maternity/http/language.py). Everything outside a page runs in
+# LANGUAGE_CODE, English: the APIs, management commands, workers, migrations. So nothing stored or sent to
+# another system is ever worded in a page's language by accident. The catalogue is
+# locale/nb/LC_MESSAGES/django.po (`manage.py translations`); a test fails on a string left untranslated.
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
-LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "nb")
-if LANGUAGE_CODE not in dict(LANGUAGES):
+LANGUAGE_CODE = "en"
+PAGE_LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "nb")
+if PAGE_LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(
-        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {PAGE_LANGUAGE_CODE!r}"
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "language"

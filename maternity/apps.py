@@ -1,9 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+from maternity import model_names
+
+model_names.connect()  # before any model is made: their names are read in the reader's language
 
 
 class MaternityConfig(AppConfig):
     name = "maternity"
-    verbose_name = "Maternity record"
+    verbose_name = gettext_lazy("Maternity record")
 
     def ready(self):
         from maternity.http import (

@@ -93,7 +93,7 @@ class NotificationPreference(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     # The language code of her portal pages when she last saved these choices or signed in ("nb", "en"):
-    # her emails are written in it (portal/notifications.py); empty, the deployment's LANGUAGE_CODE.
+    # her emails are written in it (portal/notifications.py); empty, the deployment's PAGE_LANGUAGE_CODE.
     language = models.CharField(max_length=16, blank=True, default="")
 
     history = HistoricalRecords()

@@ -12,7 +12,7 @@ portal after signing in.
 
 It is written in her language, not in the language of the request that sends it (a midwife's, in another
 language perhaps): the language of her portal pages when she last saved her choices or signed in (kept
-with her choices), else the deployment's LANGUAGE_CODE.
+with her choices), else the deployment's PAGE_LANGUAGE_CODE.
 """
 
 import logging
@@ -101,7 +101,7 @@ def remember_language(user, language: str) -> None:
 
 
 def email_language(preference: NotificationPreference) -> str:
-    return preference.language or settings.LANGUAGE_CODE
+    return preference.language or settings.PAGE_LANGUAGE_CODE
 
 
 def _moment(at) -> str:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class SpineConfig(AppConfig):
     name = "spine"
-    verbose_name = "Spine: client systems and the record API"
+    verbose_name = gettext_lazy("Spine: client systems and the record API")
 
     def ready(self):
         from . import checks, schema  # noqa: F401  (register the deploy checks and the OpenAPI extensions)

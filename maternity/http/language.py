@@ -2,7 +2,7 @@
 
 A page is in the language she chose with the switch on every page (Django's `set_language`, kept in the
 `language` cookie for a year), else the first language in her browser's Accept-Language that we speak, else
-`LANGUAGE_CODE` (DJANGO_LANGUAGE_CODE). A browser asking for Norwegian in general (`no`) or for Nynorsk
+`PAGE_LANGUAGE_CODE` (DJANGO_LANGUAGE_CODE). A browser asking for Norwegian in general (`no`) or for Nynorsk
 (`nn`), which we do not have, gets Bokmål, which every Nynorsk reader reads, rather than English.
 
 The record API, the spine's FHIR and v1 APIs, the token endpoint and the health checks answer in English
@@ -32,7 +32,7 @@ def page_language(request: HttpRequest) -> str:
         language = READ_AS_BOKMAL.get(language, language)
         if language in spoken:
             return language
-    return settings.LANGUAGE_CODE
+    return settings.PAGE_LANGUAGE_CODE
 
 
 class PageLanguageMiddleware(LocaleMiddleware):

@@ -191,6 +191,7 @@ class RhesusDNegative(SingletonResource):
 
     class Meta:
         verbose_name = gettext_lazy("RhD-negative pregnant woman")
+        verbose_name_plural = gettext_lazy("RhD-negative pregnant women")
 
 
 class VitalMeasurementsBeforePregnancy(SingletonResource):

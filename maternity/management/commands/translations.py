@@ -4,6 +4,8 @@
 - `manage.py translations` runs makemessages for every language but English, the language the code is written
   in, and compiles the catalogues. Translate the empty entries in
   locale/<language>/LC_MESSAGES/django.po, clear any `fuzzy` flag, and run it again.
+- The models' and fields' names are made at run time (maternity/model_names.py): it lists them first in
+  config/model_names.py, where makemessages finds them.
 - `manage.py translations --check` regenerates the catalogue in a scratch folder and fails on a string in the
   code that the committed catalogue lacks, an entry left untranslated or fuzzy, or a compiled .mo that is
   not the .po. It prints the share of strings translated per language.
@@ -23,7 +25,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.commands.makemessages import Command as MakeMessages
 from django.test.utils import override_settings
+
+from maternity import model_names
 
 IGNORED = [".venv", "node_modules", "staticfiles", "*/tests/*", "loadtools", "dbcluster", "tools", "docs"]
 SOURCE_LANGUAGE = "en"
@@ -59,10 +64,17 @@ def in_project_root() -> Iterator[None]:
         os.chdir(before)
 
 
+class ExactMessages(MakeMessages):
+    """makemessages without msgmerge's guesses: a new text starts empty, not as a fuzzy copy of a similar
+    one's translation (which had "Sign in" pre-filled as "Logg ut")."""
+
+    msgmerge_options = [*MakeMessages.msgmerge_options, "--no-fuzzy-matching"]
+
+
 def make_messages(locale_dir: Path, languages: list[str]) -> None:
     with in_project_root(), override_settings(LOCALE_PATHS=[locale_dir]):
         call_command(
-            "makemessages",
+            ExactMessages(),
             locale=languages,
             ignore_patterns=IGNORED,
             no_obsolete=True,
@@ -136,7 +148,11 @@ class Command(BaseCommand):
     def handle(self, *args, check: bool = False, **options) -> None:
         locale_dir = Path(settings.LOCALE_PATHS[0])
         languages = catalogue_languages()
+        names_file = Path(settings.BASE_DIR) / model_names.LIST_FILE
+        names_stale = not names_file.exists() or names_file.read_text() != model_names.list_file_text()
         if not check:
+            if names_stale:
+                names_file.write_text(model_names.list_file_text())
             make_messages(locale_dir, languages)
             with in_project_root():
                 call_command("compilemessages", locale=languages, ignore_patterns=IGNORED, verbosity=0)
@@ -158,5 +174,9 @@ class Command(BaseCommand):
             counts = f"{catalogue.translated} of {catalogue.total}"
             self.stdout.write(f"{catalogue.language}: {catalogue.share:.1%} translated ({counts})")
         problems = [problem for catalogue in catalogues for problem in catalogue.problems]
+        if names_stale:
+            problems.insert(
+                0, f"{model_names.LIST_FILE} is not the models' names: run `manage.py translations`"
+            )
         if problems:
             raise CommandError(f"{len(problems)} translation problems:\n" + "\n".join(problems))

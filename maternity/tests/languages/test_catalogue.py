@@ -55,3 +55,32 @@ def test_every_string_in_the_code_is_in_the_bokmal_catalogue_translated_and_comp
     call_command("translations", check=True)
     shares = capsys.readouterr().out
     assert "nb: 100.0% translated" in shares
+
+
+def test_every_model_and_field_name_is_read_in_the_readers_language():
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    from maternity.model_names import APPS
+
+    unmarked = [
+        f"{model.__name__}.{field.name}"
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        for field in [*model._meta.local_fields, *model._meta.local_many_to_many]
+        if not isinstance(field.verbose_name, Promise)
+    ]
+    unmarked += [
+        model.__name__
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        if not isinstance(model._meta.verbose_name, Promise)
+    ]
+    assert unmarked == []
+    from maternity.models import Mother, Pregnancy
+
+    with translation.override("nb"):
+        assert str(Pregnancy._meta.verbose_name) == "svangerskap"
+        assert str(Mother._meta.get_field("post_number").verbose_name) == "postnummer"
+    assert str(Mother._meta.get_field("post_number").verbose_name) == "post number"

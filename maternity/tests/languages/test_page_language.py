@@ -35,7 +35,7 @@ def test_an_english_browser_gets_the_pages_in_english(db):
     assert '<html lang="en">' in page and "Maternity record" in page
 
 
-@override_settings(LANGUAGE_CODE="nb")
+@override_settings(PAGE_LANGUAGE_CODE="nb")
 def test_a_browser_that_asks_for_neither_gets_the_deployments_language(db):
     page = Client().get("/login/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
     assert '<html lang="nb">' in page
@@ -81,7 +81,6 @@ def test_the_record_api_answers_in_english_whatever_the_caller_asks(db):
     assert "Content-Language" not in response.headers
     fhir = Client().get("/spine/fhir/metadata", HTTP_ACCEPT_LANGUAGE="nb", HTTP_COOKIE="language=nb")
     assert "Content-Language" not in fhir.headers
-    assert translation.get_language() in ("en", settings.LANGUAGE_CODE)
 
 
 def test_dates_times_and_numbers_read_as_in_norway_on_bokmal_pages():
@@ -113,3 +112,22 @@ def test_a_deployment_language_we_do_not_speak_stops_the_start_with_the_reason()
     )
     assert started.returncode != 0
     assert "DJANGO_LANGUAGE_CODE must be one of nb, en, not 'de'" in started.stderr
+
+
+def test_outside_a_page_everything_runs_in_english_whatever_the_pages_default():
+    environment = {**os.environ, "DJANGO_LANGUAGE_CODE": "nb"}
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "from django.utils import translation; from maternity.models import Pregnancy; "
+            "print(settings.PAGE_LANGUAGE_CODE, translation.get_language(), Pregnancy._meta.verbose_name)",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert started.stdout.split() == ["nb", "en", "pregnancy"], started.stderr
