@@ -72,7 +72,7 @@ def sign_in(page, path: str, username: str, password: str) -> None:
     page.goto(path)
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
-    page.locator("form [type=submit]").first.click()
+    page.locator("form:not(.language-switch) [type=submit]").first.click()
     page.wait_for_load_state("networkidle")
 
 
