@@ -22,8 +22,11 @@ APPS = ("maternity", "portal", "spine")
 LIST_FILE = "config/model_names.py"
 
 
+translated = gettext_lazy  # by another name, so makemessages does not take the names below for texts
+
+
 def _marked(name):  # type: ignore[no-untyped-def]
-    return name if isinstance(name, Promise) else gettext_lazy(name)
+    return name if isinstance(name, Promise) else translated(name)
 
 
 def mark_names(sender: type[Model], **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +35,11 @@ def mark_names(sender: type[Model], **kwargs) -> None:  # type: ignore[no-untype
         return
     if opts.verbose_name:
         opts.verbose_name = _marked(opts.verbose_name)
-    if opts.verbose_name_plural:
+    if "verbose_name_plural" not in opts.original_attrs and opts.verbose_name:
+        # Django's own plural is "{verbose_name}s", made from the English name before it was marked
+        with override("en"):
+            opts.verbose_name_plural = translated(f"{opts.verbose_name}s")
+    elif opts.verbose_name_plural:
         opts.verbose_name_plural = _marked(opts.verbose_name_plural)
     for field in [*opts.local_fields, *opts.local_many_to_many]:
         if field.verbose_name:
