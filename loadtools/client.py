@@ -7,8 +7,10 @@ is one keep-alive connection with the headers a client system sends.
 """
 
 import random
+import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -179,3 +181,42 @@ class DpopApiClient(ApiClient):
 
     def headers_for(self, method: str, url: str) -> dict[str, str]:
         return {"DPoP": self.dpop_key.proof(method, url, access_token=self.token)}
+
+
+class PageClient(ApiClient):
+    """A midwife's browser: her signed-in session and her browser's language. The session cookie goes as a
+    header, because the server's is Secure (`__Host-sessionid`), which requests will not send over loopback
+    http."""
+
+    def __init__(self, base_url: str, cookie: str, language: str, *, timeout: float = 30):
+        super().__init__(base_url, "", timeout=timeout)
+        self.session.headers.clear()
+        self.session.headers.update({"Cookie": cookie, "Accept-Language": language})
+
+
+def page_session(location: CareLocation, secret_key: str) -> tuple[str, Callable[[], None]]:
+    """A midwife of `location`, signed in: (the Cookie header a server with `secret_key` and production
+    settings accepts, a function that removes her)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from maternity.signin.locations import SESSION_KEY
+
+    user = services.practitioner_create(
+        username=f"benchmark-{secrets.token_hex(4)}",
+        display_name="Benchmark Midwife",
+        care_locations=[location],
+        hpr_nr="9144889",
+    )
+    with override_settings(SECRET_KEY=secret_key):  # the session and its auth hash as the server checks them
+        browser = Client()
+        browser.force_login(user)
+        session = browser.session
+        session[SESSION_KEY] = location.pk
+        session.save()
+
+    def remove() -> None:
+        get_user_model().objects.filter(pk=user.pk).delete()
+
+    return f"__Host-sessionid={session.session_key}", remove

@@ -160,6 +160,18 @@ class HealthClient(RecordClient):
         stats.record("health_live", status_of(response), ms)
 
 
+class RecordPageClient(RecordClient):
+    """A midwife opening record pages: the whole record as the app shows it, in her browser's language
+    (`api` is a PageClient)."""
+
+    def step(self, stats: Stats) -> None:
+        record = self.rng.choice(self.records)
+        response, ms = self.api.timed("GET", f"/records/{record.record_id}/")
+        stats.record("record_page", status_of(response), ms)
+        if response is None or response.status_code != 200:
+            unexpected(stats, "record_page", response)
+
+
 class ReadClient(RecordClient):
     def step(self, stats: Stats) -> None:
         self.read(stats, self.rng.choice(self.records))

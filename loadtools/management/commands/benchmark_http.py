@@ -10,7 +10,9 @@ realistic content, then for each call lets C keep-alive clients send requests as
   queue on one record's lock (409 conflicts, if any, are reported apart);
 - GET record again as NHN's clients call: a HelseID-style user token (JWT, checked against its issuer's
   keys, fetched over HTTP from loadtools/token_issuer.py's issuer) bound to the client's key, with a fresh
-  DPoP proof per request: what signed tokens cost beside this server's own.
+  DPoP proof per request: what signed tokens cost beside this server's own;
+- the record page as a midwife opens it in her browser (signed in, a session cookie), in Bokmål and in
+  English: what a page costs beside the API's document, and what the translation costs.
 
 Prints requests/s and p50/p95/p99 per call, GET and PUT throughput relative to the floor, and each
 worker's resident memory (VmRSS) at start, after the phases, and after N more mixed GET/PUT requests.
@@ -26,9 +28,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from loadtools.client import ApiClient, DpopApiClient, load_data, token_fetch
+from loadtools.client import ApiClient, DpopApiClient, PageClient, load_data, page_session, token_fetch
 from loadtools.runner import run_clients
-from loadtools.scenarios import HealthClient, MixedClient, ReadClient, WriteClient
+from loadtools.scenarios import HealthClient, MixedClient, ReadClient, RecordPageClient, WriteClient
 from loadtools.server import GunicornServer, cpu_seconds, database_url, rss_kb
 from loadtools.stats import format_statuses, percentile
 from loadtools.token_issuer import DpopKey, KeyServer
@@ -105,15 +107,18 @@ class Command(BaseCommand):
             SIGNED_TOKEN_CLIENT, cnf={"jkt": dpop_key.thumbprint}, exp=int(time.time()) + 3600
         )
 
-        def clients(kind, share_records=True, signed_token=False):
+        cookie, remove_midwife = page_session(data.location, server.secret_key)
+        apis = {
+            "own token": lambda: ApiClient(server.url, token),
+            "signed token": lambda: DpopApiClient(server.url, signed, dpop_key),
+            "page nb": lambda: PageClient(server.url, cookie, "nb-NO,nb;q=0.9,en;q=0.5"),
+            "page en": lambda: PageClient(server.url, cookie, "en-GB,en;q=0.9"),
+        }
+
+        def clients(kind, share_records=True, api="own token"):
             def make(index):
                 mine = data.records if share_records else data.records[index::concurrency]
-                api = (
-                    DpopApiClient(server.url, signed, dpop_key)
-                    if signed_token
-                    else ApiClient(server.url, token)
-                )
-                return kind(api, mine, f"b{index}", random.Random(index))
+                return kind(apis[api](), mine, f"b{index}", random.Random(index))
 
             return make
 
@@ -122,21 +127,23 @@ class Command(BaseCommand):
             f"\n{'call':22s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s}  "
             "statuses"
         )
-        for label, kind, operation, shared, signed_token in [
-            ("GET /health/live", HealthClient, "health_live", True, False),
-            ("GET record", ReadClient, "get_record", True, False),
-            ("PUT clinicalTests", WriteClient, "put_resource", False, False),
-            ("GET record, DPoP JWT", ReadClient, "get_record", True, True),
+        for label, kind, operation, shared, api, key in [
+            ("GET /health/live", HealthClient, "health_live", True, "own token", "health_live"),
+            ("GET record", ReadClient, "get_record", True, "own token", "get_record"),
+            ("PUT clinicalTests", WriteClient, "put_resource", False, "own token", "put_resource"),
+            ("GET record, DPoP JWT", ReadClient, "get_record", True, "signed token", "get_record signed"),
+            ("record page, Bokmål", RecordPageClient, "record_page", True, "page nb", "record_page nb"),
+            ("record page, English", RecordPageClient, "record_page", True, "page en", "record_page en"),
         ]:
             made = [
-                clients(kind, shared, signed_token)(index) for index in range(concurrency)
+                clients(kind, shared, api)(index) for index in range(concurrency)
             ]  # warm-up, then measured
             run_clients(made.__getitem__, clients=concurrency, duration=warmup)
             meter = CpuMeter(server)
             stats, seconds = run_clients(made.__getitem__, clients=concurrency, duration=duration)
             used = meter.used()
             samples = stats.latencies_ms[operation]
-            operation = f"{operation} signed" if signed_token else operation
+            operation = key
             rates[operation] = len(samples) / seconds
             self.stdout.write(
                 f"{label:22s} {len(samples):8d} {rates[operation]:7.1f} {percentile(samples, 0.5):7.1f} "
@@ -157,7 +164,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nThroughput relative to the floor: GET record / health {rates['get_record'] / floor:.2f}, "
             f"PUT / health {rates['put_resource'] / floor:.2f}, GET record with a DPoP-bound JWT / health "
-            f"{rates['get_record signed'] / floor:.2f}"
+            f"{rates['get_record signed'] / floor:.2f}, record page in Bokmål / health "
+            f"{rates['record_page nb'] / floor:.2f}, in English {rates['record_page en'] / floor:.2f}"
         )
         self.stdout.write(
             "\nCPU time per request (ms), whoever else uses the machine; server = gunicorn + PostgreSQL, so "
@@ -167,6 +175,7 @@ class Command(BaseCommand):
             f"{'vs floor':>11s}\n" + "\n".join(cpu_lines)
         )
 
+        remove_midwife()
         memory["after the measured calls"] = {pid: rss_kb(pid) for pid in pids}
         stats, seconds = run_clients(
             clients(MixedClient, share_records=False), clients=concurrency, total=memory_requests
