@@ -12,6 +12,8 @@ makemessages cannot see names made at run time, so `manage.py translations` writ
 `config/model_names.py` (`gettext_noop`), and `--check` fails when that list is stale.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.db.models import Model
 from django.db.models.signals import class_prepared
@@ -25,11 +27,11 @@ LIST_FILE = "config/model_names.py"
 translated = gettext_lazy  # by another name, so makemessages does not take the names below for texts
 
 
-def _marked(name):  # type: ignore[no-untyped-def]
+def _marked(name: Any) -> Any:
     return name if isinstance(name, Promise) else translated(name)
 
 
-def mark_names(sender: type[Model], **kwargs) -> None:  # type: ignore[no-untyped-def]
+def mark_names(sender: type[Model], **kwargs) -> None:
     opts = sender._meta
     if opts.app_label not in APPS:
         return
