@@ -34,7 +34,7 @@ def test_the_caseload_speaks_bokmal_with_norwegian_dates(web_a, actor_a):
     page = web_a.get("/", **NB).content.decode()
     assert "<h1>Pasientliste</h1>" in page
     assert f"i dag {norwegian(timezone.localdate())}" in page
-    assert "1 svangerskap; sortert etter avtalt termin, nærmest først." in " ".join(page.split())
+    assert "1 svangerskap; sortert etter fastsatt termin, nærmest først." in " ".join(page.split())
     assert ">Fastsatt termin</a>" in page and ">Neste time</a>" in page
     assert norwegian(edd) in page
     assert "Ingen time satt opp" in page
