@@ -169,14 +169,18 @@ def break_glass_reason(code: str) -> str:
     return str(BREAK_GLASS_REASONS.get(code, NO_REASON_CODE))
 
 
-def entry_text(entry: AccessLog) -> str:
-    """One entry as her access log shows it, in one line: what a question about it keeps of what she saw.
+def entry_line(entry: AccessLog) -> str:
+    """One entry as her access log shows it, in one line, in the page's language: what her question about it
+    says it is about."""
+    item = access(entry)
+    how = f", {item.how}" if item.how else ""
+    where = f", {item.where}" if item.where else ""
+    refused = f" {item.refused}" if item.refused else ""
+    return f"{item.when}: {item.who}{how}{where}. {item.what}.{refused}"
 
-    Always in English whatever her language: it is stored with the question (`AccessQuestion.entry_text`),
-    and the Care Location that answers reads it."""
+
+def entry_text(entry: AccessLog) -> str:
+    """`entry_line` in English whatever her language: it is stored with the question
+    (`AccessQuestion.entry_text`), and the Care Location that answers reads it."""
     with translation.override("en"):
-        item = access(entry)
-        how = f", {item.how}" if item.how else ""
-        where = f", {item.where}" if item.where else ""
-        refused = f" {item.refused}" if item.refused else ""
-        return f"{item.when}: {item.who}{how}{where}. {item.what}.{refused}"
+        return entry_line(entry)

@@ -5,7 +5,9 @@ line opens to its entries, each of which she can ask about. Under it, her questi
 Which entries, and from when: `patient_audit_entries` in maternity/reads/selectors.py.
 
 A page costs the same queries however long the trail is: three for the lines and their entries (the
-practitioner's name comes in the same query through the account's profile), one for her questions."""
+practitioner's name comes in the same query through the account's profile), one for her questions and one
+for the entries they are about, worded in her language (what is stored with a question is English, for the
+Care Location that answers it)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -19,14 +21,29 @@ from maternity.models import (
     StakeholderReason,
 )
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
+from maternity.reads.selectors import patient_audit_entries
 
 from ..access_groups import grouped_access_log
-from ..access_words import grant_reason, professional_name
+from ..access_words import entry_line, grant_reason, professional_name
 from ..acting import patient_view
 from ..models import AccessQuestion
 
 PAGE_SIZE = 25  # lines (person, Care Location, day) a page
 QUESTIONS_SHOWN = 20
+
+
+def her_questions(record: Pregnancy, *, her_user_id: int) -> list[tuple[AccessQuestion, str]]:
+    """Her latest questions, each with what it is about: the entry as her access log words it now, in her
+    language (else the English line kept with the question)."""
+    questions = list(
+        AccessQuestion.objects.filter(record=record).order_by("-asked_at", "-id")[:QUESTIONS_SHOWN]
+    )
+    entries = patient_audit_entries(record, her_user_id=her_user_id).filter(
+        pk__in=[question.entry_id for question in questions],
+        at__in=[question.entry_at for question in questions],
+    )
+    lines = {entry.pk: entry_line(entry) for entry in entries} if questions else {}
+    return [(question, lines.get(question.entry_id, question.entry_text)) for question in questions]
 
 
 def _location_name(group) -> str:
@@ -84,8 +101,6 @@ def access_log(request, record_id):
         "page": page,
         "groups": groups,
         "grants": who_can_open(record),
-        "questions": list(
-            AccessQuestion.objects.filter(record=record).order_by("-asked_at", "-id")[:QUESTIONS_SHOWN]
-        ),
+        "questions": her_questions(record, her_user_id=request.user.pk),
     }
     return render(request, "portal/access_log.html", context)
