@@ -172,6 +172,8 @@ def test_too_long_text_on_a_step_keeps_what_she_typed_and_saves_nothing(portal, 
     assert "This step is not saved yet" in page and "This is too long" in page
     assert long in page and "Now and then" in page
     assert "Step 2 of 5" in page
+    step_heading = page.split('<h2 id="plan-step-h">')[1].split("</h2>")[0]
+    assert step_heading != "This step is not saved yet" and step_heading in page.split("<title>")[1]
     assert stored(record).version == 1
     (entry,) = entries(record, "WRITE")
     assert (entry.status_code, entry.detail) == (400, "invalid: pain_relief")
