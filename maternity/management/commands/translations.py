@@ -70,6 +70,15 @@ class ExactMessages(MakeMessages):
 
     msgmerge_options = [*MakeMessages.msgmerge_options, "--no-fuzzy-matching"]
 
+    def find_files(self, root):  # type: ignore[no-untyped-def]
+        # One catalogue for the whole project, LOCALE_PATHS[0]: makemessages would otherwise write the texts
+        # of every file under a folder holding a `locale` folder into that one, which for --check is not the
+        # scratch copy but the project's own catalogue.
+        files = super().find_files(root)
+        for found in files:
+            found.locale_dir = self.default_locale_path
+        return files
+
 
 def make_messages(locale_dir: Path, languages: list[str]) -> None:
     with in_project_root(), override_settings(LOCALE_PATHS=[locale_dir]):

@@ -84,3 +84,33 @@ def test_every_model_and_field_name_is_read_in_the_readers_language():
         assert str(Pregnancy._meta.verbose_name) == "svangerskap"
         assert str(Mother._meta.get_field("post_number").verbose_name) == "postnummer"
     assert str(Mother._meta.get_field("post_number").verbose_name) == "post number"
+
+
+def test_the_check_names_a_text_missing_from_the_catalogue_one_untranslated_and_a_stale_compiled_copy(
+    tmp_path,
+):
+    import polib
+
+    from maternity.management.commands.translations import check_catalogue
+
+    def catalogue(path, entries):
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "nb"}
+        for msgid, msgstr in entries:
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+        po.save(str(path))
+        return po
+
+    committed = tmp_path / "django.po"
+    catalogue(committed, [("Save", "Lagre"), ("Cancel", "")]).save_as_mofile(str(tmp_path / "django.mo"))
+    catalogue(committed, [("Save", "Lagre"), ("Cancel", ""), ("Gone", "Borte")])  # .mo no longer its copy
+    regenerated = tmp_path / "fresh.po"
+    catalogue(regenerated, [("Save", ""), ("Cancel", ""), ("New text", "")])
+
+    result = check_catalogue(committed, regenerated, "nb")
+    assert (result.translated, result.total) == (1, 2)  # "Gone" is no longer in the code: not counted
+    assert result.problems == [
+        "not in the catalogue: 'New text' (): run `manage.py translations`",
+        "untranslated in nb: 'Cancel'",
+        f"{tmp_path / 'django.mo'} is not django.po compiled: run `manage.py translations`",
+    ]
