@@ -70,7 +70,7 @@ class ExactMessages(MakeMessages):
 
     msgmerge_options = [*MakeMessages.msgmerge_options, "--no-fuzzy-matching"]
 
-    def find_files(self, root):  # type: ignore[no-untyped-def]
+    def find_files(self, root: str) -> list:
         # One catalogue for the whole project, LOCALE_PATHS[0]: makemessages would otherwise write the texts
         # of every file under a folder holding a `locale` folder into that one, which for --check is not the
         # scratch copy but the project's own catalogue.
