@@ -15,14 +15,14 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from maternity.actors import Actor
 from maternity.errors import Invalid, NotAllowed, NotFound
 from maternity.models import AccessAction, AccessLog, AccessOutcome, Pregnancy, RecordStatus
 from maternity.reads.access import get_record_for
 from maternity.reads.selectors import patient_audit_entries
+from maternity.rules.wording import worded
 from maternity.services.audit import access_log_write
 
 from .access_words import entry_text
@@ -31,22 +31,14 @@ from .models import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, AccessQuestion, Ques
 RESOURCE_TYPE = "accessQuestion"
 
 
-def _in_shown_language(message: str, params: dict) -> str:
-    return gettext(message) % params
-
-
-# A refusal's message, translated when it is shown: on her page in her language, in the audit trail in
-# English (the detail is written under translation.override("en")).
-shown_lazy = lazy(_in_shown_language, str)
-
 REFUSALS = {  # (empty, too long), for each kind of text
     "question": (
-        gettext_noop("Write your question."),
-        gettext_noop("Your question is %(length)d characters long; it can be at most %(max_length)d."),
+        gettext_lazy("Write your question."),
+        gettext_lazy("Your question is %(length)d characters long; it can be at most %(max_length)d."),
     ),
     "answer": (
-        gettext_noop("Write your answer."),
-        gettext_noop("Your answer is %(length)d characters long; it can be at most %(max_length)d."),
+        gettext_lazy("Write your answer."),
+        gettext_lazy("Your answer is %(length)d characters long; it can be at most %(max_length)d."),
     ),
 }
 
@@ -55,9 +47,9 @@ def _text(value: str, *, field: str, max_length: int) -> str:
     empty, too_long = REFUSALS[field]
     value = (value or "").strip()
     if not value:
-        raise Invalid(shown_lazy(empty, {}), field=field)
+        raise Invalid(empty, field=field)
     if len(value) > max_length:
-        raise Invalid(shown_lazy(too_long, {"length": len(value), "max_length": max_length}), field=field)
+        raise Invalid(worded(too_long, length=len(value), max_length=max_length), field=field)
     return value
 
 
@@ -149,19 +141,14 @@ def _answer(*, question_id: int, answer: str, user: User, ip: str | None) -> Acc
             .get(pk=int(question_id))
         )
     except (AccessQuestion.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound(shown_lazy(gettext_noop("No such question."), {})) from None
+        raise NotFound(gettext_lazy("No such question.")) from None
     if not may_answer(user, question):
         raise NotAllowed(
-            shown_lazy(
-                gettext_noop("Only an admin of the question's Care Location, or a superuser, may answer it."),
-                {},
-            ),
+            gettext_lazy("Only an admin of the question's Care Location, or a superuser, may answer it."),
             rule="not-theirs",
         )
     if question.status != QuestionStatus.OPEN:
-        raise NotAllowed(
-            shown_lazy(gettext_noop("This question has been answered already."), {}), rule="answered"
-        )
+        raise NotAllowed(gettext_lazy("This question has been answered already."), rule="answered")
     question.answer = _text(answer, field="answer", max_length=ANSWER_MAX_LENGTH)
     question.status = QuestionStatus.ANSWERED
     question.answered_by = user

@@ -25,12 +25,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from maternity.errors import Invalid
 from maternity.models import Person, Pregnancy
+from maternity.rules.wording import worded
 from maternity.signals import birth_plan_read, break_glass_done
 
 from .models import NotificationPreference
@@ -39,10 +39,6 @@ logger = logging.getLogger(__name__)
 
 RESOURCE_TYPE = "notificationPreference"
 EMAIL_FIELD = "email"
-
-# A refusal's message, translated when it is shown: on her page in her language, in the audit trail in
-# English (portal/views/notifications.py writes the detail under translation.override("en")).
-shown_lazy = lazy(lambda message, params: _(message) % params, str)
 
 
 @dataclass(frozen=True)
@@ -70,15 +66,15 @@ def notification_preference_save(
             validate_email(email)
         except ValidationError:
             raise Invalid(
-                shown_lazy(
-                    gettext_noop("%(email)s is not an email address. Check it and try again."),
-                    {"email": repr(email[:80])},
+                worded(
+                    gettext_lazy("%(email)s is not an email address. Check it and try again."),
+                    email=repr(email[:80]),
                 ),
                 field=EMAIL_FIELD,
             ) from None
     elif on_break_glass or on_birth_plan_read:
         raise Invalid(
-            shown_lazy(gettext_noop("Write the email address the messages should go to."), {}),
+            gettext_lazy("Write the email address the messages should go to."),
             field=EMAIL_FIELD,
         )
     preference = NotificationPreference.objects.select_for_update().filter(person=person).first()
