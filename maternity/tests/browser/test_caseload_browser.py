@@ -74,6 +74,8 @@ def test_caseload_shows_flags_and_sorts_searches_and_pages(page, caseload):
     page.get_by_role("heading", name="No pregnancy in your caseload matches “Nobody”").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Clear search").click()
+    page.wait_for_url("**/?sort=-name")
+    page.locator("table.caseload").wait_for()  # the URL turns before the new page has loaded
     assert page.locator("table.caseload tbody tr").count() == 25
 
 
