@@ -21,6 +21,7 @@ from .lists import (
 from .person import Person
 from .postnatal import Bleeding, Jaundice, PostnatalBabyVisit, PostnatalMotherVisit, Wound
 from .record import Pregnancy, RecordStatus
+from .reviews import AccessReview, ReviewKind, ReviewOutcome
 from .singletons import (
     AboType,
     BirthPlan,
@@ -58,6 +59,9 @@ __all__ = [
     "AccessAction",
     "AccessLog",
     "AccessOutcome",
+    "AccessReview",
+    "ReviewKind",
+    "ReviewOutcome",
     "AboType",
     "AntenatalAppointment",
     "BabySex",

@@ -28,6 +28,7 @@ class AccessAction(models.TextChoices):
     PULL_CARE = "PULL_CARE", gettext_lazy("Pulled active care")
     FIND = "FIND", gettext_lazy("Found the record by its keys")
     BREAK_GLASS = "BREAK_GLASS", gettext_lazy("Broke glass to find the record")
+    OPEN_RESTRICTED = "OPEN_RESTRICTED", gettext_lazy("Opened a restricted entry")
     FIND_ALL = "FIND_ALL", gettext_lazy("Listed the person's pregnancies")
     PATIENT_LOOKUP = "PATIENT_LOOKUP", gettext_lazy("Looked up a person's records")
     LIST = "LIST", gettext_lazy("Listed records")

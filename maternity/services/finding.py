@@ -25,10 +25,11 @@ from maternity.rules.wording import in_english, worded
 
 from ..actors import Actor
 from ..errors import Invalid, NotAllowed, NotFound, UnknownCode
-from ..models import BreakGlassReason, NoteKind, Pregnancy, StakeholderReason
+from ..models import BreakGlassReason, NoteKind, Pregnancy, ReviewKind, StakeholderReason
 from ..signals import break_glass_done
 from .gate import record_write
 from .resources import create_in_locked_record
+from .reviews import review_item_add
 from .stakeholders import stakeholder_grant_for
 
 NO_MATCH = _("No pregnancy matches these keys (national ID, date of birth, and EDD within 21 days).")
@@ -148,6 +149,14 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
             f"Reason: {why}",
         },
         actor=actor,
+    )
+    review_item_add(
+        kind=ReviewKind.BREAK_GLASS,
+        care_location=actor.care_location,
+        actor=actor,
+        record=record,
+        reason_code=why.code.value,
+        reason=why.text,
     )
     record.refresh_from_db(fields=["record_last_updated", "revision"])
     break_glass_done.send(sender=record_find_by_keys, record=record)
