@@ -531,6 +531,12 @@ INDUCTION_PLAN_BY_DAYS = envint("INDUCTION_PLAN_BY_DAYS", 41 * 7)
 # A record whose data quality (share of the data-quality rules passed, 0-100) is below this is a task.
 TASKS_DATA_QUALITY_BELOW = envfloat("TASKS_DATA_QUALITY_BELOW", 75.0)
 
+# The access review queue's unusual access (maternity/services/reviews.py, docs/security.md): a find by keys
+# after which the finder's Care Location had no care episode within this many hours; and more than this many
+# finds and look-ups by one person in one day.
+REVIEW_FIND_WITHOUT_CARE_HOURS = envint("REVIEW_FIND_WITHOUT_CARE_HOURS", 72)
+REVIEW_MANY_FINDS_PER_DAY = envint("REVIEW_MANY_FINDS_PER_DAY", 20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,5 +1,5 @@
 from .alerts import AlertAcknowledgement
-from .audit import AccessAction, AccessLog, AccessOutcome, BreakGlassReason
+from .audit import FIND_ACTIONS, AccessAction, AccessLog, AccessOutcome, BreakGlassReason
 from .bookings import Booking, BookingStatus, VisitKind
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
@@ -56,6 +56,7 @@ __all__ = [
     "PostnatalMotherVisit",
     "VisitKind",
     "Wound",
+    "FIND_ACTIONS",
     "AccessAction",
     "AccessLog",
     "AccessOutcome",

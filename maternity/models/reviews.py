@@ -73,6 +73,9 @@ class AccessReview(models.Model):
     # What makes a found item one item however often the finding runs ("find-without-care:<entry id>",
     # "many-finds:<user id>:<date>"); blank for the ones written as they happen.
     key = models.CharField(max_length=100, blank=True)
+    finds = models.PositiveIntegerField(
+        null=True, blank=True, help_text=gettext_lazy("How many finds and look-ups (many finds in one day).")
+    )
 
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

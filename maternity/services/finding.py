@@ -54,6 +54,34 @@ class Reason:
         return f"{in_english(self.code.label)}: {self.text}"
 
 
+NOTE_REASON = " Reason: "  # between what happened and the reason, in a break-glass note
+
+
+def grant_detail(why: Reason) -> str:
+    """The break-glass grant's detail: "Emergency care or acute admission (EMERGENCY): <the text>"."""
+    return f"{in_english(why.code.label)} ({why.code.value}): {why.text}"
+
+
+def break_glass_note_parts(text: str) -> tuple[str, str]:
+    """A break-glass note's text as (what happened, the reason code), without the free text: what the
+    pregnant person is shown (Normen, as Helsenorge: the coded reason, not the free text, which may say
+    anything). Everything after the first NOTE_REASON is the reason, so nothing the finder wrote can end
+    up in what happened; a note without a known code gives "" as its code."""
+    what, _sep, reason = text.partition(NOTE_REASON)
+    for code in BreakGlassReason:
+        if reason.startswith(f"{in_english(code.label)}:"):
+            return what, code.value
+    return what, ""
+
+
+def break_glass_grant_code(detail: str) -> str:
+    """The reason code a break-glass grant's detail (`grant_detail`) was written with, or ""."""
+    for code in BreakGlassReason:
+        if detail.startswith(f"{in_english(code.label)} ({code.value}):"):
+            return code.value
+    return ""
+
+
 def reason_codes_listed() -> str:
     return ", ".join(f"{code.value} ({str(code.label).lower()})" for code in BreakGlassReason)
 
@@ -137,7 +165,7 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
         record=record,
         actor=actor,
         reason=StakeholderReason.BREAK_GLASS,
-        detail=f"{in_english(why.code.label)} ({why.code.value}): {why.text}",  # stored: English
+        detail=grant_detail(why),  # stored: English
     )
     who = actor.name or "A user"
     create_in_locked_record(
@@ -145,8 +173,8 @@ def record_find_by_keys(*, keys: PregnancyKeys, reason_code: str, reason: str, a
         rt=RESOURCE_TYPES["notes"],
         data={
             "kind": NoteKind.BREAK_GLASS,
-            "text": f"{who} at {actor.care_location.name} found this record by its keys (break glass). "
-            f"Reason: {why}",
+            "text": f"{who} at {actor.care_location.name} found this record by its keys (break glass)."
+            f"{NOTE_REASON}{why}",
         },
         actor=actor,
     )

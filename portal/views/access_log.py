@@ -22,9 +22,10 @@ from maternity.models import (
 )
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.selectors import patient_audit_entries
+from maternity.services.finding import break_glass_grant_code
 
 from ..access_groups import grouped_access_log
-from ..access_words import entry_line, grant_reason, professional_name
+from ..access_words import break_glass_reason, entry_line, grant_reason, professional_name
 from ..acting import patient_view
 from ..models import AccessQuestion
 
@@ -51,6 +52,14 @@ def _location_name(group) -> str:
     return location.name if location is not None else group.name
 
 
+def _reason_chosen(grant) -> str:
+    """A break glass's coded reason in her words; never the text the professional wrote (Normen, as
+    Helsenorge: it may say anything; she can ask about the entry)."""
+    if grant.reason != StakeholderReason.BREAK_GLASS:
+        return ""
+    return break_glass_reason(break_glass_grant_code(grant.detail))
+
+
 def who_can_open(record: Pregnancy) -> list[dict]:
     """The Care Locations, and single professionals who broke glass, that can open the record, and why."""
     groups = (
@@ -68,7 +77,7 @@ def who_can_open(record: Pregnancy) -> list[dict]:
             "who": _location_name(grant.group),
             "since": grant.granted_at,
             "why": grant_reason(grant.reason),
-            "detail": grant.detail if grant.reason == StakeholderReason.BREAK_GLASS else "",
+            "detail": _reason_chosen(grant),
             "break_glass": grant.reason == StakeholderReason.BREAK_GLASS,
         }
         for grant in groups
@@ -78,7 +87,7 @@ def who_can_open(record: Pregnancy) -> list[dict]:
             "who": professional_name(grant.user, grant.user.get_username()),
             "since": grant.granted_at,
             "why": grant_reason(grant.reason),
-            "detail": grant.detail,
+            "detail": _reason_chosen(grant),
             "break_glass": grant.reason == StakeholderReason.BREAK_GLASS,
         }
         for grant in users

@@ -30,9 +30,11 @@ from maternity.reads.record_page import record_page_queryset
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.flags import SfhReading
 from maternity.rules.resources import RESOURCE_TYPES
+from maternity.services.finding import break_glass_note_parts
 
 from .. import plain_language as words
 from .. import result_words
+from ..access_words import break_glass_reason
 from ..acting import patient_view
 from ..booking_words import kind_words
 
@@ -344,11 +346,21 @@ def _list(section: Section, record: Pregnancy) -> None:
             entry = Entry(
                 item.care_location.name, [Fact(_("Looked after you from"), words.when(item.start_time))]
             )
+        elif item.kind == NoteKind.BREAK_GLASS:  # the reason they chose, never the text they wrote
+            what, code = break_glass_note_parts(item.text)
+            entry = Entry(
+                words.NOTE_KINDS.get(item.kind, item.get_kind_display()),
+                [
+                    Fact(_("When"), words.when(item.last_updated)),
+                    Fact(_("Note"), what),
+                    Fact(_("Reason they chose"), break_glass_reason(code), wide=True),
+                ],
+                highlight=True,
+            )
         else:  # notes
             entry = Entry(
                 words.NOTE_KINDS.get(item.kind, item.get_kind_display()),
                 [Fact(_("When"), words.when(item.last_updated)), Fact(_("Note"), item.text)],
-                highlight=item.kind == NoteKind.BREAK_GLASS,
             )
         section.entries.append(entry)
 
