@@ -39,8 +39,8 @@ from .scope import administered_location_ids, client_ip, is_location_admin
 class ReviewForm(forms.Form):
     """Parses only: the service says what is wrong (one set of rules, for every caller)."""
 
-    outcome = forms.ChoiceField(
-        choices=[("", "---------"), *ReviewOutcome.choices],
+    outcome = forms.CharField(
+        widget=forms.Select(choices=[("", "---------"), *ReviewOutcome.choices]),
         required=False,
         label=gettext_lazy("Outcome"),
     )
@@ -53,9 +53,6 @@ class ReviewForm(forms.Form):
             "What you checked and what you found. Required for every outcome: it is what a later audit reads."
         ),
     )
-
-    def clean_outcome(self):
-        return self.data.get("outcome", "")  # as sent: an unknown one is the service's to refuse, in words
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -145,6 +142,7 @@ class AccessReviewAdmin(HistoryAdmin):
         "reviewed_by",
     )
     readonly_fields = fields
+    history_list_display = ["outcome", "comment", "reviewed_by"]  # each decision, on the history page
     review_template = "admin/maternity/accessreview/review.html"
 
     def get_ordering(self, request):

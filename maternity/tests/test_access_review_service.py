@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connection  # noqa: F401  (the skipif below reads it)
 from django.utils import timezone
 
 from maternity import services
@@ -309,3 +310,19 @@ def test_the_command_runs_the_finding_and_says_how_many(ingrid, settings, capsys
     assert "1 new item(s)" in capsys.readouterr().out
     call_command("review_unusual_access", hours=1)
     assert "0 new item(s)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the audit trail's partitions: PostgreSQL")
+def test_the_finding_reads_the_finds_off_their_partial_index_in_each_partition(ingrid):
+    """Never the whole audit trail: the window's finds come off `accesslog_finds_at` (on a partition its
+    name is <partition>_at_id_idx1, the second index on (at, id))."""
+    from django.db import connection
+
+    from maternity.services.reviews import _finds
+
+    many(ingrid, 3)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = _finds(now - timedelta(days=1), now).explain()
+    assert "_at_id_idx1" in plan and "Seq Scan" not in plan

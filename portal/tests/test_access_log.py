@@ -273,14 +273,18 @@ def test_newest_first_a_page_of_lines_at_a_time(portal, record, ingrid):
 def test_who_can_open_the_record_and_why(portal, record, ingrid, location_b):
     services.stakeholder_grant(record=record, care_location=location_b, reason=StakeholderReason.ACTIVE_CARE)
     services.stakeholder_grant_user(
-        record=record, user=ingrid.user, reason=StakeholderReason.BREAK_GLASS, detail="Emergency at night"
+        record=record,
+        user=ingrid.user,
+        reason=StakeholderReason.BREAK_GLASS,
+        detail="Emergency care or acute admission (EMERGENCY): Emergency at night",
     )
     text = text_of(portal.get(log_url(record)))
     grants = text.split("Who can open your record</h2>")[1]
     assert "<strong>St Olavs hospital, fødeavdelingen</strong>: created your record, since" in grants
     assert "<strong>Munkholmen jordmortjeneste</strong>: has looked after you" in grants
     assert '<li class="break-glass"><strong>Ingrid Haugen, midwife</strong>: opened your record' in grants
-    assert "Reason they gave: Emergency at night" in grants
+    assert "Reason they chose: Emergency care or an acute admission" in grants  # the code, in her words
+    assert "Emergency at night" not in text  # never the text they wrote (Normen, as Helsenorge)
 
 
 def test_an_empty_trail_says_so(portal, record):
