@@ -92,9 +92,7 @@ def what_happened(item: AccessReview) -> str:
     if item.kind == ReviewKind.RESTRICTED_OPENED:
         return _("%(who)s at %(where)s opened a restricted entry your location restricted.") % words
     if item.kind == ReviewKind.FIND_WITHOUT_CARE:
-        return _("%(who)s at %(where)s found a record by its keys, and %(where)s did not take up her care.") % (
-            words
-        )
+        return _("%(who)s at %(where)s found a record by its keys; no care by %(where)s followed.") % words
     if item.kind == ReviewKind.MANY_FINDS:
         day = timezone.localtime(item.occurred_at).date()
         return _("%(who)s at %(where)s searched by keys %(finds)s times on %(day)s.") % {

@@ -39,7 +39,12 @@ class AccessAction(models.TextChoices):
 
 
 # Finding a record or a person by keys: what the review queue counts per person and day.
-FIND_ACTIONS = [AccessAction.FIND, AccessAction.BREAK_GLASS, AccessAction.FIND_ALL, AccessAction.PATIENT_LOOKUP]
+FIND_ACTIONS = [
+    AccessAction.FIND,
+    AccessAction.BREAK_GLASS,
+    AccessAction.FIND_ALL,
+    AccessAction.PATIENT_LOOKUP,
+]
 
 
 class BreakGlassReason(models.TextChoices):

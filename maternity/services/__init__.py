@@ -26,6 +26,7 @@ from .resources import (
     resource_update,
     resource_write_check,
 )
+from .reviews import access_review_decide, review_item_add, unusual_access_find
 from .staff import (
     staff_create,
     staff_remove,
@@ -45,6 +46,7 @@ __all__ = [
     "Delivery",
     "Found",
     "access_log_write",
+    "access_review_decide",
     "birth_plan_acknowledge",
     "birth_plan_save",
     "booking_cancel",
@@ -75,10 +77,12 @@ __all__ = [
     "resource_enter_in_error",
     "resource_update",
     "resource_write_check",
+    "review_item_add",
     "stakeholder_grant",
     "staff_create",
     "staff_remove",
     "staff_set_location_admin",
     "staff_set_location_admins",
     "staff_update",
+    "unusual_access_find",
 ]

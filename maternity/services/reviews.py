@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -104,7 +104,7 @@ def _comment(comment: str | None) -> str:
     if not text:
         raise Invalid(
             gettext_lazy(
-                "Write a comment: what you checked and what you found (for example, \"admitted through the "
+                'Write a comment: what you checked and what you found (for example, "admitted through the '
                 'emergency department, see the EPJ note"). It is kept with your review.'
             ),
             field="comment",
@@ -201,7 +201,7 @@ def unusual_access_find(*, since: datetime, until: datetime) -> int:
     return _finds_without_care(since=since, until=until) + _many_finds(since=since, until=until)
 
 
-def _finds(since: datetime, until: datetime):
+def _finds(since: datetime, until: datetime) -> QuerySet[AccessLog]:
     """The finds and look-ups between the two moments, read off the partial index `accesslog_finds_at`
     (its condition repeated word for word, so PostgreSQL uses it), of a person acting for a Care Location."""
     return AccessLog.objects.filter(
@@ -230,8 +230,8 @@ def _finds_without_care(*, since: datetime, until: datetime) -> int:
     found = []
     for entry in finds:
         cared = episodes.get((entry.record_id, entry.care_location_id), [])
-        if any(at <= entry.at + window for at in cared):
-            continue
+        if entry.care_location_id is None or any(at <= entry.at + window for at in cared):
+            continue  # (every find read has a Care Location: `_finds`)
         found.append(
             AccessReview(
                 kind=ReviewKind.FIND_WITHOUT_CARE,
@@ -250,7 +250,7 @@ def _finds_without_care(*, since: datetime, until: datetime) -> int:
     return _add_new(found)
 
 
-def _person(user_id, client_id: str, acting_id: str, acting_name: str) -> str:
+def _person(user_id: int | None, client_id: str, acting_id: str, acting_name: str) -> str:
     """One person, as a short stable key: the account, and for a client system the acting user it named."""
     if not client_id:
         return str(user_id)
@@ -335,5 +335,3 @@ def _add_new(items: list[AccessReview]) -> int:
             continue
         added += 1
     return added
-
-

@@ -101,11 +101,7 @@ def test_a_second_review_is_a_new_version_and_the_first_stays_in_the_history(gla
 
 @pytest.mark.parametrize("who", ["admin_a", "plain_staff", "midwife"])
 def test_nobody_else_can_decide_it_and_it_is_as_if_there_were_none(request, glass, who, location_a):
-    user = (
-        practitioner("kari", location_a)
-        if who == "midwife"
-        else request.getfixturevalue(who)
-    )
+    user = practitioner("kari", location_a) if who == "midwife" else request.getfixturevalue(who)
     with pytest.raises(NotFound):
         access_review_decide(review=glass, outcome="JUSTIFIED", comment="Not mine to say.", by=user)
     glass.refresh_from_db()
@@ -154,7 +150,7 @@ def test_an_unknown_item_is_not_found(admin_b):
             access_review_decide(review=review, outcome="JUSTIFIED", comment="Fine.", by=admin_b)
 
 
-# --- unusual access ------------------------------------------------------------------------------------------
+# --- unusual access -----------------------------------------------------------------------------------------
 
 
 def at_hours(hours: float):
@@ -316,8 +312,6 @@ def test_the_command_runs_the_finding_and_says_how_many(ingrid, settings, capsys
 def test_the_finding_reads_the_finds_off_their_partial_index_in_each_partition(ingrid):
     """Never the whole audit trail: the window's finds come off `accesslog_finds_at` (on a partition its
     name is <partition>_at_id_idx1, the second index on (at, id))."""
-    from django.db import connection
-
     from maternity.services.reviews import _finds
 
     many(ingrid, 3)

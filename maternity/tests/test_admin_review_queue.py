@@ -77,14 +77,20 @@ def test_open_items_come_first_then_the_newest(location_b, admin_b):
             outcome="JUSTIFIED" if reviewed else "",
         )
 
-    newest_done, old_open, new_open = item(1, reviewed=True), item(30, reviewed=False), item(2, reviewed=False)
+    newest_done, old_open = item(1, reviewed=True), item(30, reviewed=False)
+    new_open = item(2, reviewed=False)
     response = signed_in(admin_b).get(QUEUE)
     assert [i.pk for i in response.context["cl"].result_list] == [new_open.pk, old_open.pk, newest_done.pk]
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("open=yes", {"open"}), ("open=no", {"done"}), ("outcome__exact=FOLLOW_UP", {"done"}), ("kind__exact=MANY_FINDS", set())],
+    [
+        ("open=yes", {"open"}),
+        ("open=no", {"done"}),
+        ("outcome__exact=FOLLOW_UP", {"done"}),
+        ("kind__exact=MANY_FINDS", set()),
+    ],
 )
 def test_the_filters_narrow_the_queue(location_b, admin_b, query, expected):
     made = {
@@ -151,7 +157,8 @@ def test_bad_input_on_the_review_page_is_refused_in_words_and_changes_nothing(gl
 
 
 def test_a_nul_in_the_comment_is_refused_before_the_page_and_changes_nothing(glass, admin_b):  # noqa: F811
-    response = signed_in(admin_b).post(f"{QUEUE}{glass.pk}/review/", {"outcome": "JUSTIFIED", "comment": "a\x00"})
+    data = {"outcome": "JUSTIFIED", "comment": "a\x00"}
+    response = signed_in(admin_b).post(f"{QUEUE}{glass.pk}/review/", data)
     assert response.status_code == 400
     glass.refresh_from_db()
     assert not glass.reviewed
@@ -220,7 +227,8 @@ def test_a_superuser_decides_any_item(glass, superuser):  # noqa: F811
 def test_listing_the_queue_is_audited(glass, admin_b):  # noqa: F811
     signed_in(admin_b).get(f"{QUEUE}?open=yes")
     entry = AccessLog.objects.get(user=admin_b, action=AccessAction.AUDIT_READ)
-    assert entry.detail == "Listed the access review queue (open=yes)." and entry.resource_type == "accessReview"
+    assert entry.detail == "Listed the access review queue (open=yes)."
+    assert entry.resource_type == "accessReview"
 
 
 @pytest.mark.parametrize("bad", ["x", "99999999999999999999", "-1", "1e3"])

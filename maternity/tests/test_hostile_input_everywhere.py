@@ -42,6 +42,7 @@ from maternity.models import (
     CareLocationEpisode,
     Note,
     Practitioner,
+    ReviewKind,
     SymphysisFundalHeight,
 )
 from maternity.tests.web.conftest import practitioner
@@ -57,7 +58,10 @@ DEEP = '{"a": [' * 500 + "]}" * 500  # 1,000 levels of objects and arrays in 7 K
 # Query parameters the views read (searches, sorting, paging, filters, cursors), each sent alone with a
 # NUL so that no refusal of one hides another; and a NUL in a parameter's name.
 QUERY_PARAMETERS = ["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "%00"]
-FIELDS = ["q", "name", "username", "password", "note", "reason", "url", "mine", "next", "action", "post"]
+FIELDS = [
+    *["q", "name", "username", "password", "note", "reason", "url", "mine", "next", "action", "post"],
+    *["outcome", "comment"],  # the access review page's
+]
 FORM_BODY = "&".join(f"{name}=%00" for name in FIELDS) + "&%00=x"
 DEEP_FORM = urlencode({"resolve": "mine", "version": 1, "base_version": 1, "mine": DEEP})  # a conflict page's
 JSON_BODY = json.dumps({**{name: NUL for name in FIELDS}, NUL: NUL, "entry": [{"note": NUL}]})
@@ -341,6 +345,9 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
         actor=midwife_actor,
     ).pk
     Group.objects.get_or_create(name="Hostile input")
+    services.review_item_add(  # an item in A's access review queue, for its admin pages
+        kind=ReviewKind.BREAK_GLASS, care_location=location_a, actor=midwife_actor, record=record
+    )
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         for model in apps.get_models()

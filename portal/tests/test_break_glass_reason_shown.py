@@ -70,11 +70,9 @@ def test_the_professionals_record_page_keeps_the_whole_text(broken, location_a):
 
 
 def test_a_note_or_grant_without_a_known_code_gives_no_code_and_none_of_its_text():
-    assert break_glass_note_parts("Someone found this record by its keys (break glass). Reason: whatever") == (
-        "Someone found this record by its keys (break glass).",
-        "",
-    )
-    what, code = break_glass_note_parts("A Reason: B at C found it. Reason: Emergency care or acute admission: x")
+    found = "Someone found this record by its keys (break glass)."
+    assert break_glass_note_parts(f"{found} Reason: whatever") == (found, "")
+    what, code = break_glass_note_parts("A Reason: B found it. Reason: Emergency care or acute admission: x")
     assert (what, code) == ("A", "")  # a name holding the separator: less is shown, never the reason's text
     assert break_glass_grant_code("Emergency at night") == ""
     assert break_glass_grant_code("In labour or giving birth at this location (LABOUR): x") == "LABOUR"
