@@ -138,6 +138,7 @@ MODEL_AND_FIELD_NAMES = [
     gettext_noop("ferritin"),
     gettext_noop("fetus rh d positive at week 24"),
     gettext_noop("fetuses vital signs"),
+    gettext_noop("finds"),
     gettext_noop("first stage minutes"),
     gettext_noop("folate taken before"),
     gettext_noop("folate taken during"),

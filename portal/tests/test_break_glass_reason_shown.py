@@ -61,6 +61,7 @@ def test_in_bokmal_too(broken, her):
     page = text_of(her.get(f"/portal/pregnancies/{broken.pk}/", HTTP_ACCEPT_LANGUAGE="nb"))
     assert FREE_TEXT not in page
     assert "You asked them to, or agreed to it" not in page  # worded in Bokmål
+    assert "Grunnen de valgte" in page
 
 
 def test_the_professionals_record_page_keeps_the_whole_text(broken, location_a):
