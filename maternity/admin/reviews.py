@@ -108,7 +108,6 @@ class AccessReviewAdmin(HistoryAdmin):
     list_display = [
         "occurred_at",
         "state",
-        "kind",
         "what",
         "care_location",
         "record_links",
@@ -143,6 +142,12 @@ class AccessReviewAdmin(HistoryAdmin):
     history_list_display = ["outcome", "comment", "reviewed_by"]  # each decision, on the history page
     review_template = "admin/maternity/accessreview/review.html"
 
+    def get_list_display(self, request):
+        """Whose queue only where there are several: a superuser's, or an admin's of several locations."""
+        if request.user.is_superuser or len(administered_location_ids(request)) > 1:
+            return self.list_display
+        return [name for name in self.list_display if name != "care_location"]
+
     def get_ordering(self, request):
         return [F("reviewed_at").desc(nulls_first=True), "-occurred_at", "-id"]  # open first, newest first
 
@@ -154,9 +159,9 @@ class AccessReviewAdmin(HistoryAdmin):
             return _("Open")
         return item.get_outcome_display()
 
-    @admin.display(description=gettext_lazy("what happened"))
-    def what(self, item: AccessReview) -> str:
-        return what_happened(item)
+    @admin.display(description=gettext_lazy("what happened"), ordering="kind")
+    def what(self, item: AccessReview):
+        return format_html('<span class="review-what">{}</span>', what_happened(item))
 
     @admin.display(description=gettext_lazy("record"))
     def record_links(self, item: AccessReview):
@@ -177,7 +182,11 @@ class AccessReviewAdmin(HistoryAdmin):
         if not (item.reason_code or item.reason):
             return "-"
         code = item.get_reason_code_display() if item.reason_code else _("no code")
-        return format_html("<strong>{}</strong><br>{}", code, Truncator(item.reason).chars(120))
+        return format_html(
+            '<span class="review-reason"><strong>{}</strong><br>{}</span>',
+            code,
+            Truncator(item.reason).chars(120),
+        )
 
     @admin.display(description=gettext_lazy("review"))
     def review_link(self, item: AccessReview):
