@@ -232,7 +232,9 @@ def test_a_care_location_taking_over_and_a_break_glass_note_are_shown(
     assert "A new Care Location took over your care" in text
     highlighted = '<div class="entry highlight"> <h3 class="entry-title">Someone outside your care team'
     assert highlighted in text
-    assert "Reason: Emergency care or acute admission: Came to A&amp;E in labour" in text
+    assert "Per Vakt at Haukeland fødeavdeling found this record by its keys (break glass)." in text
+    assert "Emergency care or an acute admission" in text  # the code, in her words
+    assert "Came to A&amp;E in labour" not in text  # never the text they wrote (Normen, as Helsenorge)
 
 
 def test_a_delivered_pregnancy_tells_how_the_baby_was_born(portal, record, midwife_actor):
