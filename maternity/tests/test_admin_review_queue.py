@@ -236,3 +236,28 @@ def test_a_bad_item_id_is_not_found(admin_b, bad):
     client = signed_in(admin_b)
     assert client.get(f"{QUEUE}{bad}/review/").status_code == 404
     assert client.get(f"{QUEUE}{bad}/history/").status_code == 404
+
+
+def test_the_queue_costs_the_same_queries_however_long_it_is(location_b, admin_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(admin_b)
+    client.get(QUEUE)  # the first request warms the caches (content types, the session's user)
+
+    def queries_for(count: int) -> int:
+        AccessReview.objects.bulk_create(
+            AccessReview(
+                kind=ReviewKind.BREAK_GLASS,
+                care_location=location_b,
+                acting_user_name="Ingrid Haugen",
+                reason_code="EMERGENCY",
+                reason="Brought in by ambulance.",
+            )
+            for _ in range(count)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    assert queries_for(3) == queries_for(30)
