@@ -5,9 +5,11 @@ queue (maternity/services/reviews.py says what is unusual).
 
 Looks at the finds of the last `--hours` hours plus REVIEW_FIND_WITHOUT_CARE_HOURS: a find with no care
 following it is judged once its window has closed (so each run judges the finds whose window closed in the
-last `--hours` hours), and the days of many finds are counted from the start of their local day. Run it hourly from a scheduler (cron, a
-systemd timer, a Kubernetes CronJob): the default 24 hours overlaps the earlier runs, which costs little
-(two index-backed reads of a day of finds) and catches up after a missed run; nothing is written twice.
+last `--hours` hours), and the days of many finds are counted from the start of their local day.
+
+Run it hourly from a scheduler (cron, a systemd timer, a Kubernetes CronJob): the default 24 hours overlaps
+the earlier runs, which costs little (index-backed reads of a few days of finds) and catches up after a
+missed run; nothing is written twice.
 """
 
 from datetime import timedelta
