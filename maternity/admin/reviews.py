@@ -90,7 +90,10 @@ def what_happened(item: AccessReview) -> str:
     if item.kind == ReviewKind.BREAK_GLASS:
         return _("%(who)s at %(where)s broke glass: found a record by its keys without access to it.") % words
     if item.kind == ReviewKind.RESTRICTED_OPENED:
-        return _("%(who)s at %(where)s opened a restricted entry your location restricted.") % words
+        return _("%(who)s at %(where)s opened an entry restricted by %(queue)s.") % {
+            **words,
+            "queue": item.care_location.name,
+        }
     if item.kind == ReviewKind.FIND_WITHOUT_CARE:
         return _("%(who)s at %(where)s found a record by its keys; no care by %(where)s followed.") % words
     if item.kind == ReviewKind.MANY_FINDS:

@@ -118,7 +118,18 @@ def test_a_restricted_entry_opened_is_shown_like_the_others(location_b, admin_b)
         reason="Needed the history of the earlier pregnancy before surgery",
     )
     page = text_of(signed_in(admin_b).get(QUEUE))
-    assert "Ola Lege at Haukeland fødeavdeling opened a restricted entry your location restricted." in page
+    said = "Ola Lege at Haukeland fødeavdeling opened an entry restricted by Munkholmen jordmortjeneste."
+    assert said in page
+
+
+def test_an_items_own_page_is_read_only_links_to_its_review_and_is_audited(glass, admin_b):  # noqa: F811
+    page = signed_in(admin_b).get(f"{QUEUE}{glass.pk}/change/")
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.fields) == []  # read-only
+    assert f"{QUEUE}{glass.pk}/review/" in page.content.decode()
+    assert AccessLog.objects.filter(
+        user=admin_b, action=AccessAction.AUDIT_READ, detail__startswith=f"Viewed access review #{glass.pk}"
+    ).exists()
 
 
 def test_the_admin_reviews_on_the_review_page_and_it_is_audited(glass, admin_b):  # noqa: F811
