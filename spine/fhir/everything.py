@@ -19,6 +19,8 @@ a client that ignores `meta.security` would read it as data.
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core import signing
@@ -148,18 +150,16 @@ def walk_of(document: dict, keys: PatientKeys, record_id: str) -> tuple[list[Sou
         Source("Patient", lambda: patient_of(document, keys, walk)),
         Source("EpisodeOfCare", lambda: pregnancy_of(document, walk, active_org)),
         *(
-            Source("Organization", lambda o=org_nr, n=name: organization_of(o, n))
+            Source("Organization", partial(organization_of, org_nr, name))
             for org_nr, name in organizations.items()
         ),
     ]
     for name, item in items:
-        sources.append(
-            Source(FHIR_MAPPING[name].resource_type, lambda n=name, i=item: resource_of(n, i, walk))
-        )
+        sources.append(Source(FHIR_MAPPING[name].resource_type, partial(resource_of, name, item, walk)))
         if name == "currentPregnancy":
             edd = agreed_edd_of(item)
             if edd is not None:
-                sources.append(Source(EDD_AGREED.resource_type, lambda e=edd: edd_of(e, walk)))
+                sources.append(Source(EDD_AGREED.resource_type, partial(edd_of, edd, walk)))
     return sources, restricted
 
 
@@ -239,7 +239,7 @@ def everything_page(
     if query.cursor is not None:
         offset = cursor_offset(query.cursor, record_id=record_id, revision=revision, view=view)
     page = sources[offset : offset + query.count]
-    entries = []
+    entries: list[dict[str, Any]] = []
     if offset == 0 and restricted and query.count:
         entries.append({"resource": restricted_outcome(restricted), "search": {"mode": "outcome"}})
     for source in page:

@@ -41,14 +41,15 @@ EVERYTHING_PARAMETERS = [
         "_type",
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
-        description="A comma list of FHIR resource types: only these are returned (e.g. Observation,Encounter).",
+        description="A comma list of FHIR resource types: only these are returned "
+        "(e.g. Observation,Encounter).",
     ),
     OpenApiParameter(
         "_cursor",
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
-        description="Opaque: from the `next` link of the previous page. Tied to the record's revision: if the "
-        "record changed since the first page, the next page is a 409 (start again).",
+        description="Opaque: from the `next` link of the previous page. Tied to the record's revision: "
+        "if the record changed since the first page, the next page is a 409 (start again).",
     ),
 ]
 EXAMPLE = OpenApiExample(
@@ -168,9 +169,10 @@ def _body_parameters(body) -> list[tuple[str, str]]:
         ) from None
     found = []
     for index, parameter in enumerate(parameters.parameter or []):
-        if parameter.name not in PARAMETERS + UNSUPPORTED:
+        name = parameter.name or ""
+        if name not in PARAMETERS + UNSUPPORTED:
             raise FhirInvalid(
-                f"Unknown parameter {parameter.name[:40]!r}: $everything takes {', '.join(PARAMETERS)}.",
+                f"Unknown parameter {name[:40]!r}: $everything takes {', '.join(PARAMETERS)}.",
                 status=400,
                 code="not-supported",
                 expression=f"Parameters.parameter[{index}].name",
@@ -191,10 +193,10 @@ def _body_parameters(body) -> list[tuple[str, str]]:
         )
         if value is None:
             raise FhirInvalid(
-                f"{parameter.name} needs a value (valueInteger for _count, valueString otherwise).",
+                f"{name} needs a value (valueInteger for _count, valueString otherwise).",
                 status=400,
                 code="required",
                 expression=f"Parameters.parameter[{index}]",
             )
-        found.append((parameter.name, str(value)))
+        found.append((name, str(value)))
     return found

@@ -31,7 +31,7 @@ from spine.fhir.mapping import FHIR_MAPPING, NHN_RESOURCE
 from spine.serializers.resources import SERIALIZERS
 from spine.services import spine_client_set_filter
 
-from .test_record_api_resources import LIST_DATA, SINGLETON_DATA
+from .test_record_api_resources import SINGLETON_DATA
 
 pytestmark = pytest.mark.django_db
 
