@@ -71,9 +71,7 @@ FHIR_MAPPING: dict[str, FhirMapping] = {
     "lifestyleFactors": FhirMapping(
         "Observation", "lifestyleFactors", "Lifestyle factors", category="social-history"
     ),
-    "clinicalTests": FhirMapping(
-        "Observation", "clinicalTests", "Clinical tests", category="laboratory", when="glucoseTolerance"
-    ),
+    "clinicalTests": FhirMapping("Observation", "clinicalTests", "Clinical tests", category="laboratory"),
     "rhesusDNegative": FhirMapping(
         "Observation", "rhesusDNegative", "RhD-negative pregnant woman", category="laboratory"
     ),
@@ -206,8 +204,6 @@ def _entered_in_error(item: dict) -> bool:
 
 def _when(mapping: FhirMapping, item: dict) -> str | None:
     value = item.get(mapping.when) if mapping.when else None
-    if isinstance(value, dict):  # a group: its test date (clinicalTests.glucoseTolerance.testDate)
-        value = value.get("testDate")
     return value if isinstance(value, str) and value else None
 
 
