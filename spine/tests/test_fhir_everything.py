@@ -232,6 +232,33 @@ def test_every_reference_resolves_to_an_entry_of_the_walk(fhir_a, full):
         assert f"http://testserver/spine/fhir/{reference}" in urls, reference
 
 
+def test_an_item_entered_in_error_keeps_its_resource_marked_entered_in_error(fhir_a, record, midwife_actor):
+    wrong = add_sfh(midwife_actor, record, on=days_from_today(0), cm=31)
+    services.resource_enter_in_error(
+        record_id=record.pk, resource_type="symphysisFundalHeights", resource_id=wrong.pk, actor=midwife_actor
+    )
+    (page,) = walk(fhir_a, record.pk)
+    (observation,) = [r for r in resources([page]) if r["id"] == str(wrong.pk)]
+    assert observation["status"] == "entered-in-error"
+
+
+def test_a_delivered_pregnancy_is_a_finished_episode_ending_at_the_delivery(fhir_a, record, midwife_actor):
+    services.record_status_update(
+        record_id=record.pk,
+        version=1,
+        status="DELIVERED",
+        delivery_date=timezone.now() - timedelta(hours=1),
+        live_birth=True,
+        actor=midwife_actor,
+    )
+    (page,) = walk(fhir_a, record.pk)
+    pregnancy = next(
+        r for r in resources([page]) if r["resourceType"] == "EpisodeOfCare" and r["id"] == str(record.pk)
+    )
+    assert pregnancy["status"] == "finished" and pregnancy["period"]["end"]
+    assert page["entry"][0]["resource"]["active"] is False
+
+
 # --- paging --------------------------------------------------------------------------------------------
 
 
