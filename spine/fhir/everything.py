@@ -130,14 +130,13 @@ def walk_of(document: dict, keys: PatientKeys, record_id: str) -> tuple[list[Sou
             elif name != "mother":  # her demographics are the Patient's
                 items.append((name, item))
 
-    episodes = [
-        item for name, item in items if name == "careLocations" and not item["metadata"].get("enteredInError")
-    ]
-    organizations: dict[str, str | None] = {}
-    for _, item in ((n, i) for n, i in items if n == "careLocations"):
+    episodes = [item for name, item in items if name == "careLocations"]
+    organizations: dict[str, str | None] = {}  # org nr -> name, of every care episode the caller sees
+    for item in episodes:
         location = item.get("careLocation") or {}
         if location.get("orgNr"):
             organizations.setdefault(location["orgNr"], location.get("name"))
+    episodes = [item for item in episodes if not item["metadata"].get("enteredInError")]
     walk.organizations = {organization_id(org_nr) for org_nr in organizations}
     latest = max(episodes, key=lambda item: item.get("startTime") or "", default=None)
     active_org = None

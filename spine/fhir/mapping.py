@@ -114,7 +114,7 @@ FHIR_MAPPING: dict[str, FhirMapping] = {
 PREGNANCY = FhirMapping("EpisodeOfCare", "pregnancy", "Pregnancy")
 EDD_AGREED = FhirMapping("Observation", LOINC_EDD_AGREED, "Delivery date Estimated", system=LOINC)
 PRODUCED_TYPES = frozenset(
-    {"Patient", "Organization", "OperationOutcome"}
+    {"Patient", "Organization"}
     | {mapping.resource_type for mapping in [*FHIR_MAPPING.values(), PREGNANCY, EDD_AGREED]}
 )
 
