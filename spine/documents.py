@@ -1,10 +1,15 @@
 """The record document's shape, for the stored document (`maternity/reads/documents.py`, setting
-`RECORD_DOCUMENT_BUILDER`): the same serializers that answered GET record before documents were stored."""
+`RECORD_DOCUMENT_BUILDER`): the same serializers that answered GET record before documents were stored.
+And the document as one caller may see it (`document_for_caller`), which every read of it serves."""
 
+import json
 from uuid import UUID
 
+from maternity.actors import Actor
 from maternity.database.compiled_queries import CompiledQuery
 from maternity.models import Pregnancy
+from maternity.reads.documents import document_current, dumps
+from maternity.reads.selectors import StoredDocument
 from maternity.rules.resources import LISTS, RESOURCE_TYPES
 
 from .serializers.record import record_document, record_document_queryset
@@ -37,3 +42,16 @@ def documents_built(record_ids: list) -> dict:
     their singletons, one per list type, whatever the batch's size (`manage.py verify_documents`)."""
     records = record_document_queryset(list(RESOURCE_TYPES)).filter(pk__in=record_ids)
     return {record.pk: (record.revision, record_document(record, list(RESOURCE_TYPES))) for record in records}
+
+
+def document_for_caller(found: StoredDocument, *, actor: Actor, types: list[str]) -> str:
+    """The record's document as this caller may see it, as JSON text: the stored text as it is, or with the
+    resource types outside `types` (the client's record filter) dropped. The one place that decides it, for
+    GET record and for the FHIR `Patient/{id}/$everything` alike, so the two never show different things.
+    `actor` is who asks: what a caller may see beyond her record filter (restricted entries) is decided
+    here from it."""
+    body = document_current(found.record_id, found.revision, found.body)
+    if len(types) < len(RESOURCE_TYPES):
+        document = json.loads(body)
+        body = dumps({key: value for key, value in document.items() if key == "metadata" or key in types})
+    return body

@@ -162,3 +162,60 @@ def stored_document_for(
         raise NotFound(NOT_VISIBLE)
     pk, person_id, revision, stored_revision, body = row
     return StoredDocument(UUID(str(pk)), person_id, revision, body if stored_revision == revision else None)
+
+
+@dataclass(frozen=True)
+class PatientDocument(StoredDocument):
+    """A stored document found by the record id alone (the FHIR side names a Patient by the record id and
+    sends no nhn-patient-nin), with the person's keys, which the document does not hold: the Patient
+    resource of `Patient/{id}/$everything` is built from them and the `mother` resource."""
+
+    identifier_system: str
+    identifier_value: str
+    date_of_birth: date | None
+
+
+def _patient_document_query(
+    *, record_id: UUID, user_type: str, group_id: int | None = None, user_id: int | None = None
+) -> QuerySet[Pregnancy, tuple[Any, ...]]:
+    return (
+        visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
+        .filter(pk=record_id)
+        .values_list(
+            "pk",
+            "person_id",
+            "revision",
+            "document__revision",
+            "document__body",
+            "person__identifier_system",
+            "person__identifier_value",
+            "person__date_of_birth",
+        )[:1]
+    )
+
+
+_PATIENT_DOCUMENT = CompiledQuery(_patient_document_query)
+
+
+def patient_document_for(*, actor: Actor, record_id: UUID | str) -> PatientDocument:
+    """The record's stored document and its person's keys, if the actor may see the record: visibility, the
+    document and the person in one query, compiled once per kind of actor. NotFound otherwise, as for no
+    record at all (a malformed id too)."""
+    try:
+        record_uuid = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+    except ValueError:
+        raise NotFound(NOT_VISIBLE) from None
+    fixed, values = actor_arguments(actor)
+    row = _PATIENT_DOCUMENT.first(fixed=fixed, record_id=record_uuid, **values)
+    if row is None:
+        raise NotFound(NOT_VISIBLE)
+    pk, person_id, revision, stored_revision, body, system, value, born = row
+    return PatientDocument(
+        UUID(str(pk)),
+        person_id,
+        revision,
+        body if stored_revision == revision else None,
+        identifier_system=system,
+        identifier_value=value,
+        date_of_birth=born,
+    )

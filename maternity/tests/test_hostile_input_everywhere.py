@@ -57,7 +57,11 @@ FORM = "application/x-www-form-urlencoded"
 DEEP = '{"a": [' * 500 + "]}" * 500  # 1,000 levels of objects and arrays in 7 KB
 # Query parameters the views read (searches, sorting, paging, filters, cursors), each sent alone with a
 # NUL so that no refusal of one hides another; and a NUL in a parameter's name.
-QUERY_PARAMETERS = ["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "%00"]
+QUERY_PARAMETERS = [
+    *["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next"],
+    *["_count", "_type", "_cursor"],  # FHIR paging ($everything)
+    "%00",
+]
 FIELDS = [
     *["q", "name", "username", "password", "note", "reason", "url", "mine", "next", "action", "post"],
     *["outcome", "comment"],  # the access review page's

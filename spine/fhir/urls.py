@@ -5,6 +5,7 @@ from django.urls import re_path
 
 from ..routes import api_path
 from ..views.unknown import UnknownFhirOperationView
+from .everything_view import EverythingView
 from .views import CreatePregnancyView, FindAllPregnanciesView, FindPregnancyView, UpdatePregnancyView
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
         "Patient/<str:record_id>/$update-pregnancy",
         UpdatePregnancyView.as_view(),
         name="fhir-update-pregnancy",
+    ),
+    *api_path(
+        "Patient/<str:record_id>/$everything", EverythingView.as_view(), name="fhir-patient-everything"
     ),
     re_path(r"^.*$", UnknownFhirOperationView.as_view()),
 ]

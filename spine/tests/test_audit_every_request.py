@@ -120,7 +120,7 @@ def test_every_request_of_a_mixed_run_leaves_exactly_one_audit_entry(
     }
     crashes = {
         "a record read that crashes": (
-            "spine.views.record.document_current",
+            "spine.documents.document_current",
             lambda: api.get(f"record/{record_id}"),
         ),
         "a status lookup that crashes": ("spine.views.record.patient_status", lambda: api.get("status")),
@@ -154,7 +154,7 @@ def test_every_request_of_a_mixed_run_leaves_exactly_one_audit_entry(
 def test_a_view_that_raises_is_audited_as_a_500_naming_the_record_and_the_exception(
     api_500, record_id, record, monkeypatch
 ):
-    monkeypatch.setattr("spine.views.record.document_current", explode)
+    monkeypatch.setattr("spine.documents.document_current", explode)
     response, entry = one_entry(lambda: api_500.get(f"record/{record_id}"))
     assert response.status_code == 500 and response.json()["errorCode"] == "DHG-0001"
     assert (entry.action, entry.outcome, entry.status_code) == ("READ", AccessOutcome.REJECTED, 500)
@@ -211,7 +211,7 @@ def test_the_health_probes_leave_no_audit_entry(web):
 
 def test_a_crash_in_one_request_leaves_the_next_one_audited_as_usual(api_500, record_id, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr("spine.views.record.document_current", explode)
+        patch.setattr("spine.documents.document_current", explode)
         one_entry(lambda: api_500.get(f"record/{record_id}"))
     response, entry = one_entry(lambda: api_500.get(f"record/{record_id}"))
     assert (response.status_code, entry.status_code, entry.outcome) == (200, 200, AccessOutcome.ALLOWED)

@@ -207,6 +207,7 @@ def test_the_schema_names_the_fhir_operations_with_their_dollar(schema):
         "/spine/fhir/Patient/$create-pregnancy",
         "/spine/fhir/Patient/$find-all-pregnancies",
         "/spine/fhir/Patient/$find-pregnancy",
+        "/spine/fhir/Patient/{record_id}/$everything",
         "/spine/fhir/Patient/{record_id}/$update-pregnancy",
     ]
 

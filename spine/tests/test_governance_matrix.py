@@ -164,6 +164,15 @@ def status_change(world, caller):
     )
 
 
+def everything(world, caller):
+    """The whole pregnancy as a FHIR Bundle (a read: no acting-user headers needed)."""
+    token = caller.fhir.token
+    return caller.fhir.client.get(
+        f"/spine/fhir/Patient/{world.record.pk}/$everything",
+        headers={"Authorization": f"Bearer {token}"} if token else {},
+    )
+
+
 # operation -> (expected status per caller, the audit action of an allowed attempt)
 MATRIX = {
     read: ((200, 200, 404, 200, 401), "READ"),
@@ -175,6 +184,7 @@ MATRIX = {
     create: ((409, 409, 409, 409, 401), "CREATE"),
     pull_care: ((204, 204, 404, 204, 401), "PULL_CARE"),
     status_change: ((200, 200, 404, 200, 401), "STATUS_CHANGE"),
+    everything: ((200, 200, 404, 200, 401), "READ"),
 }
 CELLS = [
     pytest.param(operation, who, expected[index], id=f"{operation.__name__}-{who}")

@@ -1,7 +1,6 @@
 """The NHN record endpoints: status, history, the record document, status changes, resources."""
 
 import hashlib
-import json
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,7 +11,6 @@ from maternity import services
 from maternity.database.replicas import lag_tolerant
 from maternity.errors import ResourceNotFound
 from maternity.models import AccessAction
-from maternity.reads.documents import document_current, dumps
 from maternity.reads.selectors import (
     StoredDocument,
     patient_records,
@@ -24,6 +22,7 @@ from maternity.rules.resources import RESOURCE_TYPES
 from maternity.services.records import StatusChange
 
 from ..context import patient_national_id
+from ..documents import document_for_caller
 from ..serializers.metadata import (
     LastUpdatedBySerializer,
     last_updated_by,
@@ -173,12 +172,9 @@ def _document_response(view: RecordAPIView, record_id, status_code=200) -> HttpR
 
 
 def _document(view: RecordAPIView, found: StoredDocument, status_code=200) -> HttpResponse:
-    """The stored text as it is, or with the keys outside the client's record filter dropped."""
+    """The document as the caller may see it (`document_for_caller`)."""
     types = view.visible_types()
-    body = document_current(found.record_id, found.revision, found.body)
-    if len(types) < len(RESOURCE_TYPES):
-        document = json.loads(body)
-        body = dumps({key: value for key, value in document.items() if key == "metadata" or key in types})
+    body = document_for_caller(found, actor=view.actor(), types=types)
     response = HttpResponse(body, status=status_code, content_type="application/json")
     response["ETag"] = record_etag(found.record_id, found.revision, types)
     return response
