@@ -48,7 +48,9 @@ class RegionAdmin(HistoryAdmin):
         data = form.cleaned_data
         members = {"care_locations": data["care_locations"], "viewers": data["viewers"]}
         if change:
-            services.region_update(region=obj, name=data["name"], code=data["code"], **members, by=request.user)
+            services.region_update(
+                region=obj, name=data["name"], code=data["code"], **members, by=request.user
+            )
             return
         created = services.region_create(name=data["name"], code=data["code"], **members, by=request.user)
         obj.pk = created.pk

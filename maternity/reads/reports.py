@@ -22,9 +22,10 @@ The labels of the tallies ("Live birth", "10–12 weeks") are in the language of
 """
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -117,7 +118,10 @@ def active_records(location: CareLocation) -> QuerySet[Pregnancy]:
     return _active_in([location.pk])
 
 
-def _by_location(location_ids: Ids, rows, make):
+T = TypeVar("T")
+
+
+def _by_location(location_ids: Ids, rows: Iterable[Sequence[Any]], make: Callable[[list], T]) -> dict[int, T]:
     """`make(rows of one location)` for each location, from rows whose first value is the location's id."""
     grouped: dict[int, list] = {pk: [] for pk in location_ids}
     for location_id, *rest in rows:
@@ -210,11 +214,16 @@ def _births_from(period: Period, row: dict) -> Births:
     )
 
 
+def no_births(period: Period) -> Births:
+    """Births with every count 0: the tallies' labels, for a table with no location in it."""
+    return _births_from(period, dict.fromkeys(_births_counts(), 0))
+
+
 def births_by_location(location_ids: Ids, period: Period) -> dict[int, Births]:
     start, end = period.bounds()
     counts = _births_counts()
-    rows = {
-        row.pop("record__active_care_location"): row
+    rows: dict[int, dict[str, Any]] = {
+        row["record__active_care_location"]: dict(row)
         for row in Birth.objects.filter(
             record__in=_records_in(location_ids),
             entered_in_error=False,

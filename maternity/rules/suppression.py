@@ -2,24 +2,28 @@
 out (the regional reports, docs/reports.md). Page and CSV both show what `suppress` decides, so they
 cannot disagree.
 
-Primary suppression: a count from 1 to 4 is shown as "<5". A zero is shown as 0: it names nobody, and the
-zeros are often the news a region needs ("no stillbirths"); hiding them too would also mark every "<5" as
-"at least 1", which is what "<5" says anyway.
+Primary suppression: a count under 5 is shown as "<5", a zero too. A zero names nobody, but showing it
+while hiding 1 to 4 tells the reader that every "<5" is at least 1, and with the totals that is often
+enough to work the counts out: in a table of four locations with one stillbirth each, every count and every
+total is "<5", yet four counts of at least 1 that add up to under 5 can only be 1 each
+(`test_suppression.py` tries every small table). A location's own reports page, for its own staff, still
+shows its zeros.
 
-Secondary suppression: a suppressed count must not be recoverable from a total and the other counts. The
-caller says which cells add up ("lines": a row or column of a table together with its total, in any order;
-the rule does not need to know which cell is the total). Wherever a line holds exactly one suppressed cell,
-its smallest other non-zero cell is hidden too (shown as "*"), and this is repeated until no line holds
-exactly one: a hidden cell may leave another line with one. With two or more hidden cells in every line
-that holds any, each hidden count is known only as part of a sum. (A non-zero cell to hide always exists:
-a line's suppressed cell is non-zero, so the line's total is non-zero; if every other cell were 0, the
-total would equal the suppressed count and be suppressed itself.)
+Secondary suppression: a count under 5 must not be recoverable from a total and the other counts. The
+caller says which cells add up: each line is some parts and their total (a row across the locations with
+the region's total; a column of tallies with its total). A reader who knows the rule knows a "<5" is 0 to 4
+and a hidden "*" is 5 or more; from the shown counts and the sums she can narrow each hidden cell down.
+`suppress` does the same narrowing (bounds on every hidden cell, tightened line by line until nothing
+changes) and, wherever a count under 5 would be pinned to one value (one "<5" alone in a line, two "<5"
+that make 8, ...), hides the smallest other shown count of that line too (shown as "*"; when the line has
+none left, of the lines it meets), then looks again, until none can be pinned.
 
 What the counts feed is held back in the same way, by `share` and `summary_shown`: a percentage is shown
 only when its numerator and denominator are both shown, and a median or an average only when it is taken
 over 5 or more.
 """
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -29,7 +33,7 @@ from django.utils.translation import gettext_lazy
 THRESHOLD = 5  # counts below this (and above 0) are not shown
 SUPPRESSED = "<5"
 HIDDEN = "*"
-SUPPRESSED_MEANS = gettext_lazy("<5: between 1 and 4.")
+SUPPRESSED_MEANS = gettext_lazy("<5: fewer than 5 (0 to 4).")
 HIDDEN_MEANS = gettext_lazy("*: hidden so that a number under 5 cannot be worked out from a total.")
 
 K = TypeVar("K", bound=Hashable)
@@ -38,7 +42,7 @@ K = TypeVar("K", bound=Hashable)
 @dataclass(frozen=True)
 class Cell:
     count: int
-    primary: bool = False  # 1-4
+    primary: bool = False  # 0-4
     secondary: bool = False  # hidden to protect a primary one
 
     @property
@@ -59,29 +63,71 @@ class Cell:
 
 
 def is_small(count: int) -> bool:
-    return 0 < count < THRESHOLD
+    return count < THRESHOLD
 
 
-def suppress(counts: Mapping[K, int], lines: Iterable[Sequence[K]] = ()) -> dict[K, Cell]:
-    """Each count as it may be shown: primary suppression of 1-4, then secondary suppression along the
-    lines (see the module's docstring). A key that appears in several lines (a total shared by a row and a
-    column, or a figure shown in two tables) is one cell, suppressed once, shown the same everywhere."""
-    lines = [list(line) for line in lines]
+Line = tuple[Sequence[K], K]  # parts, and their total
+
+
+def suppress(counts: Mapping[K, int], lines: Iterable[Line] = ()) -> dict[K, Cell]:
+    """Each count as it may be shown: primary suppression of 0-4, then secondary suppression along the
+    lines (see the module's docstring). A key in several lines (a total shared by a row and a column, or a
+    figure shown in two tables) is one cell, suppressed once, shown the same everywhere."""
+    lines = [(list(parts), total) for parts, total in lines]
     primary = {key for key, count in counts.items() if is_small(count)}
     hidden: set[K] = set()
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(key in primary or key in hidden for key in line) != 1:
-                continue
-            candidates = [
-                key for key in line if key not in primary and key not in hidden and counts[key] > 0
-            ]
-            if candidates:
-                hidden.add(min(candidates, key=lambda key: counts[key]))  # the first of equals
-                changed = True
+    while pinned := _pinned(counts, lines, primary, hidden):
+        shown = [key for key in counts if key not in primary and key not in hidden]
+        line = set([*lines[pinned[0]][0], lines[pinned[0]][1]])
+        around = line.union(
+            *[{*parts, total} for parts, total in lines if line.intersection([*parts, total])]
+        )
+        # The smallest shown count of the line; else of the lines it shares a cell with; else of any line.
+        candidates = [key for key in shown if key in line] or [key for key in shown if key in around] or shown
+        if not candidates:
+            break  # everything is hidden: nothing more to do (and nothing can be pinned then)
+        hidden.add(min(candidates, key=lambda key: counts[key]))  # the first of equals
     return {key: Cell(count, key in primary, key in hidden) for key, count in counts.items()}
+
+
+def _pinned(counts: Mapping[K, int], lines: list[Line], primary: set[K], hidden: set[K]) -> list[int]:
+    """The lines in which a count under 5 can be worked out from what is shown and the bounds a reader
+    knows ("<5": 0-4; "*": 5 or more), narrowing every hidden cell's bounds line by line. (A hidden count
+    of 5 or more that can be worked out gives nothing away by itself; what it lets the reader narrow
+    further is narrowed here too.)"""
+    low: dict[K, float] = {}
+    high: dict[K, float] = {}
+    for key, count in counts.items():
+        if key in primary:
+            low[key], high[key] = 0, THRESHOLD - 1
+        elif key in hidden:
+            low[key], high[key] = THRESHOLD, math.inf
+        else:
+            low[key] = high[key] = count
+    unknown = primary | hidden
+    for _round in range(100):  # bounds of whole numbers only ever narrow: this ends far sooner
+        changed = False
+        for parts, total in lines:
+            if not unknown.intersection([*parts, total]):
+                continue
+            changed |= _narrow(low, high, total, sum(low[p] for p in parts), sum(high[p] for p in parts))
+            for i, part in enumerate(parts):
+                others = parts[:i] + parts[i + 1 :]
+                others_low, others_high = sum(low[o] for o in others), sum(high[o] for o in others)
+                changed |= _narrow(low, high, part, low[total] - others_high, high[total] - others_low)
+        if not changed:
+            break
+    pinned = {key for key in primary if low[key] == high[key]}
+    return [i for i, (parts, total) in enumerate(lines) if pinned.intersection([*parts, total])]
+
+
+def _narrow(low: dict, high: dict, key: Hashable, new_low: float, new_high: float) -> bool:
+    changed = False  # (inf - inf cannot happen: a lower bound is never infinite)
+    if new_low > low[key]:
+        low[key], changed = new_low, True
+    if new_high < high[key]:
+        high[key], changed = new_high, True
+    return changed
 
 
 def share(numerator: Cell, denominator: Cell) -> float | None:
