@@ -101,7 +101,7 @@ class _Cells:
     def __init__(self, columns: list[Column]):
         self.columns = columns  # location ids, then ALL
         self.counts: dict[Hashable, int] = {}
-        self.lines: list[list[Hashable]] = []
+        self.lines: list[tuple[list[Hashable], Hashable]] = []  # parts, total
         self.cells: dict[Hashable, Cell] = {}
 
     def add(self, figure: str, per_location: dict[int, int]) -> str:
@@ -111,13 +111,13 @@ class _Cells:
             for pk, count in per_location.items():
                 self.counts[(figure, pk)] = count
             self.counts[(figure, ALL)] = sum(per_location.values())
-            self.lines.append([(figure, column) for column in self.columns])
+            self.lines.append(([(figure, pk) for pk in per_location], (figure, ALL)))
         return figure
 
     def adds_up(self, parts: list[str], total: str) -> None:
         """In each column, the parts add up to the total."""
         for column in self.columns:
-            self.lines.append([(figure, column) for figure in [*parts, total]])
+            self.lines.append(([(figure, column) for figure in parts], (total, column)))
 
     def suppress(self) -> None:
         self.cells = suppress(self.counts, self.lines)

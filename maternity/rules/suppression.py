@@ -110,10 +110,17 @@ def _pinned(counts: Mapping[K, int], lines: list[Line], primary: set[K], hidden:
         for parts, total in lines:
             if not unknown.intersection([*parts, total]):
                 continue
-            changed |= _narrow(low, high, total, sum(low[p] for p in parts), sum(high[p] for p in parts))
-            for i, part in enumerate(parts):
-                others = parts[:i] + parts[i + 1 :]
-                others_low, others_high = sum(low[o] for o in others), sum(high[o] for o in others)
+            # Sums of the parts' bounds, the infinite upper bounds counted apart (inf - inf is no number).
+            sum_low = sum(low[p] for p in parts)
+            finite_high = sum(high[p] for p in parts if high[p] != math.inf)
+            infinite = sum(high[p] == math.inf for p in parts)
+            changed |= _narrow(low, high, total, sum_low, math.inf if infinite else finite_high)
+            for part in parts:
+                own_infinite = high[part] == math.inf
+                others_low = sum_low - low[part]
+                others_high = (
+                    math.inf if infinite - own_infinite else finite_high - (0 if own_infinite else high[part])
+                )
                 changed |= _narrow(low, high, part, low[total] - others_high, high[total] - others_low)
         if not changed:
             break
