@@ -56,7 +56,9 @@ FORM = "application/x-www-form-urlencoded"
 DEEP = '{"a": [' * 500 + "]}" * 500  # 1,000 levels of objects and arrays in 7 KB
 # Query parameters the views read (searches, sorting, paging, filters, cursors), each sent alone with a
 # NUL so that no refusal of one hides another; and a NUL in a parameter's name.
-QUERY_PARAMETERS = ["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "%00"]
+QUERY_PARAMETERS = [
+    "q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "from", "to", "export", "%00"
+]  # fmt: skip
 FIELDS = ["q", "name", "username", "password", "note", "reason", "url", "mine", "next", "action", "post"]
 FORM_BODY = "&".join(f"{name}=%00" for name in FIELDS) + "&%00=x"
 DEEP_FORM = urlencode({"resolve": "mine", "version": 1, "base_version": 1, "mine": DEEP})  # a conflict page's
@@ -190,6 +192,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "resource_path": "elsewhere",
         "booking_id": ids["booking"],
         "step": 1,
+        "code": ids["region code"],
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])
@@ -341,6 +344,10 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
         actor=midwife_actor,
     ).pk
     Group.objects.get_or_create(name="Hostile input")
+    # A region the midwife reads, so its pages run their whole view for her (maternity/web/regional.py).
+    ids["region code"] = services.region_create(
+        name="Hostile region", code="hostile", care_locations=[location_a], viewers=[midwife], by=superuser
+    ).code
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         for model in apps.get_models()
