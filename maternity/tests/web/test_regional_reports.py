@@ -386,3 +386,25 @@ def test_the_pages_cost_the_same_queries_for_two_locations_and_few_records_as_fo
 def test_the_regions_of_a_superuser_are_all_and_of_anyone_else_hers(superuser, viewer, region, other_region):
     assert {r.code for r in regional.regions_of(superuser)} == {"midt", "vest"}
     assert [r.code for r in regional.regions_of(viewer)] == ["midt"]
+
+
+# --- in Bokmål ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def _default_language_after():
+    yield
+    translation.deactivate()
+
+
+def test_the_regional_pages_and_csv_in_bokmal(web_viewer, region, actor_a, _default_language_after):
+    pregnancies(actor_a, 6)
+    nb = {"Accept-Language": "nb"}
+    page = web_viewer.get(REPORTS, headers=nb).content.decode()
+    assert "<h1>Regionale rapporter</h1>" in page and "Alle behandlingssteder" in page
+    assert "&lt;5: færre enn 5 (0 til 4)." in page and "Regional reports" not in page
+    quality = web_viewer.get(QUALITY, headers=nb).content.decode()
+    assert "<h1>Regional datakvalitet</h1>" in quality
+    rows = rows_of(web_viewer.get(f"{QUALITY}?export=rules.csv", headers=nb))
+    assert rows[0][-1] == "Alle behandlingssteder"
+    assert rows[1][1:] == ["<5", "*", "6"]  # the cells are the same in every language
