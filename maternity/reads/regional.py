@@ -158,7 +158,7 @@ def regional_report(region: Region, *, today: date, period: reports.Period) -> R
     blank_births, blank_booking = reports.no_births(period), reports.booking_from(period, [])
     weeks = [today + timedelta(days=7 * i) for i in range(reports.EXPECTED_WEEKS)]
     tallies = {
-        "expected": [f"{start:%Y-%m-%d} – {start + timedelta(days=6):%Y-%m-%d}" for start in weeks],
+        "expected": [f"{start:%d.%m}–{start + timedelta(days=6):%d.%m.%Y}" for start in weeks],
         "outcome": [t.label for t in blank_births.by_outcome],
         "mode": [t.label for t in blank_births.by_mode],
         "band": [t.label for t in blank_booking.bands],
