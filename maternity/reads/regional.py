@@ -13,7 +13,9 @@ What the page and the CSV show is one `Table` per part, built here once: the fir
 column per location, then the region's. Every count is a `Cell` of one suppression over the whole report,
 so a figure shown in two tables (the births, the booked) is shown the same in both, and the lines that
 add up (each row across the locations and the region; each column of a table whose rows make its total)
-are protected together. A median is shown only over 5 or more, a percentage only when both its counts are.
+are protected together. A median is shown only over 5 or more, a percentage only when both its counts are,
+and the region's average completeness only when the locations whose own is hidden cover 5 or more records
+together (else it and the shown ones would give theirs away).
 """
 
 from collections.abc import Callable, Hashable
@@ -29,7 +31,7 @@ from maternity.errors import NotFound
 from maternity.models import CareLocation, Region
 from maternity.reads import reports
 from maternity.rules import data_quality
-from maternity.rules.suppression import Cell, share, summary_shown, suppress
+from maternity.rules.suppression import THRESHOLD, Cell, share, summary_shown, suppress
 from maternity.rules.wording import worded
 
 ALL = "all"  # the region's column
@@ -275,8 +277,14 @@ def regional_quality(region: Region, *, today: date) -> Report:
     cells.suppress()
     columns: list[Column] = [*ids, ALL]
 
+    # Averages add up (unlike medians): the region's average and the shown locations' would give the
+    # average of the hidden ones together. So the region's is shown only when those cover 5 or more.
+    hidden_over = sum(summaries[pk].checked for pk in ids if not summary_shown(summaries[pk].checked))
+
     def average(column: Column) -> float | None:
         summary = summaries_all[column]
+        if column == ALL and 0 < hidden_over < THRESHOLD:
+            return None
         return summary.average if summary_shown(summary.checked) else None
 
     tables = [

@@ -408,3 +408,18 @@ def test_the_regional_pages_and_csv_in_bokmal(web_viewer, region, actor_a, _defa
     rows = rows_of(web_viewer.get(f"{QUALITY}?export=rules.csv", headers=nb))
     assert rows[0][-1] == "Alle behandlingssteder"
     assert rows[1][1:] == ["<5", "*", "6"]  # the cells are the same in every language
+
+
+def test_the_regions_average_is_not_shown_when_it_would_give_away_the_hidden_locations_average(
+    web_viewer, region, actor_a, location_b
+):
+    """A's 6 records show their average; B's 2 do not. The region's average over 8 would give B's away
+    (8 x region - 6 x A = 2 x B), so it is not shown; with B at 5 or more records, or at none, it is."""
+    pregnancies(actor_a, 6)
+    actor_b = actor_for(practitioner("ingrid2", location_b), location_b)
+    pregnancies(actor_b, 2)
+    averages = row(web_viewer.get(QUALITY), "summary", "average")[1:]
+    assert averages[0] == "–" and averages[1] != "–" and averages[2] == "–"
+    pregnancies(actor_b, 3)
+    averages = row(web_viewer.get(QUALITY), "summary", "average")[1:]
+    assert "–" not in averages
