@@ -105,6 +105,7 @@ class _Cells:
         self.counts: dict[Hashable, int] = {}
         self.lines: list[tuple[list[Hashable], Hashable]] = []  # parts, total
         self.cells: dict[Hashable, Cell] = {}
+        self.unseen: set[Hashable] = set()
 
     def add(self, figure: str, per_location: dict[int, int]) -> str:
         """A count per location; the region's is their sum (a record has one active location). Each row
@@ -121,8 +122,21 @@ class _Cells:
         for column in self.columns:
             self.lines.append(([(figure, column) for figure in parts], (total, column)))
 
+    def within(self, parts: list[str], whole: str) -> None:
+        """The parts are counted among the whole (the complete records among those checked; the weeks'
+        expected births among the active): the rest, never shown but 0 or more, is a row too, and in
+        each column the parts and the rest add up to the whole."""
+        rest = f"{whole}-but-{'-'.join(parts)}"
+        columns = [column for column in self.columns if column != ALL]
+        self.add(
+            rest,
+            {pk: self.counts[(whole, pk)] - sum(self.counts[(part, pk)] for part in parts) for pk in columns},
+        )
+        self.unseen.update((rest, column) for column in self.columns)
+        self.adds_up([*parts, rest], whole)
+
     def suppress(self) -> None:
-        self.cells = suppress(self.counts, self.lines)
+        self.cells = suppress(self.counts, self.lines, self.unseen)
 
     def values(self, figure: str) -> list[int | float | str | None]:
         return [self.cells[(figure, column)].value for column in self.columns]
@@ -192,6 +206,19 @@ def regional_report(region: Region, *, today: date, period: reports.Period) -> R
     cells.adds_up([row.key for row in outcomes], births)
     cells.adds_up([row.key for row in modes], births)
     cells.adds_up([row.key for row in bands], booked)
+    # What is counted among what (a reader knows it too): the rest of each is narrowed on like a sum.
+    cells.within([below], measured)
+    cells.within([measured], active)
+    cells.within([row.key for row in expected], active)
+    for part, whole in [
+        ("mood_flagged", "mood_checked"),
+        ("mood_checked", "mothers"),
+        ("discharged", "mothers"),
+        ("mothers", "mother_visits"),
+        ("weight_loss_flagged", "babies"),
+        ("babies", "baby_visits"),
+    ]:
+        cells.within([f"postnatal-{part}"], f"postnatal-{whole}")
     cells.suppress()
     for row in [*expected, *outcomes, *modes, *bands, *postnatal]:
         row.values = cells.values(row.key)
@@ -274,6 +301,9 @@ def regional_quality(region: Region, *, today: date) -> Report:
         )
         for rule in data_quality.RULES
     }
+    cells.within([complete], checked)
+    for figure in failing.values():
+        cells.within([figure], checked)
     cells.suppress()
     columns: list[Column] = [*ids, ALL]
 

@@ -14,9 +14,12 @@ caller says which cells add up: each line is some parts and their total (a row a
 the region's total; a column of tallies with its total). A reader who knows the rule knows a "<5" is 0 to 4
 and a hidden "*" is 5 or more; from the shown counts and the sums she can narrow each hidden cell down.
 `suppress` does the same narrowing (bounds on every hidden cell, tightened line by line until nothing
-changes) and, wherever a count under 5 would be pinned to one value (one "<5" alone in a line, two "<5"
+changes) and, wherever a count from 1 to 4 would be pinned to one value (one "<5" alone in a line, two "<5"
 that make 8, ...), hides the smallest other shown count of that line too (shown as "*"; when the line has
-none left, of the lines it meets), then looks again, until none can be pinned.
+none left, of the lines it meets), then looks again, until none can be pinned. A "<5" worked out to be 0
+is left so: a 0 names nobody (what it lets the reader narrow further is still narrowed). A count that is
+part of another (the complete records among those checked) is a sum too: the caller passes the rest as an
+`unseen` cell, never shown, known to be 0 or more.
 
 What the counts feed is held back in the same way, by `share` and `summary_shown`: a percentage is shown
 only when its numerator and denominator are both shown, and a median or an average only when it is taken
@@ -69,15 +72,20 @@ def is_small(count: int) -> bool:
 Line = tuple[Sequence[K], K]  # parts, and their total
 
 
-def suppress(counts: Mapping[K, int], lines: Iterable[Line] = ()) -> dict[K, Cell]:
+def suppress(counts: Mapping[K, int], lines: Iterable[Line] = (), unseen: Iterable[K] = ()) -> dict[K, Cell]:
     """Each count as it may be shown: primary suppression of 0-4, then secondary suppression along the
     lines (see the module's docstring). A key in several lines (a total shared by a row and a column, or a
-    figure shown in two tables) is one cell, suppressed once, shown the same everywhere."""
+    figure shown in two tables) is one cell, suppressed once, shown the same everywhere.
+
+    `unseen` cells are never shown, but the reader knows they are 0 or more: the rest of a count that is
+    part of another (the records checked but not complete: complete + the rest = checked), so that "part of"
+    is narrowed on like any sum. They are left out of what is returned."""
     lines = [(list(parts), total) for parts, total in lines]
-    primary = {key for key, count in counts.items() if is_small(count)}
+    unseen = set(unseen)
+    primary = {key for key, count in counts.items() if is_small(count) and key not in unseen}
     hidden: set[K] = set()
-    while pinned := _pinned(counts, lines, primary, hidden):
-        shown = [key for key in counts if key not in primary and key not in hidden]
+    while pinned := _pinned(counts, lines, primary, hidden, unseen):
+        shown = [key for key in counts if key not in primary and key not in hidden and key not in unseen]
         line = set([*lines[pinned[0]][0], lines[pinned[0]][1]])
         around = line.union(
             *[{*parts, total} for parts, total in lines if line.intersection([*parts, total])]
@@ -87,24 +95,30 @@ def suppress(counts: Mapping[K, int], lines: Iterable[Line] = ()) -> dict[K, Cel
         if not candidates:
             break  # everything is hidden: nothing more to do (and nothing can be pinned then)
         hidden.add(min(candidates, key=lambda key: counts[key]))  # the first of equals
-    return {key: Cell(count, key in primary, key in hidden) for key, count in counts.items()}
+    return {
+        key: Cell(count, key in primary, key in hidden) for key, count in counts.items() if key not in unseen
+    }
 
 
-def _pinned(counts: Mapping[K, int], lines: list[Line], primary: set[K], hidden: set[K]) -> list[int]:
-    """The lines in which a count under 5 can be worked out from what is shown and the bounds a reader
+def _pinned(
+    counts: Mapping[K, int], lines: list[Line], primary: set[K], hidden: set[K], unseen: set[K]
+) -> list[int]:
+    """The lines in which a count from 1 to 4 can be worked out from what is shown and the bounds a reader
     knows ("<5": 0-4; "*": 5 or more), narrowing every hidden cell's bounds line by line. (A hidden count
     of 5 or more that can be worked out gives nothing away by itself; what it lets the reader narrow
     further is narrowed here too.)"""
     low: dict[K, float] = {}
     high: dict[K, float] = {}
     for key, count in counts.items():
-        if key in primary:
+        if key in unseen:
+            low[key], high[key] = 0, math.inf
+        elif key in primary:
             low[key], high[key] = 0, THRESHOLD - 1
         elif key in hidden:
             low[key], high[key] = THRESHOLD, math.inf
         else:
             low[key] = high[key] = count
-    unknown = primary | hidden
+    unknown = primary | hidden | unseen
     for _round in range(100):  # bounds of whole numbers only ever narrow: this ends far sooner
         changed = False
         for parts, total in lines:
@@ -124,7 +138,7 @@ def _pinned(counts: Mapping[K, int], lines: list[Line], primary: set[K], hidden:
                 changed |= _narrow(low, high, part, low[total] - others_high, high[total] - others_low)
         if not changed:
             break
-    pinned = {key for key in primary if low[key] == high[key]}
+    pinned = {key for key in primary if low[key] == high[key] > 0}  # a 0 worked out names nobody
     return [i for i, (parts, total) in enumerate(lines) if pinned.intersection([*parts, total])]
 
 
