@@ -140,9 +140,9 @@ def _fits(count: int, cell) -> bool:
 
 
 def test_no_hidden_count_of_a_small_table_can_be_worked_out_from_what_is_shown():
-    """Every 2 x 2 table with totals whose counts are 0 to 6: for each count from 1 to 4, every table that fits
-    what is shown (the shown counts, "<5" as 0-4, "*" as 5 or more, the sums) is tried, and at least two
-    values of that count fit."""
+    """Every 2 x 2 table with totals whose counts are 0 to 6: for each count from 1 to 4, every table that
+    fits what is shown (the shown counts, "<5" as 0-4, "*" as 5 or more, the sums) is tried, and at least
+    two values of that count fit."""
     for values in itertools.product(range(7), repeat=4):
         cells = suppress(_table(*values), TABLE_LINES)
         hidden = [key for key in cells if cells[key].primary and cells[key].count > 0]
