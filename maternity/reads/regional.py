@@ -127,7 +127,7 @@ class _Cells:
         expected births among the active): the rest, never shown but 0 or more, is a row too, and in
         each column the parts and the rest add up to the whole."""
         rest = f"{whole}-but-{'-'.join(parts)}"
-        columns = [column for column in self.columns if column != ALL]
+        columns = [column for column in self.columns if isinstance(column, int)]  # the locations
         self.add(
             rest,
             {pk: self.counts[(whole, pk)] - sum(self.counts[(part, pk)] for part in parts) for pk in columns},
