@@ -14,3 +14,4 @@ class MaternityConfig(AppConfig):
         from maternity.http import (
             checks,  # noqa: F401  (register the deploy checks; renew sessions at sign-in)
         )
+        from maternity.signin import regions  # noqa: F401  (remember at sign-in who reads regions)

@@ -7,4 +7,4 @@ Who sees what: superusers see everything. A Care Location admin (a staff user in
 and of those records.
 """
 
-from . import audit, care, records, reviews, staff  # noqa: F401  (each module registers its ModelAdmins)
+from . import audit, care, records, regions, reviews, staff  # noqa: F401  (each module registers its ModelAdmins)

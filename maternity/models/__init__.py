@@ -21,6 +21,7 @@ from .lists import (
 from .person import Person
 from .postnatal import Bleeding, Jaundice, PostnatalBabyVisit, PostnatalMotherVisit, Wound
 from .record import Pregnancy, RecordStatus
+from .regions import Region
 from .reviews import AccessReview, ReviewKind, ReviewOutcome
 from .singletons import (
     AboType,
@@ -96,6 +97,7 @@ __all__ = [
     "ProteinInUrine",
     "RecordEvent",
     "RecordStatus",
+    "Region",
     "RhesusDNegative",
     "RhesusDType",
     "Stamped",

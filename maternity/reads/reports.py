@@ -6,6 +6,11 @@ measurement of each record come as subqueries of the one query over the records.
 aggregated portably (the median, the INTERGROWTH-21st centile) is worked out in Python over the rows of
 that one query.
 
+Each figure is worked out for several locations at once, grouped by location in the same queries
+(`*_by_location`), so the regional reports (maternity/reads/regional.py) cost as many queries for ten
+locations as a location's page costs for one, and show the same figures: a location's own page is the
+grouped figure for just that location.
+
 Which records belong to a location: those whose *active* Care Location it is (the location caring for
 her now, or the one that cared for her last when the record is no longer active). Records entered in error
 never count.
@@ -17,8 +22,10 @@ The labels of the tallies ("Live birth", "10–12 weeks") are in the language of
 """
 
 import statistics
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -90,45 +97,88 @@ class Period:
         )
 
 
-def location_records(location: CareLocation) -> QuerySet[Pregnancy]:
-    return Pregnancy.objects.filter(active_care_location=location).exclude(
+Ids = Sequence[int]
+
+
+def _records_in(location_ids: Ids) -> QuerySet[Pregnancy]:
+    return Pregnancy.objects.filter(active_care_location__in=location_ids).exclude(
         status=RecordStatus.ENTERED_IN_ERROR
     )
 
 
+def location_records(location: CareLocation) -> QuerySet[Pregnancy]:
+    return _records_in([location.pk])
+
+
+def _active_in(location_ids: Ids) -> QuerySet[Pregnancy]:
+    return Pregnancy.objects.filter(active_care_location__in=location_ids, status=RecordStatus.ACTIVE)
+
+
 def active_records(location: CareLocation) -> QuerySet[Pregnancy]:
-    return Pregnancy.objects.filter(active_care_location=location, status=RecordStatus.ACTIVE)
+    return _active_in([location.pk])
+
+
+T = TypeVar("T")
+
+
+def _by_location(location_ids: Ids, rows: Iterable[Sequence[Any]], make: Callable[[list], T]) -> dict[int, T]:
+    """`make(rows of one location)` for each location, from rows whose first value is the location's id."""
+    grouped: dict[int, list] = {pk: [] for pk in location_ids}
+    for location_id, *rest in rows:
+        grouped[location_id].append(rest)
+    return {pk: make(grouped[pk]) for pk in location_ids}
+
+
+def active_by_location(location_ids: Ids) -> dict[int, int]:
+    counts = dict(
+        _active_in(location_ids)
+        .order_by()
+        .values("active_care_location")
+        .annotate(n=Count("id"))
+        .values_list("active_care_location", "n")
+    )
+    return {pk: counts.get(pk, 0) for pk in location_ids}
 
 
 def active_pregnancies(location: CareLocation) -> int:
     """Records with status ACTIVE whose active Care Location is this one."""
-    return active_records(location).count()
+    return active_by_location([location.pk])[location.pk]
+
+
+def expected_by_location(
+    location_ids: Ids, today: date, weeks: int = EXPECTED_WEEKS
+) -> dict[int, list[WeekTally]]:
+    last = today + timedelta(days=7 * weeks - 1)
+    rows = (
+        _active_in(location_ids)
+        .filter(agreed_edd__gte=today, agreed_edd__lte=last)
+        .order_by()
+        .values("active_care_location", "agreed_edd")
+        .annotate(n=Count("id"))
+        .values_list("active_care_location", "agreed_edd", "n")
+    )
+
+    def tallies(per_day: list) -> list[WeekTally]:
+        counts = [0] * weeks
+        for edd, n in per_day:
+            counts[(edd - today).days // 7] += n
+        return [
+            WeekTally(
+                f"{start:%d.%m}–{start + timedelta(days=6):%d.%m}",
+                counts[i],
+                start=start,
+                end=start + timedelta(days=6),
+            )
+            for i, start in enumerate(today + timedelta(days=7 * i) for i in range(weeks))
+        ]
+
+    return _by_location(location_ids, rows, tallies)
 
 
 def expected_births(location: CareLocation, today: date, weeks: int = EXPECTED_WEEKS) -> list[WeekTally]:
     """Active records by agreed EDD, in `weeks` weeks of seven days from today (week 1 is today and the
     six days after it). Records without an agreed EDD, or with one in the past, are not in it."""
-    last = today + timedelta(days=7 * weeks - 1)
-    per_day = dict(
-        active_records(location)
-        .filter(agreed_edd__gte=today, agreed_edd__lte=last)
-        .values("agreed_edd")
-        .annotate(n=Count("id"))
-        .values_list("agreed_edd", "n")
-    )
-    counts = [0] * weeks
-    for edd, n in per_day.items():
-        assert edd is not None  # the filter above keeps agreed EDDs from today on
-        counts[(edd - today).days // 7] += n
-    return [
-        WeekTally(
-            f"{start:%d.%m}–{start + timedelta(days=6):%d.%m}",
-            counts[i],
-            start=start,
-            end=start + timedelta(days=6),
-        )
-        for i, start in enumerate(today + timedelta(days=7 * i) for i in range(weeks))
-    ]
+    return expected_by_location([location.pk], today, weeks)[location.pk]
 
 
 @dataclass(frozen=True)
@@ -139,11 +189,8 @@ class Births:
     by_mode: list[Tally]  # each mode of birth, then not recorded
 
 
-def births(location: CareLocation, period: Period) -> Births:
-    """Babies born in the period (one row per baby: twins count twice), by outcome and by mode of birth,
-    on the location's records. Births entered in error are left out."""
-    start, end = period.bounds()
-    counts = {
+def _births_counts() -> dict:
+    return {
         "total": Count("id"),
         "live": Count("id", filter=Q(live_birth=True)),
         "still": Count("id", filter=Q(live_birth=False)),
@@ -151,12 +198,9 @@ def births(location: CareLocation, period: Period) -> Births:
         "mode_unknown": Count("id", filter=Q(mode_of_birth__isnull=True) | Q(mode_of_birth="")),
         **{f"mode_{mode.value}": Count("id", filter=Q(mode_of_birth=mode.value)) for mode in ModeOfBirth},
     }
-    row = Birth.objects.filter(
-        record__in=location_records(location),
-        entered_in_error=False,
-        birth_time__gte=start,
-        birth_time__lt=end,
-    ).aggregate(**counts)
+
+
+def _births_from(period: Period, row: dict) -> Births:
     return Births(
         period=period,
         total=row["total"],
@@ -168,6 +212,36 @@ def births(location: CareLocation, period: Period) -> Births:
         by_mode=[Tally(str(mode.label), row[f"mode_{mode.value}"]) for mode in ModeOfBirth]
         + [Tally(str(NOT_RECORDED), row["mode_unknown"])],
     )
+
+
+def no_births(period: Period) -> Births:
+    """Births with every count 0: the tallies' labels, for a table with no location in it."""
+    return _births_from(period, dict.fromkeys(_births_counts(), 0))
+
+
+def births_by_location(location_ids: Ids, period: Period) -> dict[int, Births]:
+    start, end = period.bounds()
+    counts = _births_counts()
+    rows: dict[int, dict[str, Any]] = {
+        row["record__active_care_location"]: dict(row)
+        for row in Birth.objects.filter(
+            record__in=_records_in(location_ids),
+            entered_in_error=False,
+            birth_time__gte=start,
+            birth_time__lt=end,
+        )
+        .order_by()
+        .values("record__active_care_location")
+        .annotate(**counts)
+    }
+    none = dict.fromkeys(counts, 0)
+    return {pk: _births_from(period, rows.get(pk, none)) for pk in location_ids}
+
+
+def births(location: CareLocation, period: Period) -> Births:
+    """Babies born in the period (one row per baby: twins count twice), by outcome and by mode of birth,
+    on the location's records. Births entered in error are left out."""
+    return births_by_location([location.pk], period)[location.pk]
 
 
 def gestation_on(
@@ -190,30 +264,20 @@ class Booking:
     booked: int  # records whose first appointment is in the period
     bands: list[Tally]  # by gestation at that appointment, then "Not recorded"
     median_days: int | None  # of those with a gestation, rounded down to whole days
+    known: tuple[int, ...] = field(default=(), repr=False)  # the gestations: to combine locations
 
     @property
     def median(self) -> str:
         return format_gestation(self.median_days) if self.median_days is not None else ""
 
+    @property
+    def with_gestation(self) -> int:
+        """How many the median is taken over."""
+        return len(self.known)
 
-def booking_gestation(location: CareLocation, period: Period) -> Booking:
-    """Gestation at booking: for each record of the location whose first antenatal appointment (entered
-    in error ones left out) is in the period, the gestation on that day, as counts in week bands and the
-    median. A first appointment without a gestation (no EDD, no week written) counts as not recorded."""
-    first = AntenatalAppointment.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
-        "appointment_date", "last_updated"
-    )
-    rows = (
-        location_records(location)
-        .annotate(
-            first_date=Subquery(first.values("appointment_date")[:1]),
-            first_week=Subquery(first.values("pregnancy_week")[:1]),
-            first_days=Subquery(first.values("days_after_full_pregnancy_week")[:1]),
-        )
-        .filter(first_date__gte=period.start, first_date__lte=period.end)
-        .values_list("agreed_edd", "first_date", "first_week", "first_days")
-    )
-    gestations = [gestation_on(on=on, agreed_edd=edd, week=week, days=days) for edd, on, week, days in rows]
+
+def booking_from(period: Period, gestations: list[int | None]) -> Booking:
+    """The counts in week bands and the median, from the gestations at booking (None: not recorded)."""
     known = [g for g in gestations if g is not None]
     bands = [
         Tally(str(label), sum(low * 7 <= g < (high + 1) * 7 for g in known))
@@ -221,7 +285,38 @@ def booking_gestation(location: CareLocation, period: Period) -> Booking:
     ]
     bands.append(Tally(str(NOT_RECORDED), len(gestations) - len(known)))
     median = int(statistics.median(known)) if known else None
-    return Booking(period=period, booked=len(gestations), bands=bands, median_days=median)
+    return Booking(period=period, booked=len(gestations), bands=bands, median_days=median, known=tuple(known))
+
+
+def booking_by_location(location_ids: Ids, period: Period) -> dict[int, Booking]:
+    first = AntenatalAppointment.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
+        "appointment_date", "last_updated"
+    )
+    rows = (
+        _records_in(location_ids)
+        .annotate(
+            first_date=Subquery(first.values("appointment_date")[:1]),
+            first_week=Subquery(first.values("pregnancy_week")[:1]),
+            first_days=Subquery(first.values("days_after_full_pregnancy_week")[:1]),
+        )
+        .filter(first_date__gte=period.start, first_date__lte=period.end)
+        .values_list("active_care_location", "agreed_edd", "first_date", "first_week", "first_days")
+    )
+    return _by_location(
+        location_ids,
+        rows,
+        lambda own: booking_from(
+            period,
+            [gestation_on(on=on, agreed_edd=edd, week=week, days=days) for edd, on, week, days in own],
+        ),
+    )
+
+
+def booking_gestation(location: CareLocation, period: Period) -> Booking:
+    """Gestation at booking: for each record of the location whose first antenatal appointment (entered
+    in error ones left out) is in the period, the gestation on that day, as counts in week bands and the
+    median. A first appointment without a gestation (no EDD, no week written) counts as not recorded."""
+    return booking_by_location([location.pk], period)[location.pk]
 
 
 @dataclass(frozen=True)
@@ -235,21 +330,7 @@ class SfhShare:
         return round(100 * self.below_3rd / self.measured, 1) if self.measured else None
 
 
-def sfh_below_3rd(location: CareLocation) -> SfhShare:
-    """Of the active records whose last SFH measurement (latest date; entered in error ones left out) the
-    INTERGROWTH-21st standard covers, how many are below its 3rd centile (the caseload's SFH flag)."""
-    last = SymphysisFundalHeight.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
-        "-measurement_date", "-last_updated"
-    )
-    rows = (
-        active_records(location)
-        .annotate(
-            sfh_cm=Subquery(last.values("measurement")[:1]),
-            sfh_date=Subquery(last.values("measurement_date")[:1]),
-            sfh_week=Subquery(last.values("pregnancy_week")[:1]),
-        )
-        .values_list("agreed_edd", "sfh_cm", "sfh_date", "sfh_week")
-    )
+def _sfh_share(rows: list) -> SfhShare:
     active = measured = below = 0
     for edd, cm, on, week in rows:
         active += 1
@@ -266,6 +347,28 @@ def sfh_below_3rd(location: CareLocation) -> SfhShare:
     return SfhShare(active=active, measured=measured, below_3rd=below)
 
 
+def sfh_by_location(location_ids: Ids) -> dict[int, SfhShare]:
+    last = SymphysisFundalHeight.objects.filter(record=OuterRef("pk"), entered_in_error=False).order_by(
+        "-measurement_date", "-last_updated"
+    )
+    rows = (
+        _active_in(location_ids)
+        .annotate(
+            sfh_cm=Subquery(last.values("measurement")[:1]),
+            sfh_date=Subquery(last.values("measurement_date")[:1]),
+            sfh_week=Subquery(last.values("pregnancy_week")[:1]),
+        )
+        .values_list("active_care_location", "agreed_edd", "sfh_cm", "sfh_date", "sfh_week")
+    )
+    return _by_location(location_ids, rows, _sfh_share)
+
+
+def sfh_below_3rd(location: CareLocation) -> SfhShare:
+    """Of the active records whose last SFH measurement (latest date; entered in error ones left out) the
+    INTERGROWTH-21st standard covers, how many are below its 3rd centile (the caseload's SFH flag)."""
+    return sfh_by_location([location.pk])[location.pk]
+
+
 @dataclass(frozen=True)
 class Postnatal:
     period: Period
@@ -279,27 +382,7 @@ class Postnatal:
     discharged: int  # mothers discharged from postnatal care in the period
 
 
-def postnatal(location: CareLocation, period: Period) -> Postnatal:
-    """Postnatal visits in the period on the location's records (two queries: the mothers' visits, the
-    babies' visits with their birth weights), and what the postnatal rules flagged
-    (maternity/rules/postnatal.py). A mother or baby counts once however many visits she had."""
-    records = location_records(location)
-    start, end = period.start, period.end
-    mothers = list(
-        PostnatalMotherVisit.objects.filter(
-            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
-        ).values_list("record_id", "epds_answers", "discharged")
-    )
-    birth_weight = Birth.objects.filter(pk=OuterRef("birth_id"), entered_in_error=False).values(
-        "birth_weight"
-    )
-    babies = list(
-        PostnatalBabyVisit.objects.filter(
-            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
-        )
-        .annotate(birth_weight=Subquery(birth_weight[:1]))
-        .values_list("birth_id", "weight", "birth_weight")
-    )
+def _postnatal_from(period: Period, mothers: list, babies: list) -> Postnatal:
     checked = {record for record, answers, _ in mothers if answers}
     return Postnatal(
         period=period,
@@ -316,9 +399,42 @@ def postnatal(location: CareLocation, period: Period) -> Postnatal:
     )
 
 
+def postnatal_by_location(location_ids: Ids, period: Period) -> dict[int, Postnatal]:
+    records = _records_in(location_ids)
+    start, end = period.start, period.end
+    mothers = _by_location(
+        location_ids,
+        PostnatalMotherVisit.objects.filter(
+            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
+        ).values_list("record__active_care_location", "record_id", "epds_answers", "discharged"),
+        list,
+    )
+    birth_weight = Birth.objects.filter(pk=OuterRef("birth_id"), entered_in_error=False).values(
+        "birth_weight"
+    )
+    babies = _by_location(
+        location_ids,
+        PostnatalBabyVisit.objects.filter(
+            record__in=records, entered_in_error=False, visit_date__gte=start, visit_date__lte=end
+        )
+        .annotate(birth_weight=Subquery(birth_weight[:1]))
+        .values_list("record__active_care_location", "birth_id", "weight", "birth_weight"),
+        list,
+    )
+    return {pk: _postnatal_from(period, mothers[pk], babies[pk]) for pk in location_ids}
+
+
+def postnatal(location: CareLocation, period: Period) -> Postnatal:
+    """Postnatal visits in the period on the location's records (two queries: the mothers' visits, the
+    babies' visits with their birth weights), and what the postnatal rules flagged
+    (maternity/rules/postnatal.py). A mother or baby counts once however many visits she had."""
+    return postnatal_by_location([location.pk], period)[location.pk]
+
+
 @dataclass(frozen=True)
-class LocationReport:
-    location: CareLocation
+class Figures:
+    """Every figure of a reports page, for one location or several together."""
+
     today: date
     period: Period
     active: int
@@ -329,16 +445,35 @@ class LocationReport:
     postnatal: Postnatal
 
 
+@dataclass(frozen=True)
+class LocationReport(Figures):
+    location: CareLocation
+
+
+def figures_by_location(location_ids: Ids, *, today: date, period: Period) -> dict[int, Figures]:
+    """Every figure of each location: seven queries, however many locations and records."""
+    active = active_by_location(location_ids)
+    expected = expected_by_location(location_ids, today)
+    born = births_by_location(location_ids, period)
+    booking = booking_by_location(location_ids, period)
+    sfh = sfh_by_location(location_ids)
+    after = postnatal_by_location(location_ids, period)
+    return {
+        pk: Figures(
+            today=today,
+            period=period,
+            active=active[pk],
+            expected=expected[pk],
+            births=born[pk],
+            booking=booking[pk],
+            sfh=sfh[pk],
+            postnatal=after[pk],
+        )
+        for pk in location_ids
+    }
+
+
 def location_report(location: CareLocation, *, today: date, period: Period) -> LocationReport:
     """Every figure of the reports page: seven queries."""
-    return LocationReport(
-        location=location,
-        today=today,
-        period=period,
-        active=active_pregnancies(location),
-        expected=expected_births(location, today),
-        births=births(location, period),
-        booking=booking_gestation(location, period),
-        sfh=sfh_below_3rd(location),
-        postnatal=postnatal(location, period),
-    )
+    figures = figures_by_location([location.pk], today=today, period=period)[location.pk]
+    return LocationReport(**{f.name: getattr(figures, f.name) for f in fields(Figures)}, location=location)

@@ -15,7 +15,7 @@ of the page that shows it; nothing here is stored or sent over the API. A rule's
 language (URLs, CSV, tests).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -298,11 +298,12 @@ def _clinical_tests_recorded(tests: ClinicalTests | None) -> bool:
     )
 
 
-def location_facts(location: CareLocation, *, today: date) -> list[RecordFacts]:
-    """The facts of every active record of the location (active Care Location = this one)."""
+def facts_by_location(location_ids: Sequence[int], *, today: date) -> dict[int, list[RecordFacts]]:
+    """The facts of every active record of each location (active Care Location = that one): two queries,
+    however many locations and records."""
     appointments = AntenatalAppointment.objects.filter(record=OuterRef("pk"), entered_in_error=False)
     records = (
-        Pregnancy.objects.filter(active_care_location=location, status=RecordStatus.ACTIVE)
+        Pregnancy.objects.filter(active_care_location__in=location_ids, status=RecordStatus.ACTIVE)
         .select_related(
             "person", "mother", "currentpregnancy", "clinicaltests", "vitalmeasurementsbeforepregnancy"
         )
@@ -317,11 +318,13 @@ def location_facts(location: CareLocation, *, today: date) -> list[RecordFacts]:
         .order_by("id")
     )
     facts: dict = {}
+    where: dict = {}
     for record in records:
         mother = getattr(record, "mother", None)
         current = getattr(record, "currentpregnancy", None)
         tests = getattr(record, "clinicaltests", None)
         vitals = getattr(record, "vitalmeasurementsbeforepregnancy", None)
+        where[record.pk] = record.active_care_location_id
         facts[record.pk] = RecordFacts(
             today=today,
             record_id=record.pk,
@@ -339,12 +342,21 @@ def location_facts(location: CareLocation, *, today: date) -> list[RecordFacts]:
             first_appointment=record.first_appointment,
         )
     measurements = SymphysisFundalHeight.objects.filter(
-        Q(record__active_care_location=location, record__status=RecordStatus.ACTIVE), entered_in_error=False
+        Q(record__active_care_location__in=location_ids, record__status=RecordStatus.ACTIVE),
+        entered_in_error=False,
     ).values_list("record_id", "measurement", "measurement_date", "pregnancy_week")
     for record_id, cm, on, week in measurements:
         if record_id in facts:
             facts[record_id].sfh.append(Sfh(cm, on, week))
-    return list(facts.values())
+    grouped: dict[int, list[RecordFacts]] = {pk: [] for pk in location_ids}
+    for record_id, record_facts in facts.items():
+        grouped[where[record_id]].append(record_facts)
+    return grouped
+
+
+def location_facts(location: CareLocation, *, today: date) -> list[RecordFacts]:
+    """The facts of every active record of the location (active Care Location = this one)."""
+    return facts_by_location([location.pk], today=today)[location.pk]
 
 
 # --- the location's summary and its list -----------------------------------------------------------------
@@ -418,3 +430,14 @@ def location_quality(
     results.sort(key=lambda r: (r.facts.name.lower(), str(r.facts.record_id)))
     results.sort(key=lambda r: r.passed, reverse=SORTS.get(sort, False))
     return summarise(results), results
+
+
+def summary_by_location(location_ids: Sequence[int], *, today: date) -> tuple[dict[int, Summary], Summary]:
+    """Each location's summary (records checked, failing each rule, complete, average completeness) and
+    theirs together, for the regional data quality: counts only, never the records (two queries)."""
+    results = {
+        pk: [evaluate(facts) for facts in facts_of]
+        for pk, facts_of in facts_by_location(location_ids, today=today).items()
+    }
+    every = [result for own in results.values() for result in own]
+    return {pk: summarise(own) for pk, own in results.items()}, summarise(every)

@@ -19,6 +19,7 @@ from .finding import Found, break_glass_reason_check, record_access_by_keys, rec
 from .portal_accounts import portal_account_get_or_create
 from .pregnancy import Created, pregnancy_create_by_keys, pregnancy_update
 from .records import record_create, record_create_check_types, record_status_update
+from .regions import region_create, region_delete, region_update
 from .resources import (
     AFTER_DELIVERY,
     resource_create,
@@ -73,6 +74,9 @@ __all__ = [
     "record_deliver",
     "record_status_dates_check",
     "record_status_update",
+    "region_create",
+    "region_delete",
+    "region_update",
     "resource_create",
     "resource_enter_in_error",
     "resource_update",

@@ -58,7 +58,7 @@ DEEP = '{"a": [' * 500 + "]}" * 500  # 1,000 levels of objects and arrays in 7 K
 # Query parameters the views read (searches, sorting, paging, filters, cursors), each sent alone with a
 # NUL so that no refusal of one hides another; and a NUL in a parameter's name.
 QUERY_PARAMETERS = [
-    *["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next"],
+    *["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "from", "to", "export"],
     *["_count", "_type", "_cursor"],  # FHIR paging ($everything)
     "%00",
 ]
@@ -198,6 +198,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "resource_path": "elsewhere",
         "booking_id": ids["booking"],
         "step": 1,
+        "code": ids["region code"],
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])
@@ -352,6 +353,10 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
     services.review_item_add(  # an item in A's access review queue, for its admin pages
         kind=ReviewKind.BREAK_GLASS, care_location=location_a, actor=midwife_actor, record=record
     )
+    # A region the midwife reads, so its pages run their whole view for her (maternity/web/regional.py).
+    ids["region code"] = services.region_create(
+        name="Hostile region", code="hostile", care_locations=[location_a], viewers=[midwife], by=superuser
+    ).code
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         for model in apps.get_models()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("maternity.web.urls_postnatal")),
     path("", include("maternity.web.urls_birth_plan")),
     path("", include("maternity.web.urls_reports")),
+    path("", include("maternity.web.urls_regions")),
     path("", include("maternity.web.urls_bookings")),
     path("", include("maternity.web.urls_alerts")),
 ]

@@ -133,6 +133,19 @@ def test_demo_midwife_and_admin_can_log_in(output):
     assert list(location_admin.administered_locations.values_list("org_nr", flat=True)) == [LOCATIONS[0][0]]
 
 
+def test_the_demo_regional_viewer_signs_in_and_reads_the_demo_region(output):
+    viewer = authenticate(username="region", password="region")
+    assert viewer is not None and not hasattr(viewer, "practitioner") and not viewer.groups.exists()
+    region = viewer.viewed_regions.get()
+    assert region.code == "fjordvik"
+    assert set(region.care_locations.values_list("org_nr", flat=True)) == {row[0] for row in LOCATIONS}
+    assert region.history.first().history_user.username == "admin"
+    browser = Client()
+    browser.force_login(viewer)
+    assert browser.get("/regions/fjordvik/").status_code == 200
+    assert "region / region" in output
+
+
 def test_one_person_is_rhesus_negative_with_a_rhesus_resource(output):
     negative = ClinicalTests.objects.filter(rhesus_d_type="NEGATIVE", record__status=RecordStatus.ACTIVE)
     assert negative.count() == 1

@@ -8,8 +8,10 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from maternity.reads.regional import regions_of
 from maternity.signin.limits import sign_in_limited
 from maternity.signin.locations import SESSION_KEY, locations_of
+from maternity.signin.regions import remember_regions
 
 
 @method_decorator(sign_in_limited, name="dispatch")
@@ -39,7 +41,8 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def choose_location(request):
-    """Pick the Care Location to act for (only offered when there is more than one)."""
+    """Pick the Care Location to act for (only offered when there is more than one), and, for a regional
+    viewer, the regions whose reports she reads."""
     locations = locations_of(request.user)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
@@ -52,6 +55,7 @@ def choose_location(request):
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         error = _("Choose one of your Care Locations.")
     context = {
+        "regions": list(regions_of(request.user)) if remember_regions(request, request.user) else [],
         "locations": locations,
         "next": next_url,
         "error": error,

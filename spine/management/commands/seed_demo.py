@@ -1,4 +1,5 @@
-"""Demo data for a local run: Care Locations, midwives, an admin, a client system and eight pregnancies.
+"""Demo data for a local run: Care Locations, midwives, an admin, a client system, eight pregnancies, and a
+region grouping the three locations with its regional viewer.
 
 Idempotent without deleting anything: when the demo Care Locations exist, only a fresh demo client system is
 made (secrets are stored hashed, so a new client is the only honest way to show one). Every write goes
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from maternity import services
 from maternity.actors import Actor
-from maternity.models import CareLocation, Pregnancy, RecordStatus, UserType
+from maternity.models import CareLocation, Pregnancy, RecordStatus, Region, UserType
 from maternity.rules.clinical import (
     PREGNANCY_DAYS,
     edd_from_lmp,
@@ -128,6 +129,7 @@ class Command(BaseCommand):
             present = CareLocation.objects.filter(org_nr=LOCATIONS[0][0]).exists()
             if not present:
                 seed()
+            region_create()  # also into a demo database seeded before regions were
             new = spine_client_create(
                 care_location=CareLocation.objects.get(org_nr=LOCATIONS[0][0]),
                 name=f"Demo EPJ (seed_demo {timezone.localtime():%Y-%m-%d %H:%M:%S})",
@@ -175,6 +177,29 @@ def seed() -> None:
         visits(record, person, actor, rng, edd, until=today)
         if person.booked:
             bookings(record, person, actor, edd, after=today)
+
+
+REGION = ("fjordvik", "Helse Fjordvik")  # (code, name): every demo location
+REGION_VIEWER = "region"  # username = password: reads the region's reports, belongs to no location
+
+
+def region_create() -> None:
+    """The demo region and its viewer, once (a national administrator's work: the admin's superuser)."""
+    code, name = REGION
+    if Region.objects.filter(code=code).exists():
+        return
+    viewer = get_user_model().objects.filter(username=REGION_VIEWER).first()
+    if viewer is None:
+        viewer = get_user_model().objects.create_user(
+            REGION_VIEWER, password=REGION_VIEWER, first_name="Randi", last_name="Regional"
+        )
+    services.region_create(
+        name=name,
+        code=code,
+        care_locations=CareLocation.objects.filter(org_nr__in=[row[0] for row in LOCATIONS]),
+        viewers=[viewer],
+        by=get_user_model().objects.filter(username="admin").first(),
+    )
 
 
 def location_create(org_nr: str, name: str, kind: str, midwives: list[tuple[str, str, str]]) -> list[Actor]:
@@ -362,6 +387,7 @@ def summary(client_id: str, client_secret: str, location: str) -> str:
 Log in (local demo only):
   {BASE_URL}/admin/   admin / admin (superuser); locadmin / locadmin (admin of {LOCATIONS[0][1]})
   midwife:            {username} / {username} ({display_name}, {LOCATIONS[0][1]}); midwife2..6 likewise
+  regional viewer:    {REGION_VIEWER} / {REGION_VIEWER} (reads {REGION[1]}: {BASE_URL}/regions/)
   {BASE_URL}/         the midwives' app: the same accounts, or "Sign in with your organisation"
   {BASE_URL}/portal/  the pregnant person's portal: sign in with a demo national ID,
                       e.g. {demo_nin(PEOPLE[0])} (make run's local sign-in server takes any password)
