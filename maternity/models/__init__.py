@@ -21,6 +21,7 @@ from .lists import (
 from .person import Person
 from .postnatal import Bleeding, Jaundice, PostnatalBabyVisit, PostnatalMotherVisit, Wound
 from .record import Pregnancy, RecordStatus
+from .restrictions import RestrictedOpening, Restriction, RestrictionCategory
 from .reviews import AccessReview, ReviewKind, ReviewOutcome
 from .singletons import (
     AboType,
@@ -60,6 +61,9 @@ __all__ = [
     "AccessLog",
     "AccessOutcome",
     "AccessReview",
+    "RestrictedOpening",
+    "Restriction",
+    "RestrictionCategory",
     "ReviewKind",
     "ReviewOutcome",
     "AboType",

@@ -1,5 +1,6 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -117,6 +118,9 @@ class StoredDocument:
     person_id: int
     revision: int
     body: str | None
+    # the stored document's restricted entries (`RecordDocument.restrictions`); None when there is no
+    # stored document (`restrictions.restrictions_of` reads them from the rows then)
+    restrictions: list | None = None
 
 
 def _stored_document_query(
@@ -128,12 +132,12 @@ def _stored_document_query(
     with_body: bool,
     group_id: int | None = None,
     user_id: int | None = None,
-) -> QuerySet[Pregnancy, tuple[UUID, int, int, int | None, Any]]:
+) -> QuerySet[Pregnancy, tuple[UUID, int, int, int | None, Any, Any]]:
     body = "document__body" if with_body else "document__revision"  # a revalidation needs only the stamp
     return (
         visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
         .filter(pk=record_id, person__identifier_system=system, person__identifier_value=value)
-        .values_list("pk", "person_id", "revision", "document__revision", body)[:1]
+        .values_list("pk", "person_id", "revision", "document__revision", body, "document__restrictions")[:1]
     )
 
 
@@ -160,5 +164,13 @@ def stored_document_for(
     )
     if row is None:
         raise NotFound(NOT_VISIBLE)
-    pk, person_id, revision, stored_revision, body = row
-    return StoredDocument(UUID(str(pk)), person_id, revision, body if stored_revision == revision else None)
+    pk, person_id, revision, stored_revision, body, restrictions = row
+    if isinstance(restrictions, str):  # a backend that hands JSON back as text through values_list
+        restrictions = json.loads(restrictions)
+    return StoredDocument(
+        UUID(str(pk)),
+        person_id,
+        revision,
+        body if stored_revision == revision else None,
+        restrictions if stored_revision is not None else None,
+    )

@@ -26,6 +26,7 @@ from .resources import (
     resource_update,
     resource_write_check,
 )
+from .restrictions import restricted_entry_open, restriction_add, restriction_lift
 from .staff import (
     staff_create,
     staff_remove,
@@ -75,6 +76,9 @@ __all__ = [
     "resource_enter_in_error",
     "resource_update",
     "resource_write_check",
+    "restricted_entry_open",
+    "restriction_add",
+    "restriction_lift",
     "stakeholder_grant",
     "staff_create",
     "staff_remove",

@@ -13,6 +13,7 @@ from maternity.database.replicas import lag_tolerant
 from maternity.errors import ResourceNotFound
 from maternity.models import AccessAction
 from maternity.reads.documents import document_current, dumps
+from maternity.reads.restrictions import body_for_caller
 from maternity.reads.selectors import (
     StoredDocument,
     patient_records,
@@ -173,9 +174,10 @@ def _document_response(view: RecordAPIView, record_id, status_code=200) -> HttpR
 
 
 def _document(view: RecordAPIView, found: StoredDocument, status_code=200) -> HttpResponse:
-    """The stored text as it is, or with the keys outside the client's record filter dropped."""
+    """The stored text as it is, or with the keys outside the client's record filter dropped and the
+    restricted entries the caller may not see stubbed (`maternity/reads/restrictions.py`)."""
     types = view.visible_types()
-    body = document_current(found.record_id, found.revision, found.body)
+    body = body_for_caller(view.actor(), found, document_current(found.record_id, found.revision, found.body))
     if len(types) < len(RESOURCE_TYPES):
         document = json.loads(body)
         body = dumps({key: value for key, value in document.items() if key == "metadata" or key in types})
