@@ -15,7 +15,7 @@ document's `restrictions` column (GET record: no query of its own) or from the r
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -197,3 +197,31 @@ def opened_by(actor: Actor, restrictions: Iterable[Restricted]) -> set[int]:
             restriction_id__in=ids, user=actor.user, until__gt=timezone.now()
         ).values_list("restriction_id", flat=True)
     )
+
+
+@dataclass
+class PageRestrictions:
+    """The record's restricted entries as one page shows them to the acting professional."""
+
+    actor: Actor
+    restrictions: list[Restricted] = field(default_factory=list)
+    hidden: dict[Restricted, str] = field(default_factory=dict)
+    opened: set[int] = field(default_factory=set)
+
+    def of(self, resource_type: str, resource_id) -> Restricted | None:
+        return next((r for r in self.restrictions if r.covers(resource_type, resource_id)), None)
+
+    def hides(self, resource_type: str, resource_id) -> bool:
+        return bool(self.hidden) and bool(hidden_entry(self.hidden, resource_type, resource_id))
+
+    def ours(self, restriction: Restricted | None) -> bool:
+        return restriction is not None and restriction.location_id == self.actor.care_location_id_or_none
+
+
+def page_restrictions(record: Pregnancy, actor: Actor) -> PageRestrictions:
+    """One query for the restrictions, one more for her openings when something is hidden from her."""
+    restrictions = restrictions_of(record)
+    if not restrictions:
+        return PageRestrictions(actor)
+    opened = opened_by(actor, restrictions)
+    return PageRestrictions(actor, restrictions, restricted_for(actor, restrictions, opened=opened), opened)
