@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from maternity.actors import Actor
 from maternity.models import Pregnancy, RecordDocument, RestrictedOpening, Restriction, UserType
+from maternity.rules.resources import RESOURCE_TYPES
 from maternity.reads.documents import dumps
 from maternity.reads.selectors import StoredDocument
 
@@ -225,3 +226,25 @@ def page_restrictions(record: Pregnancy, actor: Actor) -> PageRestrictions:
         return PageRestrictions(actor)
     opened = opened_by(actor, restrictions)
     return PageRestrictions(actor, restrictions, restricted_for(actor, restrictions, opened=opened), opened)
+
+
+def record_without_hidden(record: Pregnancy, hidden: dict[Restricted, str]) -> int:
+    """Take the hidden entries out of a record loaded with its resources (`record_page_queryset`), so a
+    page built from it (the portal, the printed notes) cannot show them: a hidden singleton reads as
+    absent, a hidden list item is not in its list. Returns how many entries were left out."""
+    left_out = 0
+    prefetched = getattr(record, "_prefetched_objects_cache", {})
+    for entry in hidden:
+        rt = RESOURCE_TYPES[entry.resource_type]
+        if rt.is_list:
+            items = prefetched.get(rt.accessor)
+            if items is None:  # not loaded: nothing to take out
+                continue
+            kept = [item for item in items if str(item.pk) != entry.resource_id]
+            left_out += len(items) - len(kept)
+            items._result_cache = kept
+        else:
+            if getattr(record, rt.accessor, None) is not None:
+                left_out += 1
+            record._state.fields_cache[rt.accessor] = None
+    return left_out

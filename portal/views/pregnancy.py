@@ -27,6 +27,7 @@ from maternity.models.care import tel_uri
 from maternity.presentation import specs
 from maternity.reads.access import get_record_for
 from maternity.reads.record_page import record_page_queryset
+from maternity.reads.restrictions import record_without_hidden, restricted_for, restrictions_of
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.flags import SfhReading
 from maternity.rules.resources import RESOURCE_TYPES
@@ -96,6 +97,8 @@ def her_record(request, record_id) -> Pregnancy:
     queryset = record_page_queryset(without=NOT_HERS).exclude(status=RecordStatus.ENTERED_IN_ERROR)
     record = get_record_for(request.actor, record_id, queryset=queryset)
     request.audit.person_id = record.person_id
+    # what her professional chose to hide from her is not on her pages at all (nor in their offline copy)
+    record_without_hidden(record, restricted_for(request.actor, restrictions_of(record)))
     return record
 
 

@@ -165,3 +165,13 @@ def _reload(world):
 def test_the_record_page_costs_the_same_with_restrictions(web_a, web_b, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(60):
         _page(web_b, world)
+
+
+def test_the_printed_notes_leave_out_what_she_may_not_see_and_say_so(web_a, web_b, world):
+    from .test_printed_notes import flat, pdf_pages
+
+    elsewhere = flat(" ".join(pdf_pages(web_b.get(f"/records/{world.record.pk}/notes.pdf"))))
+    assert SECRET not in elsewhere and OPEN_NOTE in elsewhere
+    assert "2 entries restricted by another Care Location are not printed" in elsewhere
+    here = flat(" ".join(pdf_pages(web_a.get(f"/records/{world.record.pk}/notes.pdf"))))
+    assert SECRET in here and "not printed" not in here
