@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from maternity.actors import Actor
 from maternity.models import Pregnancy, RecordDocument, RestrictedOpening, Restriction, UserType
-from maternity.rules.resources import RESOURCE_TYPES
 from maternity.reads.documents import dumps
 from maternity.reads.selectors import StoredDocument
+from maternity.rules.resources import RESOURCE_TYPES
 
 STUB = "stub"  # replaced by {"id", "restricted": true} / {"restricted": true}
 ABSENT = "absent"  # left out: the list item is gone, the singleton is null
@@ -72,7 +72,7 @@ class Restricted:
 
 
 def active_restrictions(record_id: UUID | str) -> QuerySet[Restriction]:
-    return Restriction.objects.filter(record_id=record_id, lifted_at__isnull=True)
+    return Restriction.objects.filter(record_id=UUID(str(record_id)), lifted_at__isnull=True)
 
 
 def restrictions_of(record: Pregnancy | UUID | str) -> list[Restricted]:
@@ -209,10 +209,10 @@ class PageRestrictions:
     hidden: dict[Restricted, str] = field(default_factory=dict)
     opened: set[int] = field(default_factory=set)
 
-    def of(self, resource_type: str, resource_id) -> Restricted | None:
+    def of(self, resource_type: str, resource_id: UUID | str | None) -> Restricted | None:
         return next((r for r in self.restrictions if r.covers(resource_type, resource_id)), None)
 
-    def hides(self, resource_type: str, resource_id) -> bool:
+    def hides(self, resource_type: str, resource_id: UUID | str | None) -> bool:
         return bool(self.hidden) and bool(hidden_entry(self.hidden, resource_type, resource_id))
 
     def ours(self, restriction: Restricted | None) -> bool:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from maternity.reads.documents import RESTRICTIONS
 from maternity.reads.restrictions import active_restrictions
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
-from maternity.rules.wording import worded
+from maternity.rules.wording import Text, worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, Invalid, NotAllowed, ResourceNotFound
@@ -90,7 +90,7 @@ def category_check(category: str | None) -> RestrictionCategory:
     return RestrictionCategory(category)
 
 
-def _professional_check(actor: Actor, doing) -> None:
+def _professional_check(actor: Actor, doing: Text) -> None:
     if not actor.is_professional or actor.care_location is None or actor.client_id:
         raise NotAllowed(doing, rule="restricted")
 
@@ -231,6 +231,6 @@ def restricted_entry_open(
         record=record,
         reason_code=why.code.value,
         reason=why.text,
-        detail=f"Opened the restricted {restriction.resource_type} entry ({restriction.get_category_display()})",
+        detail=f"Opened the restricted {restriction.resource_type} entry ({restriction.category})",
     )
     return opening

@@ -31,7 +31,10 @@ def actor_b(location_b):
 @pytest.fixture
 def medication(record, midwife_actor):
     return services.resource_create(
-        record_id=record.pk, resource_type="medication", data={"note": "Sertraline 50 mg"}, actor=midwife_actor
+        record_id=record.pk,
+        resource_type="medication",
+        data={"note": "Sertraline 50 mg"},
+        actor=midwife_actor,
     )
 
 
@@ -40,7 +43,9 @@ def _restrict(record, actor, **overrides):
     return services.restriction_add(record_id=record.pk, actor=actor, **arguments)
 
 
-def test_restricting_moves_the_revision_writes_an_event_and_the_stored_restrictions(record, midwife_actor, medication):
+def test_restricting_moves_the_revision_writes_an_event_and_the_stored_restrictions(
+    record, midwife_actor, medication
+):
     record.refresh_from_db()
     revision = record.revision
     restriction = _restrict(record, midwife_actor, hidden_from_patient=True)
@@ -164,7 +169,9 @@ def test_opening_takes_a_reason(record, midwife_actor, medication, actor_b, code
     assert not RestrictedOpening.objects.exists()
 
 
-def test_an_opening_is_kept_and_reviewed_by_the_restricting_location(record, midwife_actor, medication, actor_b, settings):
+def test_an_opening_is_kept_and_reviewed_by_the_restricting_location(
+    record, midwife_actor, medication, actor_b, settings
+):
     settings.RESTRICTED_OPENING_MINUTES = 30
     services.stakeholder_grant(record=record, care_location=actor_b.care_location, reason="ACTIVE_CARE")
     restriction = _restrict(record, midwife_actor)
@@ -202,7 +209,10 @@ def test_a_stranger_cannot_open_or_restrict(record, midwife_actor, medication, l
 
 def test_restrictions_of_reads_the_rows(record, midwife_actor, location_b):
     world = restricted_record(record=record, actor_a=midwife_actor, location_b=location_b)
-    assert {r.resource_type for r in restrictions_of(world.record)} == {"medicalConditions", "antenatalAppointments"}
+    assert {r.resource_type for r in restrictions_of(world.record)} == {
+        "medicalConditions",
+        "antenatalAppointments",
+    }
 
 
 def test_appointments_from_another_day_can_be_restricted_one_by_one(record, midwife_actor):
@@ -212,5 +222,7 @@ def test_appointments_from_another_day_can_be_restricted_one_by_one(record, midw
         data={"appointment_date": date(2026, 10, 1)},
         actor=midwife_actor,
     )
-    restriction = _restrict(record, midwife_actor, resource_type="antenatalAppointments", resource_id=first.pk)
+    restriction = _restrict(
+        record, midwife_actor, resource_type="antenatalAppointments", resource_id=first.pk
+    )
     assert restriction.resource_id == first.pk

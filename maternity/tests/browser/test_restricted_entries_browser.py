@@ -46,7 +46,9 @@ def visits(record, midwife_actor, location_b):
     return record
 
 
-def test_a_restricted_appointment_restricted_then_opened_with_a_reason(new_page, location_a, location_b, visits, shots):
+def test_a_restricted_appointment_restricted_then_opened_with_a_reason(
+    new_page, location_a, location_b, visits, shots
+):
     make_midwife("kari", location_a)
     make_midwife("ingrid", location_b, name="Ingrid Haugen", hpr_nr="9213457")
     kari = new_page(viewport=TABLET)

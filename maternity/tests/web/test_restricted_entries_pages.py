@@ -16,7 +16,7 @@ from maternity.models import (
 )
 from maternity.tests.restricted_world import OPEN_NOTE, SECRET, restricted_record
 
-from .conftest import midwife, signed_in
+from .conftest import midwife
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ class RestrictForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_(
-            "I understand: other Care Locations and client systems will see only that something is restricted, "
-            "unless they open it with a reason."
+            "I understand: other Care Locations and client systems will see only that something is "
+            "restricted, unless they open it with a reason."
         ),
         error_messages={"required": _("Confirm that you understand what restricting does.")},
     )

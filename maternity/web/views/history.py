@@ -12,13 +12,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from maternity.presentation import specs
+from maternity.reads.restrictions import page_restrictions
 from maternity.rules.resources import ResourceType
 
 from ...models import AccessAction, CareLocationEpisode, EventAction, Pregnancy
 from ...models.base import Resource
 from .record import form_queryset, load_record, record_brief, record_view, resource_type_for, section_url
-from maternity.reads.restrictions import page_restrictions
-
 from .restricted import refused_page, restricted_refusal
 from .sections import no_such_item
 

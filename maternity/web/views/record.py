@@ -292,7 +292,7 @@ class Shown:
 
     @property
     def reason_codes(self) -> list[tuple[str, str]]:
-        return list(BreakGlassReason.choices)
+        return [(code.value, str(code.label)) for code in BreakGlassReason]
 
 
 def shown(seen: PageRestrictions, resource_type: str, resource_id) -> Shown | None:

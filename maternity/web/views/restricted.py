@@ -26,7 +26,8 @@ from .refusal_detail import refused_detail
 
 def restricted_refusal(record: Pregnancy, rt: ResourceType, resource_id, actor: Actor) -> Refusal | None:
     """A section or item page (edit, entered in error, history) of an entry restricted by another Care
-    Location: refused, with where to open it. Opening it lets her read it on the record page, not change it."""
+    Location: refused, with where to open it. Opening it lets her read it on the record page, not change
+    it."""
     restrictions = restrictions_of(record)
     if restrictions and hidden_entry(restricted_for(actor, restrictions), rt.name, resource_id):
         return Refusal(
@@ -102,7 +103,8 @@ def _restrict(request, record_id, resource_type: str, item_id: UUID | None):
                 status = 403 if isinstance(error, NotAllowed) else 409
                 audit.detail = refused_detail(error)
             else:
-                audit.detail = f"Restricted {rt.name} {instance.pk if rt.is_list else ''} ({form.cleaned_data['category']})"
+                which = f"{rt.name} {instance.pk}" if rt.is_list else rt.name
+                audit.detail = f"Restricted {which} ({form.cleaned_data['category']})"
                 messages.success(request, _("The entry is restricted. Only your Care Location sees it."))
                 return redirect(_record_url(record, rt.name))
         else:
@@ -183,8 +185,8 @@ def restricted_open(request, record_id, restriction_id):
                 messages.warning(
                     request,
                     _(
-                        "You opened a restricted entry. Your reason is in the audit trail, and the Care Location "
-                        "that restricted it will review it."
+                        "You opened a restricted entry. Your reason is in the audit trail, and the Care "
+                        "Location that restricted it will review it."
                     ),
                 )
                 return redirect(_record_url(record, restriction.resource_type))

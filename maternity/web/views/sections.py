@@ -36,7 +36,6 @@ from ...errors import (
 )
 from ...models import AccessAction, AntenatalAppointment, Pregnancy
 from ..forms.sections import SectionForm, form_data, initial_values
-from .restricted import restricted_refusal
 from .record import (
     Refusal,
     form_queryset,
@@ -47,6 +46,7 @@ from .record import (
     section_url,
     write_refusal,
 )
+from .restricted import restricted_refusal
 
 # List types with pages of their own (views/postnatal.py): url names of their "add" pages
 POSTNATAL_PAGES = {
