@@ -175,3 +175,27 @@ def test_the_printed_notes_leave_out_what_she_may_not_see_and_say_so(web_a, web_
     assert "2 entries restricted by another Care Location are not printed" in elsewhere
     here = flat(" ".join(pdf_pages(web_a.get(f"/records/{world.record.pk}/notes.pdf"))))
     assert SECRET in here and "not printed" not in here
+
+
+def test_a_hidden_appointment_raises_no_alert_elsewhere(web_a, web_b, record, actor_a, location_b):
+    from datetime import timedelta
+
+    from maternity import services
+
+    services.resource_create(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        data={"appointment_date": timezone.localdate() - timedelta(days=1), "blood_pressure": "165/112"},
+        actor=actor_a,
+    )
+    visit = record.antenatalappointments.get()
+    services.stakeholder_grant(record=record, care_location=location_b, reason="ACTIVE_CARE")
+    services.restriction_add(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        resource_id=visit.pk,
+        category="SAFEGUARDING",
+        actor=actor_a,
+    )
+    assert "165/112" in web_a.get(f"/records/{record.pk}/").content.decode()
+    assert "165/112" not in web_b.get(f"/records/{record.pk}/").content.decode()

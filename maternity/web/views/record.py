@@ -17,7 +17,12 @@ from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.presentation import specs
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.record_page import record_page_queryset
-from maternity.reads.restrictions import PageRestrictions, Restricted, page_restrictions
+from maternity.reads.restrictions import (
+    PageRestrictions,
+    Restricted,
+    page_restrictions,
+    record_without_hidden,
+)
 from maternity.rules import flags, postnatal
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.identifiers import SYSTEM_LABELS, system_label
@@ -651,11 +656,14 @@ def record_page(request, record_id):
     """Everything recorded about the pregnancy, section by section, each with its last change."""
     record = load_record(request, record_id, queryset=record_page_queryset())
     actor = request.actor
+    seen = page_restrictions(record, actor)
+    sections = section_boxes(record, actor, seen)  # placeholders where something is hidden from her
+    record_without_hidden(record, seen.hidden)  # and nothing of it in the chart or the alerts
     points = sfh_points(record.symphysisfundalheights.all(), agreed_edd=record.agreed_edd)
     context = {
         "record": record,
         "header": record_header(record, actor),
-        "sections": section_boxes(record, actor),
+        "sections": sections,
         "urls": record_urls(record),
         "sfh_svg": sfh_chart_svg(points, chart_id="record-sfh"),
         "sfh_rows": sfh_rows(record, actor, points),
