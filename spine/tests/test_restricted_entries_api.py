@@ -164,3 +164,38 @@ def test_a_client_of_another_location_is_not_let_in_by_actor_for(world, location
 
     actor = actor_for(None, location_b)
     assert len(restricted_for(actor, restrictions_of(world.record))) == 2
+
+
+@pytest.mark.parametrize("categories", [["GOSSIP"], ["MENTAL_HEALTH", "x\x00"], [""]])
+def test_unknown_restricted_categories_are_refused_and_change_nothing(client_a, categories):
+    from maternity.errors import Invalid
+
+    with pytest.raises(Invalid) as refused:
+        _allow(client_a, *categories)
+    assert refused.value.field == "restricted_categories"
+    client_a.client.refresh_from_db()
+    assert client_a.client.restricted_categories == []
+
+
+def test_the_admin_sets_a_clients_restricted_categories(client_a, location_a):
+    from django.test import Client
+
+    from maternity.tests.conftest import make_user
+
+    admin = make_user("admin_a", is_staff=True)
+    location_a.admins.add(admin)
+    browser = Client()
+    browser.force_login(admin)
+    client = client_a.client
+    response = browser.post(
+        f"/admin/spine/spineclient/{client.pk}/change/",
+        {
+            "record_filter": [],
+            "restricted_categories": ["SAFEGUARDING"],
+            "token_issuer": "",
+            "token_client_id": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.refresh_from_db()
+    assert client.restricted_categories == ["SAFEGUARDING"]

@@ -126,7 +126,8 @@ def _restrict(request, record_id, resource_type: str, item_id: UUID | None):
 def restriction_lift(request, record_id, restriction_id):
     """Lift a restriction (a POST from the record page): only the restricting location may."""
     record = load_record(request, record_id, queryset=form_queryset())
-    if request.method != "POST":
+    if request.method != "POST":  # nothing lifted: a look at the record
+        request.audit.action = AccessAction.READ
         return redirect(reverse("web:record", args=[record.pk]))
     try:
         lifted = services.restriction_lift(
