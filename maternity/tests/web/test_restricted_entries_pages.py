@@ -199,3 +199,11 @@ def test_a_hidden_appointment_raises_no_alert_elsewhere(web_a, web_b, record, ac
     )
     assert "165/112" in web_a.get(f"/records/{record.pk}/").content.decode()
     assert "165/112" not in web_b.get(f"/records/{record.pk}/").content.decode()
+
+
+def test_a_note_can_be_restricted_from_the_record_page(web_b, world, actor_b):
+    from maternity import services
+
+    services.care_pull(record_id=world.record.pk, actor=actor_b)  # writes a note, at B
+    note = world.record.notes.get()
+    assert f"/sections/notes/{note.pk}/restrict/" in _page(web_b, world)

@@ -583,6 +583,7 @@ def section_boxes(record: Pregnancy, actor: Actor, seen: PageRestrictions | None
                     if item_refusal is None and not (restricted and restricted.opened):
                         row.edit_url = section_url(record, rt, "item-edit", item)
                         row.error_url = section_url(record, rt, "item-error", item)
+                    if restricted is None:  # notes too, which nobody edits
                         row.restrict_url = restrict_url(record, rt, item, actor, seen)
                     box.rows.append(row)
             else:  # the SFH measurements: drawn by the chart and its table
