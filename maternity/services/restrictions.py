@@ -23,8 +23,10 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from maternity.reads.access import get_record_for
 from maternity.reads.documents import RESTRICTIONS
 from maternity.reads.restrictions import active_restrictions
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
@@ -197,7 +199,7 @@ def _restriction(record: Pregnancy, restriction_id: int | str) -> Restriction:
         raise ResourceNotFound(_("This record has no such restricted entry.")) from None
 
 
-@record_write()
+@transaction.atomic
 def restricted_entry_open(
     *, record_id: UUID | str, restriction_id: int | str, actor: Actor, reason_code: str, reason: str
 ) -> RestrictedOpening:
@@ -208,7 +210,7 @@ def restricted_entry_open(
     _professional_check(
         actor, _("Only a professional acting for a Care Location can open a restricted entry.")
     )
-    record = lock_record_for_write(record_id, actor)
+    record = get_record_for(actor, record_id)  # read, not written: a delivered record's entries open too
     restriction = _restriction(record, restriction_id)
     if restriction.care_location_id == actor.care_location_id_or_none:
         raise Invalid(_("Your Care Location restricted this entry: you see it already."))

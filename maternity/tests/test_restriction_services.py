@@ -5,6 +5,7 @@ review queue)."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from maternity import services
 from maternity.errors import AlreadyExists, Invalid, NotAllowed, ResourceNotFound, UnknownCode
@@ -226,3 +227,25 @@ def test_appointments_from_another_day_can_be_restricted_one_by_one(record, midw
         record, midwife_actor, resource_type="antenatalAppointments", resource_id=first.pk
     )
     assert restriction.resource_id == first.pk
+
+
+def test_a_delivered_records_entry_opens_too(record, midwife_actor, medication, actor_b):
+    """Opening reads; it changes nothing, so a record that is read-only for her still opens."""
+    services.stakeholder_grant(record=record, care_location=actor_b.care_location, reason="ACTIVE_CARE")
+    restriction = _restrict(record, midwife_actor)
+    record.refresh_from_db()
+    services.record_status_update(
+        record_id=record.pk,
+        version=record.version,
+        status="TERMINATED",
+        termination_date=timezone.now(),
+        actor=midwife_actor,
+    )
+    opening = services.restricted_entry_open(
+        record_id=record.pk,
+        restriction_id=restriction.pk,
+        actor=actor_b,
+        reason_code="TRANSFER",
+        reason="Referred to us after the termination",
+    )
+    assert opening.restriction_id == restriction.pk
