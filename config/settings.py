@@ -546,3 +546,7 @@ LOGGING = {
     # WeasyPrint (the printed notes) logs each step of every PDF at INFO; its warnings still show.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# How long a professional of another location who opened a restricted entry with a reason may see it
+# (maternity/services/restrictions.py; the opening is kept and audited)
+RESTRICTED_OPENING_MINUTES = envint("RESTRICTED_OPENING_MINUTES", 60)

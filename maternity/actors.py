@@ -23,6 +23,9 @@ class Actor:
     source_system: str = ""
     client_id: str = ""  # the SpineClient's OAuth client id, when a client system acts
     client_event_id: str = ""  # nhn-event-id, echoed into events and the audit trail
+    # a client system's record filter for restricted entries: the categories it may see (none by default;
+    # maternity/reads/restrictions.py). Unused for a person, who sees by her Care Location.
+    restricted_categories: tuple[str, ...] = ()
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property

@@ -175,6 +175,7 @@ def client_actor(request, *, writing: bool, source_system_required: bool = True)
         client_id=client.client_id,
         client_event_id=event_id,
         request_id=request_id(request),
+        restricted_categories=tuple(client.restricted_categories),
     )
 
 

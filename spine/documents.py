@@ -9,6 +9,7 @@ from maternity.actors import Actor
 from maternity.database.compiled_queries import CompiledQuery
 from maternity.models import Pregnancy
 from maternity.reads.documents import document_current, dumps
+from maternity.reads.restrictions import body_for_caller
 from maternity.reads.selectors import StoredDocument
 from maternity.rules.resources import LISTS, RESOURCE_TYPES
 
@@ -50,7 +51,7 @@ def document_for_caller(found: StoredDocument, *, actor: Actor, types: list[str]
     GET record and for the FHIR `Patient/{id}/$everything` alike, so the two never show different things.
     `actor` is who asks: what a caller may see beyond her record filter (restricted entries) is decided
     here from it."""
-    body = document_current(found.record_id, found.revision, found.body)
+    body = body_for_caller(actor, found, document_current(found.record_id, found.revision, found.body))
     if len(types) < len(RESOURCE_TYPES):
         document = json.loads(body)
         body = dumps({key: value for key, value in document.items() if key == "metadata" or key in types})

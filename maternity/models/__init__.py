@@ -22,6 +22,7 @@ from .person import Person
 from .postnatal import Bleeding, Jaundice, PostnatalBabyVisit, PostnatalMotherVisit, Wound
 from .record import Pregnancy, RecordStatus
 from .regions import Region
+from .restrictions import RestrictedOpening, Restriction, RestrictionCategory
 from .reviews import AccessReview, ReviewKind, ReviewOutcome
 from .singletons import (
     AboType,
@@ -62,6 +63,9 @@ __all__ = [
     "AccessLog",
     "AccessOutcome",
     "AccessReview",
+    "RestrictedOpening",
+    "Restriction",
+    "RestrictionCategory",
     "ReviewKind",
     "ReviewOutcome",
     "AboType",

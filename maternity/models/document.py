@@ -22,6 +22,14 @@ class RecordDocument(models.Model):
     body = models.TextField(
         help_text=gettext_lazy("The whole record as GET record returns it, as compact JSON.")
     )
+    # What a read needs about the record's restricted entries, kept with the body so GET record stays one
+    # query: [{"type", "resourceId" (null: a singleton), "location", "category", "hidden"}]. Written by the
+    # write gate with the body (maternity/reads/restrictions.py reads it). Empty: nothing is restricted.
+    restrictions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("The record's restricted entries, as reads need them."),
+    )
 
     class Meta:
         verbose_name = gettext_lazy("record document")

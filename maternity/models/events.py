@@ -19,6 +19,8 @@ class EventAction(models.TextChoices):
     UPDATED = "UPDATED", gettext_lazy("Updated")
     ENTERED_IN_ERROR = "ENTERED_IN_ERROR", gettext_lazy("Entered in error")
     STATUS_CHANGED = "STATUS_CHANGED", gettext_lazy("Status changed")
+    RESTRICTED = "RESTRICTED", gettext_lazy("Restricted")
+    RESTRICTION_LIFTED = "RESTRICTION_LIFTED", gettext_lazy("Restriction lifted")
 
 
 class RecordEvent(models.Model):

@@ -14,6 +14,10 @@ once. maternity imports no spine code; the setting says where the shape lives.
   stores it (never over a newer one) and returns it. So documents the gate never wrote (records made by
   the bulk loader, or before documents existed) are filled on first read, and a stale one is never served.
 - `document_differences` compares stored documents with fresh builds (`manage.py verify_documents`).
+- Restrictions: beside the body, the row keeps the record's restricted entries as reads need them
+  (`RecordDocument.restrictions`, `maternity/reads/restrictions.py`), so a read has them in its one query.
+  The body is always the whole document; what a caller may not see is taken out as it is read. They are
+  written with every whole build, and when the gate was told they changed (the name RESTRICTIONS).
 """
 
 import json
@@ -35,6 +39,16 @@ from maternity.models import Pregnancy, RecordDocument
 @cache
 def _builder() -> ModuleType:
     return import_module(settings.RECORD_DOCUMENT_BUILDER)
+
+
+RESTRICTIONS = "restrictions"  # `record_changed` name: the record's restricted entries changed
+
+
+def restrictions_built(record_id: UUID | str) -> list[dict]:
+    """The record's restricted entries as the stored document keeps them (one query)."""
+    from maternity.reads.restrictions import restrictions_of  # it reads the models this module stores
+
+    return [entry.as_stored() for entry in restrictions_of(_uuid(record_id))]
 
 
 def document_build(record_id: UUID | str, names: Iterable[str] | None = None) -> tuple[int, dict]:
@@ -72,11 +86,14 @@ def document_write(
         revision, parts = document_build(record_id, names)
     except Pregnancy.DoesNotExist:  # made and undone inside the transaction
         return
+    restrictions = restrictions_built(record_id) if RESTRICTIONS in names else None
     if stored is not None and stored[0] + revisions_moved == revision:
         document = {**json.loads(stored[1]), **parts}
     else:
         revision, document = document_build(record_id)
-    _store(record_id, revision, dumps(document), over="any")
+        if stored is None and restrictions is None:  # a first document: nothing was restricted outside
+            restrictions = []  # the gate, which names RESTRICTIONS when it restricts
+    _store(record_id, revision, dumps(document), over="any", restrictions=restrictions)
 
 
 def document_current(record_id: UUID | str, revision: int, body: str | None) -> str:
@@ -87,7 +104,7 @@ def document_current(record_id: UUID | str, revision: int, body: str | None) -> 
     built_at, document = document_build(record_id)
     text = dumps(document)
     if built_at == revision:  # the rows did not move while it was built: safe to keep
-        _store(record_id, built_at, text, over="older")
+        _store(record_id, built_at, text, over="older", restrictions=restrictions_built(record_id))
     return text
 
 
@@ -98,17 +115,22 @@ WRITES_OVER = {  # which stored document a write may replace
 }
 
 
-def _store(record_id: UUID | str, revision: int, body: str, *, over: str) -> None:
+def _store(
+    record_id: UUID | str, revision: int, body: str, *, over: str, restrictions: list[dict] | None = None
+) -> None:
     """Insert or replace the stored document (`over`: which one it may replace, `WRITES_OVER`). On the
     primary ("default") always, also when a lag-tolerant GET built it from a replica's rows: it is stored
-    with the revision those rows were at, so it is right for that revision, and never replaces a newer one."""
+    with the revision those rows were at, so it is right for that revision, and never replaces a newer one.
+    `restrictions`: the record's restricted entries; None only where the row exists (the gate's write of
+    some parts over the stored document), and then the stored ones stand."""
     table = connection.ops.quote_name(RecordDocument._meta.db_table)
+    also = "" if restrictions is None else ", restrictions = excluded.restrictions"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (record_id, revision, body) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, body = excluded.body "
+            f"INSERT INTO {table} (record_id, revision, body, restrictions) VALUES (%s, %s, %s, %s) "
+            f"ON CONFLICT (record_id) DO UPDATE SET revision = excluded.revision, body = excluded.body{also} "
             + WRITES_OVER[over].format(table=table),
-            [_db_id(record_id), revision, body],
+            [_db_id(record_id), revision, body, json.dumps(restrictions or [])],
         )
 
 
@@ -141,7 +163,9 @@ def documents_compare(record_ids: list[UUID], *, repair: bool = False) -> dict[U
         else:
             continue
         if repair:
-            _store(record_id, revision, text, over="older or same")
+            _store(
+                record_id, revision, text, over="older or same", restrictions=restrictions_built(record_id)
+            )
     return problems
 
 

@@ -1,5 +1,6 @@
 """Reads that carry a rule: what a caller may learn about a patient and her records."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -117,6 +118,9 @@ class StoredDocument:
     person_id: int
     revision: int
     body: str | None
+    # the stored document's restricted entries (`RecordDocument.restrictions`); None when there is no
+    # stored document (`restrictions.restrictions_of` reads them from the rows then)
+    restrictions: list | None = None
 
 
 def _stored_document_query(
@@ -128,12 +132,12 @@ def _stored_document_query(
     with_body: bool,
     group_id: int | None = None,
     user_id: int | None = None,
-) -> QuerySet[Pregnancy, tuple[UUID, int, int, int | None, Any]]:
+) -> QuerySet[Pregnancy, tuple[UUID, int, int, int | None, Any, Any]]:
     body = "document__body" if with_body else "document__revision"  # a revalidation needs only the stamp
     return (
         visible_records_of(user_type=user_type, group_id=group_id, user_id=user_id)
         .filter(pk=record_id, person__identifier_system=system, person__identifier_value=value)
-        .values_list("pk", "person_id", "revision", "document__revision", body)[:1]
+        .values_list("pk", "person_id", "revision", "document__revision", body, "document__restrictions")[:1]
     )
 
 
@@ -160,8 +164,20 @@ def stored_document_for(
     )
     if row is None:
         raise NotFound(NOT_VISIBLE)
-    pk, person_id, revision, stored_revision, body = row
-    return StoredDocument(UUID(str(pk)), person_id, revision, body if stored_revision == revision else None)
+    pk, person_id, revision, stored_revision, body, restrictions = row
+    return StoredDocument(
+        UUID(str(pk)),
+        person_id,
+        revision,
+        body if stored_revision == revision else None,
+        _restrictions(restrictions) if stored_revision is not None else None,
+    )
+
+
+def _restrictions(stored: Any) -> list:
+    """The stored document's restricted entries as a list (a backend may hand JSON back as text through
+    values_list)."""
+    return json.loads(stored) if isinstance(stored, str) else stored
 
 
 @dataclass(frozen=True)
@@ -170,9 +186,9 @@ class PatientDocument(StoredDocument):
     sends no nhn-patient-nin), with the person's keys, which the document does not hold: the Patient
     resource of `Patient/{id}/$everything` is built from them and the `mother` resource."""
 
-    identifier_system: str
-    identifier_value: str
-    date_of_birth: date | None
+    identifier_system: str = ""
+    identifier_value: str = ""
+    date_of_birth: date | None = None
 
 
 def _patient_document_query(
@@ -190,6 +206,7 @@ def _patient_document_query(
             "person__identifier_system",
             "person__identifier_value",
             "person__date_of_birth",
+            "document__restrictions",
         )[:1]
     )
 
@@ -209,12 +226,13 @@ def patient_document_for(*, actor: Actor, record_id: UUID | str) -> PatientDocum
     row = _PATIENT_DOCUMENT.first(fixed=fixed, record_id=record_uuid, **values)
     if row is None:
         raise NotFound(NOT_VISIBLE)
-    pk, person_id, revision, stored_revision, body, system, value, born = row
+    pk, person_id, revision, stored_revision, body, system, value, born, restrictions = row
     return PatientDocument(
         UUID(str(pk)),
         person_id,
         revision,
         body if stored_revision == revision else None,
+        _restrictions(restrictions) if stored_revision is not None else None,
         identifier_system=system,
         identifier_value=value,
         date_of_birth=born,

@@ -27,6 +27,7 @@ from .resources import (
     resource_update,
     resource_write_check,
 )
+from .restrictions import restricted_entry_open, restriction_add, restriction_lift
 from .reviews import access_review_decide, review_item_add, unusual_access_find
 from .staff import (
     staff_create,
@@ -82,6 +83,9 @@ __all__ = [
     "resource_update",
     "resource_write_check",
     "review_item_add",
+    "restricted_entry_open",
+    "restriction_add",
+    "restriction_lift",
     "stakeholder_grant",
     "staff_create",
     "staff_remove",

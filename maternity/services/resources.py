@@ -8,6 +8,7 @@ from uuid import UUID
 from django.utils.translation import gettext_lazy as _
 
 from maternity.database.compiled_queries import CompiledQuery
+from maternity.reads.restrictions import hidden_entry, restricted_for, stored_restrictions
 from maternity.rules.clinical import agreed_edd
 from maternity.rules.identifiers import NationalId
 from maternity.rules.resources import RESOURCE_TYPES, ResourceType
@@ -15,7 +16,7 @@ from maternity.rules.wording import Text, worded
 
 from ..actors import Actor
 from ..errors import AlreadyExists, EnteredInError, Invalid, NotAllowed, ResourceNotFound, VersionConflict
-from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordStatus, UserType
+from ..models import Birth, CurrentPregnancy, EventAction, Pregnancy, RecordDocument, RecordStatus, UserType
 from ..models.base import ListResource, Resource
 from .booking_checks import booking_check, booking_stored, bookings_reopen_for_visit
 from .end_dates import pregnancy_end_check
@@ -237,6 +238,7 @@ def resource_update(
     if parse is not None:
         data, version = parse()
     instance = _get_resource(rt, record, resource_id)
+    restricted_write_check(record=record, resource_type=rt.name, resource_id=instance.pk, actor=actor)
     _check_version(rt, instance, version)
     stored = booking_stored(instance)
     for name, value in {**_content(rt, data or {}), **(bookkeeping or {})}.items():
@@ -280,6 +282,7 @@ def resource_enter_in_error(
     record = lock_record_for_write(record_id, actor, national_id=national_id)
     resource_write_check(record=record, resource_type=rt.name, actor=actor)
     instance = cast(ListResource, _get_resource(rt, record, resource_id))  # a list item: rt.is_list
+    restricted_write_check(record=record, resource_type=rt.name, resource_id=instance.pk, actor=actor)
     if version is not None:
         _check_version(rt, instance, version)
     instance.entered_in_error = True
@@ -290,6 +293,26 @@ def resource_enter_in_error(
     )
     bookings_reopen_for_visit(record=record, visit=instance, actor=actor)
     return instance
+
+
+def restricted_write_check(
+    *, record: Pregnancy, resource_type: str, resource_id: UUID | str | None, actor: Actor
+) -> None:
+    """A write to a restricted entry by someone who may not see it is refused: it would change what she
+    cannot read (maternity/reads/restrictions.py says who sees it; an opening lets her read, not write). The
+    locked record came with its stored document, whose restrictions say, so this costs no query."""
+    if actor.user_type != UserType.HEALTH_CARE_PROFESSIONAL:
+        return
+    try:
+        stored = record.document.restrictions
+    except RecordDocument.DoesNotExist:
+        return
+    if stored and hidden_entry(
+        restricted_for(actor, stored_restrictions(stored)), resource_type, resource_id
+    ):
+        raise NotAllowed(
+            _("This entry is restricted by another Care Location: you cannot change it."), rule="restricted"
+        )
 
 
 # A record's singleton, or one of its list items: compiled once per resource type

@@ -197,6 +197,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "issuer_path": "elsewhere",
         "resource_path": "elsewhere",
         "booking_id": ids["booking"],
+        "restriction_id": ids["restriction"],
         "step": 1,
         "code": ids["region code"],
     }
@@ -343,6 +344,15 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
     for name, model in lists.items():
         ids[name] = model.objects.filter(record=record).values_list("pk", flat=True).first()
         assert ids[name], f"The cast has no {name} item"
+    ids["restriction"] = (
+        services.restriction_add(  # one of the appointments, restricted by the cast's location
+            record_id=record.pk,
+            resource_type="antenatalAppointments",
+            resource_id=ids["antenatalAppointments"],
+            category="SAFEGUARDING",
+            actor=midwife_actor,
+        ).pk
+    )
     ids["booking"] = services.resource_create(
         record_id=record.pk,
         resource_type="bookings",

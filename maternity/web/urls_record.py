@@ -3,7 +3,7 @@ notes."""
 
 from django.urls import path
 
-from .views import history, notes, record, sections, sfh
+from .views import history, notes, record, restricted, sections, sfh
 
 SECTION = "records/<uuid:record_id>/sections/<str:resource_type>/"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     path(f"{SECTION}new/", sections.item_add, name="item-add"),
     path(f"{SECTION}<uuid:item_id>/", sections.item_edit, name="item-edit"),
     path(f"{SECTION}<uuid:item_id>/entered-in-error/", sections.item_error, name="item-error"),
+    path(f"{SECTION}restrict/", restricted.section_restrict, name="section-restrict"),
+    path(f"{SECTION}<uuid:item_id>/restrict/", restricted.item_restrict, name="item-restrict"),
+    path(
+        "records/<uuid:record_id>/restrictions/<int:restriction_id>/open/",
+        restricted.restricted_open,
+        name="restricted-open",
+    ),
+    path(
+        "records/<uuid:record_id>/restrictions/<int:restriction_id>/lift/",
+        restricted.restriction_lift,
+        name="restriction-lift",
+    ),
 ]

@@ -27,6 +27,7 @@ from maternity.models.care import tel_uri
 from maternity.presentation import specs
 from maternity.reads.access import get_record_for
 from maternity.reads.record_page import record_page_queryset
+from maternity.reads.restrictions import record_restrictions, record_without_hidden, restricted_for
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.flags import SfhReading
 from maternity.rules.resources import RESOURCE_TYPES
@@ -95,9 +96,16 @@ class Section:
 def her_record(request, record_id) -> Pregnancy:
     """Her record with everything the page shows, or NotFound (someone else's, absent, or entered in
     error: a record made by mistake, perhaps under the wrong person, is not hers to follow)."""
-    queryset = record_page_queryset(without=NOT_HERS).exclude(status=RecordStatus.ENTERED_IN_ERROR)
+    queryset = (
+        record_page_queryset(without=NOT_HERS)
+        .exclude(status=RecordStatus.ENTERED_IN_ERROR)
+        .select_related("document")  # its restricted entries, in the same query (not its body)
+        .defer("document__body")
+    )
     record = get_record_for(request.actor, record_id, queryset=queryset)
     request.audit.person_id = record.person_id
+    # what her professional chose to hide from her is not on her pages at all (nor in their offline copy)
+    record_without_hidden(record, restricted_for(request.actor, record_restrictions(record)))
     return record
 
 

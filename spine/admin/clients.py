@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from maternity.admin.base import object_action_url, one_object
 from maternity.admin.scope import administered_location_ids, is_location_admin, location_filter_id
 from maternity.errors import RecordError
-from maternity.models import CareLocation
+from maternity.models import CareLocation, RestrictionCategory
 from maternity.rules.resources import RESOURCE_TYPES
 
 from .. import services
@@ -47,12 +47,26 @@ def _record_filter_field() -> forms.MultipleChoiceField:
     )
 
 
+def _restricted_categories_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=RestrictionCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Restricted entries it may see"),
+        help_text=gettext_lazy(
+            "Restricted entries of its own Care Location in these categories. None ticked: it sees only "
+            "that an entry is restricted."
+        ),
+    )
+
+
 def _issuer_choices() -> list[tuple[str, str]]:
     return [("", _("none")), *((i["issuer"], i["issuer"]) for i in settings.SPINE_TOKEN_ISSUERS)]
 
 
 class ClientChangeForm(forms.ModelForm):
     record_filter = _record_filter_field()
+    restricted_categories = _restricted_categories_field()
     token_issuer = forms.TypedChoiceField(
         choices=_issuer_choices,
         required=False,
@@ -64,7 +78,7 @@ class ClientChangeForm(forms.ModelForm):
 
     class Meta:
         model = SpineClient
-        fields = ["record_filter", "token_issuer", "token_client_id"]
+        fields = ["record_filter", "restricted_categories", "token_issuer", "token_client_id"]
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +133,7 @@ class SpineClientAdmin(admin.ModelAdmin):
         "care_location",
         "client_id",
         "record_filter",
+        "restricted_categories",
         "token_issuer",
         "token_client_id",
         "active",
@@ -175,7 +190,13 @@ class SpineClientAdmin(admin.ModelAdmin):
             return []
         if obj.active:
             return self.readonly_fields
-        return [*self.readonly_fields, "record_filter", "token_issuer", "token_client_id"]
+        return [
+            *self.readonly_fields,
+            "record_filter",
+            "restricted_categories",
+            "token_issuer",
+            "token_client_id",
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ClientChangeForm if obj else ClientAddForm
@@ -187,7 +208,11 @@ class SpineClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         record_filter = form.cleaned_data["record_filter"]
         if change:
-            services.spine_client_set_filter(client=obj, record_filter=record_filter)
+            services.spine_client_set_filter(
+                client=obj,
+                record_filter=record_filter,
+                restricted_categories=form.cleaned_data.get("restricted_categories") or [],
+            )
             services.spine_client_set_token_client(
                 client=obj,
                 issuer=form.cleaned_data.get("token_issuer") or "",

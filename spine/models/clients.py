@@ -26,6 +26,15 @@ class SpineClient(models.Model):
         blank=True,
         help_text=gettext_lazy("Resource types this client may read and write (wire names). Empty: all."),
     )
+    restricted_categories = models.JSONField(
+        gettext_lazy("restricted categories"),
+        default=list,
+        blank=True,
+        help_text=gettext_lazy(
+            "Categories of restricted entries of its own Care Location this client may read and write. "
+            "Empty: none."
+        ),
+    )
     # Its id at a trusted OpenID Connect issuer (HelseID), when it also calls with that issuer's signed
     # tokens (spine/trusted_tokens.py): the issuer's `iss` and the token's client id. Blank: none.
     token_issuer = models.CharField(
@@ -78,6 +87,7 @@ class SpineClient(models.Model):
                 "care_location": self.care_location,
                 "name": self.name,
                 "client_id": self.client_id,
+                "restricted_categories": tuple(self.restricted_categories),
                 **details,
             }
         )

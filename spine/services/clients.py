@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from maternity.errors import Invalid, NotAllowed
-from maternity.models import CareLocation
+from maternity.models import CareLocation, RestrictionCategory
 from maternity.rules.resources import RESOURCE_TYPES
 from maternity.rules.wording import worded
 
@@ -105,13 +105,34 @@ def spine_client_deactivate(*, client: SpineClient) -> int:
 
 
 @transaction.atomic
-def spine_client_set_filter(*, client: SpineClient, record_filter: list[str]) -> SpineClient:
-    """The resource types the client may read and write (empty: all)."""
+def spine_client_set_filter(
+    *, client: SpineClient, record_filter: list[str], restricted_categories: list[str] | None = None
+) -> SpineClient:
+    """The resource types the client may read and write (empty: all), and the categories of its own Care
+    Location's restricted entries it may see (empty: none; None: unchanged)."""
     record_filter = _check_record_filter(record_filter)
+    fields = ["record_filter"]
     client = _locked(client)
     client.record_filter = record_filter
-    client.save(update_fields=["record_filter"])
+    if restricted_categories is not None:
+        client.restricted_categories = check_restricted_categories(restricted_categories)
+        fields.append("restricted_categories")
+    client.save(update_fields=fields)
     return client
+
+
+def check_restricted_categories(categories: list[str]) -> list[str]:
+    """The categories of restricted entries a client may see: RestrictionCategory values, once each."""
+    unknown = [str(c)[:40] for c in categories if c not in RestrictionCategory.values]
+    if unknown:
+        raise Invalid(
+            worded(
+                _("Unknown restriction categories in the record filter: %(categories)s."),
+                categories=", ".join(unknown),
+            ),
+            field="restricted_categories",
+        )
+    return list(dict.fromkeys(categories))
 
 
 def check_token_client(*, client: SpineClient, issuer: str, client_id: str) -> tuple[str, str]:

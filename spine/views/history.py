@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from maternity.database.replicas import lag_tolerant
 from maternity.models import AccessAction, EventAction, Pregnancy
+from maternity.reads.restrictions import ABSENT, hidden_entry, record_restrictions, restricted_for
 from maternity.rules.resources import RESOURCE_TYPES
 
 from ..serializers.metadata import (
@@ -71,6 +72,13 @@ def _version_actor(event, row) -> dict:
     )
 
 
+def stub(event) -> dict:
+    """A restricted entry's version, as a caller who may not see it reads it (docs/spine.md)."""
+    if RESOURCE_TYPES[event.resource_type].is_list:
+        return {"id": str(event.resource_id), "restricted": True}
+    return {"restricted": True}
+
+
 class HistoryEntrySerializer(serializers.Serializer):
     """For the OpenAPI schema; the view writes the JSON."""
 
@@ -124,7 +132,10 @@ class RecordHistoryView(RecordAPIView):
     )
     def get(self, request, record_id):
         actor = self.actor()
-        record = self.load_record(actor, record_id)
+        record = self.load_record(
+            actor, record_id, queryset=Pregnancy.objects.select_related("document").defer("document__body")
+        )
+        hidden = restricted_for(actor, record_restrictions(record))
         after = int_param(request, "after", 0, 0, 2**62)
         limit = int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         types = set(self.visible_types()) | {"record"}
@@ -139,6 +150,11 @@ class RecordHistoryView(RecordAPIView):
         versions = []
         for event in events:
             row = rows.get((event.resource_id, event.version))
+            how = hidden_entry(hidden, event.resource_type, event.resource_id) if hidden else ""
+            if how == ABSENT:
+                continue
+            if how:  # every version of an entry she may not see: that it is restricted, and nothing of it
+                row = None
             versions.append(
                 {
                     "sequence": event.sequence,
@@ -150,7 +166,7 @@ class RecordHistoryView(RecordAPIView):
                     "occurredAt": timestamp(event.occurred_at),
                     "lastUpdatedBy": _version_actor(event, row),
                     "nhnEventId": event.client_event_id or None,
-                    "data": _snapshot_data(event, row),
+                    "data": _snapshot_data(event, row) if not how else stub(event),
                 }
             )
         next_url = None

@@ -12,11 +12,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from maternity.presentation import specs
+from maternity.reads.restrictions import page_restrictions
 from maternity.rules.resources import ResourceType
 
 from ...models import AccessAction, CareLocationEpisode, EventAction, Pregnancy
 from ...models.base import Resource
 from .record import form_queryset, load_record, record_brief, record_view, resource_type_for, section_url
+from .restricted import refused_page, restricted_refusal
 from .sections import no_such_item
 
 EVENTS_SHOWN = 100
@@ -114,6 +116,9 @@ def section_history(request, record_id, resource_type):
     versions = _versions(rt, record, item_id)
     if rt.is_list and not versions:
         raise no_such_item(rt)
+    hidden = restricted_refusal(record, rt, item_id, request.actor)
+    if hidden is not None:  # every version of an entry she may not see
+        return refused_page(request, record, rt, hidden)
     by_version = {row.version: row for row in versions}
     context = {
         "record": record,
@@ -178,9 +183,19 @@ def _list_history(request, record: Pregnancy, rt: ResourceType):
     titles = {}
     base = section_url(record, rt, "section-history")
     rows = []
+    seen = page_restrictions(record, request.actor)
     for item in items:
-        titles[item.pk] = specs.item_title(rt, item)
-        rows.append({"item": item, "title": titles[item.pk], "url": f"{base}?item={item.pk}"})
+        titles[item.pk] = (
+            _("A restricted entry") if seen.hides(rt.name, item.pk) else specs.item_title(rt, item)
+        )
+        rows.append(
+            {
+                "item": item,
+                "title": titles[item.pk],
+                "url": f"{base}?item={item.pk}",
+                "hidden": seen.hides(rt.name, item.pk),
+            }
+        )
     context = {
         "record": record,
         "brief": record_brief(record),

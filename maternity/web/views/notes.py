@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from maternity.http.pdf import html_to_pdf, pdf_response, printing_unavailable, static_text
 from maternity.presentation.printed_notes import printed_notes
 from maternity.reads.record_page import record_page_queryset
+from maternity.reads.restrictions import page_restrictions, record_without_hidden
 
 from ...models import AccessAction
 from .record import load_record, record_view
@@ -35,8 +36,11 @@ def notes_pdf(request, record_id):
         )
         return render(request, "maternity/unavailable.html", {"message": message}, status=503)
     now = timezone.now()
+    seen = page_restrictions(record, request.actor)
+    left_out = record_without_hidden(record, seen.hidden)  # restricted elsewhere and not opened by her
     notes = printed_notes(record, actor=request.actor, now=now)
-    html = render_to_string("maternity/record/printed_notes.html", {"notes": notes, "record": record})
+    context = {"notes": notes, "record": record, "restricted_left_out": left_out}
+    html = render_to_string("maternity/record/printed_notes.html", context)
     pdf = html_to_pdf(html, stylesheet=static_text(STYLESHEET))
     filename = f"maternity-notes-{record.pk.hex[:8]}-{timezone.localdate(now):%Y-%m-%d}.pdf"
     return pdf_response(pdf, filename=filename)

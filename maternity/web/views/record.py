@@ -17,6 +17,12 @@ from maternity.charts.sfh import sfh_chart_svg, sfh_points
 from maternity.presentation import specs
 from maternity.reads.access import ACCESS_CODENAME, get_record_for
 from maternity.reads.record_page import record_page_queryset
+from maternity.reads.restrictions import (
+    PageRestrictions,
+    Restricted,
+    page_restrictions,
+    record_without_hidden,
+)
 from maternity.rules import flags, postnatal
 from maternity.rules.clinical import format_gestation, gestation_days
 from maternity.rules.identifiers import SYSTEM_LABELS, system_label
@@ -25,7 +31,15 @@ from maternity.rules.resources import RESOURCE_TYPES, ResourceType
 from ... import services
 from ...actors import Actor
 from ...errors import NotAllowed, NotFound, ResourceNotFound
-from ...models import AccessAction, CareLocation, Pregnancy, RecordStatus
+from ...models import (
+    AccessAction,
+    BreakGlassReason,
+    CareLocation,
+    Pregnancy,
+    RecordStatus,
+    RestrictionCategory,
+)
+from ...services.restrictions import RESTRICTABLE, restrict_refusal
 from ..acting import professional_view
 from .alert_banner import alert_banner
 from .booking_rows import BookingRow, booking_rows
@@ -262,6 +276,40 @@ class ItemRow:
     edit_url: str = ""
     error_url: str = ""
     history_url: str = ""
+    restricted: "Shown | None" = None
+    restrict_url: str = ""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a restricted entry is shown to the acting professional: `hidden` (another location's: a
+    placeholder with the form that opens it), `opened` (she opened it with a reason), or `ours` (her
+    location's: marked, with the lift button)."""
+
+    restriction: Restricted
+    hidden: bool = False
+    opened: bool = False
+    ours: bool = False
+
+    @property
+    def category(self) -> str:
+        return str(RestrictionCategory(self.restriction.category).label)
+
+    @property
+    def reason_codes(self) -> list[tuple[str, str]]:
+        return [(code.value, str(code.label)) for code in BreakGlassReason]
+
+
+def shown(seen: PageRestrictions, resource_type: str, resource_id) -> Shown | None:
+    restriction = seen.of(resource_type, resource_id)
+    if restriction is None:
+        return None
+    return Shown(
+        restriction,
+        hidden=seen.hides(resource_type, resource_id),
+        opened=restriction.restriction_id in seen.opened,
+        ours=seen.ours(restriction),
+    )
 
 
 @dataclass
@@ -283,6 +331,8 @@ class SectionBox:
     edit_url: str = ""
     history_url: str = ""
     bookings: list[BookingRow] = field(default_factory=list)  # the bookings section's rows
+    restricted: Shown | None = None  # a restricted singleton
+    restrict_url: str = ""  # where she restricts the singleton
 
     @property
     def in_sentence(self) -> str:
@@ -477,7 +527,19 @@ LIST_TABLES = {
 }
 
 
-def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
+def restrict_url(record: Pregnancy, rt: ResourceType, instance, actor: Actor, seen: PageRestrictions) -> str:
+    """Where she restricts this entry; empty when it cannot be restricted, is already, or not by her."""
+    if rt.name not in RESTRICTABLE or instance is None or seen.of(rt.name, instance.pk) is not None:
+        return ""
+    if restrict_refusal(record=record, instance=instance, actor=actor) is not None:
+        return ""
+    if rt.is_list:
+        return reverse("web:item-restrict", args=[record.pk, rt.name, instance.pk])
+    return reverse("web:section-restrict", args=[record.pk, rt.name])
+
+
+def section_boxes(record: Pregnancy, actor: Actor, seen: PageRestrictions | None = None) -> list[SectionBox]:
+    seen = seen or page_restrictions(record, actor)
     boxes = []
     for name in specs.PAGE_ORDER:
         rt = RESOURCE_TYPES[name]
@@ -488,7 +550,11 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
         if rt.is_list:
             items = list(getattr(record, rt.accessor).all())
             box.in_error = sum(1 for item in items if item.entered_in_error)
-            box.last = max(items, key=lambda item: item.last_updated, default=None)
+            box.last = max(
+                (item for item in items if not seen.hides(rt.name, item.pk)),
+                key=lambda item: item.last_updated,
+                default=None,
+            )
             box.edit_url = section_url(record, rt, "item-add")
             item_refusal = write_refusal(record, rt, actor)
             if name == "bookings":
@@ -506,11 +572,19 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
                 for item in items:
                     if item.entered_in_error:
                         continue
-                    row = ItemRow(item, cells(rt, item), specs.item_title(rt, item))
+                    restricted = shown(seen, rt.name, item.pk)
+                    if restricted is not None and restricted.hidden:  # a placeholder row: nothing of it
+                        box.rows.append(
+                            ItemRow(None, [], str(_("A restricted entry")), restricted=restricted)
+                        )
+                        continue
+                    row = ItemRow(item, cells(rt, item), specs.item_title(rt, item), restricted=restricted)
                     row.history_url = f"{section_url(record, rt, 'section-history')}?item={item.pk}"
-                    if item_refusal is None:
+                    if item_refusal is None and not (restricted and restricted.opened):
                         row.edit_url = section_url(record, rt, "item-edit", item)
                         row.error_url = section_url(record, rt, "item-error", item)
+                    if restricted is None:  # notes too, which nobody edits
+                        row.restrict_url = restrict_url(record, rt, item, actor, seen)
                     box.rows.append(row)
             else:  # the SFH measurements: drawn by the chart and its table
                 box.rows = [ItemRow(item, []) for item in items if not item.entered_in_error]
@@ -518,7 +592,12 @@ def section_boxes(record: Pregnancy, actor: Actor) -> list[SectionBox]:
             instance = getattr(record, rt.accessor, None)
             box.instance = box.last = instance
             box.edit_url = section_url(record, rt)
-            if instance is not None:
+            box.restricted = shown(seen, rt.name, None) if instance is not None else None
+            if box.restricted is not None and box.restricted.hidden:  # a placeholder: nothing of it
+                box.last = None
+            elif instance is not None:
+                if box.restricted is None:
+                    box.restrict_url = restrict_url(record, rt, instance, actor, seen)
                 for field_name in specs.content_field_names(rt):
                     value = getattr(instance, field_name)
                     if value is None or value == "" or value == []:
@@ -578,11 +657,14 @@ def record_page(request, record_id):
     """Everything recorded about the pregnancy, section by section, each with its last change."""
     record = load_record(request, record_id, queryset=record_page_queryset())
     actor = request.actor
+    seen = page_restrictions(record, actor)
+    sections = section_boxes(record, actor, seen)  # placeholders where something is hidden from her
+    record_without_hidden(record, seen.hidden)  # and nothing of it in the chart or the alerts
     points = sfh_points(record.symphysisfundalheights.all(), agreed_edd=record.agreed_edd)
     context = {
         "record": record,
         "header": record_header(record, actor),
-        "sections": section_boxes(record, actor),
+        "sections": sections,
         "urls": record_urls(record),
         "sfh_svg": sfh_chart_svg(points, chart_id="record-sfh"),
         "sfh_rows": sfh_rows(record, actor, points),

@@ -46,6 +46,7 @@ from .record import (
     section_url,
     write_refusal,
 )
+from .restricted import restricted_refusal
 
 # List types with pages of their own (views/postnatal.py): url names of their "add" pages
 POSTNATAL_PAGES = {
@@ -136,6 +137,10 @@ def item_error(request, record_id, resource_type, item_id):
     item = get_item(record, rt, item_id)
     audit = request.audit
     audit.resource_type = rt.name
+    hidden = restricted_refusal(record, rt, item.pk, request.actor)
+    if hidden is not None:
+        audit.status_code = hidden.status
+        return _refused(request, record, rt, hidden)
     if request.method == "POST":
         audit.action = AccessAction.WRITE
     refusal = write_refusal(record, rt, request.actor)
@@ -215,6 +220,10 @@ def _edit(request, record: Pregnancy, rt: ResourceType, instance):
     posting = request.method == "POST"
     if posting:
         audit.action = AccessAction.WRITE
+    hidden = restricted_refusal(record, rt, instance.pk, request.actor) if instance is not None else None
+    if hidden is not None:  # she may not read it, so not change it either
+        request.audit.status_code = hidden.status
+        return _refused(request, record, rt, hidden)
     refusal = write_refusal(record, rt, request.actor, adding=instance is None)
     if refusal and not (posting and refusal.kind != "writer"):
         return _refused(request, record, rt, refusal)
