@@ -165,9 +165,17 @@ def walk_of(document: dict, keys: PatientKeys, record_id: str) -> tuple[list[Sou
 # --- the cursor -----------------------------------------------------------------------------------------
 
 
-def view_stamp(visible: list[str], types: tuple[str, ...]) -> str:
-    """What the caller may see and asked for (record filter and `_type`): a cursor is for one view."""
-    text = ",".join(sorted(visible)) + "|" + ",".join(sorted(types))
+def view_stamp(visible: list[str], types: tuple[str, ...], document: dict) -> str:
+    """What the caller may see and asked for (record filter, the restricted entries hidden from her, and
+    `_type`): a cursor is for one view. A professional who opens a restricted entry (or whose opening runs
+    out) mid-walk sees more (or less) at the same revision, so her cursor is refused like a changed record."""
+    hidden = sorted(
+        f"{name}/{item.get('id', '')}" if isinstance(item, dict) else name
+        for name, value in document.items()
+        for item in (value if isinstance(value, list) else [value])
+        if isinstance(item, dict) and item.get("restricted") is True
+    )
+    text = ",".join(sorted(visible)) + "|" + ",".join(sorted(types)) + "|" + ",".join(hidden)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -140,7 +140,7 @@ class EverythingView(FhirView):
             keys=PatientKeys(found.identifier_system, found.identifier_value, found.date_of_birth),
             record_id=str(found.record_id),
             revision=found.revision,
-            view=view_stamp(visible, query.types),
+            view=view_stamp(visible, query.types, document),
             query=query,
             base_url=self.base_url(),
         )
