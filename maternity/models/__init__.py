@@ -1,5 +1,5 @@
 from .alerts import AlertAcknowledgement
-from .audit import AccessAction, AccessLog, AccessOutcome, BreakGlassReason
+from .audit import AccessAction, AccessLog, AccessOutcome, AuditChainHead, BreakGlassReason
 from .bookings import Booking, BookingStatus, VisitKind
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
@@ -60,6 +60,7 @@ __all__ = [
     "AccessLog",
     "AccessOutcome",
     "AccessReview",
+    "AuditChainHead",
     "ReviewKind",
     "ReviewOutcome",
     "AboType",

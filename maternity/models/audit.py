@@ -11,6 +11,10 @@ On PostgreSQL the table is partitioned by month of `at` (migration 0006; upkeep 
 database's
 primary key is (id, at), as PostgreSQL requires the partition key in it; `id`, kept unique by its sequence,
 is the primary key Django knows.
+
+Each entry is a link of a hash chain, one chain per UTC month of `at` (its partition): `chain`, `seq`,
+`prev_hash` and `entry_hash` are set by the database as the row is inserted, and `AuditChainHead` holds each
+chain's last link. `manage.py verify_audit` walks them (maternity/audit/chain.py, docs/security.md).
 """
 
 from django.conf import settings
@@ -142,6 +146,13 @@ class AccessLog(models.Model):
     client_event_id = models.CharField(max_length=128, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
+    # The hash chain (maternity/audit/chain.py). Set by the database's insert trigger, never by Python;
+    # nullable because an entry written past the trigger is still kept, and verify_audit reports it.
+    chain = models.CharField(max_length=7, null=True, blank=True, editable=False)
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -156,6 +167,9 @@ class AccessLog(models.Model):
             models.Index(fields=["person", "at", "id"], name="accesslog_person_at"),
             models.Index(fields=["care_location", "at", "id"], name="accesslog_location_at"),
             models.Index(fields=["at", "id"], name="accesslog_at"),
+            # verify_audit walks each chain in order; the second finds entries that escaped the chain
+            models.Index(fields=["chain", "seq", "id"], name="accesslog_chain_seq"),
+            models.Index(fields=["at"], name="accesslog_unchained", condition=models.Q(chain__isnull=True)),
         ]
         default_permissions = ("view",)
 
@@ -169,3 +183,19 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of one month's audit chain: how many entries it has and the last one's hash. The insert
+    trigger locks this row while it appends an entry, so writers of one month take their turns and `seq`
+    has no gaps; verify_audit compares it with the chain's last entry (a deleted tail)."""
+
+    chain = models.CharField(max_length=7, primary_key=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"

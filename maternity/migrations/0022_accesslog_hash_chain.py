@@ -1,0 +1,63 @@
+"""The audit trail becomes a hash chain per month (maternity/audit/chain.py, docs/security.md): four columns
+on every entry, a head row per chain, the insert trigger that links each new entry, and the entries that
+exist already linked in order of (at, id). On PostgreSQL the columns and indexes are added to the
+partitioned table, which adds them to every partition; the catch-up updates each old entry once, with the
+append-only trigger off for this transaction only (about a minute per million entries)."""
+
+from django.db import migrations, models
+
+from maternity.database import audit_chain
+
+
+def install(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(audit_chain.POSTGRES_INSTALL, params=None)
+    else:
+        for statement in audit_chain.SQLITE_INSTALL:
+            schema_editor.execute(statement, params=None)
+    audit_chain.link_unchained(using=schema_editor.connection.alias)
+
+
+def uninstall(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(audit_chain.POSTGRES_UNINSTALL, params=None)
+    else:
+        for statement in audit_chain.SQLITE_UNINSTALL:
+            schema_editor.execute(statement, params=None)
+
+
+def _link(name, field):
+    return migrations.AddField(model_name="accesslog", name=name, field=field)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("maternity", "0021_access_review_queue"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="AuditChainHead",
+            fields=[
+                ("chain", models.CharField(max_length=7, primary_key=True, serialize=False)),
+                ("seq", models.BigIntegerField()),
+                ("hash", models.CharField(max_length=64)),
+            ],
+            options={"default_permissions": ("view",)},
+        ),
+        _link("chain", models.CharField(blank=True, editable=False, max_length=7, null=True)),
+        _link("seq", models.BigIntegerField(blank=True, editable=False, null=True)),
+        _link("prev_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
+        _link("entry_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
+        migrations.AddIndex(
+            model_name="accesslog",
+            index=models.Index(fields=["chain", "seq", "id"], name="accesslog_chain_seq"),
+        ),
+        migrations.AddIndex(
+            model_name="accesslog",
+            index=models.Index(
+                condition=models.Q(("chain__isnull", True)), fields=["at"], name="accesslog_unchained"
+            ),
+        ),
+        migrations.RunPython(install, uninstall, elidable=False),
+    ]
