@@ -59,7 +59,11 @@ HASHED_FIELDS = (
     "client_event_id",
     "ip",
 )
-NOT_HASHED = ("id", "prev_hash", "entry_hash")  # the key; and the links themselves (prev_hash is hashed first)
+NOT_HASHED = (
+    "id",
+    "prev_hash",
+    "entry_hash",
+)  # the key; and the links themselves (prev_hash is hashed first)
 
 
 def chain_of(at: datetime) -> str:

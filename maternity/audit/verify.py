@@ -141,8 +141,8 @@ def _walk(report: ChainReport, anchor: tuple[int, str] | None, *, batch: int, us
             if anchor and row["seq"] == anchor[0] and row["entry_hash"] != anchor[1]:
                 report.problem = (
                     f"entry id {row['id']} (seq {row['seq']}) does not match the saved anchor: its hash was "
-                    f"{anchor[1][:16]}..., it is now {row['entry_hash'][:16]}... (the chain was rewritten up to "
-                    "here, head included)"
+                    f"{anchor[1][:16]}..., it is now {row['entry_hash'][:16]}... (the chain was rewritten up "
+                    "to here, head included)"
                 )
                 report.entry_id = row["id"]
                 return
@@ -180,7 +180,9 @@ def _broken_link(row: dict[str, Any], expected: int, prev_hash: str, prev_id: in
     return ""
 
 
-def _check_end(report: ChainReport, anchor: tuple[int, str] | None, last_id: int | None, *, using: str) -> None:
+def _check_end(
+    report: ChainReport, anchor: tuple[int, str] | None, last_id: int | None, *, using: str
+) -> None:
     """The chain's end against its head row (and its anchor)."""
     if report.entries == 0 and _archived(report.chain, using):
         report.archived = True
@@ -240,7 +242,9 @@ def _chains_with_entries(using: str, known: set[str]) -> set[str]:
     PostgreSQL: each attached month's (and the default partition's) chain, probed one at a time through
     the (chain, seq) index instead of reading the whole trail."""
     if connections[using].vendor != "postgresql" or not audit_partitions.is_partitioned(using=using):
-        return set(AccessLog.objects.using(using).exclude(chain=None).values_list("chain", flat=True).distinct())
+        return set(
+            AccessLog.objects.using(using).exclude(chain=None).values_list("chain", flat=True).distinct()
+        )
     months = {
         partition.name.removeprefix(f"{audit_partitions.TABLE}_").replace("_", "-")
         for partition in audit_partitions.partitions(using=using)
