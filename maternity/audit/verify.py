@@ -23,13 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 
 from maternity.database import audit_partitions
 from maternity.models import AccessLog, AuditChainHead
 
-from .chain import HASHED_FIELDS, chain_of, entry_hash, genesis
+from .chain import HASHED_FIELDS, STRIPES, entry_hash, genesis, month_of, month_of_chain
 
 BATCH = 2000
 ANCHORS_FORMAT = "maternity-audit-anchors-v1"
@@ -61,6 +61,8 @@ class ChainReport:
             )
         if self.problem:
             return f"{self.chain}: BROKEN: {self.problem}"
+        if not self.entries:
+            return f"{self.chain}: whole: no entries yet"
         anchored = f", {self.anchors_checked} anchor(s) match" if self.anchors_checked else ""
         return (
             f"{self.chain}: whole: {self.entries:,} entries, seq 1-{self.last_seq}, "
@@ -96,19 +98,21 @@ def verify_chains(
     batch: int = BATCH,
     using: str = DEFAULT_DB_ALIAS,
 ) -> Iterator[ChainReport]:
-    """A report per chain (oldest first): `chain` only that one, `since` ("YYYY-MM") that month and later."""
+    """A report per chain (oldest first): `chain` only that one ("YYYY-MM/n"), or that month's ("YYYY-MM");
+    `since` ("YYYY-MM") that month's and later."""
     anchors = anchors or Anchors()
     heads = {head.chain: head for head in AuditChainHead.objects.using(using).all()}
+    kept = _kept_months(using)
     unchained = _unchained_by_chain(using)
-    names = set(heads) | set(unchained) | _chains_with_entries(using, set(heads)) | set(anchors.heads)
+    names = set(heads) | set(unchained) | _chains_with_entries(using, kept, set(heads)) | set(anchors.heads)
     for name in sorted(names):
-        if (chain and name != chain) or (since and name < since):
+        if (chain and chain not in (name, month_of_chain(name))) or (since and month_of_chain(name) < since):
             continue
         head = heads.get(name)
         report = ChainReport(
             chain=name, head_seq=head.seq if head else None, head_hash=head.hash if head else None
         )
-        _walk(report, anchors.heads.get(name), batch=batch, using=using)
+        _walk(report, anchors.heads.get(name), kept, batch=batch, using=using)
         if not report.problem and name in unchained:
             entry_id, at = unchained[name]
             report.problem = (
@@ -124,7 +128,9 @@ def current_heads(reports: list[ChainReport]) -> Anchors:
     return Anchors({r.chain: (r.last_seq, r.last_hash) for r in reports if r.whole and r.last_seq})
 
 
-def _walk(report: ChainReport, anchor: tuple[int, str] | None, *, batch: int, using: str) -> None:
+def _walk(
+    report: ChainReport, anchor: tuple[int, str] | None, kept: set[str] | None, *, batch: int, using: str
+) -> None:
     name = report.chain
     expected, prev_hash, prev_id = 1, genesis(name), None
     after: tuple[int, int] = (0, 0)
@@ -154,7 +160,7 @@ def _walk(report: ChainReport, anchor: tuple[int, str] | None, *, batch: int, us
         if len(rows) < batch:
             break
         after = (rows[-1]["seq"], rows[-1]["id"])
-    _check_end(report, anchor, prev_id, using=using)
+    _check_end(report, anchor, prev_id, kept)
 
 
 def _broken_link(row: dict[str, Any], expected: int, prev_hash: str, prev_id: int | None) -> str:
@@ -181,12 +187,14 @@ def _broken_link(row: dict[str, Any], expected: int, prev_hash: str, prev_id: in
 
 
 def _check_end(
-    report: ChainReport, anchor: tuple[int, str] | None, last_id: int | None, *, using: str
+    report: ChainReport, anchor: tuple[int, str] | None, last_id: int | None, kept: set[str] | None
 ) -> None:
     """The chain's end against its head row (and its anchor)."""
-    if report.entries == 0 and _archived(report.chain, using):
+    if report.entries == 0 and kept is not None and month_of_chain(report.chain) not in kept:
         report.archived = True
         return
+    if report.entries == 0:
+        report.last_hash = genesis(report.chain)  # an empty chain's head is its genesis
     last = _entry(last_id, report.last_seq) if last_id else "no entry at all"
     if report.head_seq is None:
         report.problem = f"the chain has no head row (it was deleted); its last entry is {last}"
@@ -219,37 +227,36 @@ def _entry(entry_id: int | None, seq: int) -> str:
     return f"entry id {entry_id} (seq {seq})"
 
 
-def _archived(chain: str, using: str) -> bool:
-    """On PostgreSQL: the chain's month has no partition attached (detached on purpose to archive it)."""
+def _kept_months(using: str) -> set[str] | None:
+    """On PostgreSQL, the months still in the trail: each attached month's partition, and the months found
+    in the default partition. A month outside them was detached on purpose (archived). None elsewhere:
+    every month is kept."""
     if not audit_partitions.is_partitioned(using=using):
-        return False
-    year, month = chain.split("-")
-    name = f"{audit_partitions.TABLE}_{year}_{month}"
-    return name not in {partition.name for partition in audit_partitions.partitions(using=using)}
-
-
-def _unchained_by_chain(using: str) -> dict[str, tuple[int, datetime]]:
-    """The first entry in no chain, by the month it would belong to (partial index: normally none)."""
-    found: dict[str, tuple[int, datetime]] = {}
-    unchained = AccessLog.objects.using(using).filter(chain=None).order_by("at", "id")
-    for entry_id, at in unchained.values_list("id", "at").iterator():
-        found.setdefault(chain_of(at), (entry_id, at))
-    return found
-
-
-def _chains_with_entries(using: str, known: set[str]) -> set[str]:
-    """Chains that have entries but may have lost their head row. SQLite: every chain named by an entry.
-    PostgreSQL: each attached month's (and the default partition's) chain, probed one at a time through
-    the (chain, seq) index instead of reading the whole trail."""
-    if connections[using].vendor != "postgresql" or not audit_partitions.is_partitioned(using=using):
-        return set(
-            AccessLog.objects.using(using).exclude(chain=None).values_list("chain", flat=True).distinct()
-        )
+        return None
     months = {
         partition.name.removeprefix(f"{audit_partitions.TABLE}_").replace("_", "-")
         for partition in audit_partitions.partitions(using=using)
         if partition.name != audit_partitions.DEFAULT_PARTITION
     }
-    months |= {f"{month:%Y-%m}" for month in audit_partitions.months_in_default(using=using)}
+    return months | {f"{month:%Y-%m}" for month in audit_partitions.months_in_default(using=using)}
+
+
+def _unchained_by_chain(using: str) -> dict[str, tuple[int, datetime]]:
+    """The first entry in no chain, by the month it would belong to (reported with the month's chain 0;
+    read through a partial index: normally there are none)."""
+    found: dict[str, tuple[int, datetime]] = {}
+    unchained = AccessLog.objects.using(using).filter(chain=None).order_by("at", "id")
+    for entry_id, at in unchained.values_list("id", "at").iterator():
+        found.setdefault(f"{month_of(at)}/0", (entry_id, at))
+    return found
+
+
+def _chains_with_entries(using: str, kept: set[str] | None, known: set[str]) -> set[str]:
+    """Chains that have entries but may have lost their head row. SQLite: every chain named by an entry.
+    PostgreSQL: each chain of each kept month, probed one at a time through the (chain, seq) index instead
+    of reading the whole trail."""
     entries = AccessLog.objects.using(using)
-    return {month for month in months - known if entries.filter(chain=month).exists()}
+    if kept is None:
+        return set(entries.exclude(chain=None).values_list("chain", flat=True).distinct())
+    chains = {f"{month}/{stripe}" for month in kept for stripe in range(STRIPES)} - known
+    return {chain for chain in chains if entries.filter(chain=chain).exists()}

@@ -1,14 +1,15 @@
 """Linking a chunk's audit entries into the hash chains before they are copied (maternity/audit/chain.py).
 
 The chunk copies with triggers off, so the chain trigger does not run: the loader links the entries here
-instead, exactly as the trigger would, in order of `at` within the chunk, after each month's current head.
+instead, as the trigger would, in order of `at` within the chunk, after the current head of each month's
+chain 0 (one chain suffices: chunks take their turns at the copy anyway).
 The heads of the chunk's months are locked (in order of month, so two workers never deadlock) from here
 to the chunk's commit: chunks of the same months take their turns for the audit copy only.
 """
 
 from django.db import models
 
-from maternity.audit.chain import HASHED_FIELDS, chain_of, entry_hash, genesis
+from maternity.audit.chain import HASHED_FIELDS, chain_of, entry_hash, month_of_chain
 from maternity.models import AccessLog, AuditChainHead
 
 from .copy_rows import Table, _default
@@ -29,10 +30,7 @@ def link_and_copy(cursor, entries: list[dict], table: Table) -> int:
     entries.sort(key=lambda entry: entry["at"])
     chains = sorted({chain_of(entry["at"]) for entry in entries})
     for chain in chains:
-        cursor.execute(
-            f"INSERT INTO {HEADS} (chain, seq, hash) VALUES (%s, 0, %s) ON CONFLICT (chain) DO NOTHING",
-            [chain, genesis(chain)],
-        )
+        cursor.execute("SELECT maternity_audit_heads_ensure(%s)", [month_of_chain(chain)])
     cursor.execute(
         f"SELECT chain, seq, hash FROM {HEADS} WHERE chain = ANY(%s) ORDER BY chain FOR UPDATE", [chains]
     )

@@ -1,4 +1,4 @@
-"""The audit trail becomes a hash chain per month (maternity/audit/chain.py, docs/security.md): four columns
+"""The audit trail becomes hash chains, a few per month (maternity/audit/chain.py, docs/security.md): four columns
 on every entry, a head row per chain, the insert trigger that links each new entry, and the entries that
 exist already linked in order of (at, id). On PostgreSQL the columns and indexes are added to the
 partitioned table, which adds them to every partition; the catch-up updates each old entry once, with the
@@ -39,13 +39,13 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditChainHead",
             fields=[
-                ("chain", models.CharField(max_length=7, primary_key=True, serialize=False)),
+                ("chain", models.CharField(max_length=10, primary_key=True, serialize=False)),
                 ("seq", models.BigIntegerField()),
                 ("hash", models.CharField(max_length=64)),
             ],
             options={"default_permissions": ("view",)},
         ),
-        _link("chain", models.CharField(blank=True, editable=False, max_length=7, null=True)),
+        _link("chain", models.CharField(blank=True, editable=False, max_length=10, null=True)),
         _link("seq", models.BigIntegerField(blank=True, editable=False, null=True)),
         _link("prev_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
         _link("entry_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),

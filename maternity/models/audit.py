@@ -12,9 +12,10 @@ database's
 primary key is (id, at), as PostgreSQL requires the partition key in it; `id`, kept unique by its sequence,
 is the primary key Django knows.
 
-Each entry is a link of a hash chain, one chain per UTC month of `at` (its partition): `chain`, `seq`,
-`prev_hash` and `entry_hash` are set by the database as the row is inserted, and `AuditChainHead` holds each
-chain's last link. `manage.py verify_audit` walks them (maternity/audit/chain.py, docs/security.md).
+Each entry is a link of a hash chain, a few chains side by side per UTC month of `at` (its partition):
+`chain`, `seq`, `prev_hash` and `entry_hash` are set by the database as the row is inserted, and
+`AuditChainHead` holds each chain's last link. `manage.py verify_audit` walks them
+(maternity/audit/chain.py, docs/security.md).
 """
 
 from django.conf import settings
@@ -148,7 +149,7 @@ class AccessLog(models.Model):
 
     # The hash chain (maternity/audit/chain.py). Set by the database's insert trigger, never by Python;
     # nullable because an entry written past the trigger is still kept, and verify_audit reports it.
-    chain = models.CharField(max_length=7, null=True, blank=True, editable=False)
+    chain = models.CharField(max_length=10, null=True, blank=True, editable=False)
     seq = models.BigIntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     entry_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
@@ -186,11 +187,12 @@ class AccessLog(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of one month's audit chain: how many entries it has and the last one's hash. The insert
-    trigger locks this row while it appends an entry, so writers of one month take their turns and `seq`
-    has no gaps; verify_audit compares it with the chain's last entry (a deleted tail)."""
+    """The last link of one audit chain ("YYYY-MM/n", maternity/audit/chain.py): how many entries it has
+    and the last one's hash. The insert trigger locks this row from an append to its commit, so the writers
+    of one chain take their turns and `seq` has no gaps; verify_audit compares it with the chain's last entry
+    (a deleted tail)."""
 
-    chain = models.CharField(max_length=7, primary_key=True)
+    chain = models.CharField(max_length=10, primary_key=True)
     seq = models.BigIntegerField()
     hash = models.CharField(max_length=64)
 

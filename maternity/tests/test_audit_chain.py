@@ -16,7 +16,15 @@ from django.db.models import CharField, TextField
 from django.utils import timezone
 
 from maternity import services
-from maternity.audit.chain import HASHED_FIELDS, canonical, chain_of, entry_hash, genesis, unhashed_columns
+from maternity.audit.chain import (
+    HASHED_FIELDS,
+    STRIPES,
+    canonical,
+    entry_hash,
+    genesis,
+    month_of,
+    unhashed_columns,
+)
 from maternity.database.audit_chain import link_unchained
 from maternity.models import AccessAction, AccessLog, AccessOutcome, AuditChainHead
 from maternity.tests.web.conftest import practitioner, signed_in
@@ -44,8 +52,15 @@ def write(*, at: datetime | None = None, **extra) -> AccessLog:
     return AccessLog.objects.get(pk=entry.pk)
 
 
-def chain(name: str) -> list[AccessLog]:
-    return list(AccessLog.objects.filter(chain=name).order_by("seq"))
+def chain(month: str) -> list[AccessLog]:
+    """The month's entries in the order of their chain: one connection (the test's) appends to one chain."""
+    entries = list(AccessLog.objects.filter(chain__startswith=f"{month}/").order_by("chain", "seq"))
+    assert len({entry.chain for entry in entries}) <= 1
+    return entries
+
+
+def this_month() -> str:
+    return month_of(timezone.now())
 
 
 def verify(*args) -> tuple[str, str]:
@@ -101,7 +116,7 @@ def raw_insert(cursor, *, at: datetime, **values) -> None:
 def three_entries() -> list[AccessLog]:
     for n in range(3):
         write(detail=f"entry {n}")
-    return chain(chain_of(timezone.now()))
+    return chain(this_month())
 
 
 # Every entry is linked
@@ -114,7 +129,7 @@ def test_an_api_read_and_a_page_view_are_chained_one_after_the_other(api, locati
     web = signed_in(practitioner("kari", location_a))
     assert web.get(f"/records/{record_id}/").status_code == 200
 
-    entries = chain(chain_of(timezone.now()))
+    entries = chain(this_month())
 
     assert [entry.seq for entry in entries] == list(range(1, len(entries) + 1))
     assert [(e.action, e.client_id != "") for e in entries[-3:]] == [
@@ -146,13 +161,19 @@ def test_the_database_and_python_hash_the_same_bytes_whatever_the_values():
     for entry in entries:
         row = AccessLog.objects.filter(pk=entry.pk).values(*HASHED_FIELDS, "prev_hash", "entry_hash").get()
         assert row["entry_hash"] == entry_hash(row["prev_hash"], row), canonical(row)
-    assert entries[-1].chain == "2026-02"  # 00:30 at UTC+1 is still February in UTC
+    assert entries[-1].chain.startswith("2026-02/")  # 00:30 at UTC+1 is still February in UTC
 
 
 def test_canonical_form_is_length_prefixed_lines_with_a_dash_for_null():
     values: dict = dict.fromkeys(HASHED_FIELDS)
     values.update(
-        reason="", chain="2026-12", seq=3, at=utc(2026, 12, 6, 21, 5), detail="a\nb", ip=None, status_code=200
+        reason="",
+        chain="2026-12/0",
+        seq=3,
+        at=utc(2026, 12, 6, 21, 5),
+        detail="a\nb",
+        ip=None,
+        status_code=200,
     )
 
     lines = canonical(values).decode().split("\n")
@@ -177,12 +198,14 @@ def test_two_months_are_two_chains_each_from_its_own_genesis_and_verify_checks_b
     december = write(at=utc(2026, 12, 1, 0, 0))
     late_november = write(at=utc(2026, 11, 15))  # appended after December began: seq 3, not by `at`
 
-    assert [(e.chain, e.seq) for e in november] == [("2026-11", 1), ("2026-11", 2)]
-    assert (december.chain, december.seq, december.prev_hash) == ("2026-12", 1, genesis("2026-12"))
-    assert (late_november.chain, late_november.seq) == ("2026-11", 3)
+    stripe = november[0].chain[7:]  # this connection's chain of each month: "/n"
+    assert [(e.chain, e.seq) for e in november] == [(f"2026-11{stripe}", 1), (f"2026-11{stripe}", 2)]
+    assert (december.chain, december.seq) == (f"2026-12{stripe}", 1)
+    assert december.prev_hash == genesis(f"2026-12{stripe}") != genesis(f"2026-11{stripe}")
+    assert (late_november.chain, late_november.seq) == (f"2026-11{stripe}", 3)
     out, _ = verify()
-    assert "2026-11: whole: 3 entries, seq 1-3" in out
-    assert "2026-12: whole: 1 entries, seq 1-1" in out
+    assert f"2026-11{stripe}: whole: 3 entries, seq 1-3" in out
+    assert f"2026-12{stripe}: whole: 1 entries, seq 1-1" in out
 
 
 @pytest.mark.django_db
@@ -194,9 +217,11 @@ def test_a_clean_trail_passes_with_one_line_per_chain():
 
     assert err == ""
     lines = out.splitlines()
-    assert lines[0].startswith("2026-01: whole: 1 entries")
-    assert any(line.startswith(f"{chain_of(timezone.now())}: whole: 3 entries, seq 1-3") for line in lines)
-    assert lines[-1] == "2 chain(s) checked, none broken."
+    assert any(line.startswith("2026-01/") and ": whole: 1 entries" in line for line in lines)
+    assert any(
+        line.startswith(f"{this_month()}/") and ": whole: 3 entries, seq 1-3" in line for line in lines
+    )
+    assert lines[-1].endswith(" chain(s) checked, none broken.")
 
 
 @pytest.mark.django_db
@@ -204,12 +229,16 @@ def test_chain_and_since_choose_the_months_and_a_bad_month_is_refused():
     write(at=utc(2025, 6, 1))
     write(at=utc(2026, 1, 5))
 
-    assert verify("--chain", "2025-06")[0].splitlines()[0].startswith("2025-06: whole")
+    [june] = chain("2025-06")
+    assert f"{june.chain}: whole: 1 entries" in verify("--chain", "2025-06")[0]
+    assert verify("--chain", june.chain)[0].splitlines()[0].startswith(f"{june.chain}: whole: 1 entries")
     only_2026 = verify("--since", "2026-01-03")[0]
-    assert "2025-06" not in only_2026 and "2026-01: whole" in only_2026
-    for bad in ("2026-13", "june", "2026-01-xx"):
+    assert "2025-06" not in only_2026 and "2026-01/" in only_2026
+    for bad in ("2026-13", "june", "2026-01/x"):
         with pytest.raises(CommandError, match="not a month"):
             verify("--chain", bad)
+    with pytest.raises(CommandError, match="not a month"):
+        verify("--since", "2026-01-xx")
 
 
 # A superuser tampering is caught
@@ -315,7 +344,7 @@ def test_a_forged_row_with_a_copied_position_repeats_a_seq():
 @pytest.mark.django_db
 def test_a_head_row_deleted_with_its_chain_intact_is_caught():
     three_entries()
-    AuditChainHead.objects.filter(chain=chain_of(timezone.now())).delete()
+    AuditChainHead.objects.filter(chain__startswith=f"{this_month()}/").delete()
 
     assert "the chain has no head row" in broken()
 
@@ -373,8 +402,12 @@ def test_entries_written_with_the_triggers_off_are_linked_afterwards_in_time_ord
 
     assert link_unchained() == 2
 
-    assert [(e.at.day, e.seq) for e in chain("2026-05")] == [(2, 1), (3, 2), (9, 3)]
-    assert "2026-05: whole: 3 entries" in verify()[0]
+    linked = list(AccessLog.objects.filter(source_system="bulk").order_by("seq"))
+    assert {entry.chain for entry in linked} == {"2026-05/0"}  # chain 0 of the month, after its head
+    assert [entry.at.day for entry in linked] == [3, 9]
+    assert linked[1].seq == linked[0].seq + 1 and linked[1].prev_hash == linked[0].entry_hash
+    out, _ = verify("--chain", "2026-05")
+    assert "2026-05/0: whole" in out and "none broken" in out
 
 
 # PostgreSQL: concurrent writers, partitions
@@ -404,9 +437,15 @@ def test_concurrent_writers_make_one_gap_free_chain(writers):
     for thread in threads:
         thread.join(timeout=60)
 
-    entries = chain(chain_of(timezone.now()))
-    assert [entry.seq for entry in entries] == list(range(1, writers * per_writer + 1))
-    assert "whole" in verify("--chain", entries[0].chain)[0]
+    entries = AccessLog.objects.filter(chain__startswith=f"{this_month()}/")
+    by_chain: dict[str, list[int]] = {}
+    for name, seq in entries.order_by("chain", "seq").values_list("chain", "seq"):
+        by_chain.setdefault(name, []).append(seq)
+    assert sum(len(seqs) for seqs in by_chain.values()) == writers * per_writer
+    assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in by_chain.values())  # each gap-free
+    assert len(by_chain) > 1  # the writers did not all queue on one chain
+    out, _ = verify("--chain", this_month())
+    assert out.count(": whole:") == STRIPES and "none broken" in out
 
 
 @pytest.mark.django_db
@@ -416,14 +455,14 @@ def test_entries_moved_out_of_the_default_partition_keep_their_links():
     from maternity.database.audit_partitions import ensure_months
 
     entries = [write(at=utc(2038, 4, day)) for day in (1, 2, 3)]
-    assert {entry.chain for entry in entries} == {"2038-04"}
+    assert len({entry.chain for entry in entries}) == 1
 
     assert ensure_months(date(2038, 4, 1), date(2038, 4, 1)).moved == 3
 
     assert [(e.pk, e.seq, e.entry_hash) for e in chain("2038-04")] == [
         (e.pk, e.seq, e.entry_hash) for e in entries
     ]
-    assert "2038-04: whole: 3 entries" in verify("--chain", "2038-04")[0]
+    assert f"{entries[0].chain}: whole: 3 entries" in verify("--chain", "2038-04")[0]
 
 
 @pytest.mark.django_db
@@ -442,11 +481,11 @@ def test_an_archived_month_is_reported_not_checked_but_an_emptied_kept_month_is_
 
     report = broken("--since", "2031-01")
 
-    assert (
-        "2031-01: archived (its partition is not attached; the head records 1 entries): not checked"
-        in (verify("--chain", "2031-01")[0])
-    )
-    assert "2031-02: BROKEN: the head records 1 entries but the chain ends with no entry at all" in report
+    archived = verify("--chain", "2031-01")[0]
+    assert "archived (its partition is not attached; the head records 1 entries): not checked" in archived
+    assert archived.count("archived") == STRIPES  # the month's other chains, empty, are archived with it
+    assert "the head records 1 entries but the chain ends with no entry at all" in report
+    assert report.count("BROKEN") == 1 and "2031-02/" in report
 
 
 @pytest.mark.django_db
@@ -459,7 +498,7 @@ def test_raw_sql_and_copy_writers_are_chained_by_the_trigger_and_cannot_choose_t
         raw_insert(cursor, at=timezone.now(), username="raw", **forged_links)
     raw = AccessLog.objects.get(username="raw")
 
-    assert (raw.chain, raw.seq) == (chain_of(timezone.now()), 2)
+    assert raw.chain.startswith(f"{this_month()}/") and raw.seq == 2
     assert "whole: 2 entries" in verify()[0]
 
 

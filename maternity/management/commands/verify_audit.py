@@ -1,12 +1,12 @@
 """Verify the audit trail's hash chains (maternity/audit/verify.py; docs/security.md).
 
-    manage.py verify_audit [--chain 2026-12] [--since 2026-01] [--anchors FILE] [--batch 2000]
+    manage.py verify_audit [--chain 2026-12 | 2026-12/3] [--since 2026-01] [--anchors FILE] [--batch 2000]
 
-Prints one line per chain (month): whole, with its count and last hash; archived (partition detached); or
-BROKEN with the first broken link in plain words. Exits 1 when any chain is broken, 0 otherwise. With
---anchors, each chain is also checked against the heads saved in FILE (when it exists), and FILE is then
-rewritten with the current heads if everything was whole: keep FILE (or a copy of each run's) where the
-database's superuser cannot write. Run it nightly, like verify_documents.
+Prints one line per chain (a month has a few side by side): whole, with its count and last hash;
+archived (partition detached); or BROKEN with the first broken link in plain words. Exits 1 when any
+chain is broken, 0 otherwise. With --anchors, each chain is also checked against the heads saved in FILE
+(when it exists), and FILE is then rewritten with the current heads if everything was whole: keep FILE (or
+a copy of each run's) where the database's superuser cannot write. Run it nightly, like verify_documents.
 """
 
 import re
@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from maternity.audit.verify import BATCH, Anchors, current_heads, verify_chains
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CHAIN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(/\d)?$")
 
 
 def _month(value: str) -> str:
@@ -27,11 +28,17 @@ def _month(value: str) -> str:
     return month
 
 
+def _chain(value: str) -> str:
+    if not CHAIN.match(value):
+        raise CommandError(f"{value!r} is not a month (YYYY-MM) or a chain (YYYY-MM/n).")
+    return value
+
+
 class Command(BaseCommand):
     help = "Verify the audit trail's hash chains and report the first broken link of each."
 
     def add_arguments(self, parser):
-        parser.add_argument("--chain", help="Only this month's chain (YYYY-MM).")
+        parser.add_argument("--chain", help="Only this month's chains (YYYY-MM), or one chain (YYYY-MM/n).")
         parser.add_argument("--since", help="Only chains of this month (YYYY-MM or a date) and later.")
         parser.add_argument("--anchors", help="A file of saved chain heads to check against, then update.")
         parser.add_argument("--batch", type=int, default=BATCH, help=f"Entries per read (default {BATCH}).")
@@ -48,7 +55,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read the anchors: {error}") from error
         reports = []
         for report in verify_chains(
-            chain=_month(chain) if chain else None,
+            chain=_chain(chain) if chain else None,
             since=_month(since) if since else None,
             anchors=saved,
             batch=batch,
