@@ -26,6 +26,10 @@ def uninstall(apps, schema_editor):
             schema_editor.execute(statement, params=None)
 
 
+def _text(length, name):
+    return models.CharField(blank=True, editable=False, max_length=length, null=True, verbose_name=name)
+
+
 def _link(name, field):
     return migrations.AddField(model_name="accesslog", name=name, field=field)
 
@@ -39,16 +43,28 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditChainHead",
             fields=[
-                ("chain", models.CharField(max_length=10, primary_key=True, serialize=False)),
-                ("seq", models.BigIntegerField()),
-                ("hash", models.CharField(max_length=64)),
+                (
+                    "chain",
+                    models.CharField(
+                        max_length=10, primary_key=True, serialize=False, verbose_name="hash chain"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(verbose_name="entries")),
+                ("hash", models.CharField(max_length=64, verbose_name="last entry's hash")),
             ],
-            options={"default_permissions": ("view",)},
+            options={
+                "verbose_name": "audit chain head",
+                "verbose_name_plural": "audit chain heads",
+                "default_permissions": ("view",),
+            },
         ),
-        _link("chain", models.CharField(blank=True, editable=False, max_length=10, null=True)),
-        _link("seq", models.BigIntegerField(blank=True, editable=False, null=True)),
-        _link("prev_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
-        _link("entry_hash", models.CharField(blank=True, editable=False, max_length=64, null=True)),
+        _link("chain", _text(10, "hash chain")),
+        _link(
+            "seq",
+            models.BigIntegerField(blank=True, editable=False, null=True, verbose_name="place in the chain"),
+        ),
+        _link("prev_hash", _text(64, "previous entry's hash")),
+        _link("entry_hash", _text(64, "entry's hash")),
         migrations.AddIndex(
             model_name="accesslog",
             index=models.Index(fields=["chain", "seq", "id"], name="accesslog_chain_seq"),

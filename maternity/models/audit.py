@@ -149,10 +149,14 @@ class AccessLog(models.Model):
 
     # The hash chain (maternity/audit/chain.py). Set by the database's insert trigger, never by Python;
     # nullable because an entry written past the trigger is still kept, and verify_audit reports it.
-    chain = models.CharField(max_length=10, null=True, blank=True, editable=False)
-    seq = models.BigIntegerField(null=True, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
-    entry_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    chain = models.CharField(gettext_lazy("hash chain"), max_length=10, null=True, blank=True, editable=False)
+    seq = models.BigIntegerField(gettext_lazy("place in the chain"), null=True, blank=True, editable=False)
+    prev_hash = models.CharField(
+        gettext_lazy("previous entry's hash"), max_length=64, null=True, blank=True, editable=False
+    )
+    entry_hash = models.CharField(
+        gettext_lazy("entry's hash"), max_length=64, null=True, blank=True, editable=False
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -192,11 +196,13 @@ class AuditChainHead(models.Model):
     of one chain take their turns and `seq` has no gaps; verify_audit compares it with the chain's last entry
     (a deleted tail)."""
 
-    chain = models.CharField(max_length=10, primary_key=True)
-    seq = models.BigIntegerField()
-    hash = models.CharField(max_length=64)
+    chain = models.CharField(gettext_lazy("hash chain"), max_length=10, primary_key=True)
+    seq = models.BigIntegerField(gettext_lazy("entries"))
+    hash = models.CharField(gettext_lazy("last entry's hash"), max_length=64)
 
     class Meta:
+        verbose_name = gettext_lazy("audit chain head")
+        verbose_name_plural = gettext_lazy("audit chain heads")
         default_permissions = ("view",)
 
     def __str__(self) -> str:
