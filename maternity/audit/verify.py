@@ -257,6 +257,7 @@ def _chains_with_entries(using: str, kept: set[str] | None, known: set[str]) -> 
     of reading the whole trail."""
     entries = AccessLog.objects.using(using)
     if kept is None:
-        return set(entries.exclude(chain=None).values_list("chain", flat=True).distinct())
+        named = entries.exclude(chain=None).values_list("chain", flat=True).distinct()
+        return {chain for chain in named if chain}
     chains = {f"{month}/{stripe}" for month in kept for stripe in range(STRIPES)} - known
     return {chain for chain in chains if entries.filter(chain=chain).exists()}
