@@ -113,7 +113,8 @@ def verify_chains(
             chain=name, head_seq=head.seq if head else None, head_hash=head.hash if head else None
         )
         _walk(report, anchors.heads.get(name), kept, batch=batch, using=using)
-        if not report.problem and name in unchained:
+        lost_head = report.head_seq is None and report.entries == 0  # only unchained entries in its month
+        if name in unchained and (not report.problem or lost_head):
             entry_id, at = unchained[name]
             report.problem = (
                 f"entry id {entry_id} (at {at:%Y-%m-%d %H:%M:%S} UTC) is in no chain: it was written past "
