@@ -11,6 +11,12 @@ class MaternityConfig(AppConfig):
     verbose_name = gettext_lazy("Maternity record")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from maternity.audit.chain import install_sqlite_functions
+
+        # SQLite's audit trigger hashes in Python (maternity/audit/chain.py): every connection gets it
+        connection_created.connect(install_sqlite_functions, dispatch_uid="maternity-audit-chain")
         from maternity.http import (
             checks,  # noqa: F401  (register the deploy checks; renew sessions at sign-in)
         )

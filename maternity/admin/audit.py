@@ -84,6 +84,11 @@ class AccessLogAdmin(ReadOnlyAdmin):
         "request_id",
         "client_event_id",
         "ip",
+        # its link in the hash chain (maternity/audit/chain.py), to compare with verify_audit's report
+        "chain",
+        "seq",
+        "prev_hash",
+        "entry_hash",
     )
     readonly_fields = fields
 

@@ -2,8 +2,10 @@
 so a chunk is all there or not at all, and two worker processes overlap building with copying.
 
 Triggers are off while a chunk copies (`session_replication_role = replica`, which needs a superuser):
-the rows are consistent by construction, so the foreign-key checks would only slow the load, and the
-events get their commit positions here, reserved from the same counter the commit trigger uses. Meant
+the rows are consistent by construction, so the foreign-key checks would only slow the load, the
+events get their commit positions here, reserved from the same counter the commit trigger uses, and the
+audit entries are linked into the audit trail's hash chains here, as its insert trigger would link them
+(bulk/audit_links.py). Meant
 for a database nobody else is writing to at the time (a benchmark or staging database).
 """
 
@@ -15,6 +17,7 @@ from django.db import connection, transaction
 
 from maternity.database.event_positions import COUNTER_TABLE
 
+from .audit_links import link_and_copy
 from .pregnancies import Location, PregnancyWriter, make_tables
 
 # Parents first, then what points at them (the order does not matter with triggers off, but reads well).
@@ -36,7 +39,6 @@ COPY_ORDER = (
     "symphysisfundalheight",
     "birth",
     "note",
-    "audit",
 )
 SECOND_PREGNANCY_SHARE = 1 / 8
 
@@ -79,8 +81,11 @@ def load_chunk(setup: Setup, chunk: Chunk) -> dict[str, int]:
     copied = {}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
-        for name in COPY_ORDER + tuple(sorted(set(tables) - set(COPY_ORDER) - {"event", "feed"})):
+        for name in COPY_ORDER + tuple(sorted(set(tables) - set(COPY_ORDER) - {"event", "feed", "audit"})):
             copied[name] = tables[name].copy_to(cursor)
+        # The audit trail's heads next (locked to the commit), then the event counter: in that order in
+        # every worker, so two never wait for each other's.
+        copied["audit"] = link_and_copy(cursor, writer.audit_entries, tables["audit"])
         # Positions last, so the counter row is locked only for the events' own copy and the commit.
         count = len(writer.events)
         cursor.execute(

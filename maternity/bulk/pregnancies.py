@@ -494,7 +494,8 @@ class PregnancyWriter:
         )
 
     def _audit(self, action: str, by: Location, at: datetime, resource_type: str = "") -> None:
-        self.tables["audit"].add(
+        # Held until the copy, which links them into the audit trail's hash chains (bulk/audit_links.py)
+        self.audit_entries.append(
             {
                 "at": at,
                 "action": action,
@@ -519,6 +520,7 @@ class PregnancyWriter:
 
     def start_chunk(self) -> None:
         self.events: list[tuple[datetime, dict]] = []
+        self.audit_entries: list[dict] = []  # copied by bulk/audit_links.py, linked into the hash chains
         self.stakeholders: dict[object, set[int]] = {}  # record id: the groups granted on it
         self.finals: dict[tuple[str, object], tuple[dict, Location]] = {}
 

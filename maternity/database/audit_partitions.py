@@ -23,6 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from maternity.models import AccessLog
 
+from .audit_chain import KEEP_LINKS
+
 TABLE = AccessLog._meta.db_table
 DEFAULT_PARTITION = f"{TABLE}_default"
 
@@ -176,11 +178,16 @@ def _default_holds(cursor, month: date) -> bool:
 def _move_out_of_default(cursor, month: date) -> int:
     """Move the month's entries from the (detached) default partition into the table, so they land in
     their new partition. Detached, the default partition has no append-only trigger (it belongs to the
-    parent table); it gets it back when attached again, in the same transaction."""
+    parent table); it gets it back when attached again, in the same transaction. The entries keep their
+    hash-chain links (maternity/database/audit_chain.py): the insert trigger leaves them as they are while
+    `KEEP_LINKS` is on, for this transaction only."""
     columns = ", ".join(f'"{column.column}"' for column in AccessLog._meta.concrete_fields)
+    cursor.execute("SELECT set_config(%s, 'on', true)", [KEEP_LINKS])
     cursor.execute(
         f"WITH moved AS (DELETE FROM {DEFAULT_PARTITION} WHERE at >= {_start(month)} "
         f"AND at < {_start(add_months(month, 1))} RETURNING {columns}) "
         f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM moved"
     )
-    return cursor.rowcount
+    moved = cursor.rowcount
+    cursor.execute("SELECT set_config(%s, 'off', true)", [KEEP_LINKS])
+    return moved

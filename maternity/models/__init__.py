@@ -1,5 +1,5 @@
 from .alerts import AlertAcknowledgement
-from .audit import FIND_ACTIONS, AccessAction, AccessLog, AccessOutcome, BreakGlassReason
+from .audit import FIND_ACTIONS, AccessAction, AccessLog, AccessOutcome, AuditChainHead, BreakGlassReason
 from .bookings import Booking, BookingStatus, VisitKind
 from .care import CareLocation, CareLocationKind, Practitioner
 from .caseload import CaseloadSize
@@ -66,6 +66,7 @@ __all__ = [
     "RestrictedOpening",
     "Restriction",
     "RestrictionCategory",
+    "AuditChainHead",
     "ReviewKind",
     "ReviewOutcome",
     "AboType",

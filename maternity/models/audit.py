@@ -11,6 +11,11 @@ On PostgreSQL the table is partitioned by month of `at` (migration 0006; upkeep 
 database's
 primary key is (id, at), as PostgreSQL requires the partition key in it; `id`, kept unique by its sequence,
 is the primary key Django knows.
+
+Each entry is a link of a hash chain, a few chains side by side per UTC month of `at` (its partition):
+`chain`, `seq`, `prev_hash` and `entry_hash` are set by the database as the row is inserted, and
+`AuditChainHead` holds each chain's last link. `manage.py verify_audit` walks them
+(maternity/audit/chain.py, docs/security.md).
 """
 
 from django.conf import settings
@@ -151,6 +156,17 @@ class AccessLog(models.Model):
     client_event_id = models.CharField(max_length=128, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
+    # The hash chain (maternity/audit/chain.py). Set by the database's insert trigger, never by Python;
+    # nullable because an entry written past the trigger is still kept, and verify_audit reports it.
+    chain = models.CharField(gettext_lazy("hash chain"), max_length=10, null=True, blank=True, editable=False)
+    seq = models.BigIntegerField(gettext_lazy("place in the chain"), null=True, blank=True, editable=False)
+    prev_hash = models.CharField(
+        gettext_lazy("previous entry's hash"), max_length=64, null=True, blank=True, editable=False
+    )
+    entry_hash = models.CharField(
+        gettext_lazy("entry's hash"), max_length=64, null=True, blank=True, editable=False
+    )
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -173,6 +189,9 @@ class AccessLog(models.Model):
                 name="accesslog_finds_at",
                 condition=models.Q(action__in=FIND_ACTIONS),
             ),
+            # verify_audit walks each chain in order; the second finds entries that escaped the chain
+            models.Index(fields=["chain", "seq", "id"], name="accesslog_chain_seq"),
+            models.Index(fields=["at"], name="accesslog_unchained", condition=models.Q(chain__isnull=True)),
         ]
         default_permissions = ("view",)
 
@@ -186,3 +205,22 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of one audit chain ("YYYY-MM/n", maternity/audit/chain.py): how many entries it has
+    and the last one's hash. The insert trigger locks this row from an append to its commit, so the writers
+    of one chain take their turns and `seq` has no gaps; verify_audit compares it with the chain's last entry
+    (a deleted tail)."""
+
+    chain = models.CharField(gettext_lazy("hash chain"), max_length=10, primary_key=True)
+    seq = models.BigIntegerField(gettext_lazy("entries"))
+    hash = models.CharField(gettext_lazy("last entry's hash"), max_length=64)
+
+    class Meta:
+        verbose_name = gettext_lazy("audit chain head")
+        verbose_name_plural = gettext_lazy("audit chain heads")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"

@@ -1,5 +1,7 @@
 """Writing the audit trail. Callers write one entry per request or page action, after the work is done (or
-refused), outside the work's transaction, so a refused or rolled-back attempt is still recorded."""
+refused), outside the work's transaction, so a refused or rolled-back attempt is still recorded. The database
+links each entry into the trail's hash chain as it is inserted (maternity/database/audit_chain.py), in that
+same one statement: nothing here computes a hash."""
 
 from uuid import UUID
 

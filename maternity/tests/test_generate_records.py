@@ -162,6 +162,14 @@ def test_audit_entries_land_in_their_months_partitions_not_the_default_one(gener
         assert cursor.fetchone()[0] == 0
 
 
+def test_audit_entries_are_linked_into_whole_hash_chains(generated):
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "none broken" in out.getvalue()
+    assert not AccessLog.objects.filter(chain=None).exists()
+    assert "whole" in out.getvalue()
+
+
 def test_a_second_run_adds_more_without_taking_anyones_national_id(generated):
     generate(20, seed=8)
     assert Pregnancy.objects.count() == 80

@@ -16,6 +16,9 @@ realistic content, then for each call lets C keep-alive clients send requests as
 
 Prints requests/s and p50/p95/p99 per call, GET and PUT throughput relative to the floor, and each
 worker's resident memory (VmRSS) at start, after the phases, and after N more mixed GET/PUT requests.
+Every API request above writes one audit entry, so each call's figures include the audit trail's hash
+chain; last, the audit insert itself is timed with the chain and without it, side by side, by one writer
+and by C at once (loadtools/audit_cost.py).
 Everything it made is removed afterwards.
 """
 
@@ -28,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
+from loadtools.audit_cost import audit_insert_cost
 from loadtools.client import ApiClient, DpopApiClient, PageClient, load_data, page_session, token_fetch
 from loadtools.runner import run_clients
 from loadtools.scenarios import HealthClient, MixedClient, ReadClient, RecordPageClient, WriteClient
@@ -61,9 +65,26 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="Gunicorn worker processes (default 2).")
         parser.add_argument("--threads", type=int, default=4, help="Threads per worker (default 4).")
         parser.add_argument("--location", metavar="ORGNR", help="Use this Care Location's active records.")
+        parser.add_argument(
+            "--audit-inserts",
+            type=int,
+            default=500,
+            help="Audit inserts per writer and round for the chain's cost (default 500; 0: skip it).",
+        )
 
     def handle(
-        self, *args, concurrency, duration, warmup, records, memory_requests, workers, threads, location, **o
+        self,
+        *args,
+        concurrency,
+        duration,
+        warmup,
+        records,
+        memory_requests,
+        workers,
+        threads,
+        location,
+        audit_inserts,
+        **o,
     ):
         if connection.vendor != "postgresql":
             raise CommandError("This benchmark needs PostgreSQL (set DATABASE_URL).")
@@ -97,6 +118,22 @@ class Command(BaseCommand):
         finally:
             issuer.stop()
             data.remove()
+        if audit_inserts > 0:
+            self._audit_insert_cost(concurrency, audit_inserts)
+
+    def _audit_insert_cost(self, concurrency: int, inserts: int) -> None:
+        self.stdout.write(
+            "\nThe audit insert (access_log_write, one entry committed on its own) with the hash chain and "
+            "without it (the trigger off), median of 3 alternating rounds:\n"
+            f"{'writers':>7s} {'chained ms':>11s} {'plain ms':>9s} {'ratio':>6s} {'chained/s':>10s} "
+            f"{'plain/s':>8s}"
+        )
+        for writers in sorted({1, concurrency}):
+            cost = audit_insert_cost(writers=writers, inserts=inserts)
+            self.stdout.write(
+                f"{cost.writers:7d} {cost.chained_ms:11.3f} {cost.unchained_ms:9.3f} {cost.ratio:5.2f}x "
+                f"{cost.chained_per_s:10.0f} {cost.unchained_per_s:8.0f}"
+            )
 
     def _run(self, server, data, concurrency, duration, warmup, memory_requests, issuer):
         pids = server.worker_pids()
