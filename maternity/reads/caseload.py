@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from maternity.models import (
     CaseloadSize,
     Pregnancy,
     RecordStatus,
+    Restriction,
     SymphysisFundalHeight,
     VisitKind,
 )
@@ -132,13 +133,20 @@ def open_bookings() -> QuerySet[Booking]:
     ).order_by("starts_at")
 
 
-def flag_prefetches(today: date) -> list[Prefetch]:
+def flag_prefetches(today: date, location_id: int | None) -> list[Prefetch]:
     """What the flags of many records read beside their singletons, one query each for all of them: the
     last appointment on or before today, the last SFH measurements, the open bookings and the
-    acknowledgements (`rules.flags.record_flags`)."""
-    last_appointment = AntenatalAppointment.objects.filter(
-        entered_in_error=False, appointment_date__lte=today
-    ).order_by("-appointment_date", "-last_updated")[:1]
+    acknowledgements (`rules.flags.record_flags`). An appointment restricted by another Care Location than
+    `location_id` (the reader's) is not read: its blood pressure must not show as a flag where its entry is
+    hidden (`reads/restrictions.py`)."""
+    restricted_elsewhere = Restriction.objects.filter(
+        resource_type="antenatalAppointments", resource_id=OuterRef("pk"), lifted_at__isnull=True
+    ).exclude(care_location_id=location_id)
+    last_appointment = (
+        AntenatalAppointment.objects.filter(entered_in_error=False, appointment_date__lte=today)
+        .exclude(Exists(restricted_elsewhere))
+        .order_by("-appointment_date", "-last_updated")[:1]
+    )
     last_sfhs = SymphysisFundalHeight.objects.filter(entered_in_error=False).order_by(
         "-measurement_date", "-last_updated"
     )[:SFH_READ]
@@ -151,10 +159,10 @@ def flag_prefetches(today: date) -> list[Prefetch]:
     ]
 
 
-def with_row_details(records: QuerySet, today: date) -> QuerySet:
-    """Everything a caseload row shows, for the records of one page."""
+def with_row_details(records: QuerySet, today: date, location_id: int | None) -> QuerySet:
+    """Everything a caseload row shows, for the records of one page, as the reader's location sees them."""
     return records.select_related("person", "mother", "clinicaltests", "rhesusdnegative").prefetch_related(
-        *flag_prefetches(today)
+        *flag_prefetches(today, location_id)
     )
 
 
@@ -172,8 +180,8 @@ class PageByIds:
     alone, so rows skipped on the way to a later page cost an index entry each, not a row with its
     joins and subqueries), then those records with everything their rows show."""
 
-    def __init__(self, records: QuerySet, today: date):
-        self.records, self.today = records, today
+    def __init__(self, records: QuerySet, today: date, location_id: int | None):
+        self.records, self.today, self.location_id = records, today, location_id
 
     def count(self) -> int:
         return self.records.count()
@@ -181,7 +189,8 @@ class PageByIds:
     def __getitem__(self, page: slice) -> "list[WithAnnotations[Pregnancy, RowDetails]]":
         ids = list(self.records.values_list("pk", flat=True)[page])
         by_id = {
-            record.pk: record for record in with_row_details(Pregnancy.objects.filter(pk__in=ids), self.today)
+            record.pk: record
+            for record in with_row_details(Pregnancy.objects.filter(pk__in=ids), self.today, self.location_id)
         }
         return [cast("WithAnnotations[Pregnancy, RowDetails]", by_id[pk]) for pk in ids if pk in by_id]
 
@@ -263,7 +272,7 @@ def caseload_page(
     records = caseload_records(actor=actor, today=today, search=search, sort=sort)
     # Django's Paginator asks only for count() and slices: the stub wants a whole sequence
     paginator: Paginator[WithAnnotations[Pregnancy, RowDetails]] = Paginator(
-        PageByIds(records, today),  # type: ignore[arg-type]
+        PageByIds(records, today, actor.care_location_id_or_none),  # type: ignore[arg-type]
         per_page,
     )
     if not search.strip() and actor.care_location is not None:

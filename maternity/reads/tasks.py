@@ -221,7 +221,7 @@ def task_list(*, actor: Actor, now: datetime) -> list[Task]:
     records = list(
         task_records(actor, now)
         .select_related("person", "mother", "clinicaltests", "rhesusdnegative", "birthplan")
-        .prefetch_related(*flag_prefetches(today), *postnatal_prefetches())
+        .prefetch_related(*flag_prefetches(today, actor.care_location.pk), *postnatal_prefetches())
         .order_by("agreed_edd", "id")
     )
     qualities = {

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from maternity import services
 from maternity.models import (
     AccessAction,
     AccessLog,
@@ -13,6 +14,7 @@ from maternity.models import (
     RestrictedOpening,
     Restriction,
     ReviewKind,
+    StakeholderReason,
 )
 from maternity.tests.restricted_world import OPEN_NOTE, SECRET, restricted_record
 
@@ -207,3 +209,43 @@ def test_a_note_can_be_restricted_from_the_record_page(web_b, world, actor_b):
     services.care_pull(record_id=world.record.pk, actor=actor_b)  # writes a note, at B
     note = world.record.notes.get()
     assert f"/sections/notes/{note.pk}/restrict/" in _page(web_b, world)
+
+
+def test_a_restricted_appointment_raises_no_flag_in_another_locations_caseload_or_tasks(
+    web_b, actor_a, actor_b
+):
+    """A flag quotes the reading ("BP 160/110"): where the appointment is hidden, so is its flag."""
+    from .factories import make_pregnancy
+
+    record = make_pregnancy(actor_a)
+    visit = services.resource_create(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        data={"appointment_date": timezone.localdate(), "blood_pressure": "160/110"},
+        actor=actor_a,
+    )
+    services.restriction_add(
+        record_id=record.pk,
+        resource_type="antenatalAppointments",
+        resource_id=visit.pk,
+        category="SAFEGUARDING",
+        hidden_from_patient=False,
+        actor=actor_a,
+    )
+    services.stakeholder_grant(
+        record=record, care_location=actor_b.care_location, reason=StakeholderReason.ACTIVE_CARE
+    )
+    services.care_pull(record_id=record.pk, actor=actor_b)  # B cares for her now: her row is in B's lists
+
+    def codes(web):
+        caseload = web.get("/").context["rows"]
+        tasks = web.get("/tasks/").content.decode()
+        return [flag.code for row in caseload for flag in row.flags], tasks
+
+    flags, tasks = codes(web_b)
+    assert "bp-high" not in flags and "160/110" not in tasks
+
+    restriction = Restriction.objects.get(resource_id=visit.pk)
+    services.restriction_lift(restriction_id=restriction.pk, record_id=record.pk, actor=actor_a)
+    flags, tasks = codes(web_b)
+    assert "bp-high" in flags and "160/110" in tasks
