@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from maternity.admin.base import HistoryAdmin, object_action_url, one_object
-from maternity.admin.scope import administered_location_ids, client_ip, is_location_admin
+from maternity.admin.scope import LocationQueueAdmin, client_ip
 from maternity.audit.note import start_audit
 from maternity.errors import Invalid, NotAllowed, NotFound
 from maternity.models import AccessAction
@@ -48,7 +48,7 @@ def _question_id(object_id: str) -> int:
 
 
 @admin.register(AccessQuestion)
-class AccessQuestionAdmin(HistoryAdmin):
+class AccessQuestionAdmin(LocationQueueAdmin, HistoryAdmin):
     list_display = ["asked_at", "status", "care_location", "short_question", "entry_id", "answer_link"]
     list_filter = ["status"]
     list_select_related = ["care_location"]
@@ -84,35 +84,6 @@ class AccessQuestionAdmin(HistoryAdmin):
             reverse("admin:portal_accessquestion_answer", args=[question.pk]),
             _("Answer…"),
         )
-
-    def has_view_permission(self, request, obj=None):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        locations = administered_location_ids(request)
-        return bool(locations) and (obj is None or obj.care_location_id in locations)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if not is_location_admin(request):
-            return queryset.none()
-        return queryset.filter(care_location__in=administered_location_ids(request))
 
     def get_urls(self):
         return [object_action_url(self, "answer", self.answer_view), *super().get_urls()]

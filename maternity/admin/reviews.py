@@ -33,7 +33,7 @@ from ..rules.wording import in_english
 from ..services.reviews import RESOURCE_TYPE, access_review_decide
 from .audit import AuditCareLocationFilter
 from .base import HistoryAdmin, object_action_url, one_object
-from .scope import administered_location_ids, client_ip, is_location_admin
+from .scope import LocationQueueAdmin, administered_location_ids, client_ip
 
 
 class ReviewForm(forms.Form):
@@ -107,7 +107,7 @@ def what_happened(item: AccessReview) -> str:
 
 
 @admin.register(AccessReview)
-class AccessReviewAdmin(HistoryAdmin):
+class AccessReviewAdmin(LocationQueueAdmin, HistoryAdmin):
     list_display = [
         "occurred_at",
         "state",
@@ -200,37 +200,6 @@ class AccessReviewAdmin(HistoryAdmin):
             label,
             _("item %(id)s") % {"id": item.pk},
         )
-
-    # --- who may see it ---
-
-    def has_view_permission(self, request, obj=None):
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        locations = administered_location_ids(request)
-        return bool(locations) and (obj is None or obj.care_location_id in locations)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if not is_location_admin(request):
-            return queryset.none()
-        return queryset.filter(care_location__in=administered_location_ids(request))
 
     # --- pages ---
 

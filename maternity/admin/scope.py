@@ -33,3 +33,38 @@ def location_filter_id(value: str | None) -> int | None:
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+class LocationQueueAdmin:
+    """A Care Location's own queue in the admin (access reviews, her access questions): its admins see their
+    locations' items (`care_location`) and superusers all; nobody adds, changes or deletes one here: each is
+    decided through its own page and service."""
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        locations = administered_location_ids(request)
+        return bool(locations) and (obj is None or obj.care_location_id in locations)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if not is_location_admin(request):
+            return queryset.none()
+        return queryset.filter(care_location__in=administered_location_ids(request))
