@@ -14,6 +14,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dataset.versions import DATA_SET_VERSION
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "maternity",
     "spine",
     "portal",
+    "dataset",  # the data dictionary, its versions and change proposals
     "loadtools",  # benchmarks and load tools (manage.py benchmark..., loadtest), not the product
 ]
 
@@ -427,7 +430,7 @@ SPECTACULAR_SETTINGS = {
         "One pregnancy, one versioned record shared by every Care Location that cares for it. "
         "The record API follows the NHN maternity record API (Digitalt helsekort for gravide)."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": DATA_SET_VERSION,  # the data set's version (dataset/versions.py), as the dictionary shows it
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,0 +1,3 @@
+from .releases import DataSetRelease
+
+__all__ = ["DataSetRelease"]
