@@ -37,6 +37,7 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on every page
     path("portal/", include("portal.urls")),
+    path("data-set/", include("dataset.urls")),  # the data dictionary and the change site: public pages
     path("", include("maternity.web.urls")),
 ]
 
