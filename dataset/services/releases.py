@@ -46,7 +46,7 @@ def data_set_release(
             raise NotAllowed(
                 _("Only the national administration releases a version of the data set."), rule="not-national"
             )
-        wanted = text_of(version, field="version", what=_("The version"), most=20, one_line=True)
+        wanted = version.strip() if isinstance(version, str) else ""
         if wanted != implemented:
             raise Invalid(
                 worded(
@@ -55,7 +55,7 @@ def data_set_release(
                         "released here, not %(version)s."
                     ),
                     implemented=implemented,
-                    version=repr(wanted[:20]) if wanted else _("none"),
+                    version=repr(str(version)[:20]) if version not in (None, "") else _("none"),
                 ),
                 field="version",
             )
