@@ -70,7 +70,8 @@ def test_releasing_the_version_this_server_implements_releases_what_is_scheduled
     assert accepted.state == ProposalState.ACCEPTED
     (entry,) = release_entries()
     assert entry.outcome == AccessOutcome.ALLOWED and entry.username == "nina"
-    assert entry.detail.endswith(f"Released {DATA_SET_VERSION} on {release.released_on}: #1, #2.")
+    numbers = f"#{first.number}, #{second.number}"
+    assert entry.detail.endswith(f"Released {DATA_SET_VERSION} on {release.released_on}: {numbers}.")
 
 
 def test_a_released_proposal_is_final(kari, nina):
