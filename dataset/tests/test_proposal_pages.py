@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from dataset.models import DataSetRelease, Proposal, ProposalComment, ProposalState
+from dataset.proposal_reads import proposals_page
 from dataset.services import data_set_release, proposal_comment_add, proposal_support_set
 from dataset.versions import DATA_SET_VERSION
 from maternity.models import AccessAction, AccessLog, AccessOutcome
@@ -436,3 +437,36 @@ def test_the_pages_speak_bokmal_to_a_norwegian_browser(proposal, ingrid, nina):
         response = web.get(path, HTTP_ACCEPT_LANGUAGE="nb-NO,nb;q=0.9")
         assert '<html lang="nb">' in response.content.decode()
         assert words in page_text(response), path
+
+
+# --- who is turned away, and how ----------------------------------------------------------------------------
+
+
+def test_a_signed_in_account_that_is_no_caller_is_told_who_may_use_the_change_site(astrid, randi):
+    for user in (astrid, randi):
+        response = browser_of(user).get("/data-set/proposals/")
+        assert response.status_code == 403
+        text = page_text(response)
+        assert "The change proposals are for professionals and administrators" in text
+        assert "Anyone can read the data dictionary and the upcoming changes" in text
+
+
+def test_nobody_signed_in_is_sent_to_sign_in_and_back(proposal):
+    response = Client().get(thread_url(proposal))
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/data-set/proposals/{proposal.number}/"
+
+
+@pytest.mark.postgres
+def test_the_list_by_state_is_read_off_its_index(kari):
+    from django.db import connection
+
+    for index in range(3):
+        propose(kari, title=f"Change {index}")
+    page_query = proposals_page(state="proposed", page="1").object_list.query
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: make the planner show its way
+        sql, params = page_query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "proposal_state_newest" in plan, plan
