@@ -2,6 +2,8 @@
 formset, more added without JavaScript by "More rows"), and for a Care Location admin the client system
 she proposes it for."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +64,7 @@ class ProposalForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of your locations' client systems, or none.")},
     )
 
-    def __init__(self, *args, clients: list[SpineClient] = (), **kwargs) -> None:  # type: ignore[assignment]
+    def __init__(self, *args, clients: Sequence[SpineClient] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resources"].choices = resource_choices()  # type: ignore[attr-defined]
         if clients:

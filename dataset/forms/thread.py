@@ -2,6 +2,8 @@
 scheduled), and releasing a version. Each carries the proposal's `version` it was made from, so a stale one
 is refused by the service ("this proposal changed since you opened it")."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +49,7 @@ class MoveForm(IdsOfItsOwn, forms.Form):
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, states: list[tuple[str, str]] = (), **kwargs) -> None:  # type: ignore[assignment]
+    def __init__(self, *args, states: Sequence[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].widget.choices = states  # shown; what may be chosen is the service's to say
 

@@ -16,14 +16,7 @@ from maternity.errors import Invalid, NotAllowed
 from maternity.rules.wording import Text, worded
 from spine.models import SpineClient
 
-from .gate import (
-    closed_refusal,
-    locked_proposal,
-    proposal_number,
-    state_words,
-    through_the_gate,
-    version_check,
-)
+from .gate import closed_refusal, locked_proposal, state_words, through_the_gate, version_check
 from .proposal_input import draft_fields_of, resources_of, schedulable_version, text_of
 from .thread import follower_add
 from .transitions import is_proposer, next_states
@@ -251,6 +244,3 @@ def _not_that_way(proposal: Proposal, target: ProposalState, allowed: tuple[Prop
 
 # The states' words joined, in the language of whoever reads the refusal
 _listed = lazy(lambda states: ", ".join(str(state_words(state)) for state in states), str)
-
-
-__all__ = ["proposal_create", "proposal_move", "proposal_number", "transition_write"]

@@ -147,13 +147,17 @@ def test_a_refused_proposal_shows_what_is_wrong_keeps_what_was_typed_and_saves_n
     )
 
 
-def test_the_refusal_of_a_draft_field_is_shown_beside_the_row_it_is_about(ingrid):
-    form = new_form(**{"fields-2-name": "skinToSkin", "fields-2-type": "date", "fields-1-name": ""})
+def test_the_refusal_of_a_draft_field_is_shown_beside_its_row_the_written_rows_first(ingrid):
+    form = new_form(
+        **{"fields-2-name": "skinToSkin", "fields-2-type": "date"}
+    )  # row 2 empty, 1 and 3 the same
     response = browser_of(ingrid).post(NEW, form)
     assert response.status_code == 400
     page = response.content.decode()
-    row = page[page.index("Field 3</legend>") : page.index('name="fields-2-unit"')]
-    assert "Field 2: skinToSkin is named twice in the draft" in row  # the service numbers the written rows
+    row = page[page.index("Field 2</legend>") : page.index('name="fields-1-unit"')]
+    assert "Field 2: skinToSkin is named twice in the draft" in row and 'value="date"' in row
+    assert 'name="fields-TOTAL_FORMS" value="3"' in page and 'name="fields-2-name"' in page
+    assert 'value="skinToSkin"' not in page[page.index("Field 3</legend>") :]
 
 
 def test_more_rows_adds_three_empty_rows_and_saves_nothing(ingrid):

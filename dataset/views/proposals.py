@@ -87,7 +87,7 @@ def proposal_new(request):
         )
     except RecordError as refusal:
         request.audit = None  # the service wrote this request's entry
-        _show_refusal(form, rows, refusal)
+        rows = _show_refusal(form, rows, refusal)
         return _page(request, form, rows, status=status_of(refusal))
     request.audit = None
     messages.success(
@@ -98,23 +98,33 @@ def proposal_new(request):
     return redirect("dataset:proposal", number=proposal.number)
 
 
-def _show_refusal(form: ProposalForm, rows, refusal: RecordError) -> None:
-    """The service's refusal beside the field it names: a draft row's field ("draft_fields.2.type"), a
-    field of the form, or above the form."""
+def _show_refusal(form: ProposalForm, rows, refusal: RecordError):
+    """The service's refusal beside the field it names, and the draft's rows as it numbered them: the rows
+    written in first, in their order (so its "Field 2" is the form's Field 2), the empty ones after. The
+    rows to show."""
+    rows = _compacted(rows)
     field = refusal.field or ""
     part = field.split(".")
-    if part[0] == "draft_fields" and len(part) == 3 and part[1].isdigit():
-        index = _written_rows(rows)[int(part[1])] if int(part[1]) < len(_written_rows(rows)) else None
-        if index is not None and part[2] in rows.forms[index].fields:
-            rows.forms[index].add_error(part[2], refusal.message)
-            form.add_error(None, refusal.message)  # in the summary too
-            return
+    if part[0] == "draft_fields" and len(part) == 3 and part[1].isdigit() and int(part[1]) < len(rows.forms):
+        row = rows.forms[int(part[1])]
+        if part[2] in row.fields:
+            row.add_error(part[2], refusal.message)
+            return rows
     form.add_error(field if field in form.fields else None, refusal.message)
+    return rows
 
 
-def _written_rows(rows) -> list[int]:
-    """The indexes of the rows that had something written in them, as the service numbered them."""
-    return [index for index, each in enumerate(rows.forms) if each.row() is not None]
+def _compacted(rows):
+    """The same rows, those with something written in them first."""
+    written = [each.cleaned_data for each in rows.forms if each.row() is not None]
+    data = {f"{FIELDS_PREFIX}-TOTAL_FORMS": str(len(rows.forms)), f"{FIELDS_PREFIX}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(written):
+        for name, value in row.items():
+            if value not in ("", None, False):
+                data[f"{FIELDS_PREFIX}-{index}-{name}"] = "on" if value is True else value
+    compacted = DraftFieldFormSet(data, prefix=FIELDS_PREFIX)
+    compacted.is_valid()
+    return compacted
 
 
 def _more_rows(data, rows):

@@ -62,7 +62,9 @@ def thread_page(request, proposal: Proposal, *, status: int = 200, **forms):
                 {**field, "type_label": _type_label(field.get("type", ""))} for field in proposal.draft_fields
             ],
             "comment_form": forms.get("comment_form") or CommentForm(initial=fresh),
-            "move_form": (forms.get("move_form") or MoveForm(initial=fresh, states=_choices(states)))
+            "move_form": (
+                forms.get("move_form") or MoveForm(initial=fresh, states=_choices(proposal, states))
+            )
             if national
             else None,
             "withdraw_form": (forms.get("withdraw_form") or WithdrawForm(initial=fresh))
@@ -81,10 +83,14 @@ def _type_label(value: str) -> str:
     return str(DraftFieldType(value).label) if value in DraftFieldType.values else value
 
 
-def _choices(states) -> list[tuple[str, str]]:
-    """The states it may move to, a second "scheduled" said as moving it to another version."""
+def _choices(proposal: Proposal, states) -> list[tuple[str, str]]:
+    """The states it may move to; "scheduled" again said as moving it to another version."""
+    again = proposal.state == ProposalState.SCHEDULED
     return [
-        (state.value, _("Scheduled for another version") if state == ProposalState.SCHEDULED else state.label)
+        (
+            state.value,
+            _("Scheduled for another version") if again and state == state.SCHEDULED else state.label,
+        )
         for state in states
     ]
 
@@ -100,7 +106,7 @@ def _refused(request, number, refusal: RecordError, form_name: str, form):
         if isinstance(refusal, VersionConflict):
             data["version"] = str(proposal.version)
         if isinstance(form, MoveForm):
-            form = MoveForm(data, states=_choices(next_states(proposal, request.caller)))
+            form = MoveForm(data, states=_choices(proposal, next_states(proposal, request.caller)))
         else:
             form = type(form)(data)
         form.is_valid()
