@@ -65,6 +65,12 @@ class FieldEntry:
         return self.name.count(".")
 
     @property
+    def has_rules(self) -> bool:
+        """Whether anything limits its values beyond its type (a range, a length, a pattern, a code list)."""
+        limits = (self.minimum, self.maximum, self.max_length, self.max_items, self.pattern, self.code_list)
+        return any(limit is not None for limit in limits)
+
+    @property
     def name_steps(self) -> list[str]:
         """The name in steps, each ending where a line may break (after a dot)."""
         return _steps(self.name)
