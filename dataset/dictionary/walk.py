@@ -55,7 +55,6 @@ class WireField:
     max_items: int | None = None  # items of a list
     pattern: str | None = None
     code_list: CodeList | None = None
-    members: bool = False  # an object or a list of objects: its members follow as rows of their own
 
 
 # (serializer field class, wire type), most specific first: the first match names the field's type.
@@ -141,13 +140,13 @@ def fields_of(
     if isinstance(field, serializers.ListSerializer):  # a nested serializer, many=True
         child = field.child
         assert isinstance(child, serializers.Serializer)  # many=True wraps a serializer
-        yield replace(wire, type="object[]", max_items=getattr(field, "max_length", None), members=True)
+        yield replace(wire, type="object[]", max_items=getattr(field, "max_length", None))
         yield from _members(resource, f"{path}[].", child)
     elif isinstance(field, serializers.Serializer):
-        yield replace(wire, type="object", members=True)
+        yield replace(wire, type="object")
         yield from _members(resource, f"{path}.", field)
     elif isinstance(field, serializers.ListField) and isinstance(field.child, serializers.Serializer):
-        yield replace(wire, type="object[]", max_items=field.max_length, members=True)
+        yield replace(wire, type="object[]", max_items=field.max_length)
         yield from _members(resource, f"{path}[].", field.child)
     elif isinstance(field, serializers.ListField):
         child_type = scalar_type(field.child)
@@ -174,7 +173,7 @@ def _response_fields(resource: str, path: str, schema: dict, model_field: str = 
     """A field the serializer writes itself (`Meta.response_properties`): read-only, as its schema says."""
     kind = SCHEMA_TYPES.get((schema.get("type", ""), schema.get("format", "")))
     properties = schema.get("properties", {})
-    yield WireField(resource, path, model_field, kind, read_only=True, members=bool(properties))
+    yield WireField(resource, path, model_field, kind, read_only=True)
     for name, member in properties.items():
         yield from _response_fields(resource, f"{path}.{name}", member)
 
@@ -195,7 +194,7 @@ def resource_fields(name: str) -> list[WireField]:
         if wire in in_group:
             group, inner = in_group[wire]
             if not any(row.path == group for row in rows):
-                rows.append(WireField(name, group, type="object", members=True))
+                rows.append(WireField(name, group, type="object"))
             wire = f"{group}.{inner}"
         rows.extend(fields_of(name, wire, field, model_field))
     for wire, schema in written.items():
