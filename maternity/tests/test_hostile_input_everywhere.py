@@ -62,6 +62,7 @@ DEEP = '{"a": [' * 500 + "]}" * 500  # 1,000 levels of objects and arrays in 7 K
 QUERY_PARAMETERS = [
     *["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "from", "to", "export"],
     *["_count", "_type", "_cursor"],  # FHIR paging ($everything)
+    "resource",  # the data dictionary's filter (/data-set/?resource=<wire name>; `q` is above)
     "state",  # the change proposals' filter (dataset/views/proposals.py)
     "%00",
 ]

@@ -412,6 +412,91 @@ BUILDERS: dict[str, Callable[[FhirMapping, dict, Walk], dict]] = {
 }
 
 
+# --- where each field lands -------------------------------------------------------------------------------
+# Every field is in the NHN_RESOURCE extension; the builders above also put some in a natural element of
+# their FHIR resource. These tables say which, as FHIR paths from the resource (lists are walked through),
+# for the data dictionary (dataset/dictionary) to show; its tests build each resource type from a sample
+# item and find each field's value where `field_element` says.
+
+# The element a FhirMapping's `when` goes to, per FHIR resource type; its `quantity` goes to QUANTITY_ELEMENT.
+WHEN_ELEMENTS = {
+    "Observation": "effectiveDateTime",
+    "Encounter": "period.start",
+    "Procedure": "performedDateTime",
+    "EpisodeOfCare": "period.start",
+    "Appointment": "start",
+}
+QUANTITY_ELEMENT = "valueQuantity.value"
+# {NHN resource type: {wire path: element}} for what a builder sets from a field of its own choosing.
+FIELD_ELEMENTS: dict[str, dict[str, str]] = {
+    "mother": {
+        "name": "name.text",
+        "address": "address.line",
+        "postNumber": "address.postalCode",
+        "postName": "address.city",
+        "language": "communication.language.coding.code",
+        "needsLanguageInterpreter": "extension[patient-interpreterRequired]",
+    },
+    "medication": {"medicationFrequency": "medicationCodeableConcept.text"},
+    "pointsOfContact": {
+        "generalPractitioner.name": "participant.member.display",
+        "generalPractitioner.organizationName": "participant.member.display",
+        "generalPractitioner.hprNr": "participant.member.identifier.value",
+        "midwife.name": "participant.member.display",
+        "midwife.organizationName": "participant.member.display",
+        "midwife.hprNr": "participant.member.identifier.value",
+    },
+    "notes": {"kind": "category.coding.code", "text": "payload.contentString"},
+    "bookings": {
+        "durationMinutes": "minutesDuration",
+        "kind": "appointmentType.coding.code",
+        "withWhom": "participant.actor.display",
+        "status": "status",
+        "cancellationReason": "cancelationReason.text",
+    },
+    "alertAcknowledgements": {
+        "alertCode": "code.coding.code",
+        "alertDetail": "detail",
+        "actionTaken": "mitigation.action.text",
+    },
+}
+# A field whose value the builder translates into FHIR's words: (type, wire path) -> {value: FHIR value}
+ELEMENT_VALUES: dict[tuple[str, str], dict[str, str]] = {("bookings", "status"): BOOKING_STATUS}
+
+
+def extension_name(url: str) -> str:
+    """An extension's short name, as an element path names it: the end of its URL."""
+    return re.split(r"[/:]", url)[-1]
+
+
+def natural_element(nhn_type: str, wire_path: str) -> str | None:
+    """Where a builder puts the field besides the NHN extension, as a path from the resource; None when
+    only the extension holds it."""
+    mapping = FHIR_MAPPING[nhn_type]
+    if wire_path in FIELD_ELEMENTS.get(nhn_type, {}):
+        return FIELD_ELEMENTS[nhn_type][wire_path]
+    if mapping.when and wire_path == mapping.when:
+        return WHEN_ELEMENTS[mapping.resource_type]
+    if mapping.quantity[0] and wire_path == mapping.quantity[0]:
+        return QUANTITY_ELEMENT
+    return None
+
+
+def extension_element(wire_path: str) -> str:
+    """Where the NHN extension holds a field: a sub-extension per step of its wire path (`stimuli[].x`:
+    one `stimuli` sub-extension per item, each with its `x`)."""
+    steps = [step.removesuffix("[]") for step in wire_path.split(".")]
+    return ".".join([f"extension[{extension_name(NHN_RESOURCE)}]", *(f"extension[{step}]" for step in steps)])
+
+
+def field_element(nhn_type: str, wire_path: str) -> str:
+    """Where a field of an NHN resource lands in FHIR, from its resource type: its natural element when the
+    builder has one for it, else its place in the NHN extension (e.g. `Encounter.period.start`,
+    `Observation.extension[nhn-resource].extension[note]`)."""
+    element = natural_element(nhn_type, wire_path) or extension_element(wire_path)
+    return f"{FHIR_MAPPING[nhn_type].resource_type}.{element}"
+
+
 def resource_of(nhn_type: str, item: dict, walk: Walk) -> dict:
     """One NHN resource (a singleton, or one list item) as its FHIR resource, validated."""
     mapping = FHIR_MAPPING[nhn_type]
