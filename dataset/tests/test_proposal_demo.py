@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from dataset.changelog import BY_NUMBER
 from dataset.models import (
     DataSetRelease,
     Proposal,
@@ -44,13 +45,14 @@ def test_the_demo_has_a_proposal_in_every_state_with_threads_supporters_and_foll
     assert ProposalSupport.objects.filter(proposal=thread).count() == 4
     assert ProposalFollow.objects.filter(proposal=thread).count() >= 3
     assert thread.proposer_kind == "professional" and len(thread.draft_fields) == 4
-    vendor = Proposal.objects.get(state="accepted")
-    assert vendor.proposer_kind == "location_admin" and vendor.on_behalf_of is not None
+    vendors = Proposal.objects.filter(proposer_kind="location_admin", on_behalf_of__isnull=False)
+    assert set(vendors.values_list("state", flat=True)) == {"accepted", "released"}
     (release,) = DataSetRelease.objects.all()
     released = Proposal.objects.get(state="released")
     assert release.version == "1.4.0" and release.changes == [
-        {"number": released.number, "title": released.title, "resources": ["rhesusDNegative"]}
+        {"number": released.number, "title": released.title, "resources": ["mother", "birthPlan"]}
     ]
+    assert release.released_on == BY_NUMBER["1.4.0"].released_on  # the day the code's history says
     entries = sorted(ProposalTransition.objects.filter(proposal=thread).values_list("at", flat=True))
     assert (entries[-1] - entries[0]).days >= 10  # the discussion took weeks
 
@@ -61,3 +63,11 @@ def test_running_the_demo_again_writes_no_more_proposals(seeded):
     call_command("seed_demo_proposals", stdout=out)
     assert "already present" in out.getvalue()
     assert (Proposal.objects.count(), ProposalComment.objects.count()) == before
+
+
+def test_the_changelog_shows_the_demo_release_under_its_version(seeded, client):
+    released = Proposal.objects.get(state="released")
+    page = client.get("/data-set/changelog/").content.decode()
+    version = page[page.index('id="version-1.4.0"') : page.index('id="version-1.3.0"')]
+    assert f"#{released.number} {released.title}" in version
+    assert "Who made a version says null for what is not known." in version

@@ -148,3 +148,14 @@ def test_a_summary_over_4000_characters_is_refused_and_nothing_moves(kari, nina)
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.SCHEDULED and not DataSetRelease.objects.exists()
     assert Proposal.objects.filter(state=ProposalState.RELEASED).count() == 0
+
+
+def test_a_release_puts_its_proposals_in_the_dictionarys_changelog(kari, nina, client):
+    proposal = scheduled(kari, nina, "Cord blood pH", DATA_SET_VERSION)
+    before = client.get("/data-set/changelog/").content.decode()
+    assert "Not yet released" in before and "Cord blood pH" not in before
+    release = data_set_release(caller=caller_of(nina), version=DATA_SET_VERSION, summary="Cord blood.")
+    page = client.get("/data-set/changelog/").content.decode()
+    version = page[page.index(f'id="version-{DATA_SET_VERSION}"') : page.index('id="version-1.4.0"')]
+    assert f"#{proposal.number} Cord blood pH" in version and "Cord blood." in version
+    assert "Not yet released" not in version and str(release.released_on.year) in version

@@ -1,7 +1,7 @@
 """Demo change proposals for a local run (`manage.py seed_demo` runs this after its own demo data): one in
 every state, with threads, supporters and followers, some scheduled for the version this server implements
-(DATA_SET_VERSION) and some for the next, and one released in an earlier version (1.4.0, released by the
-demo's national administrator some months ago, so the changelog has a release of the change site's own).
+(DATA_SET_VERSION) and some for the next, and one released in the version before (1.4.0, on the day the
+code's history dates it: the proposal that asked for what 1.4.0 changed, so the changelog shows it there).
 
 Every write goes through the services (dataset/services), as the demo's national administrator (`admin`),
 its Care Location admin (`locadmin`, for the demo client system) and its midwives. The discussions took
@@ -12,7 +12,7 @@ proposal exists. Needs the demo cast (spine's seed_demo).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from unittest import mock
 
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dataset.access import Caller, change_site_caller
+from dataset.changelog import BY_NUMBER
 from dataset.models import Proposal
 from dataset.services import (
     data_set_release,
@@ -107,35 +108,36 @@ def seed() -> int:
     demo = Demo()
     client = SpineClient.objects.filter(care_location__in=demo.callers["locadmin"].administered).first()
 
-    # Released in the demo's earlier version, months ago
-    rhesus = demo.propose(
-        "midwife3",
-        150,
-        title="Record the batch number of the anti-D prophylaxis",
-        change="Add prophylaxisBatchNumber (text) to rhesusDNegative: the batch of the anti-D immunoglobulin "
-        "given at week 28.",
-        reason="A batch recall needs to find who was given it. Today the batch is in a free-text note, "
-        "if at all.",
-        resources=["rhesusDNegative"],
-        draft_fields=[
-            {"name": "prophylaxisBatchNumber", "type": "string", "unit": "", "required": False,
-             "description": "As printed on the package"},
-        ],
-    )  # fmt: skip
-    demo.support(rhesus, "midwife", "midwife5")
-    demo.move(rhesus, "under_review", "On the data-set group's agenda for its next meeting.", 140)
-    demo.move(rhesus, "accepted", "The group agreed: a recall must be traceable.", 125)
+    # Released in the version before this one, on the day the code's history says it was (dataset/changelog):
+    # the proposal that asked for what 1.4.0 changed
+    released_on = BY_NUMBER[EARLIER_VERSION].released_on or timezone.localdate()
+    release_moment = timezone.make_aware(datetime.combine(released_on, time(11, 0)))
+    before = (timezone.now() - release_moment).total_seconds() / 86400  # days ago, the release
+    nulls = demo.propose(
+        "locadmin",
+        before + 30,
+        title="lastUpdatedBy: null, not an empty text, for what is not known",
+        change='Every member of lastUpdatedBy but userType is null when it is not known, never "": a '
+        "version the pregnant person wrote herself has no organisation and no HPR number.",
+        reason="Our EPJ shows an empty organisation as a Care Location with no name. Null is what NHN's "
+        "own examples send, and what a client can tell from a real value.",
+        resources=["birthPlan", "mother"],
+        on_behalf_of=client.pk if client else None,
+    )
+    demo.support(nulls, "midwife", "midwife5")
+    demo.move(nulls, "under_review", "On the data-set group's agenda for its next meeting.", before + 25)
+    demo.move(nulls, "accepted", "Agreed: null for unknown, as NHN sends it.", before + 20)
     demo.move(
-        rhesus, "scheduled", "Small and clear: in the next version.", 124,
+        nulls, "scheduled", "Small and clear: in the next version.", before + 19,
         scheduled_version=EARLIER_VERSION, implemented=EARLIER_VERSION,
     )  # fmt: skip
-    with demo_clock(95):
+    with demo_clock(before):
         data_set_release(
             caller=demo.callers["admin"],
             version=EARLIER_VERSION,
-            summary="The anti-D batch number.",
+            summary="Who made a version says null for what is not known.",
             implemented=EARLIER_VERSION,
-            released_on=timezone.localdate() - timedelta(days=95),
+            released_on=released_on,
         )
 
     # Scheduled for the version this server implements: the thread of the screenshots
