@@ -501,6 +501,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a page for long
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "maternity-record@localhost")
 PORTAL_PUBLIC_URL = os.environ.get("PORTAL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# The site's address as professionals reach it, for the links in the change site's emails to the followers of
+# a data-set change proposal (dataset/emails.py); by default the portal's, the same site.
+SITE_PUBLIC_URL = os.environ.get("SITE_PUBLIC_URL", PORTAL_PUBLIC_URL).rstrip("/")
 
 # Signed access tokens from trusted OpenID Connect issuers (spine/trusted_tokens.py; docs/api.md): a JSON list
 # of issuers, e.g. HelseID's: [{"issuer": "https://helseid-sts.nhn.no", "audience": "nhn:maternity-record",

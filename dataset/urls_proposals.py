@@ -1,10 +1,18 @@
-"""The change site: upcoming changes (public) and change proposals (signed in)."""
+"""The change site: upcoming changes (public), the change proposals and their threads, and releasing a
+version (signed in: dataset/views/proposals_wrapper.py)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from .views import proposals, proposals_thread, proposals_upcoming
 
 urlpatterns = [
-    # placeholders until the change site lands (issue 24)
-    path("upcoming/", TemplateView.as_view(template_name="dataset/base.html"), name="upcoming"),
-    path("proposals/", TemplateView.as_view(template_name="dataset/base.html"), name="proposals"),
+    path("upcoming/", proposals_upcoming.upcoming, name="upcoming"),
+    path("release/", proposals_upcoming.release, name="release"),
+    path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/new/", proposals.proposal_new, name="proposal-new"),
+    path("proposals/<int:number>/", proposals_thread.proposal_thread, name="proposal"),
+    path("proposals/<int:number>/comment/", proposals_thread.proposal_comment, name="proposal-comment"),
+    path("proposals/<int:number>/state/", proposals_thread.proposal_state, name="proposal-state"),
+    path("proposals/<int:number>/support/", proposals_thread.proposal_support, name="proposal-support"),
+    path("proposals/<int:number>/follow/", proposals_thread.proposal_follow, name="proposal-follow"),
 ]

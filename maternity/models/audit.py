@@ -41,6 +41,10 @@ class AccessAction(models.TextChoices):
     AUDIT_READ = "AUDIT_READ", gettext_lazy("Read the audit trail")
     EVENTS = "EVENTS", gettext_lazy("Read the event feed")
     SUBSCRIPTION = "SUBSCRIPTION", gettext_lazy("Managed a webhook subscription")
+    # The data set's change site (dataset/): no record, no person; the entry's detail names the proposal.
+    PROPOSAL_READ = "PROPOSAL_READ", gettext_lazy("Read data-set change proposals")
+    PROPOSAL_WRITE = "PROPOSAL_WRITE", gettext_lazy("Acted on a data-set change proposal")
+    DATA_SET_RELEASE = "DATA_SET_RELEASE", gettext_lazy("Released a data-set version")
 
 
 # Finding a record or a person by keys: what the review queue counts per person and day.

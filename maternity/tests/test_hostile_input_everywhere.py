@@ -33,6 +33,8 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from conftest import a_birth_then_active_again, fetch_token
+from dataset.access import change_site_caller
+from dataset.services import proposal_create
 from maternity import services
 from maternity.models import (
     AccessAction,
@@ -61,11 +63,24 @@ QUERY_PARAMETERS = [
     *["q", "p", "o", "e", "sort", "page", "status", "after", "limit", "next", "from", "to", "export"],
     *["_count", "_type", "_cursor"],  # FHIR paging ($everything)
     "resource",  # the data dictionary's filter (/data-set/?resource=<wire name>; `q` is above)
+    "state",  # the change proposals' filter (dataset/views/proposals.py)
     "%00",
 ]
 FIELDS = [
     *["q", "name", "username", "password", "note", "reason", "url", "mine", "next", "action", "post"],
     *["outcome", "comment"],  # the access review page's
+    # the data set's change site (dataset/forms/): a proposal, its draft's first row, its thread, a release
+    *[
+        "title",
+        "change",
+        "resources",
+        "on_behalf_of",
+        "more_rows",
+        "fields-TOTAL_FORMS",
+        "fields-INITIAL_FORMS",
+    ],
+    *["fields-0-name", "fields-0-type", "fields-0-unit", "fields-0-required", "fields-0-description"],
+    *["body", "version", "to", "scheduled_version", "support", "follow", "summary"],
 ]
 FORM_BODY = "&".join(f"{name}=%00" for name in FIELDS) + "&%00=x"
 DEEP_FORM = urlencode({"resolve": "mine", "version": 1, "base_version": 1, "mine": DEEP})  # a conflict page's
@@ -201,6 +216,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "restriction_id": ids["restriction"],
         "step": 1,
         "code": ids["region code"],
+        "number": ids["proposal"],
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])
@@ -224,6 +240,7 @@ def area_of(path: str) -> str:
         ("/admin/", "admin"),
         ("/portal/", "portal"),
         ("/o/", "oauth"),
+        ("/data-set/", "data set"),
     ]:
         if path.startswith(prefix):
             return area
@@ -368,6 +385,14 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
     ids["region code"] = services.region_create(
         name="Hostile region", code="hostile", care_locations=[location_a], viewers=[midwife], by=superuser
     ).code
+    # A change proposal the midwife made, for the change site's pages (dataset/): its thread and forms.
+    ids["proposal"] = proposal_create(
+        caller=change_site_caller(midwife),
+        title="Record the cord blood pH",
+        change="A decimal on births.",
+        reason="The registry asks for it.",
+        resources=["births"],
+    ).number
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         for model in apps.get_models()
@@ -388,6 +413,12 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
         "api": [client_system, the_midwife, anonymous],
         "oauth": [client_system, the_midwife, anonymous],
         "pages": [the_midwife, anonymous],
+        # the data set's pages: the change site's national administration too (its state and release forms)
+        "data set": [
+            Caller("the national administration", signed_in(superuser), nhn),
+            the_midwife,
+            anonymous,
+        ],
         "portal": [Caller("the pregnant person", signed_in(patient), nhn), anonymous],
         "admin": [
             Caller("a superuser", signed_in(superuser), nhn),

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -135,6 +136,8 @@ class Command(BaseCommand):
                 name=f"Demo EPJ (seed_demo {timezone.localtime():%Y-%m-%d %H:%M:%S})",
             )
             linked = link_to_the_dev_issuer(new.client)
+        # The data set's change site (dataset/): its demo proposals, by name, as spine imports nothing of it
+        call_command("seed_demo_proposals", stdout=self.stdout)
         created = f"Demo data created: {len(LOCATIONS)} Care Locations, {len(PEOPLE)} pregnancies."
         self.stdout.write(
             "Demo data is already present; made a new demo client system." if present else created
@@ -388,6 +391,7 @@ Log in (local demo only):
   {BASE_URL}/admin/   admin / admin (superuser); locadmin / locadmin (admin of {LOCATIONS[0][1]})
   midwife:            {username} / {username} ({display_name}, {LOCATIONS[0][1]}); midwife2..6 likewise
   regional viewer:    {REGION_VIEWER} / {REGION_VIEWER} (reads {REGION[1]}: {BASE_URL}/regions/)
+  {BASE_URL}/data-set/proposals/  change proposals: the midwives, locadmin and admin (who moves them)
   {BASE_URL}/         the midwives' app: the same accounts, or "Sign in with your organisation"
   {BASE_URL}/portal/  the pregnant person's portal: sign in with a demo national ID,
                       e.g. {demo_nin(PEOPLE[0])} (make run's local sign-in server takes any password)
