@@ -73,14 +73,15 @@ def test_every_page_of_the_change_site_is_accessible_and_fits_in_both_languages(
     page.goto("/data-set/upcoming/")  # public: no sign-in
     page.get_by_role("heading", name=HEADINGS["upcoming"][language], level=1).wait_for()
     assert page.evaluate("document.documentElement.lang") == language
-    assert page.locator("[data-version='1.5.0'] .upcoming-item").count() == 2
+    assert page.locator("[data-version='1.5.0'] .upcoming-item").count() == 1
+    assert page.locator("[data-version='1.6.0'] .upcoming-item").count() == 2
     fits(page, viewport)
     if keep:
         page.screenshot(path=shots / f"upcoming-changes{suffix}.png", full_page=True)
 
     sign_in(page, "midwife", "/data-set/proposals/")
     page.get_by_role("heading", name=HEADINGS["list"][language], level=1).wait_for()
-    assert page.locator(".proposal-item").count() == 9
+    assert page.locator(".proposal-item").count() == 10
     fits(page, viewport)
     if keep:
         page.screenshot(path=shots / f"proposals{suffix}.png", full_page=True)
@@ -130,8 +131,8 @@ def test_a_midwife_proposes_with_a_draft_and_another_comments(new_page, demo):
     assert_accessible(other)
 
 
-def test_the_national_administrator_moves_a_proposal_and_releases_the_version(new_page, demo):
-    page = new_page(viewport=TABLET)
+def test_the_national_administrator_moves_a_proposal_and_releases_the_version(new_page, demo, shots):
+    page = new_page(viewport=LAPTOP)
     proposal = Proposal.objects.get(state=ProposalState.PROPOSED)
     sign_in(page, "admin", f"/data-set/proposals/{proposal.number}/")
     page.get_by_label("Under review").check()
@@ -141,13 +142,19 @@ def test_the_national_administrator_moves_a_proposal_and_releases_the_version(ne
     assert_accessible(page)
 
     page.goto("/data-set/upcoming/")
-    page.get_by_label("Summary of the release").fill("Cord blood gases and the 10-minute Apgar score.")
+    summary = "Restricted entries: a location may keep an entry to itself."
+    page.get_by_label("Summary of the release").fill(summary)
     page.get_by_role("button", name="Release 1.5.0").click()
-    page.get_by_text("Version 1.5.0 is released with 2 proposals").wait_for()
+    page.get_by_text("Version 1.5.0 is released with 1 proposal").wait_for()
     assert_accessible(page)
     release = DataSetRelease.objects.get(version="1.5.0")
-    assert [change["title"] for change in release.changes] == [
-        THREAD_TITLE,
-        "Apgar score at 10 minutes for every birth",
-    ]
-    assert Proposal.objects.filter(state=ProposalState.RELEASED).count() == 3
+    restricted = "Let a Care Location restrict a sensitive entry"
+    assert [change["title"] for change in release.changes] == [restricted]
+    assert Proposal.objects.filter(state=ProposalState.RELEASED).count() == 2
+
+    page.goto("/data-set/changelog/")  # the release is in the changelog, under its version, with its proposal
+    version = page.locator('[id="version-1.5.0"]')
+    version.get_by_text(summary).wait_for()
+    assert version.get_by_role("link", name=restricted).count() == 1
+    assert_accessible(page)
+    page.screenshot(path=shots / "data-set-changelog.png", full_page=True)

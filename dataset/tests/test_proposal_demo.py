@@ -32,13 +32,15 @@ def seeded(settings) -> str:
 
 
 def test_the_demo_has_a_proposal_in_every_state_with_threads_supporters_and_followers(seeded):
-    assert "Demo change proposals: 9, in every state." in seeded
+    assert "Demo change proposals: 10, in every state." in seeded
     assert "/data-set/proposals/" in seeded
     assert set(Proposal.objects.values_list("state", flat=True)) == set(ProposalState.values)
     scheduled = dict(
         Proposal.objects.filter(state="scheduled").values_list("scheduled_version").annotate(n=Count("pk"))
     )
-    assert scheduled == {DATA_SET_VERSION: 2, "1.6.0": 1}
+    assert scheduled == {DATA_SET_VERSION: 1, "1.6.0": 2, "1.7.0": 1}
+    (built,) = Proposal.objects.filter(scheduled_version=DATA_SET_VERSION)
+    assert built.title == "Let a Care Location restrict a sensitive entry"  # what 1.5.0's code changed
     thread = Proposal.objects.get(title="Record the umbilical cord blood gases")
     assert ProposalComment.objects.filter(proposal=thread).count() == 3
     assert ProposalTransition.objects.filter(proposal=thread).count() == 3
@@ -70,4 +72,4 @@ def test_the_changelog_shows_the_demo_release_under_its_version(seeded, client):
     page = client.get("/data-set/changelog/").content.decode()
     version = page[page.index('id="version-1.4.0"') : page.index('id="version-1.3.0"')]
     assert f"#{released.number} {released.title}" in version
-    assert "Who made a version says null for what is not known." in version
+    assert "Released with the one proposal it carried out" in version  # the release's own summary

@@ -1,7 +1,10 @@
 """Demo change proposals for a local run (`manage.py seed_demo` runs this after its own demo data): one in
-every state, with threads, supporters and followers, some scheduled for the version this server implements
-(DATA_SET_VERSION) and some for the next, and one released in the version before (1.4.0, on the day the
-code's history dates it: the proposal that asked for what 1.4.0 changed, so the changelog shows it there).
+every state, with threads, supporters and followers. What the demo says is true of the code: the one proposal
+scheduled for the version this server implements (DATA_SET_VERSION) asked for what that version changed
+(restricted entries), so releasing it in the demo puts the right proposal in the changelog; the proposals
+for fields the code does not have yet are scheduled for the versions after it; and one was released in the
+version before (1.4.0, on the day the code's history dates it: the proposal that asked for what 1.4.0
+changed, so the changelog shows it there).
 
 Every write goes through the services (dataset/services), as the demo's national administrator (`admin`),
 its Care Location admin (`locadmin`, for the demo client system) and its midwives. The discussions took
@@ -37,6 +40,7 @@ from spine.models import SpineClient
 
 EARLIER_VERSION = "1.4.0"  # the demo's release before this one
 NEXT_VERSION = "1.6.0"
+LATER_VERSION = "1.7.0"
 NAMES = {"admin": ("Siri", "Dahl"), "locadmin": ("Lars", "Berg")}  # the demo's administrators, named
 
 
@@ -135,12 +139,30 @@ def seed() -> int:
         data_set_release(
             caller=demo.callers["admin"],
             version=EARLIER_VERSION,
-            summary="Who made a version says null for what is not known.",
+            summary="Released with the one proposal it carried out, from a client system's vendor.",
             implemented=EARLIER_VERSION,
             released_on=released_on,
         )
 
-    # Scheduled for the version this server implements: the thread of the screenshots
+    # Scheduled for the version this server implements, which made it: restricted entries
+    restricted = demo.propose(
+        "midwife3",
+        75,
+        title="Let a Care Location restrict a sensitive entry",
+        change="A professional may restrict an entry (previous pregnancies, medical conditions, medication, "
+        "lifestyle factors, genetic disorders, an appointment or a note) to her own Care Location; everyone "
+        "else sees only that something is there.",
+        reason="Women tell us things they do not want every location to read, such as an earlier "
+        "termination or a violent partner. Today we leave them out of the shared record.",
+        resources=["previousPregnancies", "medicalConditions", "antenatalAppointments", "notes"],
+    )
+    demo.support(restricted, "midwife", "midwife2", "midwife5")
+    demo.move(restricted, "under_review", "With the data protection officers.", 70)
+    demo.move(restricted, "accepted", "Agreed, with every opening reviewed by the restricting location.", 62)
+    demo.move(restricted, "scheduled", f"Built for {DATA_SET_VERSION}.", 61,
+              scheduled_version=DATA_SET_VERSION)  # fmt: skip
+
+    # Scheduled for the next version: the thread of the screenshots
     cord = demo.propose(
         "midwife",
         60,
@@ -177,8 +199,8 @@ def seed() -> int:
         "so that a missing value can be told from no sample.", 38,
     )  # fmt: skip
     demo.move(cord, "accepted", "Agreed with the medical birth registry.", 30)
-    demo.move(cord, "scheduled", f"Fits {DATA_SET_VERSION}: the births resource changes anyway.", 29,
-              scheduled_version=DATA_SET_VERSION)  # fmt: skip
+    demo.move(cord, "scheduled", f"Fits {NEXT_VERSION}: the births resource changes anyway.", 29,
+              scheduled_version=NEXT_VERSION)  # fmt: skip
     demo.follow(cord, "midwife2", "locadmin")
 
     apgar = demo.propose(
@@ -192,10 +214,10 @@ def seed() -> int:
     demo.support(apgar, "midwife")
     demo.move(apgar, "under_review", "Next meeting.", 35)
     demo.move(apgar, "accepted", "A rule the data set can check.", 25)
-    demo.move(apgar, "scheduled", f"With the cord blood gases, in {DATA_SET_VERSION}.", 24,
-              scheduled_version=DATA_SET_VERSION)  # fmt: skip
+    demo.move(apgar, "scheduled", f"With the cord blood gases, in {NEXT_VERSION}.", 24,
+              scheduled_version=NEXT_VERSION)  # fmt: skip
 
-    # Scheduled for the next version
+    # Scheduled for the version after
     skin = demo.propose(
         "midwife5",
         35,
@@ -209,8 +231,8 @@ def seed() -> int:
     demo.support(skin, "midwife", "midwife2", "midwife3")
     demo.move(skin, "under_review", "Next meeting.", 30)
     demo.move(skin, "accepted", "Agreed.", 20)
-    demo.move(skin, "scheduled", f"{DATA_SET_VERSION} is full: in {NEXT_VERSION}.", 19,
-              scheduled_version=NEXT_VERSION)  # fmt: skip
+    demo.move(skin, "scheduled", f"{NEXT_VERSION} is full: in {LATER_VERSION}.", 19,
+              scheduled_version=LATER_VERSION)  # fmt: skip
 
     # Accepted, not yet scheduled: a vendor's, through its location admin
     induction = demo.propose(
