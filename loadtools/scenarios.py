@@ -172,6 +172,17 @@ class RecordPageClient(RecordClient):
             unexpected(stats, "record_page", response)
 
 
+class DictionaryPageClient(RecordClient):
+    """Anyone reading the public data dictionary (/data-set/): every resource type and field of the record,
+    in her browser's language (`api` is a PageClient without a session)."""
+
+    def step(self, stats: Stats) -> None:
+        response, ms = self.api.timed("GET", "/data-set/")
+        stats.record("dictionary_page", status_of(response), ms)
+        if response is None or response.status_code != 200:
+            unexpected(stats, "dictionary_page", response)
+
+
 class ReadClient(RecordClient):
     def step(self, stats: Stats) -> None:
         self.read(stats, self.rng.choice(self.records))

@@ -12,7 +12,9 @@ realistic content, then for each call lets C keep-alive clients send requests as
   keys, fetched over HTTP from loadtools/token_issuer.py's issuer) bound to the client's key, with a fresh
   DPoP proof per request: what signed tokens cost beside this server's own;
 - the record page as a midwife opens it in her browser (signed in, a session cookie), in Bokmål and in
-  English: what a page costs beside the API's document, and what the translation costs.
+  English: what a page costs beside the API's document, and what the translation costs;
+- the public data dictionary (/data-set/, every resource and field, no session) in Bokmål: the largest
+  public page.
 
 Prints requests/s and p50/p95/p99 per call, GET and PUT throughput relative to the floor, and each
 worker's resident memory (VmRSS) at start, after the phases, and after N more mixed GET/PUT requests.
@@ -34,7 +36,14 @@ from django.test.utils import override_settings
 from loadtools.audit_cost import audit_insert_cost
 from loadtools.client import ApiClient, DpopApiClient, PageClient, load_data, page_session, token_fetch
 from loadtools.runner import run_clients
-from loadtools.scenarios import HealthClient, MixedClient, ReadClient, RecordPageClient, WriteClient
+from loadtools.scenarios import (
+    DictionaryPageClient,
+    HealthClient,
+    MixedClient,
+    ReadClient,
+    RecordPageClient,
+    WriteClient,
+)
 from loadtools.server import GunicornServer, cpu_seconds, database_url, rss_kb
 from loadtools.stats import format_statuses, percentile
 from loadtools.token_issuer import DpopKey, KeyServer
@@ -150,6 +159,7 @@ class Command(BaseCommand):
             "signed token": lambda: DpopApiClient(server.url, signed, dpop_key),
             "page nb": lambda: PageClient(server.url, cookie, "nb-NO,nb;q=0.9,en;q=0.5"),
             "page en": lambda: PageClient(server.url, cookie, "en-GB,en;q=0.9"),
+            "public nb": lambda: PageClient(server.url, "", "nb-NO,nb;q=0.9,en;q=0.5"),
         }
 
         def clients(kind, share_records=True, api="own token"):
@@ -171,6 +181,7 @@ class Command(BaseCommand):
             ("GET record, DPoP JWT", ReadClient, "get_record", True, "signed token", "get_record signed"),
             ("record page, Bokmål", RecordPageClient, "record_page", True, "page nb", "record_page nb"),
             ("record page, English", RecordPageClient, "record_page", True, "page en", "record_page en"),
+            ("data dictionary, nb", DictionaryPageClient, "dictionary_page", True, "public nb", "dict nb"),
         ]:
             made = [
                 clients(kind, shared, api)(index) for index in range(concurrency)
