@@ -45,3 +45,10 @@ def test_nobody_adds_changes_or_deletes_a_proposal_through_the_admin(nina, propo
     deleted = browser.post(f"/admin/dataset/proposal/{proposal.number}/delete/", {"post": "yes"})
     assert deleted.status_code == 403
     assert (Proposal.objects.get(pk=proposal.pk).title, ProposalTransition.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/dataset/datasetrelease/None/history/", "/admin/dataset/proposal/x/history/"]
+)
+def test_a_history_of_an_id_that_cannot_be_one_is_not_found(nina, url):
+    assert browser_of(nina).get(url).status_code == 404

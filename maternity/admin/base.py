@@ -27,15 +27,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
     skip the version check and the RecordEvent). Here it only shows the version, and an id that cannot be
     one is 404, not a server error."""
 
+    def history_view(self, request, object_id, extra_context=None):
+        """Every version of one object; an id that cannot be one is 404 (simple-history asks the database
+        with it as it is, and an integer key says ValueError)."""
+        self._object_id_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
+        self._object_id_or_404(object_id)
         try:
-            self.model._meta.pk.to_python(object_id)
             int(version_id)
-        except (ValidationError, ValueError):
+        except ValueError:
             raise Http404("No such version.") from None
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _object_id_or_404(self, object_id) -> None:
+        try:
+            self.model._meta.pk.to_python(object_id)
+        except (ValidationError, ValueError):
+            raise Http404("No such version.") from None
 
     def revert_disabled(self, request, obj=None):
         return True
