@@ -122,6 +122,18 @@ def test_a_coded_field_shows_its_code_system_and_codes_in_the_pages_language(cli
     assert "<code>VOLVEN_9043</code> Land" in norwegian and "<code>NOR</code> Norge" in norwegian
 
 
+def test_the_sections_kept_from_one_request_come_back_in_the_next_ones_language(client):
+    """The resource sections are rendered once per language and filter and kept (dataset/views/dictionary.py):
+    each language and filter gets its own."""
+    for _ in range(2):
+        english = client.get(f"{PAGE}?resource=mother", headers=ENGLISH).content.decode()
+        norwegian = client.get(f"{PAGE}?resource=mother", headers={"Accept-Language": "nb"}).content.decode()
+        assert "<code>NOR</code> Norway" in english and "<code>NOR</code> Norge" not in english
+        assert "<code>NOR</code> Norge" in norwegian and "<code>NOR</code> Norway" not in norwegian
+        assert 'id="currentPregnancy"' not in english + norwegian  # only the resource type asked for
+    assert 'id="currentPregnancy"' in client.get(PAGE, headers=ENGLISH).content.decode()
+
+
 def test_the_page_speaks_bokmal(client):
     page = client.get(PAGE, headers={"Accept-Language": "nb"}).content.decode()
 

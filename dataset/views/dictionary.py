@@ -1,18 +1,25 @@
 """The data dictionary's page and downloads: public, no sign-in.
 
 The dictionary itself is made once per language in a process (dataset.dictionary.build), so each costs one
-query: the release row that dates the current version. The page filters on the server (`q`: words in a
-field's name, label or description; `resource`: one resource type): an unknown resource type is said so,
-a search too long to be one is refused (400), and neither is ever a 500.
+query: the release row that dates the current version. The page's resource sections, most of its HTML and
+the same for everyone, are rendered once per language and resource filter too (`sections_html`): rendering
+them is most of the page's cost (about 30 ms), and they change only with the code.
+
+The page filters on the server (`q`: words in a field's name, label or description; `resource`: one
+resource type): an unknown resource type is said so, a search too long to be one is refused (400), and
+neither is ever a 500.
 """
 
 import json
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -30,6 +37,25 @@ def page_dictionary() -> Dictionary:
     """The dictionary in the page's language."""
     language = translation.get_language()
     return dictionary(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+
+
+def sections_html(whole: Dictionary, resources: list[ResourceEntry], *, q: str, resource: str) -> SafeString:
+    """The resource types' sections for these `resources`: from the process's memory for the whole dictionary
+    and for one resource type (a bounded set per language), rendered afresh for a search (`q`)."""
+    if q:
+        return _rendered(resources)
+    return _remembered(whole.language, whole.version, resource)
+
+
+@lru_cache(maxsize=64)
+def _remembered(language: str, version: str, resource: str) -> SafeString:
+    """Once per language, version and resource type ("" for all)."""
+    with translation.override(language):
+        return _rendered(matching(dictionary(language), q="", resource=resource))
+
+
+def _rendered(resources: list[ResourceEntry]) -> SafeString:
+    return render_to_string("dataset/dictionary_sections.html", {"resources": resources})
 
 
 @lag_tolerant
@@ -54,6 +80,7 @@ def dictionary_page(request: HttpRequest) -> HttpResponse:
         "dictionary": whole,
         "release": current_release(),
         "resources": resources,
+        "sections": sections_html(whole, resources, q=q, resource=resource) if resources else "",
         "field_count": sum(len(entry.fields) for entry in resources),
         "filtered": bool(q or resource),
         "q": q[:MAX_QUERY],
