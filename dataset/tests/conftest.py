@@ -4,16 +4,14 @@ people who are not callers: the pregnant person, a regional viewer who is nothin
 midwife. Each has an email address, for the followers' emails, which a real SMTP server on loopback
 (aiosmtpd) receives."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from dataset.access import change_site_caller
 from dataset.services import proposal_create
 from maternity import services
+from maternity.tests.smtp_server import smtp_server
 
 
 def person(username: str, first: str, last: str, **flags):
@@ -123,37 +121,10 @@ def proposal(kari):
     )
 
 
-class Inbox:
-    """What the SMTP server received: (recipients, the message as text)."""
-
-    def __init__(self):
-        self.received: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[str]:
-        return [message for recipients, message in self.received if address in recipients]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
-    inbox = Inbox()
-    port = free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "data-set@example.no"
-    settings.SITE_PUBLIC_URL = "https://maternity.example.no"
-    yield inbox
-    server.stop()
+    with smtp_server(
+        settings, sender="data-set@example.no", SITE_PUBLIC_URL="https://maternity.example.no"
+    ) as inbox:
+        yield inbox

@@ -5,11 +5,9 @@ mail server that is down leaves the clinical write standing. Her choices page: o
 address refused with nothing saved, every visit audited."""
 
 import logging
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from maternity.actors import Actor
 from maternity.models import AccessAction, AccessLog, NoteKind, UserType
 from maternity.rules.identifiers import parse_national_id
 from maternity.rules.pregnancy_keys import PregnancyKeys
+from maternity.tests.smtp_server import free_port, smtp_server
 from portal.models import NotificationPreference
 
 pytestmark = pytest.mark.django_db
@@ -25,37 +24,13 @@ pytestmark = pytest.mark.django_db
 URL = "/portal/notifications/"
 
 
-class Inbox:
-    """What the SMTP server received: (recipients, the message as text)."""
-
-    def __init__(self):
-        self.received: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on loopback, and Django's SMTP backend pointed at it."""
-    inbox = Inbox()
-    port = free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.DEFAULT_FROM_EMAIL = "maternity-record@example.no"
-    settings.PORTAL_PUBLIC_URL = "https://portal.example.no"
-    yield inbox
-    server.stop()
+    with smtp_server(
+        settings, sender="maternity-record@example.no", PORTAL_PUBLIC_URL="https://portal.example.no"
+    ) as inbox:
+        yield inbox
 
 
 @pytest.fixture
