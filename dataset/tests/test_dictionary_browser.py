@@ -4,12 +4,9 @@ stack into one card per field below 900 px). With UPDATE_SCREENSHOTS=1 the scree
 docs/screenshots/ (data-dictionary.png, data-dictionary-phone.png; the changelog's is taken after the demo's
 release, dataset/tests/test_proposal_browser.py)."""
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from dataset.models import DataSetRelease
 from maternity.tests.browser.conftest import assert_accessible
@@ -24,13 +21,6 @@ WORDS = {
     "en": {"title": "Data dictionary", "find": "Find a field", "show": "Show", "changelog": "Changelog"},
     "nb": {"title": "Dataordbok", "find": "Finn et felt", "show": "Vis", "changelog": "Endringslogg"},
 }
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def fits(page, viewport: dict) -> None:

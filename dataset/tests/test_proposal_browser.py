@@ -5,11 +5,7 @@ rows to the draft) and another comments; the demo's national administrator moves
 1.5.0 from the upcoming page. With UPDATE_SCREENSHOTS=1 the screenshots (laptop and phone) go to
 docs/screenshots/."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -30,13 +26,6 @@ HEADINGS = {
     "upcoming": {"en": "Upcoming changes", "nb": "Kommende endringer"},
 }
 THREAD_TITLE = "Record the umbilical cord blood gases"
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

@@ -2,11 +2,7 @@
 in the professional UI (a second browser), and she sees who read it and when. Every page is checked with
 axe-core. With UPDATE_SCREENSHOTS=1 the phone screenshot is written to docs/screenshots/."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from maternity import services
 from maternity.actors import Actor
@@ -18,13 +14,6 @@ from .conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WHERE = "Where would you like to give birth?"
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

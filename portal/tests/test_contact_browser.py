@@ -3,11 +3,7 @@ Location's phone to tap, its address and opening hours and her midwife; the urge
 button; her next booked visit on the overview. Checked with axe-core and for sideways scrolling; a
 phone-size screenshot of the overview (docs/screenshots/portal-contact.png, with UPDATE_SCREENSHOTS=1)."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from maternity import services
 
@@ -23,13 +19,6 @@ CONTACT = {
     "opening_hours": "Weekdays 08:00-15:30",
     "urgent_phone": "72 57 30 00",
 }
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def fits_the_phone(page) -> None:

@@ -2,13 +2,10 @@
 record, each checked with axe-core and for sideways scrolling; and phone-size screenshots of the pregnancy
 page and the access log from the demo data (written to docs/screenshots/ with UPDATE_SCREENSHOTS=1)."""
 
-import os
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -120,13 +117,6 @@ def test_another_persons_record_is_not_found_on_a_phone(phone, midwife_actor):
     assert response.status == 404
     assert phone.get_by_role("heading", name="Not found").is_visible()
     assert_accessible(phone)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def test_screenshots_of_her_pregnancy_and_the_access_log(new_page, live_server, shots, capsys):

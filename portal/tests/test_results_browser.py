@@ -3,12 +3,9 @@ the issue's walk-through visit, and the SFH chart's text measured as it renders 
 the screen (at least 12 px), each checked with axe-core; phone-size screenshots written to
 docs/screenshots/ with UPDATE_SCREENSHOTS=1."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from maternity import services
@@ -35,13 +32,6 @@ RENDERED_TEXT = """svg => {
     };
   });
 }"""
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def test_her_growth_chart_text_renders_at_12_px_or_more_on_a_phone(

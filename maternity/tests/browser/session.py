@@ -7,8 +7,10 @@ console) fails the test that met it."""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see maternity/tests/browser/conftest.py
 
@@ -57,3 +59,12 @@ def new_page(browser, live_server):
     for context in contexts:
         context.close()
     assert blocked == [], "The Content Security Policy blocked something:\n" + "\n".join(blocked)
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a test's screenshots go: docs/screenshots/ with UPDATE_SCREENSHOTS=1 (the README's), else a
+    temporary folder (taken all the same, so a page that cannot be drawn still fails)."""
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        return Path(settings.BASE_DIR) / "docs" / "screenshots"
+    return tmp_path

@@ -2,11 +2,7 @@
 "Needs attention" banner, each state accessible (axe-core: no serious or critical violations). With
 UPDATE_SCREENSHOTS=1 the screenshots go to docs/screenshots/ (task-list.png, record-alerts.png)."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from maternity import services
@@ -20,13 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 the record, cancel one with a reason; every page accessible (axe-core: no serious or critical
 violations). With UPDATE_SCREENSHOTS=1 the record's bookings section goes to docs/screenshots/bookings.png."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from maternity.models import Booking
@@ -19,13 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

@@ -3,12 +3,9 @@ status page, labour and both babies on one form, saved together; then a postnata
 EPDS) and of a baby. Every page passes the axe-core check. Screenshots: docs/screenshots/delivery-twins.png
 and postnatal-visit.png (written there with UPDATE_SCREENSHOTS=1, as test_screenshots.py does)."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from maternity import services
@@ -21,13 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
 LOCAL = "%Y-%m-%dT%H:%M"
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

@@ -3,11 +3,7 @@ data: each names its language (`<html lang>`), passes axe-core, and shows its he
 The language switch on a page turns it to the other language and is remembered. Screenshots of the caseload,
 the record and the portal in Bokmål go to docs/screenshots/ with UPDATE_SCREENSHOTS=1."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from maternity.models import Pregnancy
@@ -26,13 +22,6 @@ MIDWIFE_PAGES = {
     "/new/": {"nb": "Nytt svangerskap", "en": "New pregnancy"},
     "/reports/": {"nb": "Rapporter", "en": "Reports"},
 }
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ reads the region's reports and data quality, small numbers suppressed; both page
 tablet's width (the wide tables scroll inside themselves). With UPDATE_SCREENSHOTS=1 the screenshot of the
 regional report is written to docs/screenshots/regional-report.png."""
 
-import os
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -30,13 +27,6 @@ HEADINGS = {
     "en": ("Regional reports", "Regional data quality", "Data quality"),
     "nb": ("Regionale rapporter", "Regional datakvalitet", "Datakvalitet"),
 }
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def busier_hospital() -> None:

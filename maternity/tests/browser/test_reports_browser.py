@@ -2,12 +2,9 @@
 navigation, accessible (axe), and photographed. With UPDATE_SCREENSHOTS=1 the screenshots are written to
 docs/screenshots/ for the README; otherwise to a temporary directory."""
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from conftest import new_nin
@@ -19,13 +16,6 @@ from maternity.rules.identifiers import parse_national_id
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def booked_in_a_hurry(location) -> None:

@@ -3,12 +3,9 @@ through the form and its confirmation; a midwife of another location sees the pl
 open-with-reason form (screenshot docs/screenshots/restricted-entry.png with UPDATE_SCREENSHOTS=1), opens it
 with a reason, and reads it. Every page checked with axe-core, in English and Bokmål."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from maternity import services
@@ -20,13 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLET = {"width": 1024, "height": 768}
 SECRET = "Seen by the perinatal mental health team; safety plan agreed"
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

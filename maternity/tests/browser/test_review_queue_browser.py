@@ -3,12 +3,9 @@ lists them open first with what happened in words, she reviews one, and the queu
 languages, with no serious accessibility violation. The screenshot docs/screenshots/review-queue.png is of
 her queue with a few realistic items of each kind (written there with UPDATE_SCREENSHOTS=1)."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from conftest import new_nin
@@ -21,13 +18,6 @@ from maternity.tests.conftest import make_user
 from .conftest import PASSWORD, assert_accessible, make_midwife
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def professional(location, name: str, **extra) -> Actor:

@@ -2,11 +2,7 @@
 laptop size. They are taken on every run (so the pages render with a full demo caseload); with
 UPDATE_SCREENSHOTS=1 they are written to docs/screenshots/ for the README."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from maternity.models import Pregnancy, SymphysisFundalHeight
@@ -14,13 +10,6 @@ from maternity.models import Pregnancy, SymphysisFundalHeight
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS"):
-        return Path(settings.BASE_DIR) / "docs" / "screenshots"
-    return tmp_path
 
 
 def test_screenshots_of_the_caseload_the_record_and_the_sfh_chart(page, shots, capsys):
