@@ -13,11 +13,13 @@ from django.conf import settings
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
 
-# The API (spine), the midwives' pages and the portal's pages, in a real browser. Not the fault tests
-# (they run a PostgreSQL of their own) nor the fuzzing (a schema check, not a database one).
+# The API (spine), the midwives' pages and the portal's pages, in a real browser, and the data set's pages
+# and change site (its writes lock a proposal's row and email after the commit). Not the fault tests (they
+# run a PostgreSQL of their own) nor the fuzzing (a schema check, not a database one).
 SELECTED = [
     "spine/tests",
     "maternity/tests/browser",
+    "dataset/tests",
     *sorted(
         str(path.relative_to(settings.BASE_DIR))
         for path in settings.BASE_DIR.glob("portal/tests/*_browser.py")
@@ -46,7 +48,8 @@ def test_the_api_and_page_tests_pass_through_pgbouncer_in_transaction_mode(db_cl
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "(no output)"
     with capsys.disabled():
         print(
-            f"\nthrough PgBouncer (spine/tests, maternity/tests/browser, portal's browser tests): {summary}"
+            "\nthrough PgBouncer (spine/tests, maternity/tests/browser, dataset/tests, portal's browser "
+            f"tests): {summary}"
         )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
     assert re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary
