@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from maternity.admin.base import HistoryAdmin, object_action_url, one_object
-from maternity.admin.scope import LocationQueueAdmin, client_ip
-from maternity.audit.note import start_audit
+from maternity.admin.scope import LocationQueueAdmin
+from maternity.audit.note import audit_ip, start_audit
 from maternity.errors import Invalid, NotAllowed, NotFound
 from maternity.models import AccessAction
 from maternity.rules.wording import in_english
@@ -114,7 +114,7 @@ class AccessQuestionAdmin(LocationQueueAdmin, HistoryAdmin):
                     question_id=question.pk,
                     answer=form.cleaned_data["answer"],
                     user=request.user,
-                    ip=client_ip(request),
+                    ip=audit_ip(request),
                 )
             except (Invalid, NotAllowed, NotFound) as refusal:
                 error, refused = refusal.message, in_english(refusal.message)  # shown; audited

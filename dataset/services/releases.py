@@ -26,6 +26,12 @@ from .proposal_input import latest_release, text_of
 from .proposals import transition_write
 
 SUMMARY_MAX = 4000
+NOT_NATIONAL = _("Only the national administration releases a version of the data set.")
+
+
+def may_release(caller: Caller | None) -> bool:
+    """Whether `caller` may release a version (and open the release page): the national administration."""
+    return caller is not None and caller.is_national
 
 
 def data_set_release(
@@ -42,10 +48,8 @@ def data_set_release(
     attempt = f"Release data-set version {str(version)[:20]!r}."
 
     def work(caller: Caller) -> tuple[DataSetRelease, str]:
-        if not caller.is_national:
-            raise NotAllowed(
-                _("Only the national administration releases a version of the data set."), rule="not-national"
-            )
+        if not may_release(caller):
+            raise NotAllowed(NOT_NATIONAL, rule="not-national")
         wanted = version.strip() if isinstance(version, str) else ""
         if wanted != implemented:
             raise Invalid(

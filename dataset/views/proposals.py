@@ -13,10 +13,11 @@ from dataset.models import ProposalState
 from dataset.proposal_reads import proposals_page
 from dataset.services import proposal_create, status_of
 from dataset.services.proposal_input import DRAFT_FIELDS_MAX
+from maternity.audit.note import audit_ip
 from maternity.errors import RecordError
 from spine.models import SpineClient
 
-from .proposals_wrapper import change_site_page, client_ip
+from .proposals_wrapper import change_site_page
 
 
 @change_site_page
@@ -83,7 +84,7 @@ def proposal_new(request):
             draft_fields=[row for row in (each.row() for each in rows.forms) if row is not None],
             on_behalf_of=form.cleaned_data.get("on_behalf_of"),
             language=get_language(),
-            ip=client_ip(request),
+            ip=audit_ip(request),
         )
     except RecordError as refusal:
         request.audit = None  # the service wrote this request's entry

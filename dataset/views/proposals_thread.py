@@ -28,9 +28,10 @@ from dataset.services import (
 )
 from dataset.services.proposal_input import latest_release
 from dataset.versions import DATA_SET_VERSION
+from maternity.audit.note import audit_ip
 from maternity.errors import RecordError, VersionConflict
 
-from .proposals_wrapper import change_site_page, client_ip
+from .proposals_wrapper import change_site_page
 
 YES_NO = {"yes": True, "no": False}
 
@@ -132,7 +133,7 @@ def proposal_comment(request, number):
             body=form.cleaned_data.get("body", ""),
             version=form.cleaned_data.get("version", ""),
             language=get_language(),
-            ip=client_ip(request),
+            ip=audit_ip(request),
         )
     except RecordError as refusal:
         return _refused(request, number, refusal, "comment_form", form)
@@ -162,7 +163,7 @@ def proposal_state(request, number):
             reason=form.cleaned_data.get("reason", ""),
             version=form.cleaned_data.get("version", ""),
             scheduled_version=form.cleaned_data.get("scheduled_version", ""),
-            ip=client_ip(request),
+            ip=audit_ip(request),
         )
     except RecordError as refusal:
         return _refused(request, number, refusal, form_name, form)
@@ -194,7 +195,7 @@ def proposal_support(request, number):
         return refused
     try:
         proposal = proposal_support_set(
-            caller=request.caller, number=number, supports=supports, ip=client_ip(request)
+            caller=request.caller, number=number, supports=supports, ip=audit_ip(request)
         )
     except RecordError as refusal:
         return _refused(request, number, refusal, "support_form", None)
@@ -215,7 +216,7 @@ def proposal_follow(request, number):
             number=number,
             follows=follows,
             language=get_language(),
-            ip=client_ip(request),
+            ip=audit_ip(request),
         )
     except RecordError as refusal:
         return _refused(request, number, refusal, "follow_form", None)

@@ -8,26 +8,26 @@ server implements, until it is released; its own page (`release/`) says what it 
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dataset.access import change_site_caller
 from dataset.forms.thread import ReleaseForm
 from dataset.proposal_reads import release_preview, upcoming_changes
-from dataset.services import data_set_release, status_of
+from dataset.services import NOT_NATIONAL, data_set_release, may_release, status_of
 from dataset.services.proposal_input import latest_release
 from dataset.versions import DATA_SET_VERSION
+from maternity.audit.note import audit_ip
 from maternity.errors import RecordError
 from maternity.signin.locations import SESSION_KEY
 
-from .proposals_wrapper import change_site_page, client_ip
+from .proposals_wrapper import change_site_page
 
 
 def upcoming(request):
     """Public: anyone reads it; nothing about a reader is looked up unless she is signed in."""
     caller = change_site_caller(request.user, chosen_location_id=request.session.get(SESSION_KEY))
     changes = upcoming_changes()
-    releasing = caller is not None and caller.is_national and changes.released is None
+    releasing = may_release(caller) and changes.released is None
     return render(
         request,
         "dataset/upcoming.html",
@@ -50,15 +50,10 @@ def release(request):
     caller = request.caller
     if request.method != "POST":
         request.audit.add_detail(f"The release page of {DATA_SET_VERSION}.")
-        if not caller.is_national:
+        if not may_release(caller):
             request.audit.status_code = 403
             request.audit.add_detail("Refused: not the national administration.")
-            return _page(
-                request,
-                None,
-                status=403,
-                refusal=_("Only the national administration releases a version of the data set."),
-            )
+            return _page(request, None, status=403, refusal=NOT_NATIONAL)
         return _page(request, ReleaseForm(initial={"version": DATA_SET_VERSION}))
     form = ReleaseForm(request.POST)
     form.is_valid()  # text only: the service says what is wrong
@@ -67,13 +62,13 @@ def release(request):
             caller=caller,
             version=form.cleaned_data.get("version", ""),
             summary=form.cleaned_data.get("summary", ""),
-            ip=client_ip(request),
+            ip=audit_ip(request),
         )
     except RecordError as refusal:
         request.audit = None  # the service wrote this request's entry
         form.add_error(refusal.field if refusal.field in ("summary",) else None, refusal.message)
         return _page(
-            request, form if caller.is_national else None, status=status_of(refusal), refusal=refusal.message
+            request, form if may_release(caller) else None, status=status_of(refusal), refusal=refusal.message
         )
     request.audit = None
     count = len(released.changes)

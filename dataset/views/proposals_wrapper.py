@@ -53,7 +53,3 @@ def change_site_page(view):
             return render(request, "dataset/proposals/not_found.html", {"message": error.message}, status=404)
 
     return wrapped
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None

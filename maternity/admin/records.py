@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import services
+from ..audit.note import audit_ip
 from ..errors import NotAllowed, NotFound, RecordError
 from ..models import (
     Mother,
@@ -21,7 +22,7 @@ from ..models import (
 )
 from ..services.deletion import record_delete_summary
 from .base import HistoryAdmin, ReadOnlyAdmin, object_action_url, one_object
-from .scope import administered_location_ids, client_ip, is_location_admin
+from .scope import administered_location_ids, is_location_admin
 
 
 @admin.register(Person)
@@ -147,7 +148,7 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
                     record_id=record.pk,
                     person_id=record.person_id,
                     refusal=refusal,
-                    ip=client_ip(request),
+                    ip=audit_ip(request),
                 )
             items.append(
                 {
@@ -175,7 +176,7 @@ class PregnancyAdmin(ReadOnlyAdmin, HistoryAdmin):
     def _delete_one(self, request, record: Pregnancy, reason: str) -> None:
         try:
             counts = services.record_delete(
-                record_id=record.pk, user=request.user, reason=reason, ip=client_ip(request)
+                record_id=record.pk, user=request.user, reason=reason, ip=audit_ip(request)
             )
         except NotAllowed as error:  # the service has audited the refusal
             self.message_user(request, _not_deleted(record, error), messages.ERROR)

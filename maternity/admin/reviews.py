@@ -26,14 +26,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..audit.note import start_audit
+from ..audit.note import audit_ip, start_audit
 from ..errors import Invalid, NotFound
 from ..models import AccessAction, AccessReview, ReviewKind, ReviewOutcome
 from ..rules.wording import in_english
 from ..services.reviews import RESOURCE_TYPE, access_review_decide
 from .audit import AuditCareLocationFilter
 from .base import HistoryAdmin, object_action_url, one_object
-from .scope import LocationQueueAdmin, administered_location_ids, client_ip
+from .scope import LocationQueueAdmin, administered_location_ids
 
 
 class ReviewForm(forms.Form):
@@ -227,7 +227,7 @@ class AccessReviewAdmin(LocationQueueAdmin, HistoryAdmin):
                     outcome=form.cleaned_data["outcome"],
                     comment=form.cleaned_data["comment"],
                     by=request.user,
-                    ip=client_ip(request),
+                    ip=audit_ip(request),
                 )
             except Invalid as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)

@@ -31,10 +31,6 @@ def location_filter_id(value: str | None) -> int | None:
         raise IncorrectLookupParameters(f"care_location must be a Care Location's id: {value!r}.") from None
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class LocationQueueAdmin:
     """A Care Location's own queue in the admin (access reviews, her access questions): its admins see their
     locations' items (`care_location`) and superusers all; nobody adds, changes or deletes one here: each is

@@ -14,7 +14,7 @@ from maternity.http.server_errors import UNAVAILABLE_ERRORS, failure_response
 from maternity.models import AccessAction, AccessOutcome
 from maternity.services.audit import access_log_write, outcome_for_status
 
-from .note import AuditNote
+from .note import AuditNote, audit_ip
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def entry_write(request, note: AuditNote, response) -> None:
         reason=note.reason,
         detail=" ".join(filter(None, [note.detail, _refusal(response) if status >= 400 else ""])),
         request_id=getattr(request, "request_id", ""),
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=audit_ip(request),
     )
 
 

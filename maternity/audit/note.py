@@ -35,6 +35,11 @@ class AuditNote:
         self.detail = " ".join(filter(None, [self.detail, in_english(text)]))
 
 
+def audit_ip(request) -> str | None:
+    """The address an audit entry records for `request` (every caller's, the same way)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def start_audit(request, action: str | None = None, **about) -> AuditNote:
     """This request's note, begun now (a page's wrapper, an admin view)."""
     request.audit = AuditNote(action=action, **about)
