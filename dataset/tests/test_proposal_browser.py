@@ -98,6 +98,7 @@ def test_a_midwife_proposes_with_a_draft_and_another_comments(new_page, demo):
     page.get_by_label("Why", exact=True).fill("Continuity-of-care audits ask for it.")
     page.get_by_label("Births (births)").check()
     page.get_by_role("button", name="More rows").click()
+    page.locator("fieldset.draft-row").nth(5).wait_for()  # the server sends the page back with more rows
     assert page.locator("fieldset.draft-row").count() == 6
     assert page.get_by_label("Title").input_value() == "Record the birth companion"  # kept
     page.locator("#id_fields-4-name").fill("birthCompanion")

@@ -57,7 +57,7 @@ def test_she_opens_a_line_asks_about_an_entry_and_reads_the_answer(phone, record
     first.get_by_role("link", name="Ask about this").click()
     phone.get_by_role("heading", name="Ask about an entry").wait_for()
     phone.get_by_role("button", name="Send my question").click()
-    assert phone.get_by_text("Write your question.").is_visible()
+    phone.get_by_text("Write your question.").wait_for()  # the server's answer: wait for it
     assert_accessible(phone)
     if os.environ.get("UPDATE_SCREENSHOTS"):
         phone.screenshot(path=Path(settings.BASE_DIR) / "docs" / "screenshots" / "portal-access-question.png")
