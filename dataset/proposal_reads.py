@@ -72,10 +72,19 @@ def proposal_for_page(number: object) -> Proposal:
 
 
 @dataclass(frozen=True)
+class EarlierText:
+    """What a changed comment said before, from `at` (when it was written or last changed)."""
+
+    at: datetime
+    body: str
+
+
+@dataclass(frozen=True)
 class ThreadEntry:
     at: datetime
     comment: ProposalComment | None = None
     transition: ProposalTransition | None = None
+    earlier: tuple[EarlierText, ...] = ()  # a changed comment's earlier texts, the first first
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,16 @@ class Thread:
 
 
 def thread_of(proposal: Proposal, reader: User) -> Thread:
-    """The comments and state changes in the order they happened, and who supports and follows. Four
-    queries, however long the thread."""
-    comments = ProposalComment.objects.filter(proposal=proposal).select_related("author_location")
+    """The comments (with the earlier texts of those changed) and state changes in the order they happened,
+    and who supports and follows. Four queries however long the thread, and a fifth when a comment in it
+    was changed."""
+    comments = list(ProposalComment.objects.filter(proposal=proposal).select_related("author_location"))
+    earlier = earlier_texts([comment for comment in comments if comment.edits])
     transitions = ProposalTransition.objects.filter(proposal=proposal)
-    entries = [ThreadEntry(at=comment.created, comment=comment) for comment in comments]
+    entries = [
+        ThreadEntry(at=comment.created, comment=comment, earlier=earlier.get(comment.pk, ()))
+        for comment in comments
+    ]
     entries += [ThreadEntry(at=step.at, transition=step) for step in transitions]
     entries.sort(key=lambda entry: entry.at)
     supports = ProposalSupport.objects.filter(proposal=proposal).aggregate(
@@ -108,6 +122,24 @@ def thread_of(proposal: Proposal, reader: User) -> Thread:
         follows=bool(follows["mine"]),
         followers=follows["count"],
     )
+
+
+def earlier_texts(changed: list[ProposalComment]) -> dict[int, tuple[EarlierText, ...]]:
+    """Each changed comment's texts before its current one, from its history (one query for all): the
+    first text from when it was written, each later one from when it was changed."""
+    if not changed:
+        return {}
+    by_id = {comment.pk: comment for comment in changed}
+    texts: dict[int, dict[int, EarlierText]] = {pk: {} for pk in by_id}
+    versions = (
+        ProposalComment.history.filter(id__in=by_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "edits", "body", "edited", "created")
+    )
+    for pk, edits, body, edited, created in versions:
+        if edits < by_id[pk].edits:
+            texts[pk][edits] = EarlierText(at=edited or created, body=body)  # its last save of that text
+    return {pk: tuple(found[edits] for edits in sorted(found)) for pk, found in texts.items()}
 
 
 @dataclass

@@ -12,6 +12,11 @@ urlpatterns = [
     path("proposals/new/", proposals.proposal_new, name="proposal-new"),
     path("proposals/<int:number>/", proposals_thread.proposal_thread, name="proposal"),
     path("proposals/<int:number>/comment/", proposals_thread.proposal_comment, name="proposal-comment"),
+    path(
+        "proposals/<int:number>/comments/<int:comment>/edit/",
+        proposals_thread.proposal_comment_change,
+        name="proposal-comment-edit",
+    ),
     path("proposals/<int:number>/state/", proposals_thread.proposal_state, name="proposal-state"),
     path("proposals/<int:number>/support/", proposals_thread.proposal_support, name="proposal-support"),
     path("proposals/<int:number>/follow/", proposals_thread.proposal_follow, name="proposal-follow"),

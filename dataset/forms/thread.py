@@ -1,6 +1,6 @@
-"""The forms of a proposal's thread: a comment, a state change (with its reason, and the version when it is
-scheduled), and releasing a version. Each carries the proposal's `version` it was made from, so a stale one
-is refused by the service ("this proposal changed since you opened it")."""
+"""The forms of a proposal's thread: a comment (and its author's change of it), a state change (with its
+reason, and the version when it is scheduled), and releasing a version. Each carries the proposal's `version`
+it was made from, so a stale one is refused by the service ("this proposal changed since you opened it")."""
 
 from collections.abc import Sequence
 
@@ -30,6 +30,21 @@ class CommentForm(IdsOfItsOwn, forms.Form):
         help_text=_("Everyone who follows this proposal is emailed your comment. It cannot be deleted."),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CommentEditForm(IdsOfItsOwn, forms.Form):
+    """Its author's: a comment changed. `edits` is how many times it had changed when the form was made."""
+
+    id_prefix = "edit"
+    body = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_MAX}),
+        help_text=_(
+            "What it said before stays in the thread, for everyone to read. Followers are not emailed."
+        ),
+    )
+    edits = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class MoveForm(IdsOfItsOwn, forms.Form):

@@ -123,7 +123,9 @@ class Proposal(models.Model):
 
 
 class ProposalComment(models.Model):
-    """One comment in a proposal's thread. Never deleted; a correction would be a new version of it."""
+    """One comment in a proposal's thread. Never deleted. Its author may change it while the proposal is
+    open: each change is a new version (its history), `edits` counts them (a stale edit form is refused) and
+    the thread shows the earlier texts."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(
@@ -136,6 +138,8 @@ class ProposalComment(models.Model):
     )
     body = models.TextField(gettext_lazy("comment"), max_length=TEXT_MAX)
     created = models.DateTimeField(default=timezone.now)
+    edited = models.DateTimeField(gettext_lazy("last changed"), null=True, blank=True)
+    edits = models.PositiveIntegerField(gettext_lazy("times changed"), default=0)
 
     history = HistoricalRecords()
 

@@ -7,17 +7,27 @@ followers after the commit. Pages call these; they hold no rules."""
 from .gate import RESOURCE_TYPE, proposal_number, status_of
 from .proposals import proposal_create, proposal_move
 from .releases import NOT_NATIONAL, data_set_release, may_release
-from .thread import proposal_comment_add, proposal_follow_set, proposal_support_set
+from .thread import (
+    comment_of,
+    may_edit_comment,
+    proposal_comment_add,
+    proposal_comment_edit,
+    proposal_follow_set,
+    proposal_support_set,
+)
 from .transitions import may_move, next_states
 
 __all__ = [
     "NOT_NATIONAL",
     "RESOURCE_TYPE",
+    "comment_of",
     "data_set_release",
+    "may_edit_comment",
     "may_move",
     "may_release",
     "next_states",
     "proposal_comment_add",
+    "proposal_comment_edit",
     "proposal_create",
     "proposal_follow_set",
     "proposal_move",

@@ -136,6 +136,7 @@ def closed_refusal(proposal: Proposal, doing: str) -> NotAllowed:
         "comment": _("This proposal is %(state)s: its thread is closed to new comments."),
         "support": _("This proposal is %(state)s: support is counted only while a proposal is open."),
         "move": _("This proposal is %(state)s: its state no longer changes."),
+        "edit": _("This proposal is %(state)s: its thread is closed, and its comments stay as they are."),
     }
     state = _lower(ProposalState(proposal.state).label)
     return NotAllowed(worded(messages[doing], state=state), field="state", rule="closed")

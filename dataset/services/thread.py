@@ -5,6 +5,10 @@ Anyone who may use the change site may do each (dataset/access.py). A final prop
 withdrawn) takes no more comments or support; following and stopping stay open. A commenter follows the
 proposal from then on. Support and following are set, not flipped: the form says which it wants, so a
 second click of a stale page changes nothing.
+
+A comment's author, and only she, may change it while the proposal is open (`may_edit_comment`): each change
+is a new version of the comment, and the thread shows the earlier texts beside it. Followers are not emailed
+about a change (they were about the comment); a changed comment says so where it stands.
 """
 
 from django.conf import settings
@@ -15,8 +19,10 @@ from dataset.access import Caller
 from dataset.emails import Happening, followers_tell
 from dataset.models import Proposal, ProposalComment, ProposalFollow, ProposalSupport
 from dataset.models.proposals import NAME_MAX, TEXT_MAX
+from maternity.errors import NotAllowed, NotFound, VersionConflict
+from maternity.rules.wording import worded
 
-from .gate import closed_refusal, locked_proposal, through_the_gate, version_check
+from .gate import NUMBER_MOST, closed_refusal, locked_proposal, through_the_gate, version_check
 from .proposal_input import text_of
 
 
@@ -60,6 +66,90 @@ def proposal_comment_add(
         return comment, f"Comment {comment.pk} on #{proposal.number} ({len(text)} characters)."
 
     return through_the_gate(work, caller=caller, attempt=f"Comment on proposal #{str(number)[:20]}.", ip=ip)
+
+
+NOT_THE_AUTHOR = _("Only its author can change a comment.")
+
+
+def may_edit_comment(caller: Caller, comment: ProposalComment, proposal: Proposal) -> NotAllowed | None:
+    """Why `caller` may not change `comment` now (None: she may): she must have written it, and the
+    proposal must be open. The edit page and `proposal_comment_edit` both ask."""
+    if comment.author_id is None or comment.author_id != caller.user.pk:
+        return NotAllowed(NOT_THE_AUTHOR, rule="not-the-author")
+    if not proposal.is_open:
+        return closed_refusal(proposal, "edit")
+    return None
+
+
+def comment_of(proposal: Proposal, comment_id: object) -> ProposalComment:
+    """Comment `comment_id` of `proposal`'s thread: NotFound for anything else."""
+    try:
+        pk = int(str(comment_id))
+    except (TypeError, ValueError):
+        pk = 0
+    found = (
+        ProposalComment.objects.filter(proposal=proposal, pk=pk).first() if 0 < pk <= NUMBER_MOST else None
+    )
+    if found is None:
+        raise NotFound(
+            worded(
+                _("Proposal #%(number)s has no comment %(comment)s."),
+                number=proposal.number,
+                comment=str(comment_id)[:20],
+            )
+        )
+    return found
+
+
+def proposal_comment_edit(
+    *,
+    caller: Caller | None,
+    number: object,
+    comment_id: object,
+    body: object,
+    edits: object,
+    ip: str | None = None,
+) -> ProposalComment:
+    """Comment `comment_id` of proposal `number` changed to `body` by its author, who read it as it was after
+    `edits` changes (else VersionConflict). The same text again changes nothing and makes no version."""
+
+    def work(caller: Caller) -> tuple[ProposalComment, str]:
+        proposal = locked_proposal(number)
+        comment = comment_of(proposal, comment_id)
+        refusal = may_edit_comment(caller, comment, proposal)
+        if refusal is not None:
+            raise refusal
+        try:
+            same = int(str(edits)) == comment.edits
+        except (TypeError, ValueError):
+            same = False
+        if not same:
+            raise VersionConflict(
+                _(
+                    "Your comment changed since you opened it (in another window?): read it, then change it "
+                    "again."
+                ),
+                field="edits",
+            )
+        text = text_of(
+            body,
+            field="body",
+            what=_("The comment"),
+            most=TEXT_MAX,
+            missing=_("Write your comment."),
+        )
+        where = f"comment {comment.pk} on #{proposal.number}"
+        if text == comment.body:
+            return comment, f"Nothing to change in {where}: the same text."
+        comment.body = text
+        comment.edited = timezone.now()
+        comment.edits += 1
+        comment._history_user = caller.user  # type: ignore[attr-defined]
+        comment.save(update_fields=["body", "edited", "edits"])
+        return comment, f"Changed {where} (change {comment.edits}, {len(text)} characters)."
+
+    attempt = f"Change comment {str(comment_id)[:20]} on proposal #{str(number)[:20]}."
+    return through_the_gate(work, caller=caller, attempt=attempt, ip=ip)
 
 
 def proposal_support_set(

@@ -1,8 +1,8 @@
 """The change site in Chromium, on the demo data (`seed_demo`): the list, a proposal's thread, the form for a
-new proposal and the upcoming changes, each on a laptop, a tablet and a phone, in English and in Bokmål,
-pass axe-core and fit the screen's width (a wide table scrolls inside itself). A midwife proposes (adding
-rows to the draft) and another comments; the demo's national administrator moves a proposal and releases
-1.5.0 from the upcoming page. With UPDATE_SCREENSHOTS=1 the screenshots (laptop and phone) go to
+new proposal and the upcoming changes, each on a laptop, a tablet and a phone, in English and in Bokmål, pass
+axe-core and fit the screen's width (a wide table scrolls inside itself). A midwife proposes (adding rows to
+the draft) and another comments, then changes her comment; the demo's national administrator moves a proposal
+and releases 1.5.0 from the upcoming page. With UPDATE_SCREENSHOTS=1 the screenshots (laptop and phone) go to
 docs/screenshots/."""
 
 import pytest
@@ -118,6 +118,19 @@ def test_a_midwife_proposes_with_a_draft_and_another_comments(new_page, demo):
     other.get_by_role("button", name="Add my comment").click()
     other.get_by_text("A code list would help").wait_for()
     assert other.locator(".supporters strong").inner_text() == "1"
+    assert_accessible(other)
+
+    # She thinks better of it: she changes her comment, and the thread keeps what it said before.
+    other.get_by_role("link", name="Change my comment").click()
+    other.get_by_role("heading", name="Change your comment", level=1).wait_for()
+    assert_accessible(other)
+    other.get_by_label("Your comment").fill("A code list would help: partner, mother, doula, other, none.")
+    other.get_by_role("button", name="Save my change").click()
+    other.get_by_text("Your comment is changed").wait_for()
+    mine = other.locator(".thread-comment").last
+    assert "doula, other, none." in mine.inner_text() and "changed" in mine.locator(".edited").inner_text()
+    mine.get_by_text("What it said before (1 earlier text)").click()
+    assert mine.get_by_text("A code list would help: partner, mother, doula, none.").is_visible()
     assert_accessible(other)
 
 

@@ -333,7 +333,13 @@ HOSTILE = [
 @pytest.mark.parametrize("value", HOSTILE)
 def test_no_field_of_any_form_answers_hostile_input_with_an_error_or_a_half_write(proposal, nina, value):
     web = browser_of(nina)
-    before = (Proposal.objects.count(), ProposalComment.objects.count(), DataSetRelease.objects.count())
+    hers = proposal_comment_add(caller=caller_of(nina), number=proposal.number, body="Mine.", version=1)
+    change = f"{thread_url(proposal)}comments/{hers.pk}/edit/"
+    before = (
+        Proposal.objects.count(),
+        list(ProposalComment.objects.values_list("pk", "body", "edits")),
+        DataSetRelease.objects.count(),
+    )
     posts = [
         (NEW, {name: value for name in ("title", "change", "reason", "resources", "on_behalf_of")}),
         (NEW, new_form(**{name: value for name in ("fields-0-name", "fields-0-type", "fields-0-unit")})),
@@ -344,6 +350,9 @@ def test_no_field_of_any_form_answers_hostile_input_with_an_error_or_a_half_writ
         (f"{thread_url(proposal)}state/", {"to": "under_review", "reason": value, "version": "x"}),
         (f"{thread_url(proposal)}support/", {"support": value}),
         (f"{thread_url(proposal)}follow/", {"follow": value}),
+        (change, {"body": "ok", "edits": value}),
+        (change, {"body": value, "edits": "x"}),
+        *([(change, {"body": value, "edits": "0"})] if not value.strip() or len(value) > 8000 else []),
         ("/data-set/release/", {"version": value, "summary": "ok"}),
         ("/data-set/release/", {"version": "1.4.0", "summary": value}),
     ]
@@ -352,7 +361,11 @@ def test_no_field_of_any_form_answers_hostile_input_with_an_error_or_a_half_writ
         assert 400 <= response.status_code < 500, (path, data.keys(), response.status_code)
     for query in ("state", "page"):
         assert web.get(f"/data-set/proposals/?{query}={value[:3000]}").status_code in (200, 400)
-    after = (Proposal.objects.count(), ProposalComment.objects.count(), DataSetRelease.objects.count())
+    after = (
+        Proposal.objects.count(),
+        list(ProposalComment.objects.values_list("pk", "body", "edits")),
+        DataSetRelease.objects.count(),
+    )
     assert after == before
 
 

@@ -1,13 +1,14 @@
 """The permission matrix of the change site: every kind of caller tries every action, over HTTP, as a browser
 (or a client system) would, and gets the answer its kind should, with nothing changed when refused and
-something changed when allowed; and every attempt on a signed-in page leaves an audit entry saying whether
-it was allowed.
+something changed when allowed; and every attempt on a signed-in page leaves an audit entry saying whether it
+was allowed.
 
 Callers: nobody signed in, the pregnant person (portal account), a regional viewer who is nothing else, a
 professional (a midwife at another location than the proposer's), a Care Location admin, the national
 administration, an inactive account, and a client system's bearer token (the pages read the session only).
-Actions: list, read a proposal, the new-proposal form, propose, comment, support, follow, withdraw one's own
-proposal, withdraw another's, each state change, the release page, releasing, and the upcoming changes."""
+Actions: list, read a proposal, the new-proposal form, propose, comment, change one's own comment (and its
+form) and another's, support, follow, withdraw one's own proposal, withdraw another's, each state change, the
+release page, releasing, and the upcoming changes."""
 
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from dataset.models import (
     ProposalSupport,
     ProposalTransition,
 )
+from dataset.services import proposal_comment_add
 from dataset.versions import DATA_SET_VERSION
 from maternity.models import AccessLog, AccessOutcome
 
@@ -54,6 +56,7 @@ class Action:
     data: dict = field(default_factory=dict)  # {version}: the proposal's version
     states: tuple[str, ...] = ()  # the proposal is moved along these first (by the national administration)
     own: bool = False  # the proposal is the caller's own (else the first midwife's)
+    comment: str = ""  # {comment}: "own" (the caller's, when she may comment; else the first midwife's)
     allowed: frozenset[str] = frozenset(TAKING_PART)
 
 
@@ -81,6 +84,28 @@ ACTIONS = {
     ),
     "comment": Action(
         "post", "/data-set/proposals/{number}/comment/", {"body": "Agreed.", "version": "{version}"}
+    ),
+    "the change form of one's own comment": Action(
+        "get", "/data-set/proposals/{number}/comments/{comment}/edit/", comment="own"
+    ),
+    "change one's own comment": Action(
+        "post",
+        "/data-set/proposals/{number}/comments/{comment}/edit/",
+        {"body": "Agreed, with base excess.", "edits": "0"},
+        comment="own",
+    ),
+    "the change form of another's comment": Action(
+        "get",
+        "/data-set/proposals/{number}/comments/{comment}/edit/",
+        comment="another's",
+        allowed=frozenset(),
+    ),
+    "change another's comment": Action(
+        "post",
+        "/data-set/proposals/{number}/comments/{comment}/edit/",
+        {"body": "Not what she said.", "edits": "0"},
+        comment="another's",
+        allowed=frozenset(),
     ),
     "support": Action("post", "/data-set/proposals/{number}/support/", {"support": "yes"}),
     "follow": Action("post", "/data-set/proposals/{number}/follow/", {"follow": "yes"}),
@@ -184,7 +209,13 @@ def test_every_caller_gets_what_its_kind_may_do_and_nothing_changes_when_refused
         extra = {"scheduled_version": scheduled_version(action)} if state == ProposalState.SCHEDULED else {}
         move(nina, proposal, state, **extra)
     proposal.refresh_from_db()
-    path = action.path.format(number=proposal.number)
+    commented = None
+    if action.comment:
+        author = user if action.comment == "own" and caller_name in TAKING_PART else kari
+        commented = proposal_comment_add(
+            caller=caller_of(author), number=proposal.number, body="Agreed.", version=proposal.version
+        )
+    path = action.path.format(number=proposal.number, comment=commented.pk if commented else "")
     data = {
         name: value.format(version=proposal.version) if isinstance(value, str) else value
         for name, value in action.data.items()
@@ -219,7 +250,10 @@ def test_the_matrix_covers_every_url_of_the_change_site():
 
     routes = {str(pattern.pattern) for pattern in urls_proposals.urlpatterns}
     tried = {
-        action.path.split("?")[0].removeprefix("/data-set/").replace("{number}", "<int:number>")
+        action.path.split("?")[0]
+        .removeprefix("/data-set/")
+        .replace("{number}", "<int:number>")
+        .replace("{comment}", "<int:comment>")
         for action in ACTIONS.values()
     }
     assert routes == tried

@@ -1,6 +1,6 @@
 """A proposal's page, its thread: the proposal, who supports and follows it, its comments and state
 changes in the order they happened, and the forms to comment, support, follow, move it (the national
-administration) or withdraw it (its proposer).
+administration) or withdraw it (its proposer); and a comment's own page where its author changes it.
 
 Each form posts to its own URL and goes through one service, which checks every rule; a refusal shows the
 thread again with the reason beside the form and what was typed kept, with the refusal's status (400 what
@@ -15,12 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dataset.forms.thread import CommentForm, MoveForm, WithdrawForm
+from dataset.forms.thread import CommentEditForm, CommentForm, MoveForm, WithdrawForm
 from dataset.models import DraftFieldType, Proposal, ProposalState
 from dataset.proposal_reads import proposal_for_page, resource_label, thread_of
 from dataset.services import (
+    comment_of,
+    may_edit_comment,
     next_states,
     proposal_comment_add,
+    proposal_comment_edit,
     proposal_follow_set,
     proposal_move,
     proposal_support_set,
@@ -30,6 +33,7 @@ from dataset.services.proposal_input import latest_release
 from dataset.versions import DATA_SET_VERSION
 from maternity.audit.note import audit_ip
 from maternity.errors import RecordError, VersionConflict
+from maternity.rules.wording import in_english
 
 from .proposals_wrapper import change_site_page
 
@@ -140,6 +144,66 @@ def proposal_comment(request, number):
     request.audit = None
     messages.success(request, _("Your comment is in the thread; its followers are emailed."))
     return _back(comment.proposal_id, f"comment-{comment.pk}")
+
+
+@change_site_page
+def proposal_comment_change(request, number, comment):
+    """Its author changes a comment (while the proposal is open: `may_edit_comment`); GET is the form."""
+    if request.method != "POST":
+        proposal = proposal_for_page(number)
+        found = comment_of(proposal, comment)
+        request.audit.add_detail(f"The form to change comment {found.pk} on #{proposal.number}.")
+        refusal = may_edit_comment(request.caller, found, proposal)
+        if refusal is not None:
+            request.audit.status_code = status_of(refusal)
+            request.audit.add_detail(f"Refused: {in_english(refusal.message)}")
+            return _comment_page(request, proposal, found, None, status=status_of(refusal), refusal=refusal)
+        form = CommentEditForm(initial={"body": found.body, "edits": found.edits})
+        return _comment_page(request, proposal, found, form)
+    form = CommentEditForm(request.POST)
+    form.is_valid()  # text fields only: the service says what is wrong
+    try:
+        changed = proposal_comment_edit(
+            caller=request.caller,
+            number=number,
+            comment_id=comment,
+            body=form.cleaned_data.get("body", ""),
+            edits=form.cleaned_data.get("edits", ""),
+            ip=audit_ip(request),
+        )
+    except RecordError as refusal:
+        request.audit = None  # the service wrote this request's entry
+        proposal = proposal_for_page(number)
+        found = comment_of(proposal, comment)
+        if may_edit_comment(request.caller, found, proposal) is not None:
+            form = None  # nothing she can change here: the refusal says why
+        else:
+            data = form.data.copy()
+            if isinstance(refusal, VersionConflict):
+                data["edits"] = str(found.edits)  # sent again, having read it, it goes through
+            form = CommentEditForm(data)
+            form.is_valid()
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return _comment_page(request, proposal, found, form, status=status_of(refusal), refusal=refusal)
+    request.audit = None
+    messages.success(request, _("Your comment is changed; what it said before stays in the thread."))
+    return _back(changed.proposal_id, f"comment-{changed.pk}")
+
+
+def _comment_page(request, proposal, comment, form, *, status: int = 200, refusal: RecordError | None = None):
+    return render(
+        request,
+        "dataset/proposals/comment_edit.html",
+        {
+            "nav": "proposals",
+            "proposal": proposal,
+            "comment": comment,
+            "form": form,
+            "refusal": refusal.message if refusal else "",
+            "conflict": isinstance(refusal, VersionConflict),
+        },
+        status=status,
+    )
 
 
 @require_POST

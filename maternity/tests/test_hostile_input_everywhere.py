@@ -34,7 +34,7 @@ from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from conftest import a_birth_then_active_again, fetch_token
 from dataset.access import change_site_caller
-from dataset.services import proposal_create
+from dataset.services import proposal_comment_add, proposal_create
 from maternity import services
 from maternity.models import (
     AccessAction,
@@ -80,7 +80,7 @@ FIELDS = [
         "fields-INITIAL_FORMS",
     ],
     *["fields-0-name", "fields-0-type", "fields-0-unit", "fields-0-required", "fields-0-description"],
-    *["body", "version", "to", "scheduled_version", "support", "follow", "summary"],
+    *["body", "version", "to", "scheduled_version", "support", "follow", "summary", "edits"],
 ]
 FORM_BODY = "&".join(f"{name}=%00" for name in FIELDS) + "&%00=x"
 DEEP_FORM = urlencode({"resolve": "mine", "version": 1, "base_version": 1, "mine": DEEP})  # a conflict page's
@@ -217,6 +217,7 @@ def value_of(name: str, before: str, model, ids: dict) -> str:
         "step": 1,
         "code": ids["region code"],
         "number": ids["proposal"],
+        "comment": ids["proposal comment"],
     }
     assert name in values, f"No value for the URL parameter <{name}> in {before!r}: add one to value_of()."
     return str(values[name])
@@ -393,6 +394,9 @@ def cast(record, client_a, location_a, midwife_actor, superuser, admin_a, nin):
         reason="The registry asks for it.",
         resources=["births"],
     ).number
+    ids["proposal comment"] = proposal_comment_add(  # hers: its author's page to change it
+        caller=change_site_caller(midwife), number=ids["proposal"], body="The lab has it.", version=1
+    ).pk
     ids["admin rows"] = {
         model: model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         for model in apps.get_models()

@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from dataset.access import Caller, change_site_caller
 from dataset.changelog import BY_NUMBER
-from dataset.models import Proposal
+from dataset.models import Proposal, ProposalComment
 from dataset.services import (
     data_set_release,
     proposal_comment_add,
+    proposal_comment_edit,
     proposal_create,
     proposal_follow_set,
     proposal_move,
@@ -86,15 +87,25 @@ class Demo:
                 **extra,
             )
 
-    def comment(self, proposal: Proposal, who: str, body: str, days_ago: float) -> None:
+    def comment(self, proposal: Proposal, who: str, body: str, days_ago: float) -> ProposalComment:
         proposal.refresh_from_db()
         with demo_clock(days_ago):
-            proposal_comment_add(
+            return proposal_comment_add(
                 caller=self.callers[who],
                 number=proposal.number,
                 body=body,
                 version=proposal.version,
                 language="nb",
+            )
+
+    def change_comment(self, comment: ProposalComment, who: str, body: str, days_ago: float) -> None:
+        with demo_clock(days_ago):
+            proposal_comment_edit(
+                caller=self.callers[who],
+                number=comment.proposal_id,
+                comment_id=comment.pk,
+                body=body,
+                edits=comment.edits,
             )
 
     def support(self, proposal: Proposal, *who: str) -> None:
@@ -189,8 +200,12 @@ def seed() -> int:
         "We sample every birth with an abnormal CTG. Could a reason for not sampling be a code rather than "
         "free text?", 55,
     )  # fmt: skip
-    demo.comment(
-        cord, "midwife", "Good point. The lab reports base excess too, so I have added it to the draft.", 54
+    answer = demo.comment(cord, "midwife", "Good point. The lab reports base excess too.", 54)
+    demo.change_comment(  # its author's change: the thread shows what it said before
+        answer,
+        "midwife",
+        "Good point. The lab reports base excess too, so I have added it to the draft.",
+        53.9,
     )
     demo.move(cord, "under_review", "On the data-set group's agenda, with the registry invited.", 45)
     demo.comment(
