@@ -55,7 +55,7 @@ class TransitionInline(ReadOnlyInline):
 
 class CommentInline(ReadOnlyInline):
     model = ProposalComment
-    fields = readonly_fields = ("created", "author_name", "author_kind", "body")
+    fields = readonly_fields = ("created", "author_name", "author_kind", "body", "edited", "edits")
 
 
 @admin.register(Proposal)
