@@ -24,7 +24,9 @@ HEADINGS = {
     "list": {"en": "Change proposals", "nb": "Endringsforslag"},
     "new": {"en": "Propose a change to the data set", "nb": "Foreslå en endring i datasettet"},
     "upcoming": {"en": "Upcoming changes", "nb": "Kommende endringer"},
+    "change": {"en": "Change your comment", "nb": "Endre kommentaren din"},
 }
+CHANGE_MY_COMMENT = {"en": "Change my comment", "nb": "Endre kommentaren min"}
 THREAD_TITLE = "Record the umbilical cord blood gases"
 
 
@@ -82,6 +84,12 @@ def test_every_page_of_the_change_site_is_accessible_and_fits_in_both_languages(
     fits(page, viewport)
     if keep:
         page.screenshot(path=shots / f"proposal-thread{suffix}.png", full_page=True)
+
+    page.get_by_role("link", name=CHANGE_MY_COMMENT[language]).click()  # the demo's midwife wrote one here
+    page.get_by_role("heading", name=HEADINGS["change"][language], level=1).wait_for()
+    fits(page, viewport)
+    if keep:
+        page.screenshot(path=shots / f"proposal-comment-change{suffix}.png", full_page=True)
 
     page.goto("/data-set/proposals/new/")
     page.get_by_role("heading", name=HEADINGS["new"][language], level=1).wait_for()
