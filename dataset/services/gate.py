@@ -97,14 +97,27 @@ def through_the_gate(
     return result
 
 
+def whole_number(value: object) -> int | None:
+    """`value` (from a URL or a form) as a whole number, or None when it is none."""
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def key_of(value: object) -> int | None:
+    """`value` as a row's key (a proposal's number, a comment's id), or None when it cannot be one."""
+    number = whole_number(value)
+    return number if number is not None and 0 < number <= NUMBER_MOST else None
+
+
 def proposal_number(value: object) -> int:
     """A proposal's number from a URL or a form: NotFound for anything that cannot be one."""
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
+    number = whole_number(value)
+    if number is None:
         missing = worded(_("There is no change proposal %(number)s."), number=repr(str(value)[:20]))
-        raise NotFound(missing) from None
-    if not 0 < number <= NUMBER_MOST:
+        raise NotFound(missing)
+    if key_of(number) is None:
         raise NotFound(worded(_("There is no change proposal #%(number)s."), number=str(number)[:20]))
     return number
 
@@ -119,11 +132,7 @@ def locked_proposal(number: object) -> Proposal:
 
 def version_check(proposal: Proposal, version: object) -> None:
     """The form's `version` must be the proposal's: else it changed since it was opened."""
-    try:
-        same = int(str(version)) == proposal.version
-    except (TypeError, ValueError):
-        same = False
-    if not same:
+    if whole_number(version) != proposal.version:
         raise VersionConflict(
             _("This proposal changed since you opened it: read what changed in its thread, then try again."),
             field="version",

@@ -22,7 +22,7 @@ from dataset.models.proposals import NAME_MAX, TEXT_MAX
 from maternity.errors import NotAllowed, NotFound, VersionConflict
 from maternity.rules.wording import worded
 
-from .gate import NUMBER_MOST, closed_refusal, locked_proposal, through_the_gate, version_check
+from .gate import closed_refusal, key_of, locked_proposal, through_the_gate, version_check, whole_number
 from .proposal_input import text_of
 
 
@@ -43,13 +43,7 @@ def proposal_comment_add(
         if not proposal.is_open:
             raise closed_refusal(proposal, "comment")
         version_check(proposal, version)
-        text = text_of(
-            body,
-            field="body",
-            what=_("The comment"),
-            most=TEXT_MAX,
-            missing=_("Write your comment."),
-        )
+        text = comment_text(body)
         comment = ProposalComment(
             proposal=proposal,
             author=caller.user,
@@ -68,6 +62,11 @@ def proposal_comment_add(
     return through_the_gate(work, caller=caller, attempt=f"Comment on proposal #{str(number)[:20]}.", ip=ip)
 
 
+def comment_text(body: object) -> str:
+    """A comment's text, new or changed: trimmed, not empty, at most TEXT_MAX, no control characters."""
+    return text_of(body, field="body", what=_("The comment"), most=TEXT_MAX, missing=_("Write your comment."))
+
+
 NOT_THE_AUTHOR = _("Only its author can change a comment.")
 
 
@@ -83,13 +82,8 @@ def may_edit_comment(caller: Caller, comment: ProposalComment, proposal: Proposa
 
 def comment_of(proposal: Proposal, comment_id: object) -> ProposalComment:
     """Comment `comment_id` of `proposal`'s thread: NotFound for anything else."""
-    try:
-        pk = int(str(comment_id))
-    except (TypeError, ValueError):
-        pk = 0
-    found = (
-        ProposalComment.objects.filter(proposal=proposal, pk=pk).first() if 0 < pk <= NUMBER_MOST else None
-    )
+    pk = key_of(comment_id)
+    found = ProposalComment.objects.filter(proposal=proposal, pk=pk).first() if pk is not None else None
     if found is None:
         raise NotFound(
             worded(
@@ -119,11 +113,7 @@ def proposal_comment_edit(
         refusal = may_edit_comment(caller, comment, proposal)
         if refusal is not None:
             raise refusal
-        try:
-            same = int(str(edits)) == comment.edits
-        except (TypeError, ValueError):
-            same = False
-        if not same:
+        if whole_number(edits) != comment.edits:
             raise VersionConflict(
                 _(
                     "Your comment changed since you opened it (in another window?): read it, then change it "
@@ -131,13 +121,7 @@ def proposal_comment_edit(
                 ),
                 field="edits",
             )
-        text = text_of(
-            body,
-            field="body",
-            what=_("The comment"),
-            most=TEXT_MAX,
-            missing=_("Write your comment."),
-        )
+        text = comment_text(body)
         where = f"comment {comment.pk} on #{proposal.number}"
         if text == comment.body:
             return comment, f"Nothing to change in {where}: the same text."

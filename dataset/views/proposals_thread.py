@@ -55,13 +55,19 @@ def thread_page(request, proposal: Proposal, *, status: int = 200, **forms):
     states = next_states(proposal, caller)
     national = caller.is_national and bool(states)
     fresh = {"version": proposal.version}
+    thread = thread_of(proposal, caller.user)
     return render(
         request,
         "dataset/proposals/thread.html",
         {
             "nav": "proposals",
             "proposal": proposal,
-            "thread": thread_of(proposal, caller.user),
+            "thread": thread,
+            "changeable": {  # the comments she may change (the rule is the service's)
+                entry.comment.pk
+                for entry in thread.entries
+                if entry.comment and may_edit_comment(caller, entry.comment, proposal) is None
+            },
             "resources": [(name, resource_label(name)) for name in proposal.resources],
             "draft_fields": [
                 {**field, "type_label": _type_label(field.get("type", ""))} for field in proposal.draft_fields
